@@ -1,0 +1,52 @@
+"""The `legation` command: a thin typer layer over the library core.
+
+Each command opens the store, calls one library function, and turns library errors into one
+clean line on stderr with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from legation import __version__
+from legation.cli import registry
+from legation.cli.common import State
+
+app = typer.Typer(
+    name="legation",
+    help="Legation: an evidence-backed tracker of diplomats in crisis.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"legation {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="LEGATION_DB",
+            help="SQLite file or postgresql:// URL. Default: ~/.local/share/legation/legation.db",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Legation: an evidence-backed tracker of diplomats in crisis."""
+    ctx.obj = State(db=db)
+
+
+registry.register(app)

@@ -1,0 +1,69 @@
+"""What every command shares: the store option, output formats and error handling."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from legation.errors import InputError, LegationError
+from legation.store import Store
+
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@dataclass
+class State:
+    db: str | None = None
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.db)
+        return self._store
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+@contextmanager
+def failures() -> Iterator[None]:
+    """Print a library error as one line on stderr and exit 1 (2 for bad input)."""
+    try:
+        yield
+    except InputError as exc:
+        err.print(f"error: {exc.describe()}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except LegationError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
+    grid = Table(title=title, title_justify="left", show_lines=False)
+    for col in columns:
+        grid.add_column(col, overflow="fold")
+    for row in rows:
+        grid.add_row(*("" if v is None else str(v) for v in row))
+    out.print(grid)

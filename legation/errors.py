@@ -1,0 +1,55 @@
+"""One root exception with specific subclasses, so every layer can name what went wrong and where."""
+
+from __future__ import annotations
+
+
+class LegationError(Exception):
+    """The root of every error Legation raises on purpose."""
+
+
+class InputError(LegationError):
+    """Bad input: carries the file, the line or record, the field and what was expected."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        record: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.record = record
+        self.field = field
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = [self.file or "<input>"]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.record:
+            where.append(f"record {self.record}")
+        place = ":".join(where[:2]) + (f" ({where[2]})" if len(where) > 2 else "")
+        field = f" field '{self.field}':" if self.field else ""
+        return f"{place}:{field} {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "record": self.record,
+            "field": self.field,
+            "message": self.message,
+            "error": self.describe(),
+        }
+
+
+class NotFound(LegationError):
+    """A person, record or body that the store does not hold."""
+
+
+class StoreError(LegationError):
+    """The store cannot be opened or migrated."""

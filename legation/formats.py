@@ -1,0 +1,157 @@
+"""Readers for the interchange format: JSON Lines, and YAML and CSV forms of it.
+
+Each reader yields `(line, raw record)` and raises InputError naming the file and the line for
+anything it cannot read: a binary file, broken syntax, a line too long to be a record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from legation.errors import InputError
+
+MAX_LINE = 1 << 20  # 1 MiB: far above any real record, and it bounds memory on a 1 GB line
+MAX_FILE = 256 << 20  # YAML and CSV are read whole; keep them to what fits comfortably
+LIST_FIELDS = ("aliases", "persons", "sources")
+SOURCE_COLUMNS = ("url", "title", "publisher", "published", "accessed")
+FORMATS = ("jsonl", "yaml", "csv")
+
+
+def detect(name: str, head: bytes) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    return "jsonl" if head.lstrip()[:1] in (b"{", b"") else "yaml"
+
+
+def read(name: str, stream: IO[bytes], fmt: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield the raw records of one file or stream, with their line numbers."""
+    head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
+    if b"\x00" in head:
+        raise InputError("a binary file; expected UTF-8 text in JSON Lines, YAML or CSV", file=name)
+    fmt = fmt or detect(name, head)
+    if fmt == "jsonl":
+        yield from _jsonl(name, stream)
+        return
+    data = stream.read(MAX_FILE + 1)
+    if len(data) > MAX_FILE:
+        raise InputError(f"file larger than {MAX_FILE >> 20} MiB; use JSON Lines for big imports", file=name)
+    text = _decode(name, data, None)
+    if not text.strip():
+        raise InputError("the file is empty; expected records", file=name)
+    yield from (_yaml(name, text) if fmt == "yaml" else _csv(name, text))
+
+
+def _decode(name: str, data: bytes, line: int | None) -> str:
+    if b"\x00" in data:
+        raise InputError("binary data; expected UTF-8 text", file=name, line=line)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start}); expected UTF-8", file=name, line=line) from None
+
+
+def _jsonl(name: str, stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
+    number, seen = 0, False
+    while True:
+        raw = stream.readline(MAX_LINE + 1)
+        if not raw:
+            break
+        number += 1
+        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+            raise InputError(
+                f"line longer than {MAX_LINE >> 20} MiB; expected one record per line", file=name, line=number
+            )
+        line = _decode(name, raw, number).strip()
+        if not line:
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"invalid JSON at column {exc.colno} ({exc.msg}); expected one JSON object per line",
+                file=name,
+                line=number,
+            ) from None
+        if not isinstance(value, dict):
+            raise InputError(f"a JSON {type(value).__name__}; expected an object with a 'kind'", file=name, line=number)
+        seen = True
+        yield number, value
+    if not seen:
+        raise InputError("the file is empty; expected JSON Lines records", file=name)
+
+
+def _yaml(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"broken YAML ({problem}); expected a list of records", file=name, line=line) from None
+    if not isinstance(data, list) or root is None:
+        raise InputError("YAML must be a list of records (each a mapping with a 'kind')", file=name)
+    for node, value in zip(root.value, data, strict=False):
+        line = node.start_mark.line + 1
+        if not isinstance(value, dict):
+            raise InputError("a list item that is not a mapping; expected a record", file=name, line=line)
+        yield line, value
+
+
+def _csv(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    default_kind = _kind_from_name(name)
+    if not reader.fieldnames:
+        raise InputError("no header row; expected CSV with field names", file=name, line=1)
+    for row in reader:
+        if None in row:
+            raise InputError("more cells than header fields", file=name, line=reader.line_num)
+        yield reader.line_num, _from_cells(name, reader.line_num, row, default_kind)
+
+
+def _kind_from_name(name: str) -> str | None:
+    stem = Path(name).stem.lower()
+    for kind in ("person", "posting", "consequence", "measure", "contact", "source"):
+        if stem in (kind, kind + "s"):
+            return kind
+    return None
+
+
+def _from_cells(name: str, line: int, row: dict[str, Any], kind: str | None) -> dict[str, Any]:
+    record: dict[str, Any] = {k: (v if v != "" else None) for k, v in row.items() if k}
+    if kind and not record.get("kind"):
+        record["kind"] = kind
+    for key in LIST_FIELDS:
+        cell = record.get(key)
+        if isinstance(cell, str):
+            try:
+                record[key] = json.loads(cell)
+            except json.JSONDecodeError:
+                raise InputError("a JSON list in this cell", file=name, line=line, field=key) from None
+    for key in ("count",):
+        if isinstance(record.get(key), str) and record[key].isdigit():
+            record[key] = int(record[key])
+    flat = {c: record.pop(f"source_{c}", None) for c in SOURCE_COLUMNS}
+    if flat["url"]:
+        record.setdefault("sources", None)
+        record["sources"] = (record["sources"] or []) + [flat]
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def write_csv(rows: list[dict[str, Any]], stream: IO[str], fields: list[str]) -> None:
+    writer = csv.DictWriter(stream, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()})

@@ -1,0 +1,158 @@
+"""Rows of the query tables, derived from each record's interchange form."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+from sqlalchemy import delete as sql_delete
+
+from legation import dates, schema
+from legation.records import AnyRecord, Consequence, Contact, Measure, Person, Posting
+
+
+def _rows(record: AnyRecord) -> list[tuple[Table, dict[str, Any]]]:
+    c = record.certainty
+    if isinstance(record, Person):
+        rows: list[tuple[Table, dict[str, Any]]] = [
+            (
+                schema.persons,
+                {
+                    "id": record.id,
+                    "name": record.name,
+                    "birth": record.birth,
+                    "citizenship": record.citizenship,
+                    "wikidata": record.wikidata,
+                    "certainty": c,
+                },
+            )
+        ]
+        rows += [(schema.aliases, {"person_id": record.id, "alias": a}) for a in record.aliases]
+        return rows
+    if isinstance(record, Posting):
+        return [
+            (
+                schema.postings,
+                {
+                    "id": record.id,
+                    "person_id": record.person,
+                    "person_name": record.person_name,
+                    "group_name": record.group,
+                    "count": record.count,
+                    "role": record.role,
+                    "sending": record.sending,
+                    "receiving": record.receiving,
+                    "post": record.post,
+                    "start_date": record.start,
+                    "end_date": record.end,
+                    "end_year": dates.year(record.end),
+                    "exit_type": record.exit_type,
+                    "reason": record.reason,
+                    "statement": record.statement,
+                    "destination": record.destination,
+                    "next_role": record.next_role,
+                    "certainty": c,
+                },
+            )
+        ]
+    if isinstance(record, Consequence):
+        return [
+            (
+                schema.consequences,
+                {
+                    "id": record.id,
+                    "posting_id": record.posting,
+                    "type": record.type,
+                    "date": record.date,
+                    "authority": record.authority,
+                    "detail": record.detail,
+                    "certainty": c,
+                },
+            )
+        ]
+    if isinstance(record, Measure):
+        rows = [
+            (
+                schema.measures,
+                {
+                    "id": record.id,
+                    "type": record.type,
+                    "actor": record.actor,
+                    "target": record.target,
+                    "date": record.date,
+                    "count": record.count,
+                    "detail": record.detail,
+                    "reciprocal_of": record.reciprocal_of,
+                    "certainty": c,
+                },
+            )
+        ]
+        rows += [(schema.measure_persons, {"measure_id": record.id, "person_id": p}) for p in record.persons]
+        return rows
+    if isinstance(record, Contact):
+        return [
+            (
+                schema.contacts,
+                {
+                    "id": record.id,
+                    "from_ref": record.from_,
+                    "to_ref": record.to,
+                    "channel": record.channel,
+                    "outcome": record.outcome,
+                    "date": record.date,
+                    "count": record.count,
+                    "detail": record.detail,
+                    "certainty": c,
+                },
+            )
+        ]
+    return []
+
+
+def insert(conn: Connection, batch: list[AnyRecord]) -> None:
+    grouped: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+    links: list[dict[str, Any]] = []
+    sources: dict[str, dict[str, Any]] = {}
+    for record in batch:
+        for table, row in _rows(record):
+            grouped[table].append(row)
+        for source in getattr(record, "sources", []):
+            links.append({"record_id": record.id, "url": source.url})
+            sources.setdefault(source.url, source.model_dump(mode="json"))
+    for table, rows in grouped.items():
+        conn.execute(table.insert(), rows)
+    if links:
+        conn.execute(schema.record_sources.insert(), links)
+    _merge_sources(conn, sources)
+
+
+def _merge_sources(conn: Connection, sources: dict[str, dict[str, Any]]) -> None:
+    """Keep one row per address; a later citation fills fields an earlier one left empty."""
+    t = schema.sources
+    urls = list(sources)
+    for i in range(0, len(urls), 500):
+        chunk = urls[i : i + 500]
+        known = {r.url: r for r in conn.execute(select(t).where(t.c.url.in_(chunk)))}
+        fresh = [sources[u] for u in chunk if u not in known]
+        if fresh:
+            conn.execute(t.insert(), fresh)
+        for url, row in known.items():
+            update = {k: v for k, v in sources[url].items() if v and not getattr(row, k)}
+            if update:
+                conn.execute(t.update().where(t.c.url == url), update)
+
+
+def delete(conn: Connection, ids: list[str]) -> None:
+    keys = {
+        schema.persons: schema.persons.c.id,
+        schema.aliases: schema.aliases.c.person_id,
+        schema.postings: schema.postings.c.id,
+        schema.consequences: schema.consequences.c.id,
+        schema.measures: schema.measures.c.id,
+        schema.measure_persons: schema.measure_persons.c.measure_id,
+        schema.contacts: schema.contacts.c.id,
+        schema.record_sources: schema.record_sources.c.record_id,
+    }
+    for table, key in keys.items():
+        conn.execute(sql_delete(table).where(key.in_(ids)))

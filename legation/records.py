@@ -1,0 +1,261 @@
+"""The interchange records, one pydantic model per kind, validated against the vocabularies.
+
+A record validates on its own here (codes, dates, required fields); references between records are
+checked by the import, which can see the whole batch and the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    WithJsonSchema,
+    model_validator,
+)
+
+from legation import bodies, dates, vocabularies
+
+KINDS = ("person", "posting", "consequence", "measure", "contact", "source")
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$"
+
+
+def _term(name: str) -> Any:
+    """A string field restricted to one vocabulary, with the terms as its JSON-schema enum."""
+    allowed = vocabularies.codes(name)
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"one of {', '.join(allowed)}; got {value!r}")
+        return value
+
+    return Annotated[str, AfterValidator(check), WithJsonSchema({"type": "string", "enum": list(allowed)})]
+
+
+def _body(value: str) -> str:
+    code = value.strip()
+    if not bodies.exists(code):
+        raise ValueError(f"a body code (ISO 3166 alpha-3 such as RUS, or UN, EU, NATO...); got {value!r}")
+    return code
+
+
+def _date(value: object) -> str | None:
+    try:
+        return dates.normalise(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}; got {value!r}") from None
+
+
+def _text(value: object) -> object:
+    return value.strip() or None if isinstance(value, str) else value
+
+
+Body = Annotated[str, AfterValidator(_body)]
+PartialDate = Annotated[
+    str | None,
+    BeforeValidator(_date),
+    WithJsonSchema({"type": ["string", "null"], "examples": ["1981", "1981-12", "1981-12-19"]}),
+]
+Text = Annotated[str | None, BeforeValidator(_text)]
+RecordId = Annotated[str, Field(pattern=ID_PATTERN)]
+if TYPE_CHECKING:  # the vocabularies are data, so mypy sees plain strings
+    Certainty: TypeAlias = str
+    Role: TypeAlias = str
+    ExitType: TypeAlias = str
+    ConsequenceType: TypeAlias = str
+    MeasureType: TypeAlias = str
+    Channel: TypeAlias = str
+    Outcome: TypeAlias = str
+else:
+    Certainty = _term("certainties")
+    Role = _term("roles")
+    ExitType = _term("exit_types")
+    ConsequenceType = _term("consequences")
+    MeasureType = _term("measures")
+    Channel = _term("channels")
+    Outcome = _term("outcomes")
+
+
+class Source(BaseModel):
+    """Where a fact was read: the page's address, title, publisher and dates."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: Annotated[str, Field(min_length=1, pattern=r"\S")]
+    title: Text = None
+    publisher: Text = None
+    published: PartialDate = None
+    accessed: PartialDate = None
+
+
+class Canonical(BaseModel):
+    """The stored form of a record, and the digest that tells whether it changed."""
+
+    def canonical(self) -> dict[str, Any]:
+        """The record as stored and exported: no nulls, no empty lists, fields in model order."""
+        data = self.model_dump(mode="json", exclude_none=True, by_alias=True)
+        head: dict[str, Any] = {"kind": data.pop("kind"), "id": data.pop("id")}
+        tail: dict[str, Any] = {k: data.pop(k) for k in ("certainty", "sources") if k in data}
+        return {k: v for k, v in {**head, **data, **tail}.items() if v != []}
+
+    def digest(self) -> str:
+        return hashlib.sha1(dumps(self.canonical()).encode()).hexdigest()
+
+
+class Base(Canonical):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    id: RecordId
+    certainty: Certainty
+    sources: Annotated[list[Source], Field(min_length=1)]
+
+
+class Person(Base):
+    kind: Literal["person"]
+    name: Annotated[str, Field(min_length=1)]
+    aliases: list[str] = []
+    birth: PartialDate = None
+    citizenship: Body | None = None
+    wikidata: Annotated[str | None, Field(pattern=r"^Q\d+$")] = None
+    notes: Text = None
+
+
+class Posting(Base):
+    kind: Literal["posting"]
+    person: RecordId | None = None
+    person_name: Text = None
+    group: Text = None
+    count: Annotated[int | None, Field(ge=1)] = None
+    role: Role
+    sending: Body
+    receiving: Body | None = None
+    post: Text = None
+    start: PartialDate = None
+    end: PartialDate = None
+    exit_type: ExitType | None = None
+    reason: Text = None
+    statement: Text = None
+    destination: Body | None = None
+    next_role: Text = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Posting:
+        if not (self.person or self.group):
+            raise ValueError("person: a person id, or a group with a count")
+        if self.start and self.end and dates.upper(self.end) < dates.lower(self.start):
+            raise ValueError(f"end: a date on or after start {self.start}; got {self.end!r}")
+        return self
+
+
+class Consequence(Base):
+    kind: Literal["consequence"]
+    posting: RecordId
+    type: ConsequenceType
+    date: PartialDate = None
+    authority: Text = None
+    detail: Text = None
+
+
+class Measure(Base):
+    kind: Literal["measure"]
+    type: MeasureType
+    actor: Body
+    target: Body
+    date: PartialDate = None
+    count: Annotated[int | None, Field(ge=0)] = None
+    persons: list[RecordId] = []
+    detail: Text = None
+    reciprocal_of: RecordId | None = None
+
+
+class Contact(Base):
+    kind: Literal["contact"]
+    from_: Annotated[str, Field(alias="from", min_length=1)]
+    to: Annotated[str, Field(min_length=1)]
+    channel: Channel
+    outcome: Outcome
+    date: PartialDate = None
+    count: Annotated[int, Field(ge=1)] = 1
+    detail: Text = None
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+
+class SourceRecord(Canonical):
+    """A source on its own, such as an article waiting in the review queue."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    kind: Literal["source"]
+    id: RecordId
+    url: Annotated[str, Field(min_length=1)]
+    title: Text = None
+    publisher: Text = None
+    published: PartialDate = None
+    accessed: PartialDate = None
+    certainty: Certainty = "confirmed"
+
+
+Record = Annotated[
+    Person | Posting | Consequence | Measure | Contact | SourceRecord,
+    Field(discriminator="kind"),
+]
+AnyRecord = Person | Posting | Consequence | Measure | Contact | SourceRecord
+_ADAPTER: TypeAdapter[AnyRecord] = TypeAdapter(Record)
+MODELS: dict[str, type[BaseModel]] = {
+    "person": Person,
+    "posting": Posting,
+    "consequence": Consequence,
+    "measure": Measure,
+    "contact": Contact,
+    "source": SourceRecord,
+}
+_LOCATION = re.compile(r"^(person|posting|consequence|measure|contact|source)\.")
+
+
+def parse(data: dict[str, Any]) -> AnyRecord:
+    """Validate one raw record; raises pydantic.ValidationError."""
+    return _ADAPTER.validate_python(data)
+
+
+def references(record: AnyRecord) -> list[tuple[str, str, str]]:
+    """(field, id, expected kind) for each record this one points to."""
+    refs: list[tuple[str, str, str]] = []
+    if isinstance(record, Posting) and record.person:
+        refs.append(("person", record.person, "person"))
+    elif isinstance(record, Consequence):
+        refs.append(("posting", record.posting, "posting"))
+    elif isinstance(record, Measure):
+        refs += [("persons", p, "person") for p in record.persons]
+        if record.reciprocal_of:
+            refs.append(("reciprocal_of", record.reciprocal_of, "measure"))
+    return refs
+
+
+def explain(error: Any) -> tuple[str, str]:
+    """(field, what was expected) for one pydantic error, in interchange names.
+
+    pydantic prefixes a location with the union tag (`posting.sending`), and a check across
+    fields reports no location, so those name their field at the start of the message.
+    """
+    path = _LOCATION.sub("", ".".join(str(p) for p in error["loc"])).replace("from_", "from")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "union_tag_invalid":
+        return "kind", f"one of {', '.join(KINDS)}; got {error['input'].get('kind')!r}"
+    if error["type"] == "union_tag_not_found":
+        return "kind", f"one of {', '.join(KINDS)}"
+    if error["type"] == "missing":
+        return path, "a value (this field is required)"
+    if error["type"] == "extra_forbidden":
+        return path, "no such field (see docs/data-format.md)"
+    if not path and ": " in message:
+        path, message = message.split(": ", 1)
+    return path or "record", message
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))

@@ -1,0 +1,153 @@
+"""The store's tables, as SQLAlchemy Core metadata.
+
+`records` holds each record's current interchange form and `versions` every form it ever had, so
+nothing is overwritten silently. The other tables are projections of `records` for querying, and
+are rebuilt from it on every write. The Alembic migrations in `legation/migrations` create them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("kind", String, nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("certainty", String),
+    Column("data", Text, nullable=False),
+    Column("hash", String, nullable=False),
+    Column("updated_at", String, nullable=False),
+    Column("updated_by", String, nullable=False),
+)
+
+versions = Table(
+    "versions",
+    metadata,
+    Column("record_id", String, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("hash", String, nullable=False),
+    Column("changed_at", String, nullable=False),
+    Column("changed_by", String, nullable=False),
+    Column("change", String, nullable=False),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("birth", String),
+    Column("citizenship", String),
+    Column("wikidata", String),
+    Column("certainty", String),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("person_id", String, nullable=False, index=True),
+    Column("alias", String, nullable=False, index=True),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("person_id", String, index=True),
+    Column("person_name", String),
+    Column("group_name", String),
+    Column("count", Integer),
+    Column("role", String, nullable=False),
+    Column("sending", String, nullable=False, index=True),
+    Column("receiving", String, index=True),
+    Column("post", String),
+    Column("start_date", String),
+    Column("end_date", String),
+    Column("end_year", Integer),
+    Column("exit_type", String, index=True),
+    Column("reason", Text),
+    Column("statement", String),
+    Column("destination", String),
+    Column("next_role", String),
+    Column("certainty", String),
+)
+
+consequences = Table(
+    "consequences",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("posting_id", String, nullable=False, index=True),
+    Column("type", String, nullable=False),
+    Column("date", String),
+    Column("authority", String),
+    Column("detail", Text),
+    Column("certainty", String),
+)
+
+measures = Table(
+    "measures",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("type", String, nullable=False),
+    Column("actor", String, nullable=False, index=True),
+    Column("target", String, nullable=False, index=True),
+    Column("date", String),
+    Column("count", Integer),
+    Column("detail", Text),
+    Column("reciprocal_of", String),
+    Column("certainty", String),
+)
+
+measure_persons = Table(
+    "measure_persons",
+    metadata,
+    Column("measure_id", String, nullable=False, index=True),
+    Column("person_id", String, nullable=False, index=True),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("from_ref", String, nullable=False, index=True),
+    Column("to_ref", String, nullable=False),
+    Column("channel", String, nullable=False),
+    Column("outcome", String, nullable=False),
+    Column("date", String),
+    Column("count", Integer, nullable=False),
+    Column("detail", Text),
+    Column("certainty", String),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("url", String, primary_key=True),
+    Column("title", String),
+    Column("publisher", String),
+    Column("published", String),
+    Column("accessed", String),
+)
+
+record_sources = Table(
+    "record_sources",
+    metadata,
+    Column("record_id", String, nullable=False, index=True),
+    Column("url", String, nullable=False, index=True),
+)
+
+# Projection tables, in the order a record's rows are removed and rebuilt.
+PROJECTIONS = {
+    "person": (persons, aliases),
+    "posting": (postings,),
+    "consequence": (consequences,),
+    "measure": (measures, measure_persons),
+    "contact": (contacts,),
+    "source": (),
+}

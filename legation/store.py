@@ -1,0 +1,228 @@
+"""The store: SQLite by default (one file, created and migrated on first use), or PostgreSQL by URL.
+
+Every write goes through `Store.write` inside one transaction. A record whose content changed gets
+a new version; the old one stays in `versions` with when and by whom it was written.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from legation import schema, search
+from legation.errors import StoreError
+from legation.records import AnyRecord, dumps
+
+ENV_DB = "LEGATION_DB"
+CHUNK = 500
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "legation" / "legation.db"
+
+
+def url_for(db: str | None) -> str:
+    """A SQLAlchemy URL from what the user typed: a file path, or a database URL."""
+    db = db or os.environ.get(ENV_DB) or str(default_path())
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    if "://" in db:
+        return db
+    path = Path(db).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def actor_name() -> str:
+    return os.environ.get("LEGATION_USER") or getpass.getuser()
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class WriteSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ids: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Store:
+    """An open store. Use `Store.open(db)`; it migrates the schema to the latest version."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    @classmethod
+    def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
+        url = url_for(db)
+        try:
+            engine = create_engine(url)
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
+            store = cls(engine)
+            if migrate:
+                store.migrate()
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"cannot open the store at {db or url}: {exc}") from exc
+        return store
+
+    def migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(resources.files("legation") / "migrations"))
+        with self.engine.begin() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            head = ScriptDirectory.from_config(config).get_current_head()
+            if current != head:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def get(self, record_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.records.c.data).where(schema.records.c.id == record_id)).first()
+        return json.loads(row[0]) if row else None
+
+    def existing(self, conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, str, int]]:
+        """id -> (kind, hash, version) for the ids the store already holds."""
+        found: dict[str, tuple[str, str, int]] = {}
+        t = schema.records
+        batch = list(ids)
+        for i in range(0, len(batch), CHUNK):
+            rows = conn.execute(select(t.c.id, t.c.kind, t.c.hash, t.c.version).where(t.c.id.in_(batch[i : i + CHUNK])))
+            found.update({r.id: (r.kind, r.hash, r.version) for r in rows})
+        return found
+
+    def iter_records(self, kind: str | None = None, ids: set[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Current records in export order: by kind, then id."""
+        order = {k: i for i, k in enumerate(schema.PROJECTIONS)}
+        t = schema.records
+        query = select(t.c.id, t.c.kind, t.c.data)
+        if kind:
+            query = query.where(t.c.kind == kind)
+        with self.engine.connect() as conn:
+            rows = sorted(conn.execute(query), key=lambda r: (order.get(r.kind, 99), r.id))
+        for row in rows:
+            if ids is None or row.id in ids:
+                yield json.loads(row.data)
+
+    def history(self, record_id: str) -> list[dict[str, Any]]:
+        t = schema.versions
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t).where(t.c.record_id == record_id).order_by(t.c.version)).mappings()
+            return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
+
+    def scalar(self, sql: str, **params: Any) -> Any:
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), params).scalar()
+
+    def rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(text(sql), params).mappings()]
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def write(self, conn: Connection, batch: list[AnyRecord], *, actor: str | None = None) -> WriteSummary:
+        """Write records inside the caller's transaction: new versions for changed ones only."""
+        summary = WriteSummary()
+        who, when = actor or actor_name(), now()
+        known = self.existing(conn, (r.id for r in batch))
+        new_rows: list[dict[str, Any]] = []
+        version_rows: list[dict[str, Any]] = []
+        changed: list[AnyRecord] = []
+        for record in batch:
+            data = record.canonical()
+            body, digest = dumps(data), record.digest()
+            previous = known.get(record.id)
+            if previous and previous[1] == digest:
+                summary.unchanged += 1
+                continue
+            version = previous[2] + 1 if previous else 1
+            row = {
+                "id": record.id,
+                "kind": record.kind,
+                "version": version,
+                "certainty": record.certainty,
+                "data": body,
+                "hash": digest,
+                "updated_at": when,
+                "updated_by": who,
+            }
+            version_rows.append(
+                {
+                    "record_id": record.id,
+                    "version": version,
+                    "kind": record.kind,
+                    "data": body,
+                    "hash": digest,
+                    "changed_at": when,
+                    "changed_by": who,
+                    "change": "update" if previous else "create",
+                }
+            )
+            if previous:
+                conn.execute(schema.records.update().where(schema.records.c.id == record.id), row)
+                summary.updated += 1
+            else:
+                new_rows.append(row)
+                summary.created += 1
+            changed.append(record)
+            summary.ids.append(record.id)
+        if new_rows:
+            conn.execute(schema.records.insert(), new_rows)
+        if version_rows:
+            conn.execute(schema.versions.insert(), version_rows)
+        self._project(conn, changed, replace=summary.updated > 0)
+        return summary
+
+    def _project(self, conn: Connection, batch: list[AnyRecord], *, replace: bool) -> None:
+        from legation import projections
+
+        if not batch:
+            return
+        if replace:
+            ids = [r.id for r in batch]
+            for i in range(0, len(ids), CHUNK):
+                chunk = ids[i : i + CHUNK]
+                projections.delete(conn, chunk)
+                search.delete(conn, self.dialect, chunk)
+        projections.insert(conn, batch)
+        search.index(conn, self.dialect, batch)

@@ -1,0 +1,93 @@
+"""Shared fixtures: a real SQLite file, a real PostgreSQL server, the CLI runner, the shared data."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from legation.cli import app
+from legation.store import Store
+from tests import pg
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SOURCE = {
+    "url": "https://example.org/report",
+    "title": "A report",
+    "publisher": "Example",
+    "published": "2020-01-02",
+    "accessed": "2026-11-29",
+}
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pg.Cluster | None]:
+    if not pg.available():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"PostgreSQL server binaries not found in {pg.BIN}; CI must run these tests")
+        yield None
+        return
+    cluster = pg.Cluster()
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, pg_cluster: pg.Cluster | None) -> str:
+    """A fresh, empty store location on each backend."""
+    if request.param == "sqlite":
+        return str(tmp_path / "legation.db")
+    if pg_cluster is None:
+        pytest.skip("PostgreSQL server binaries are not installed")
+    return pg_cluster.new_database()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    opened = Store.open(db_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sqlite_path(tmp_path: Path) -> str:
+    return str(tmp_path / "legation.db")
+
+
+@pytest.fixture
+def cli() -> Any:
+    runner = CliRunner()
+
+    def invoke(db: str, *args: str, input: str | bytes | None = None) -> Any:
+        return runner.invoke(app, ["--db", db, *args], input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.exists():
+        pytest.skip("../shared is missing")
+    return SHARED
+
+
+def rec(kind: str, id: str, **fields: Any) -> dict[str, Any]:
+    """A valid record of a kind, with a source and a certainty, for hand-built stores."""
+    return {
+        "kind": kind,
+        "id": id,
+        **fields,
+        "certainty": fields.pop("certainty", "confirmed"),
+        "sources": fields.pop("sources", [SOURCE]),
+    }
+
+
+def write_jsonl(path: Path, items: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    return path

@@ -1,0 +1,108 @@
+"""The store on both backends: writes, versions, search, and the export/import round trip."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from legation import exports, imports, search
+from legation.store import Store
+from tests.conftest import rec, write_jsonl
+
+PERSON = rec("person", "p-zdzislaw-rurarz", name="Zdzisław Rurarz", aliases=["Zdzislaw Rurarz"], birth="1930-02-24")
+POSTING = rec(
+    "posting",
+    "pos-rurarz-jpn-1981",
+    person="p-zdzislaw-rurarz",
+    role="ambassador",
+    sending="POL",
+    receiving="JPN",
+    post="Tokyo",
+    end="1981-12",
+    exit_type="defected",
+    reason="Martial law in Poland",
+)
+
+
+def load(store: Store, tmp_path: Path, items: list[dict[str, object]], name: str = "in.jsonl") -> imports.ImportReport:
+    path = write_jsonl(tmp_path / name, items)
+    return imports.import_records(store, imports.read_paths([str(path)]), actor="tester")
+
+
+def test_import_writes_records_projections_and_fills_person_name(store: Store, tmp_path: Path) -> None:
+    report = load(store, tmp_path, [PERSON, POSTING])
+    assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
+    posting = store.get("pos-rurarz-jpn-1981")
+    assert posting is not None and posting["person_name"] == "Zdzisław Rurarz"
+    assert store.scalar("SELECT exit_type FROM postings WHERE id = 'pos-rurarz-jpn-1981'") == "defected"
+    assert store.scalar("SELECT end_year FROM postings") == 1981
+    assert store.scalar("SELECT count(*) FROM record_sources") == 2
+
+
+def test_same_file_twice_changes_nothing(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path, [PERSON, POSTING])
+    again = load(store, tmp_path, [PERSON, POSTING])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert store.scalar("SELECT count(*) FROM versions") == 2
+
+
+def test_changed_record_gets_a_new_version_and_keeps_the_old(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path, [PERSON, POSTING])
+    changed = {**POSTING, "reason": "Protest against martial law"}
+    report = load(store, tmp_path, [changed], "edit.jsonl")
+    assert report.updated == 1
+    history = store.history("pos-rurarz-jpn-1981")
+    assert [v["version"] for v in history] == [1, 2]
+    assert history[0]["data"]["reason"] == "Martial law in Poland"
+    assert history[1]["data"]["reason"] == "Protest against martial law"
+    assert history[1]["changed_by"] == "tester" and history[1]["change"] == "update"
+    assert store.scalar("SELECT reason FROM postings") == "Protest against martial law"
+    assert store.scalar("SELECT count(*) FROM postings") == 1
+
+
+def test_search_folds_accents_and_matches_prefixes(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path, [PERSON, POSTING])
+    hits = search.run(store, "Zdzislaw")["hits"]
+    assert {h["id"] for h in hits} == {"p-zdzislaw-rurarz", "pos-rurarz-jpn-1981"}
+    assert search.run(store, "Rura", kind="person")["hits"][0]["id"] == "p-zdzislaw-rurarz"
+    assert search.run(store, "martial")["total"] == 1
+    assert search.run(store, "nobody-here")["total"] == 0
+    assert search.run(store, '"); DROP TABLE records; --')["total"] == 0
+
+
+def test_export_import_export_is_identical(store: Store, tmp_path: Path) -> None:
+    measure = rec(
+        "measure",
+        "m-usa-rus-2016-12-29-expulsion",
+        type="expulsion",
+        actor="USA",
+        target="RUS",
+        date="2016-12-29",
+        count=35,
+    )
+    answer = rec(
+        "measure",
+        "m-rus-usa-2017-07-30-staff_cap",
+        type="staff_cap",
+        actor="RUS",
+        target="USA",
+        date="2017-07-30",
+        count=755,
+        reciprocal_of="m-usa-rus-2016-12-29-expulsion",
+    )
+    contact = rec(
+        "contact",
+        "c-1",
+        **{"from": "p-zdzislaw-rurarz", "to": "USA", "channel": "visit", "outcome": "accepted", "date": "1981-12-24"},
+    )
+    load(store, tmp_path, [PERSON, POSTING, measure, answer, contact])
+    first = io.StringIO()
+    exports.export(store, "jsonl", out=first)
+    fresh = Store.open(str(tmp_path / "fresh.db"))
+    path = tmp_path / "export.jsonl"
+    path.write_text(first.getvalue(), encoding="utf-8")
+    imports.import_records(fresh, imports.read_paths([str(path)]))
+    second = io.StringIO()
+    exports.export(fresh, "jsonl", out=second)
+    assert first.getvalue() == second.getvalue()
+    assert len(first.getvalue().splitlines()) == 5
