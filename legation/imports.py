@@ -111,7 +111,7 @@ def _dedupe(items: list[Located]) -> list[Located]:
         if seen is None:
             first[item.record.id] = item
         elif seen.record and seen.record.digest() != item.record.digest():
-            where = f"{seen.file}:{seen.line}"
+            where = f"{seen.file} line {seen.line}"
             raise _error(item, "id", f"a unique id; {item.record.id!r} is already used at {where} with other content")
     return list(first.values())
 

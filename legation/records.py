@@ -214,7 +214,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "contact": Contact,
     "source": SourceRecord,
 }
-_LOCATION = re.compile(r"^(person|posting|consequence|measure|contact|source)\.")
+_LOCATION = re.compile(r"^(person|posting|consequence|measure|contact|source)(\.|$)")
 
 
 def parse(data: dict[str, Any]) -> AnyRecord:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from legation import __version__
-from legation.cli import registry
+from legation.cli import checks, registry
 from legation.cli.common import State
 
 app = typer.Typer(
@@ -50,3 +50,4 @@ def main(
 
 
 registry.register(app)
+checks.register(app)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -49,11 +49,15 @@ def failures() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        err.print(f"error: {exc.describe()}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        fail(exc.describe(), 2)
     except LegationError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        fail(str(exc), 1)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """One unwrapped line on stderr (rich would wrap it), then exit."""
+    sys.stderr.write(f"error: {message}\n")
+    raise typer.Exit(code)
 
 
 def emit_json(data: Any) -> None:

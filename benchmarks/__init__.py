@@ -1,0 +1,1 @@
+"""Benchmarks: each module `bench_*.py` measures Legation side by side with a named peer."""

@@ -1,0 +1,67 @@
+"""`legation check` and `legation coverage`: the registry's honesty and its reach."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from legation import checks, imports, stats
+from legation.cli.common import Format, emit_json, failures, fail, out, state, table
+from legation.store import Store
+
+
+def _check_files(paths: list[str]) -> dict[str, Any]:
+    """Check files without touching any store: load them into a throwaway SQLite file first."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(str(Path(tmp) / "check.db"))
+        file_errors: list[Any] = []
+        items = imports.read_paths(paths, errors=file_errors)
+        report = imports.import_records(store, items, keep_going=True, file_errors=file_errors)
+        result = checks.run(store)
+        store.close()
+    rejected = [{"severity": "error", "check": "import", "record": e["record"] or e["file"], "field": e["field"],
+                 "message": e["error"]} for e in report.errors]  # fmt: skip
+    result["findings"] = rejected + result["findings"]
+    result["errors"] += len(rejected)
+    return result
+
+
+def check(
+    ctx: typer.Context,
+    paths: Annotated[list[str] | None, typer.Argument(help="Files to check instead of the store.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+) -> None:
+    """Check sources, duplicate persons, impossible dates, unknown codes, references and counts."""
+    with failures():
+        result = _check_files(paths) if paths else checks.run(state(ctx).store())
+        if fmt is Format.json:
+            emit_json(result)
+        else:
+            cols = ["severity", "check", "record", "field", "message"]
+            table(None, cols, [[f[c] for c in cols] for f in result["findings"]])
+            out.print(f"{result['records']} records: {result['errors']} errors, {result['warnings']} warnings")
+        if result["errors"] or (strict and result["warnings"]):
+            fail(f"check found {result['errors']} errors and {result['warnings']} warnings", 1)
+
+
+def coverage(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
+    top: Annotated[int, typer.Option("--top", min=1)] = 15,
+) -> None:
+    """Exits by exit type and decade, and the sending states with the most exits."""
+    with failures():
+        data = stats.coverage(state(ctx).store(), top=top)
+        if fmt == "json":
+            emit_json(data)
+        else:
+            typer.echo(stats.coverage_markdown(data), nl=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)
+    app.command()(coverage)
