@@ -21,8 +21,13 @@ from legation import dates, records, search
 from legation.store import Store
 
 ERROR, WARNING = "error", "warning"
-DATE_FIELDS = {"person": ("birth",), "posting": ("start", "end"), "consequence": ("date",),
-               "measure": ("date",), "contact": ("date",)}  # fmt: skip
+DATE_FIELDS = {
+    "person": ("birth",),
+    "posting": ("start", "end"),
+    "consequence": ("date",),
+    "measure": ("date",),
+    "contact": ("date",),
+}
 FUZZY = 0.92  # two names this alike (difflib ratio, folded) are worth a look
 
 
@@ -66,19 +71,21 @@ def codes(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
 
 def references(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
     for rid, item in items.items():
-        pairs = [("person", item.get("person"), "person"), ("posting", item.get("posting"), "posting"),
-                 ("reciprocal_of", item.get("reciprocal_of"), "measure")]  # fmt: skip
+        pairs = [
+            ("person", item.get("person"), "person"),
+            ("posting", item.get("posting"), "posting"),
+            ("reciprocal_of", item.get("reciprocal_of"), "measure"),
+        ]
         pairs += [("persons", p, "person") for p in item.get("persons", [])]
         for field, ref, kind in pairs:
             if item["kind"] == "person" or not ref:
                 continue
             if items.get(ref, {}).get("kind") != kind:
                 yield Finding(ERROR, "references", rid, field, f"points to {ref!r}, which is not a {kind} in the store")
-        original = items.get(item.get("reciprocal_of") or "")
-        if item["kind"] == "measure" and original and original.get("date") and item.get("date"):
-            if dates.lower(original["date"]) > dates.upper(item["date"]):
-                yield Finding(ERROR, "references", rid, "reciprocal_of",
-                              f"answers {original['id']} dated {original['date']}, after this measure ({item['date']})")  # fmt: skip
+        original = items.get(item.get("reciprocal_of") or "") or {}
+        if item.get("date") and original.get("date") and dates.lower(original["date"]) > dates.upper(item["date"]):
+            message = f"answers {original['id']} dated {original['date']}, after this measure ({item['date']})"
+            yield Finding(ERROR, "references", rid, "reciprocal_of", message)
 
 
 def impossible_dates(items: dict[str, dict[str, Any]], today: date | None = None) -> Iterator[Finding]:
@@ -143,8 +150,13 @@ def duplicate_persons(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
     for key, ids in sorted(owners.items()):
         if len(ids) > 1 and frozenset(ids) not in flagged:
             flagged.add(frozenset(ids))
-            yield Finding(ERROR, "duplicates", sorted(ids)[0], "name",
-                          f"{', '.join(sorted(ids))} share the name {key!r}: merge them or tell them apart")  # fmt: skip
+            yield Finding(
+                ERROR,
+                "duplicates",
+                sorted(ids)[0],
+                "name",
+                f"{', '.join(sorted(ids))} share the name {key!r}: merge them or tell them apart",
+            )
     ordered = sorted(names.items(), key=lambda kv: kv[1])
     for i, (a, name_a) in enumerate(ordered):
         for b, name_b in ordered[i + 1 : i + 40]:
@@ -153,8 +165,13 @@ def duplicate_persons(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
                 continue
             if difflib.SequenceMatcher(None, name_a, name_b).ratio() >= FUZZY:
                 flagged.add(pair)
-                yield Finding(WARNING, "duplicates", a, "name",
-                              f"{a} and {b} have near-identical names; add an alias if they are one person")  # fmt: skip
+                yield Finding(
+                    WARNING,
+                    "duplicates",
+                    a,
+                    "name",
+                    f"{a} and {b} have near-identical names; add an alias if they are one person",
+                )
 
 
 CHECKS: tuple[Check, ...] = (sources, codes, references, impossible_dates, counts, duplicate_persons)
@@ -165,5 +182,9 @@ def run(store: Store) -> dict[str, Any]:
     findings = [f for check in CHECKS for f in check(items)]
     findings.sort(key=lambda f: (f.severity != ERROR, f.check, f.record))
     errors = sum(f.severity == ERROR for f in findings)
-    return {"records": len(items), "errors": errors, "warnings": len(findings) - errors,
-            "findings": [f.as_dict() for f in findings]}  # fmt: skip
+    return {
+        "records": len(items),
+        "errors": errors,
+        "warnings": len(findings) - errors,
+        "findings": [f.as_dict() for f in findings],
+    }

@@ -12,8 +12,16 @@ from legation import checks
 from tests.conftest import rec, write_jsonl
 
 PERSON = rec("person", "p-a", name="Zdzisław Rurarz", birth="1930-02-24")
-POSTING = rec("posting", "pos-a", person="p-a", role="ambassador", sending="POL", receiving="JPN", end="1981-12",
-              exit_type="defected")  # fmt: skip
+POSTING = rec(
+    "posting",
+    "pos-a",
+    person="p-a",
+    role="ambassador",
+    sending="POL",
+    receiving="JPN",
+    end="1981-12",
+    exit_type="defected",
+)
 
 
 def findings(items: list[dict[str, object]]) -> list[checks.Finding]:
@@ -52,7 +60,7 @@ def test_clean_records_have_no_errors() -> None:
         "future date",
         "dangling person",
         "count on one person",
-    ],  # fmt: skip
+    ],
 )
 def test_each_error_is_caught(bad: dict[str, object], expected: tuple[str, str, str]) -> None:
     assert expected in errors([PERSON, bad])
@@ -60,8 +68,9 @@ def test_each_error_is_caught(bad: dict[str, object], expected: tuple[str, str, 
 
 def test_reciprocal_of_pointing_to_nothing_or_to_a_later_measure() -> None:
     first = rec("measure", "m-1", type="expulsion", actor="GBR", target="RUS", date="2018-03-14", count=23)
-    answer = rec("measure", "m-2", type="expulsion", actor="RUS", target="GBR", date="2018-03-17", count=23,
-                 reciprocal_of="m-1")  # fmt: skip
+    answer = rec(
+        "measure", "m-2", type="expulsion", actor="RUS", target="GBR", date="2018-03-17", count=23, reciprocal_of="m-1"
+    )
     assert errors([first, answer]) == set()
     backwards = {**answer, "date": "2018-03-01"}
     assert ("references", "m-2", "reciprocal_of") in errors([first, backwards])
@@ -71,8 +80,16 @@ def test_reciprocal_of_pointing_to_nothing_or_to_a_later_measure() -> None:
 
 def test_counts_that_do_not_add_up() -> None:
     persons = [rec("person", f"p-{i}", name=f"Envoy {i}") for i in range(3)]
-    measure = rec("measure", "m-1", type="expulsion", actor="USA", target="RUS", date="2021-04-15", count=2,
-                  persons=["p-0", "p-1", "p-2"])  # fmt: skip
+    measure = rec(
+        "measure",
+        "m-1",
+        type="expulsion",
+        actor="USA",
+        target="RUS",
+        date="2021-04-15",
+        count=2,
+        persons=["p-0", "p-1", "p-2"],
+    )
     assert ("counts", "m-1", "count") in errors([*persons, measure])
 
 
@@ -95,7 +112,9 @@ def test_cli_check_on_files_fails_with_errors_and_names_them(tmp_path: Path, cli
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert {(f["check"], f["record"]) for f in report["findings"] if f["severity"] == "error"} == {
-        ("dates", "pos-a"), ("duplicates", "p-a")}  # fmt: skip
+        ("dates", "pos-a"),
+        ("duplicates", "p-a"),
+    }
     assert not (tmp_path / "unused.db").exists()
 
 

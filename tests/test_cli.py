@@ -11,15 +11,47 @@ from followthemoney import model
 from legation.store import Store
 from tests.conftest import rec, write_jsonl
 
-PERSON = rec("person", "p-zdzislaw-rurarz", name="Zdzisław Rurarz", aliases=["Zdzislaw Rurarz"], birth="1930-02-24",
-             citizenship="POL")  # fmt: skip
-POSTING = rec("posting", "pos-rurarz-jpn-1981", person="p-zdzislaw-rurarz", role="ambassador", sending="POL",
-              receiving="JPN", end="1981-12", exit_type="defected", destination="USA")  # fmt: skip
+PERSON = rec(
+    "person",
+    "p-zdzislaw-rurarz",
+    name="Zdzisław Rurarz",
+    aliases=["Zdzislaw Rurarz"],
+    birth="1930-02-24",
+    citizenship="POL",
+)
+POSTING = rec(
+    "posting",
+    "pos-rurarz-jpn-1981",
+    person="p-zdzislaw-rurarz",
+    role="ambassador",
+    sending="POL",
+    receiving="JPN",
+    end="1981-12",
+    exit_type="defected",
+    destination="USA",
+)
 CONSEQUENCE = rec("consequence", "con-1", posting="pos-rurarz-jpn-1981", type="citizenship_stripped")
-MEASURE = rec("measure", "m-1", type="persona_non_grata", actor="USA", target="RUS", date="2022-02-17", count=1,
-              persons=["p-zdzislaw-rurarz"])  # fmt: skip
-GROUP = rec("posting", "pos-afg", group="55 Afghan ambassadors and staff", count=55, role="ambassador", sending="AFG",
-            receiving="USA", end="2021", exit_type="sought_asylum")  # fmt: skip
+MEASURE = rec(
+    "measure",
+    "m-1",
+    type="persona_non_grata",
+    actor="USA",
+    target="RUS",
+    date="2022-02-17",
+    count=1,
+    persons=["p-zdzislaw-rurarz"],
+)
+GROUP = rec(
+    "posting",
+    "pos-afg",
+    group="55 Afghan ambassadors and staff",
+    count=55,
+    role="ambassador",
+    sending="AFG",
+    receiving="USA",
+    end="2021",
+    exit_type="sought_asylum",
+)
 ALL = [PERSON, POSTING, CONSEQUENCE, MEASURE, GROUP]
 
 
@@ -76,10 +108,15 @@ def test_import_from_stdin_yaml_and_csv(tmp_path: Path, cli: object) -> None:
     yaml_file = tmp_path / "more.yaml"
     yaml_file.write_text(
         "- kind: person\n  id: p-yaml\n  name: Yaml Person\n  certainty: reported\n"
-        "  sources:\n    - url: https://example.org/y\n", encoding="utf-8")  # fmt: skip
+        "  sources:\n    - url: https://example.org/y\n",
+        encoding="utf-8",
+    )
     csv_file = tmp_path / "persons.csv"
-    csv_file.write_text("id,name,aliases,certainty,source_url,source_title\n"
-                        'p-csv,Csv Person,"[""C. Person""]",confirmed,https://example.org/c,C\n', encoding="utf-8")  # fmt: skip
+    csv_file.write_text(
+        "id,name,aliases,certainty,source_url,source_title\n"
+        'p-csv,Csv Person,"[""C. Person""]",confirmed,https://example.org/c,C\n',
+        encoding="utf-8",
+    )
     result = cli(db, "import", str(yaml_file), str(csv_file))  # type: ignore[operator]
     assert result.exit_code == 0, result.output
     store = Store.open(db)
@@ -132,10 +169,21 @@ def test_init_bundled_loads_the_seed_records_with_sources(tmp_path: Path, cli: o
     db = str(tmp_path / "bundled.db")
     assert cli(db, "init", "--bundled").exit_code == 0  # type: ignore[operator]
     store = Store.open(db)
-    for record_id in ("pos-antonov-usa", "pos-melville-est-2018", "pos-feeley-pan-2018", "pos-rurarz-jpn-1981",
-                      "pos-chubais-envoy-2022", "pos-dvorkovich-skolkovo-2022", "pos-afg-asylum-usa-2022",
-                      "pos-prk-defectors-kor", "m-usa-rus-2022-visa_denial", "m-usa-rus-2022-staff_expulsion",
-                      "m-rus-usa-harassment", "m-un-rus-2022-suspension_from_body", "c-antonov-2022-1"):  # fmt: skip
+    for record_id in (
+        "pos-antonov-usa",
+        "pos-melville-est-2018",
+        "pos-feeley-pan-2018",
+        "pos-rurarz-jpn-1981",
+        "pos-chubais-envoy-2022",
+        "pos-dvorkovich-skolkovo-2022",
+        "pos-afg-asylum-usa-2022",
+        "pos-prk-defectors-kor",
+        "m-usa-rus-2022-visa_denial",
+        "m-usa-rus-2022-staff_expulsion",
+        "m-rus-usa-harassment",
+        "m-un-rus-2022-suspension_from_body",
+        "c-antonov-2022-1",
+    ):
         record = store.get(record_id)
         assert record is not None, record_id
         assert any("unherd.com" in s["url"] for s in record["sources"])

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from legation import checks, imports, stats
-from legation.cli.common import Format, emit_json, failures, fail, out, state, table
+from legation.cli.common import Format, emit_json, fail, failures, out, state, table
 from legation.store import Store
 
 
@@ -22,8 +22,16 @@ def _check_files(paths: list[str]) -> dict[str, Any]:
         report = imports.import_records(store, items, keep_going=True, file_errors=file_errors)
         result = checks.run(store)
         store.close()
-    rejected = [{"severity": "error", "check": "import", "record": e["record"] or e["file"], "field": e["field"],
-                 "message": e["error"]} for e in report.errors]  # fmt: skip
+    rejected = [
+        {
+            "severity": "error",
+            "check": "import",
+            "record": e["record"] or e["file"],
+            "field": e["field"],
+            "message": e["error"],
+        }
+        for e in report.errors
+    ]
     result["findings"] = rejected + result["findings"]
     result["errors"] += len(rejected)
     return result
