@@ -1,0 +1,52 @@
+"""The seam where event data (GDELT and the like) joins the figures.
+
+Isolation and the dyad report carry an `events` block. It stays None until an importer of event data
+registers a provider here; the provider gets the dyad and the window and returns its signals (consult
+events 04x, rejected meetings 125, against the dyad's own earlier baseline: DOMAIN.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from legation.store import Store
+
+
+@dataclass(frozen=True)
+class EventsQuery:
+    """What a figure asks of event data: the dyad (actor to target) and the window."""
+
+    store: Store
+    figure: str  # "isolation" or "dyad"
+    actor: str | None
+    target: str | None
+    start: str | None = None
+    end: str | None = None
+
+
+EventsProvider = Callable[[EventsQuery], dict[str, Any] | None]
+_PROVIDERS: list[EventsProvider] = []
+
+
+def register_events_provider(provider: EventsProvider) -> EventsProvider:
+    """Add a provider (usable as a decorator); providers answer in the order they were added."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+    return provider
+
+
+def unregister_events_provider(provider: EventsProvider) -> None:
+    if provider in _PROVIDERS:
+        _PROVIDERS.remove(provider)
+
+
+def events(query: EventsQuery) -> dict[str, Any] | None:
+    """The merged answers of every provider, or None when none is registered or none answers."""
+    merged: dict[str, Any] = {}
+    for provider in list(_PROVIDERS):
+        answer = provider(query)
+        if answer:
+            merged.update(answer)
+    return merged or None
