@@ -1,0 +1,296 @@
+"""One data dict per page: the web app renders each as HTML and serves it as JSON under /api/.
+
+The analysis modules (isolation, precedents, reciprocity, briefs) are optional here: a page shows
+the figures whose module is installed and says which are missing, so the app never breaks while
+one of them is being written.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections import Counter
+from typing import Any
+
+from legation import bodies, persons, search
+from legation.errors import InputError, LegationError, NotFound
+from legation.stats import decade
+from legation.store import Store
+
+FACETS = ("kind", "exit_type", "sending", "receiving", "decade", "certainty")
+MAX_PAGE_SIZE = 100
+FACET_SCAN = 5000  # the most matching records a facet count looks at
+
+
+def _analysis(module: str, function: str, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+    """Call an analysis function if its module exists; None when it is absent."""
+    try:
+        found = importlib.import_module(f"legation.{module}")
+    except ImportError:
+        return None
+    call = getattr(found, function, None)
+    if call is None:
+        return None
+    try:
+        result: dict[str, Any] = call(*args, **kwargs)
+    except LegationError:  # e.g. a state the analysis has no data for: the page shows the rest
+        return None
+    return result
+
+
+def _records(store: Store, sql: str, **params: Any) -> list[dict[str, Any]]:
+    return [json.loads(r["data"]) for r in store.rows(sql, **params)]
+
+
+def _state(code: str) -> str:
+    found = bodies.lookup(code) or bodies.get(code.upper())
+    if found is None:
+        raise NotFound(f"no state or body with code {code!r}")
+    return found.code
+
+
+# --- home ------------------------------------------------------------------------------------
+
+
+def home(store: Store, *, latest: int = 10) -> dict[str, Any]:
+    """Counts, the latest exits, and exits per year by exit type (the home page's chart)."""
+    counts = {r["kind"]: r["n"] for r in store.rows("SELECT kind, count(*) AS n FROM records GROUP BY kind")}
+    exits = store.rows(
+        "SELECT p.id, p.person_id, p.person_name, p.group_name, p.role, p.sending, p.receiving, "
+        "p.end_date, p.exit_type, p.certainty FROM postings p WHERE p.exit_type IS NOT NULL "
+        "ORDER BY coalesce(p.end_date, '') DESC, p.id LIMIT :n",
+        n=latest,
+    )
+    per_year = store.rows(
+        "SELECT end_year AS year, exit_type, count(*) AS exits FROM postings "
+        "WHERE exit_type IS NOT NULL AND end_year IS NOT NULL GROUP BY end_year, exit_type ORDER BY end_year, exit_type"
+    )
+    return {
+        "counts": {k: counts.get(k, 0) for k in ("person", "posting", "consequence", "measure", "contact", "source")},
+        "exits": store.scalar("SELECT count(*) FROM postings WHERE exit_type IS NOT NULL") or 0,
+        "latest_exits": [_exit_row(e) for e in exits],
+        "exits_per_year": per_year,
+    }
+
+
+def _exit_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "posting": row["id"],
+        "person": row["person_id"],
+        "name": row["person_name"] or row["group_name"] or row["person_id"] or row["id"],
+        "role": row["role"],
+        "sending": row["sending"],
+        "receiving": row["receiving"],
+        "end": row["end_date"],
+        "exit_type": row["exit_type"],
+        "certainty": row["certainty"],
+    }
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def _matches(store: Store, words: list[str]) -> list[dict[str, Any]]:
+    """Every matching record with the fields the facets count, best match first."""
+    where, params = search.match_sql(store.dialect, words)
+    return store.rows(
+        "SELECT r.id, r.kind, r.certainty, p.exit_type, coalesce(p.sending, m.actor) AS sending, "
+        "coalesce(p.receiving, m.target) AS receiving, coalesce(p.end_date, p.start_date, m.date, c.date) AS date "
+        "FROM search_index JOIN records r ON r.id = search_index.record_id "
+        "LEFT JOIN postings p ON p.id = r.id LEFT JOIN measures m ON m.id = r.id "
+        "LEFT JOIN consequences c ON c.id = r.id "
+        f"WHERE {where} ORDER BY {search.rank_sql(store.dialect)}, r.id LIMIT :scan",
+        **params,
+        scan=FACET_SCAN,
+    )
+
+
+def _facet_value(row: dict[str, Any], facet: str) -> str | None:
+    if facet == "decade":
+        year = row["date"][:4] if row["date"] else None
+        return decade(int(year)) if year else None
+    value = row[facet]
+    return str(value) if value else None
+
+
+def search_page(
+    store: Store,
+    q: str,
+    facets: dict[str, str | None] | None = None,
+    page: int = 1,
+    size: int = 20,
+    *,
+    max_query: int = search.MAX_QUERY,
+    max_size: int = MAX_PAGE_SIZE,
+) -> dict[str, Any]:
+    """Full-text hits filtered by facets, with each facet's counts over the other filters."""
+    if len(q) > max_query:
+        raise InputError(f"a query of at most {max_query} characters; got {len(q)}", field="q")
+    if not 1 <= size <= max_size:
+        raise InputError(f"a page size between 1 and {max_size}; got {size}", field="size")
+    if page < 1:
+        raise InputError(f"a page number of 1 or more; got {page}", field="page")
+    chosen = {k: v for k, v in (facets or {}).items() if v and k in FACETS}
+    words = search.terms(q)
+    rows = _matches(store, words) if words else []
+    hits = [r for r in rows if all(_facet_value(r, k) == v for k, v in chosen.items())]
+    shown = hits[(page - 1) * size : page * size]
+    data = {r["id"]: r for r in store.rows(_in_sql("SELECT id, data FROM records", len(shown)), **_ids(shown))}
+    return {
+        "query": q,
+        "filters": chosen,
+        "total": len(hits),
+        "page": page,
+        "size": size,
+        "pages": max(1, -(-len(hits) // size)),
+        "hits": [_hit(r, json.loads(data[r["id"]]["data"])) for r in shown if r["id"] in data],
+        "facets": {f: _counts(rows, f, chosen) for f in FACETS},
+    }
+
+
+def _in_sql(base: str, n: int) -> str:
+    keys = ", ".join(f":id{i}" for i in range(n)) or "NULL"
+    return f"{base} WHERE id IN ({keys})"
+
+
+def _ids(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {f"id{i}": r["id"] for i, r in enumerate(rows)}
+
+
+def _hit(row: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    person = item["id"] if item["kind"] == "person" else item.get("person")
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "title": search.title(item),
+        "certainty": row["certainty"],
+        "person": person,
+        "exit_type": row["exit_type"],
+        "sending": row["sending"],
+        "receiving": row["receiving"],
+        "date": row["date"],
+    }
+
+
+def _counts(rows: list[dict[str, Any]], facet: str, chosen: dict[str, str]) -> list[dict[str, Any]]:
+    others = {k: v for k, v in chosen.items() if k != facet}
+    counted = Counter(
+        _facet_value(r, facet) for r in rows if all(_facet_value(r, k) == v for k, v in others.items())
+    )
+    counted.pop(None, None)
+    return [{"value": v, "count": n} for v, n in sorted(counted.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+
+
+def search_ids(store: Store, q: str, facets: dict[str, str | None] | None = None) -> set[str]:
+    """The ids a search finds, for exporting its records."""
+    chosen = {k: v for k, v in (facets or {}).items() if v and k in FACETS}
+    words = search.terms(q)
+    rows = _matches(store, words) if words else []
+    return {r["id"] for r in rows if all(_facet_value(r, k) == v for k, v in chosen.items())}
+
+
+# --- person ----------------------------------------------------------------------------------
+
+
+def person_page(store: Store, person_id: str) -> dict[str, Any]:
+    """A person's postings, exits, consequences, contacts and isolation, with every record's history."""
+    data = persons.profile(store, persons.resolve(store, person_id))
+    pid = data["person"]["id"]
+    ids = [pid, *(r["id"] for key in ("postings", "consequences", "contacts") for r in data[key])]
+    return {
+        **data,
+        "isolation": _analysis("isolation", "isolation", store, pid),
+        "history": {i: _history(store, i) for i in ids},
+    }
+
+
+def _history(store: Store, record_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "version": v["version"],
+            "change": v["change"],
+            "changed_at": v["changed_at"],
+            "changed_by": v["changed_by"],
+            "data": v["data"],
+        }
+        for v in store.history(record_id)
+    ]
+
+
+def record_page(store: Store, record_id: str) -> dict[str, Any]:
+    """Any record with its full history."""
+    record = store.get(record_id)
+    if record is None:
+        raise NotFound(f"no record with id {record_id!r}")
+    return {"record": record, "title": search.title(record), "history": _history(store, record_id)}
+
+
+# --- state and dyad --------------------------------------------------------------------------
+
+
+def state_page(store: Store, code: str) -> dict[str, Any]:
+    """Its diplomats' exits, others' exits from postings to it, measures taken and suffered, precedents."""
+    state = _state(code)
+    exit_sql = (
+        "SELECT p.id, p.person_id, p.person_name, p.group_name, p.role, p.sending, p.receiving, p.end_date, "
+        "p.exit_type, p.certainty FROM postings p WHERE p.exit_type IS NOT NULL AND {} = :s "
+        "ORDER BY coalesce(p.end_date, '') DESC, p.id"
+    )
+    measure_sql = "SELECT r.data FROM measures m JOIN records r ON r.id = m.id WHERE m.{} = :s ORDER BY m.date, m.id"
+    return {
+        "state": bodies.get(state).as_dict(),  # type: ignore[union-attr]
+        "exits": [_exit_row(r) for r in store.rows(exit_sql.format("p.sending"), s=state)],
+        "exits_received": [_exit_row(r) for r in store.rows(exit_sql.format("p.receiving"), s=state)],
+        "measures_taken": _records(store, measure_sql.format("actor"), s=state),
+        "measures_suffered": _records(store, measure_sql.format("target"), s=state),
+        "precedents": _analysis("precedents", "precedents", store, state),
+    }
+
+
+def dyad_page(store: Store, a: str, b: str, *, window_days: int = 60) -> dict[str, Any]:
+    """The measures between two states in both directions, and the reciprocal pairs."""
+    first, second = _state(a), _state(b)
+    if not 1 <= window_days <= 3650:
+        raise InputError(f"a window between 1 and 3650 days; got {window_days}", field="window_days")
+    measures = _records(
+        store,
+        "SELECT r.data FROM measures m JOIN records r ON r.id = m.id WHERE (m.actor = :a AND m.target = :b) "
+        "OR (m.actor = :b AND m.target = :a) ORDER BY coalesce(m.date, ''), m.id",
+        a=first,
+        b=second,
+    )
+    reciprocity = _analysis("reciprocity", "dyad", store, first, second, window_days=window_days)
+    return {
+        "a": bodies.get(first).as_dict(),  # type: ignore[union-attr]
+        "b": bodies.get(second).as_dict(),  # type: ignore[union-attr]
+        "window_days": window_days,
+        "measures": measures,
+        "reciprocal_pairs": (reciprocity or {}).get("reciprocal_pairs"),
+        "reciprocity": reciprocity,
+    }
+
+
+# --- brief -----------------------------------------------------------------------------------
+
+
+def brief_page(store: Store, person: str) -> dict[str, Any]:
+    """The options brief, or, while the briefs module is absent, the person's current posting."""
+    pid = persons.resolve(store, person)
+    profile = persons.profile(store, pid)
+    return {
+        "person": profile["person"],
+        "posting": persons.current_posting(profile),
+        "brief": _analysis("briefs", "brief", store, pid),
+    }
+
+
+def available_figures() -> dict[str, bool]:
+    """Which analysis modules are installed, so pages can say what they cannot show yet."""
+    found = {}
+    for module in ("isolation", "precedents", "reciprocity", "briefs", "charts"):
+        try:
+            importlib.import_module(f"legation.{module}")
+            found[module] = True
+        except ImportError:
+            found[module] = False
+    return found

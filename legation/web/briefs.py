@@ -1,0 +1,26 @@
+"""The options brief for a person: facts and precedents for each path, no advice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from legation import pages
+from legation.web.deps import Reader, StoreDep
+from legation.web.models import PROBLEMS, BriefPage
+from legation.web.render import render
+
+router = APIRouter(dependencies=[Reader])
+
+
+@router.get("/api/brief/{person}", response_model=BriefPage, responses=PROBLEMS, tags=["pages"])
+def brief_api(store: StoreDep, person: str) -> dict[str, Any]:
+    """The options brief for a person by id, name or alias."""
+    return pages.brief_page(store, person)
+
+
+@router.get("/brief/{person}", response_class=HTMLResponse, include_in_schema=False)
+def brief_html(request: Request, store: StoreDep, person: str) -> Response:
+    return render(request, "brief.html", data=pages.brief_page(store, person))

@@ -1,0 +1,53 @@
+"""HTML rendering: one Jinja environment with autoescape on, and the helpers templates use."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from legation import bodies, pages, search, vocabularies
+from legation.web import deps
+
+
+def _label(vocab: str, code: str | None) -> str:
+    return vocabularies.label(vocab, code) if code else ""
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("legation", "templates/web"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        body_name=bodies.name,
+        label=_label,
+        title=search.title,
+        vocab=vocabularies.terms,
+        figures=pages.available_figures,
+    )
+    return env
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page; a browser without a CSRF cookie gets one with its first form."""
+    user = deps.user_of(request)
+    html = environment().get_template(template).render(
+        request=request,
+        user=user,
+        csrf=deps.csrf_token(request),
+        settings=deps.get_settings(request),
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status)
+    fresh = getattr(request.state, "new_csrf", None)
+    if fresh:
+        secure = deps.get_settings(request).secure_cookies
+        response.set_cookie(deps.CSRF, fresh, httponly=True, samesite="strict", secure=secure)
+    return response

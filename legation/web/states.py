@@ -1,0 +1,26 @@
+"""A state's page: its diplomats' exits, exits from postings to it, measures, and precedents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from legation import pages
+from legation.web.deps import Reader, StoreDep
+from legation.web.models import PROBLEMS, StatePage
+from legation.web.render import render
+
+router = APIRouter(dependencies=[Reader])
+
+
+@router.get("/api/state/{code}", response_model=StatePage, responses=PROBLEMS, tags=["pages"])
+def state_api(store: StoreDep, code: str) -> dict[str, Any]:
+    """A state or body by code (RUS, USA, UN...) or name."""
+    return pages.state_page(store, code)
+
+
+@router.get("/state/{code}", response_class=HTMLResponse, include_in_schema=False)
+def state_html(request: Request, store: StoreDep, code: str) -> Response:
+    return render(request, "state.html", data=pages.state_page(store, code))
