@@ -94,7 +94,7 @@ def _subject(store: Store, who: str) -> tuple[dict[str, Any], list[dict[str, Any
 
 def _by_month(contacts: list[dict[str, Any]], refused: frozenset[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    coarse = {"attempts": 0, "refused": 0, "contacts": []}
+    coarse: dict[str, Any] = {"attempts": 0, "refused": 0, "contacts": []}
     for c in contacts:
         n, hit = c.get("count", 1), c["outcome"] in refused
         if c.get("date") and dates.parse(c["date"])[1] is not None:

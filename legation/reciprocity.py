@@ -79,6 +79,7 @@ def _pair(answer: dict[str, Any], earlier: dict[str, Any], *, explicit: bool, wi
 def _inferred(timeline: list[dict[str, Any]], i: int, window: int) -> dict[str, Any] | None:
     """The latest earlier measure that `timeline[i]` may answer, within the window."""
     answer = timeline[i]
+    earlier: dict[str, Any]
     if not answer.get("date"):
         return None
     for earlier in reversed(timeline[:i]):

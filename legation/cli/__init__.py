@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from legation import __version__
-from legation.cli import checks, registry
+from legation.cli import analysis, checks, registry
 from legation.cli.common import State
 
 app = typer.Typer(
@@ -51,3 +51,4 @@ def main(
 
 registry.register(app)
 checks.register(app)
+analysis.register(app)
