@@ -1,0 +1,169 @@
+"""Where GDELT event files come from: paths, folders, `masterfilelist.txt` lists and URLs.
+
+A master file list has one `size md5 url` line per file (GDELT publishes one for 1.0 and 2.0);
+only the events exports (`.export.CSV.zip`) are taken from it. A URL is streamed with httpx into
+a cache folder and checked against the size and md5 the list gives, so a file is never trusted
+half-downloaded. A zip is unpacked, one chunk at a time, into a temporary file for DuckDB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from legation.errors import InputError
+
+SUFFIXES = (".csv", ".csv.zip", ".zip", ".tsv", ".txt")
+LIST_NAME = "masterfilelist"
+CHUNK = 1 << 20
+ENV_CACHE = "LEGATION_GDELT_CACHE"
+
+
+@dataclass(frozen=True)
+class EventFile:
+    """One events file to import: where it is now, and what its list says it should be."""
+
+    location: str
+    size: int | None = None
+    md5: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.location.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def is_url(self) -> bool:
+        return self.location.startswith(("http://", "https://"))
+
+
+def cache_dir() -> Path:
+    base = os.environ.get(ENV_CACHE) or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "legation"
+    return Path(base) / "gdelt"
+
+
+def expand(inputs: list[str]) -> list[EventFile]:
+    """Every events file named by the inputs, in order; folders are read in name order."""
+    found: list[EventFile] = []
+    for item in inputs:
+        if item.startswith(("http://", "https://")):
+            found.extend(_master_list(item) if LIST_NAME in item.rsplit("/", 1)[-1] else [EventFile(item)])
+            continue
+        path = Path(item)
+        if path.is_dir():
+            found.extend(EventFile(str(p)) for p in sorted(path.iterdir()) if _is_events(p.name))
+        elif LIST_NAME in path.name:
+            found.extend(_master_list(str(path)))
+        else:
+            found.append(EventFile(str(path)))
+    return found
+
+
+def _is_events(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(SUFFIXES) and "mentions" not in lower and "gkg" not in lower and LIST_NAME not in lower
+
+
+def _master_list(location: str) -> list[EventFile]:
+    text = _fetch_text(location) if location.startswith(("http://", "https://")) else _read_text(location)
+    found: list[EventFile] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 3 or not parts[0].isdigit() or len(parts[1]) != 32:
+            raise InputError("expected 'size md5 url'", file=location, line=number)
+        if ".export." in parts[2].lower():
+            found.append(EventFile(parts[2], size=int(parts[0]), md5=parts[1].lower()))
+    return found
+
+
+def _read_text(path: str) -> str:
+    try:
+        return Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read the file list: {exc.strerror or exc}", file=path) from exc
+
+
+def _fetch_text(url: str) -> str:
+    try:
+        response = httpx.get(url, follow_redirects=True, timeout=60)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise InputError(f"cannot fetch the file list: {exc}", file=url) from exc
+    return response.text
+
+
+def local_copy(item: EventFile) -> Path:
+    """The file on disk: downloaded into the cache first when it is a URL, then verified."""
+    path = _download(item) if item.is_url else Path(item.location)
+    if not path.is_file():
+        raise InputError("no such file", file=item.location)
+    verify(item, path)
+    return path
+
+
+def verify(item: EventFile, path: Path) -> None:
+    """Check the size and md5 the master file list gives, when it gives them."""
+    if item.size is not None and path.stat().st_size != item.size:
+        raise InputError(f"size is {path.stat().st_size} bytes, the list says {item.size}", file=item.location)
+    if item.md5 is not None and _md5(path) != item.md5:
+        raise InputError(f"md5 differs from the list's {item.md5}", file=item.location)
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as handle:
+        while block := handle.read(CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _download(item: EventFile) -> Path:
+    target = cache_dir() / item.name
+    if target.is_file() and (item.size is None or target.stat().st_size == item.size):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with httpx.stream("GET", item.location, follow_redirects=True, timeout=60) as response:
+            response.raise_for_status()
+            with partial.open("wb") as handle:
+                for block in response.iter_bytes(CHUNK):
+                    handle.write(block)
+    except httpx.HTTPError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"cannot download: {exc}", file=item.location) from exc
+    partial.replace(target)
+    return target
+
+
+@contextmanager
+def unpacked(item: EventFile, path: Path) -> Iterator[Path]:
+    """The plain text of the file: itself, or the single member of its zip in a temporary folder."""
+    if not zipfile.is_zipfile(path):
+        if path.name.lower().endswith(".zip"):
+            raise InputError("not a readable zip archive (truncated or corrupt)", file=item.location)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="legation-gdelt-") as folder:
+        target = Path(folder) / "events.csv"
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.infolist() if not m.is_dir()]
+                if len(members) != 1:
+                    raise InputError(f"expected one file in the zip, found {len(members)}", file=item.location)
+                with archive.open(members[0]) as source, target.open("wb") as sink:
+                    shutil.copyfileobj(source, sink, CHUNK)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise InputError(f"corrupt zip archive: {exc}", file=item.location) from exc
+        yield target
