@@ -174,9 +174,7 @@ def _hit(row: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
 
 def _counts(rows: list[dict[str, Any]], facet: str, chosen: dict[str, str]) -> list[dict[str, Any]]:
     others = {k: v for k, v in chosen.items() if k != facet}
-    counted = Counter(
-        _facet_value(r, facet) for r in rows if all(_facet_value(r, k) == v for k, v in others.items())
-    )
+    counted = Counter(_facet_value(r, facet) for r in rows if all(_facet_value(r, k) == v for k, v in others.items()))
     counted.pop(None, None)
     return [{"value": v, "count": n} for v, n in sorted(counted.items(), key=lambda kv: (-kv[1], str(kv[0])))]
 

@@ -109,5 +109,5 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.include_router(module.router)
     static = resources.files("legation") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
+    app.add_middleware(SecurityHeaders)
     return app

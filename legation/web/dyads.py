@@ -25,4 +25,8 @@ def dyad_api(store: StoreDep, a: str, b: str, window_days: int = 60) -> dict[str
 @router.get("/dyad/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
 def dyad_html(request: Request, store: StoreDep, a: str, b: str, window_days: int = 60) -> Response:
     data = pages.dyad_page(store, a, b, window_days=window_days)
-    return render(request, "dyad.html", data=data, timeline=figures.measures_timeline(data["measures"]))
+    return render(request, "dyad.html", data=data, timeline=_timeline(data))
+
+
+def _timeline(data: dict[str, Any]) -> str | None:
+    return figures.analysis_chart("dyad_chart", data["reciprocity"]) or figures.measures_timeline(data["measures"])

@@ -20,6 +20,10 @@ def _svg(spec: str) -> str:
     return svg
 
 
+def _data(rows: list[dict[str, Any]]) -> alt.Data:
+    return alt.Data(values=rows)  # type: ignore[no-untyped-call]
+
+
 def svg(chart: alt.TopLevelMixin) -> str:
     """The chart as an SVG element; identical charts are drawn once."""
     return _svg(json.dumps(chart.to_dict(), sort_keys=True))
@@ -30,7 +34,7 @@ def exits_per_year(rows: list[dict[str, Any]]) -> str | None:
         return None
     order = list(vocabularies.codes("exit_types"))
     chart = (
-        alt.Chart(alt.Data(values=rows), width=WIDTH, height=220, title="Exits per year, by exit type")
+        alt.Chart(_data(rows), width=WIDTH, height=220, title="Exits per year, by exit type")
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="year", axis=alt.Axis(labelOverlap=True)),
@@ -56,7 +60,7 @@ def postings_timeline(postings: list[dict[str, Any]]) -> str | None:
     if not rows:
         return None
     chart = (
-        alt.Chart(alt.Data(values=rows), width=WIDTH, height=max(40, 28 * len(rows)), title="Postings")
+        alt.Chart(_data(rows), width=WIDTH, height=max(40, 28 * len(rows)), title="Postings")
         .mark_bar(size=14)
         .encode(
             x=alt.X("start:T", title="year", timeUnit="year"),
@@ -77,7 +81,7 @@ def measures_timeline(measures: list[dict[str, Any]]) -> str | None:
     if not rows:
         return None
     chart = (
-        alt.Chart(alt.Data(values=rows), width=WIDTH, height=140, title="Measures over time")
+        alt.Chart(_data(rows), width=WIDTH, height=140, title="Measures over time")
         .mark_point(filled=True, size=90)
         .encode(
             x=alt.X("date:T", title="date"),
@@ -87,3 +91,20 @@ def measures_timeline(measures: list[dict[str, Any]]) -> str | None:
         )
     )
     return svg(chart)
+
+
+def analysis_chart(name: str, data: dict[str, Any] | None) -> str | None:
+    """A chart from legation.charts (`isolation_chart`, `precedents_chart`, `dyad_chart`), if present."""
+    if not data:
+        return None
+    try:
+        from legation import charts
+    except ImportError:
+        return None
+    make = getattr(charts, name, None)
+    if make is None:
+        return None
+    try:
+        return svg(make(data))
+    except (KeyError, ValueError, TypeError):  # a figure with nothing to draw
+        return None

@@ -25,4 +25,12 @@ def person_api(store: StoreDep, person: str) -> dict[str, Any]:
 @router.get("/person/{person}", response_class=HTMLResponse, include_in_schema=False)
 def person_html(request: Request, store: StoreDep, person: str) -> Response:
     data = pages.person_page(store, person)
-    return render(request, "person.html", data=data, timeline=figures.postings_timeline(data["postings"]))
+    isolation = data["isolation"]
+    chart = figures.analysis_chart("isolation_chart", isolation) if isolation and isolation.get("by_month") else None
+    return render(
+        request,
+        "person.html",
+        data=data,
+        timeline=figures.postings_timeline(data["postings"]),
+        isolation_chart=chart,
+    )

@@ -42,7 +42,9 @@ def records_api(store: StoreDep, user: Writer, body: RecordsIn) -> dict[str, Any
 
 
 @router.put("/api/records/{record_id}", response_model=ImportResult, responses=PROBLEMS, tags=["write"])
-def record_put(store: StoreDep, user: Writer, record_id: str, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+def record_put(
+    store: StoreDep, user: Writer, record_id: str, body: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
     """Edit one record: a new version; the old one stays in its history. Needs a write token."""
     if body.get("id", record_id) != record_id:
         raise InputError(f"the id in the path, {record_id!r}; got {body.get('id')!r}", field="id")

@@ -38,12 +38,16 @@ def environment() -> Environment:
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render a page; a browser without a CSRF cookie gets one with its first form."""
     user = deps.user_of(request)
-    html = environment().get_template(template).render(
-        request=request,
-        user=user,
-        csrf=deps.csrf_token(request),
-        settings=deps.get_settings(request),
-        **context,
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            request=request,
+            user=user,
+            csrf=deps.csrf_token(request),
+            settings=deps.get_settings(request),
+            **context,
+        )
     )
     response = HTMLResponse(html, status_code=status)
     fresh = getattr(request.state, "new_csrf", None)

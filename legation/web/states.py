@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from legation import pages
+from legation.web import figures
 from legation.web.deps import Reader, StoreDep
 from legation.web.models import PROBLEMS, StatePage
 from legation.web.render import render
@@ -23,4 +24,6 @@ def state_api(store: StoreDep, code: str) -> dict[str, Any]:
 
 @router.get("/state/{code}", response_class=HTMLResponse, include_in_schema=False)
 def state_html(request: Request, store: StoreDep, code: str) -> Response:
-    return render(request, "state.html", data=pages.state_page(store, code))
+    data = pages.state_page(store, code)
+    chart = figures.analysis_chart("precedents_chart", data["precedents"])
+    return render(request, "state.html", data=data, precedents_chart=chart)
