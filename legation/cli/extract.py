@@ -1,0 +1,170 @@
+"""Commands that read articles: extract, review and eval-extract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from legation import articles, evaluation, reviews
+from legation.cli.common import Format, emit_json, err, failures, out, state, table
+from legation.errors import InputError
+from legation.extraction import SECTIONS, extract
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: a table, or JSON.")]
+review_app = typer.Typer(
+    help="The review queue: accept, merge or reject what the extractor proposed.", no_args_is_help=False
+)
+
+
+def extract_(
+    ctx: typer.Context,
+    sources: Annotated[list[str], typer.Argument(help="Text or HTML files, http(s) URLs, or - for stdin.")],
+    fmt: FormatOption = Format.table,
+    review: Annotated[bool, typer.Option("--review", help="Put the proposals in the review queue.")] = False,
+    accept_all: Annotated[
+        bool, typer.Option("--accept-all", help="With --review: accept every proposal without review.")
+    ] = False,
+) -> None:
+    """Read articles and propose exits, measures, contacts and postings, each with its evidence."""
+    with failures():
+        if accept_all and not review:
+            raise InputError("--accept-all needs --review", field="--accept-all")
+        store = state(ctx).store()
+        results = []
+        for source in sources:
+            article = articles.read(source)
+            found = extract(article.text, store=store)
+            result: dict[str, Any] = {"source": article.source(), **found}
+            if review:
+                ids = reviews.queue(store, article, found)
+                result["reviews"] = ids
+                if accept_all:
+                    result["accepted"] = reviews.accept_all(store, ids)
+            results.append(result)
+        if fmt == Format.json:
+            emit_json(results[0] if len(results) == 1 else results)
+        else:
+            for result in results:
+                _extract_table(result)
+
+
+def _extract_table(result: dict[str, Any]) -> None:
+    rows = []
+    for section in SECTIONS:
+        for item in result[section]:
+            who = item.get("person") or item.get("group") or item.get("from") or item.get("actor")
+            what = item.get("exit_type") or item.get("measure") or item.get("channel") or item.get("role")
+            sending = item.get("sending_state") or item.get("actor") or ""
+            states = f"{sending}→{item.get('receiving_state') or item.get('target') or ''}"
+            rows.append([section, who, what, states, item.get("year"), item.get("confidence")])
+    table(result["source"]["url"], ["section", "who", "what", "states", "year", "confidence"], rows)
+    if result.get("reviews"):
+        err.print(f"{len(result['reviews'])} proposals queued; see `legation review`", highlight=False)
+
+
+@review_app.callback(invoke_without_command=True)
+def review_list(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option("--status", help="pending, accepted, merged, rejected or all.")] = "pending",
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List proposals with their evidence highlighted (pending ones by default)."""
+    if ctx.invoked_subcommand:
+        return
+    with failures():
+        if status not in (*reviews.STATUSES, "all"):
+            raise InputError(f"expected one of {', '.join(reviews.STATUSES)} or all; got {status!r}", field="--status")
+        found = reviews.listing(state(ctx).store(), status=None if status == "all" else status)
+        if fmt == Format.json:
+            emit_json([r.as_dict() for r in found])
+            return
+        for review in found:
+            out.print(_highlight(review))
+
+
+def _highlight(review: reviews.Review) -> Text:
+    data = review.data
+    summary = {k: v for k, v in data.items() if k not in ("evidence", "consequence_evidence") and v not in (None, [])}
+    line = Text(f"{review.id} [{review.status}] {review.section}: ", style="bold")
+    line.append(json.dumps(summary, ensure_ascii=False))
+    evidence = data.get("evidence") or {}
+    sentence, words = str(evidence.get("sentence") or ""), str(evidence.get("text") or "")
+    body = Text("\n  " + sentence + "\n")
+    at = sentence.find(words) if words else -1
+    if at >= 0:
+        body.stylize("bold reverse", 3 + at, 3 + at + len(words))
+    return line + body
+
+
+@review_app.command("accept")
+def review_accept(
+    ctx: typer.Context,
+    review_id: Annotated[str, typer.Argument(help="The review id (rv-...).")],
+    changes: Annotated[
+        list[str] | None, typer.Option("--set", help="Edit a field before accepting: field=value (null clears).")
+    ] = None,
+) -> None:
+    """Accept a proposal, with edits: its records enter the registry with the article as source."""
+    with failures():
+        ids = reviews.accept(state(ctx).store(), review_id, changes=reviews.edits(changes or []))
+        err.print(f"accepted {review_id}: {', '.join(ids)}", highlight=False)
+
+
+@review_app.command("merge")
+def review_merge(
+    ctx: typer.Context,
+    review_id: Annotated[str, typer.Argument(help="The review id (rv-...).")],
+    into: Annotated[str, typer.Option("--into", help="The person or posting id the proposal is about.")],
+) -> None:
+    """Accept a proposal into an existing person or posting instead of creating new ones."""
+    with failures():
+        ids = reviews.merge(state(ctx).store(), review_id, into)
+        err.print(f"merged {review_id} into {into}: {', '.join(ids)}", highlight=False)
+
+
+@review_app.command("reject")
+def review_reject(
+    ctx: typer.Context, review_id: Annotated[str, typer.Argument(help="The review id (rv-...).")]
+) -> None:
+    """Reject a proposal; it stays in the queue as rejected and writes nothing."""
+    with failures():
+        reviews.reject(state(ctx).store(), review_id)
+        err.print(f"rejected {review_id}", highlight=False)
+
+
+def eval_extract(
+    doc: Annotated[Path, typer.Argument(help="The article: a text or HTML file.")],
+    gold: Annotated[Path, typer.Argument(help="Its gold file (the format of shared/corpus/seed-article.gold.json).")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Score the extractor on an article against its gold: precision, recall and F1 per section."""
+    with failures():
+        article = articles.read(str(doc))
+        try:
+            expected = json.loads(gold.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"expected a JSON gold file: {exc}", file=str(gold)) from None
+        scores = evaluation.score(expected, extract(article.text))
+        if fmt == Format.json:
+            emit_json({s: v.as_dict() for s, v in scores.items()})
+            return
+        rows = [
+            [s, v.matched, v.predicted, v.expected, f"{v.precision:.2f}", f"{v.recall:.2f}", f"{v.f1:.2f}"]
+            for s, v in scores.items()
+        ]
+        table(None, ["section", "matched", "found", "gold", "precision", "recall", "F1"], rows)
+        for section, value in scores.items():
+            for miss in value.misses:
+                out.print(f"miss  {section}: {json.dumps(miss, ensure_ascii=False)}", highlight=False, markup=False)
+            for alarm in value.false_alarms:
+                out.print(f"false {section}: {json.dumps(alarm, ensure_ascii=False)}", highlight=False, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract_)
+    app.command("eval-extract")(eval_extract)
+    app.add_typer(review_app, name="review")

@@ -1,0 +1,56 @@
+"""Reading an article and proposing records, each with its evidence (docs/extraction.md).
+
+`extract(text)` returns the four sections of the gold format: exits, measures, contacts and
+postings in force. Nothing here writes to the store; `legation.reviews` queues the proposals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from legation.extraction import consequences, contacts, context, exits, gazetteer, measures, pipeline, postings
+from legation.store import Store
+
+SECTIONS = ("exits", "measures", "contacts", "postings_in_force")
+RECENT = 8  # bodies remembered for a sentence that names none
+
+
+def extract(text: str, *, store: Store | None = None) -> dict[str, Any]:
+    sentences = pipeline.sentences(text)
+    context.resolve(sentences)
+    known = gazetteer.persons(store)
+    facts = exits.Facts(citizenship={k: v for k, v in known.citizenship.items()})
+    found: list[exits.Found] = []
+    result: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
+    in_force: list[dict[str, Any]] = []
+    recent: list[str] = []
+    last_year: int | None = None
+    for sentence in sentences:
+        year = context.year(sentence, last_year)
+        last_year = year or last_year
+        facts.learn(context.role_phrases(sentence))
+        found += exits.find(sentence, facts, year, recent)
+        consequences.attach(sentence, found)
+        result["measures"] += measures.find(sentence, facts, year, recent)
+        result["contacts"] += contacts.find(sentence, year)
+        in_force += postings.find(sentence)
+        recent = (recent + [b.key for b in sentence.of("body") if b.key])[-RECENT:]
+    result["exits"] = [f.record for f in found]
+    exited = {f.key for f in found}
+    seen: set[str] = set()
+    for posting in in_force:
+        if posting["person"] not in exited and posting["person"] not in seen:
+            seen.add(posting["person"])
+            result["postings_in_force"].append(posting)
+    _link(result, known)
+    return result
+
+
+def _link(result: dict[str, list[dict[str, Any]]], known: gazetteer.Persons) -> None:
+    """Add the store's person id next to each name the store knows."""
+    for section, field in (("exits", "person"), ("postings_in_force", "person"), ("contacts", "from")):
+        for record in result[section]:
+            name = record.get(field)
+            person_id = known.link(name) if name else None
+            if person_id:
+                record[f"{field}_id"] = person_id

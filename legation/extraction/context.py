@@ -1,0 +1,163 @@
+"""What the rules need around a trigger: who "he" is, which role phrase names whom, whether the
+clause is hedged, the year, and how certain the source sounds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from legation.extraction import lexicon
+from legation.extraction.pipeline import Mention, Sentence
+
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+SAME_YEAR = re.compile(r"\b(?:the same year|that year|later that year)\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|whereas)\b|\bbut\b")
+PAST = re.compile(r"\b(?:was|were|had been|former|ex-|formerly|then)\s*(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
+CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylines and photo credits
+APPOSITION = re.compile(
+    r",?\s*(?:who (?:is|was) |(?:is|was|as|became|becomes) )?"
+    r"(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.\-]+\s+){0,2}"
+)
+LOOKAHEAD = 3  # sentences searched for the person a leading pronoun points to
+
+
+@dataclass
+class RolePhrase:
+    """ "U.S. ambassador to Estonia": a role with the states around it, and who it names."""
+
+    role: str
+    start: int  # local offsets in the sentence
+    end: int
+    sending: str | None = None
+    receiving: str | None = None
+    person: str | None = None
+    past: bool = False
+
+
+def resolve(sentences: list[Sentence]) -> None:
+    """Point each anaphor at the person in subject position of the sentences before it.
+
+    The subject is the first person a sentence names (or the one its leading pronoun points to);
+    a pronoun before any person is named looks a few sentences ahead instead ("His calls go
+    unanswered ... Russian ambassador Anatoly Antonov").
+    """
+    salient: str | None = None
+    for i, sentence in enumerate(sentences):
+        subject = None
+        for mention in sentence.mentions:
+            if mention.kind == "person":
+                if not CREDIT.search(sentence.text[: sentence.local(mention.start)][-12:]):
+                    subject = subject or mention.key
+            elif mention.kind == "anaphor":
+                mention.key = subject or salient or _ahead(sentences, i)
+                subject = subject or mention.key
+        salient = subject or salient
+
+
+def _ahead(sentences: list[Sentence], i: int) -> str | None:
+    for later in sentences[i + 1 : i + 1 + LOOKAHEAD]:
+        if later.paragraph != sentences[i].paragraph and later.paragraph > sentences[i].paragraph + 1:
+            return None
+        for person in later.of("person"):
+            if not CREDIT.search(later.text[: later.local(person.start)][-12:]):
+                return person.key
+    return None
+
+
+def people(sentence: Sentence) -> list[Mention]:
+    """Persons named or pointed to, in order."""
+    return [m for m in sentence.mentions if m.kind in ("person", "anaphor") and m.key]
+
+
+def _body_near(sentence: Sentence, start: int, end: int) -> Mention | None:
+    for mention in sentence.of("body"):
+        local = sentence.local(mention.start)
+        if start <= local < end:
+            return mention
+    return None
+
+
+def role_phrases(sentence: Sentence) -> list[RolePhrase]:
+    found: list[RolePhrase] = []
+    text = sentence.text
+    for match in lexicon.role_pattern().finditer(text):
+        phrase = RolePhrase(lexicon.roles()[match.group(0).lower()], match.start(), match.end())
+        before = _body_before(sentence, match.start())
+        phrase.sending = before.key if before else None
+        after = re.match(r"\s+(?:to|in|at|of)\s+(?:the\s+)?", text[match.end() :])
+        if after:
+            body = _body_near(sentence, match.end(), match.end() + after.end() + 1)
+            if body and sentence.local(body.start) == match.end() + after.end():
+                if after.group(0).strip().startswith("of"):
+                    phrase.sending = phrase.sending or body.key
+                else:
+                    phrase.receiving = body.key
+                phrase.end = sentence.local(body.end)
+        phrase.past = bool(PAST.search(text[max(0, match.start() - 40) : match.start()]))
+        phrase.person = _named(sentence, phrase)
+        found.append(phrase)
+    return found
+
+
+def _body_before(sentence: Sentence, start: int) -> Mention | None:
+    """A demonym or state right before a role word: "U.S. ambassador", "Russian climate envoy"."""
+    for mention in reversed(sentence.of("body")):
+        end = sentence.local(mention.end)
+        if end <= start:
+            gap = sentence.text[end:start]
+            return mention if re.fullmatch(r"(?:['’]s)?\s+(?:[a-z\-]+\s+){0,2}", gap) else None
+    return None
+
+
+def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
+    """The person a role phrase names: right after it, or in apposition right before it."""
+    for mention in people(sentence):
+        local, local_end = sentence.local(mention.start), sentence.local(mention.end)
+        if local >= phrase.end and re.fullmatch(r",?\s*", sentence.text[phrase.end : local]):
+            return mention.key
+        gap = sentence.text[local_end : phrase.start]
+        linked = local_end <= phrase.start and APPOSITION.fullmatch(gap)
+        if linked and (mention.kind == "person" or gap.strip()):
+            return mention.key
+    return None
+
+
+def hedged(sentence: Sentence, start: int) -> bool:
+    """True when the clause before a trigger negates it, makes it hypothetical, or urges it."""
+    head = sentence.text[:start]
+    breaks = list(CLAUSE_BREAK.finditer(head))
+    clause = head[breaks[-1].end() :] if breaks else head
+    window = " ".join(clause.split()[-8:])
+    return bool(lexicon.pattern("hedges").search(window))
+
+
+def generic(sentence: Sentence, start: int, word: str) -> bool:
+    """A gerund or infinitive after a preposition ("by resigning", "to resign") is no event."""
+    before = sentence.text[:start].split()[-1:] or [""]
+    gerund = word.lower().split()[0].endswith("ing")
+    after_prep = re.fullmatch(lexicon.load()["generic_before"], before[0].lower()) is not None
+    return gerund or (after_prep and not word.lower().startswith(("his", "her", "their")))
+
+
+def year(sentence: Sentence, previous: int | None) -> int | None:
+    found = YEAR.findall(sentence.text)
+    if found:
+        return int(found[0])
+    return previous if SAME_YEAR.search(sentence.text) else None
+
+
+def certainty(text: str) -> str:
+    for code, pattern in lexicon.certainty():
+        if pattern.search(text):
+            return code
+    return "confirmed"
+
+
+def evidence(sentence: Sentence, start: int, end: int) -> dict[str, object]:
+    """Where a proposal was read: offsets in the whole text, the words, and their sentence."""
+    return {
+        "start": sentence.start + start,
+        "end": sentence.start + end,
+        "text": sentence.text[start:end],
+        "sentence": sentence.text,
+    }

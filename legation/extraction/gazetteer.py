@@ -1,0 +1,63 @@
+"""Gazetteers: the phrases that name bodies, and the persons the store already knows.
+
+Bodies come from `legation.bodies`. A phrase declared in `data/bodies.yaml` (curated for news text)
+wins over one that countryinfo lists, so "American" is the United States and not the Northern
+Mariana Islands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from legation import bodies, search
+from legation.extraction import lexicon
+from legation.store import Store
+
+
+@cache
+def body_phrases() -> dict[str, str]:
+    """Capitalised phrase -> body code, curated phrases first."""
+    found: dict[str, str] = {}
+    extra = bodies._extra()
+    for code, entry in extra["aliases"].items():
+        for phrase in (*entry.get("aliases", ()), *entry.get("demonyms", ())):
+            found.setdefault(phrase, code)
+    for section in ("international", "former"):
+        for code, entry in extra[section].items():
+            for phrase in (entry.get("name"), *entry.get("aliases", ()), *entry.get("demonyms", ())):
+                if phrase:
+                    found.setdefault(phrase, code)
+    for phrase, code in lexicon.institutions().items():
+        found.setdefault(phrase, code)
+    ranked = sorted(bodies.registry().values(), key=lambda b: b.kind != "state")
+    for body in ranked:
+        found.setdefault(body.name, body.code)
+    for body in ranked:
+        for phrase in (*body.aliases, *body.demonyms):
+            found.setdefault(phrase, body.code)
+    return {p: c for p, c in found.items() if p[:1].isupper() and len(p) > 1}
+
+
+@dataclass
+class Persons:
+    """The store's persons by folded name or alias, for linking names in the text."""
+
+    by_name: dict[str, str] = field(default_factory=dict)
+    citizenship: dict[str, str] = field(default_factory=dict)
+
+    def link(self, name: str) -> str | None:
+        return self.by_name.get(search.fold(name))
+
+
+def persons(store: Store | None) -> Persons:
+    found = Persons()
+    if store is None:
+        return found
+    for row in store.rows("SELECT id, name, citizenship FROM persons"):
+        found.by_name.setdefault(search.fold(row["name"]), row["id"])
+        if row["citizenship"]:
+            found.citizenship[row["id"]] = row["citizenship"]
+    for row in store.rows("SELECT person_id, alias FROM aliases"):
+        found.by_name.setdefault(search.fold(row["alias"]), row["person_id"])
+    return found

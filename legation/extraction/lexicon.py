@@ -1,0 +1,108 @@
+"""The extractor's lexicon, read once from `data/extraction.yaml` and compiled to patterns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One pattern that names an event: an exit type, a measure type or a contact."""
+
+    code: str
+    pattern: re.Pattern[str]
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def option(self, name: str) -> Any:
+        return dict(self.options).get(name)
+
+
+@cache
+def load() -> dict[str, Any]:
+    text = resources.files("legation").joinpath("data/extraction.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def words(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{pattern})\b", FLAGS)
+
+
+def _triggers(section: str, code_key: str) -> tuple[Trigger, ...]:
+    found = []
+    for entry in load()[section]:
+        options = tuple((k, v) for k, v in entry.items() if k not in (code_key, "pattern"))
+        code = entry[code_key] if code_key != "contact" else f"{entry['channel']}/{entry['outcome']}"
+        found.append(Trigger(code, words(entry["pattern"]), options))
+    return tuple(found)
+
+
+@cache
+def exits() -> tuple[Trigger, ...]:
+    return _triggers("exits", "type")
+
+
+@cache
+def measures() -> tuple[Trigger, ...]:
+    return _triggers("measures", "type")
+
+
+@cache
+def contacts() -> tuple[Trigger, ...]:
+    return _triggers("contacts", "contact")
+
+
+@cache
+def consequences() -> tuple[Trigger, ...]:
+    return tuple(Trigger(code, words(p)) for code, p in load()["consequences"].items())
+
+
+@cache
+def pattern(name: str) -> re.Pattern[str]:
+    """A single named pattern: protest, hedges, group_heads."""
+    return words(load()[name]) if name != "hedges" else re.compile(load()[name], FLAGS)
+
+
+@cache
+def certainty() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((code, re.compile(p, FLAGS)) for code, p in load()["certainty"].items())
+
+
+@cache
+def roles() -> dict[str, str]:
+    """Role phrase (lower case) -> role code; longer phrases first when matching."""
+    return {phrase: code for code, phrases in load()["roles"].items() for phrase in phrases}
+
+
+@cache
+def role_pattern() -> re.Pattern[str]:
+    phrases = sorted(roles(), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", FLAGS)
+
+
+@cache
+def numbers() -> dict[str, int]:
+    return {str(k).lower(): int(v) for k, v in load()["numbers"].items()}
+
+
+@cache
+def not_names() -> frozenset[str]:
+    return frozenset(load()["not_names"])
+
+
+@cache
+def anaphors() -> frozenset[str]:
+    return frozenset(load()["anaphors"])
+
+
+@cache
+def institutions() -> dict[str, str]:
+    return {name: code for code, names in load()["institutions"].items() for name in names}
