@@ -6,6 +6,7 @@ postings in force. Nothing here writes to the store; `legation.reviews` queues t
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from legation.extraction import consequences, contacts, context, exits, gazetteer, measures, pipeline, postings
@@ -23,7 +24,7 @@ def extract(text: str, *, store: Store | None = None) -> dict[str, Any]:
     found: list[exits.Found] = []
     result: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     in_force: list[dict[str, Any]] = []
-    recent: list[str] = []
+    recent: list[str] = _dominant(sentences)
     last_year: int | None = None
     for sentence in sentences:
         year = context.year(sentence, last_year)
@@ -44,6 +45,12 @@ def extract(text: str, *, store: Store | None = None) -> dict[str, Any]:
             result["postings_in_force"].append(posting)
     _link(result, known)
     return result
+
+
+def _dominant(sentences: list[pipeline.Sentence]) -> list[str]:
+    """The state the document names most: the last resort for a sending state."""
+    counts = Counter(m.key for s in sentences for m in s.of("body") if m.key)
+    return [counts.most_common(1)[0][0]] if counts else []
 
 
 def _link(result: dict[str, list[dict[str, Any]]], known: gazetteer.Persons) -> None:

@@ -15,7 +15,8 @@ CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|whereas)\b|\bbut\b")
 PAST = re.compile(r"\b(?:was|were|had been|former|ex-|formerly|then)\s*(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylines and photo credits
 APPOSITION = re.compile(
-    r",?\s*(?:who (?:is|was) |(?:is|was|as|became|becomes) )?"
+    r"\s*[,|]\s*(?:who (?:is|was) )?(?:the |a |an )?(?:former |then[- ])?(?:[\w.\-]+\s+){0,2}"
+    r"|\s+(?:is|was|as|became|becomes|served as|serves as|was appointed|was named)\s+"
     r"(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.\-]+\s+){0,2}"
 )
 LOOKAHEAD = 3  # sentences searched for the person a leading pronoun points to
@@ -113,11 +114,10 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
     """The person a role phrase names: right after it, or in apposition right before it."""
     for mention in people(sentence):
         local, local_end = sentence.local(mention.start), sentence.local(mention.end)
-        if local >= phrase.end and re.fullmatch(r",?\s*", sentence.text[phrase.end : local]):
+        if local >= phrase.end and re.fullmatch(r"\s*[,|]?\s*", sentence.text[phrase.end : local]):
             return mention.key
         gap = sentence.text[local_end : phrase.start]
-        linked = local_end <= phrase.start and APPOSITION.fullmatch(gap)
-        if linked and (mention.kind == "person" or gap.strip()):
+        if local_end <= phrase.start and APPOSITION.fullmatch(gap):
             return mention.key
     return None
 

@@ -145,6 +145,8 @@ def _record(
         destination = _body_after(sentence, end, DESTINATION) or _body_after(sentence, end, ASYLUM_IN)
     confidence = 0.85
     if isinstance(subject, Group):
+        if code == "expelled":
+            return None  # "expelled 45 Russian diplomats" is a measure; an expulsion exit names its person
         if subject.count is None and not (destination or _has_consequence(sentence)):
             return None  # "American ambassadors have resigned in years gone by": a habit, not an event
         record: dict[str, Any] = {"person": None, "group": subject.text, "count": subject.count, "role": subject.role}
@@ -153,6 +155,8 @@ def _record(
     else:
         key = subject.key or subject.text
         phrase = _role_for(key, sentence, phrases, end, facts)
+        if phrase is None:
+            return None  # no role anywhere in the document: a footballer retiring is no exit
         record = {"person": key, "group": None, "count": None, "role": phrase.role if phrase else "diplomat"}
         sending, receiving = (phrase.sending, phrase.receiving) if phrase else (None, None)
         sending = sending or facts.citizenship.get(key)
@@ -161,8 +165,6 @@ def _record(
             confidence -= 0.2
         if subject.kind == "anaphor":
             confidence -= 0.1
-        if phrase is None:
-            confidence -= 0.15
     if code == "sought_asylum" and receiving is None:
         receiving = destination
     record.update(

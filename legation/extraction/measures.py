@@ -53,7 +53,7 @@ def _parties(
         return actor, target
     before = [b.key for b in bodies if sentence.local(b.end) <= start]
     actor = before[0] if before else (bodies[0].key if bodies else None)
-    others: list[str | None] = [b.key for b in bodies if b.key != actor]
+    others = [b.key for b in bodies if b.key != actor]
     others += people_states
     return actor, next((o for o in others if o != actor), None)
 

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from legation.extraction import gazetteer, lexicon
 
-PARAGRAPH = re.compile(r"\n\s*\n")
+PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[^\n]*\|)")  # blank lines; each table row stands alone
 HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Ambassador", "Minister"})
 
 

@@ -1,0 +1,113 @@
+"""The extractor against the seed essay, the development set, and hand-picked hard cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legation import evaluation
+from legation.extraction import extract
+
+DEV = Path(__file__).parent / "dev"
+
+
+def _seed(shared: Path) -> tuple[str, dict[str, Any]]:
+    corpus = shared / "corpus"
+    return (corpus / "seed-article.txt").read_text("utf-8"), json.loads((corpus / "seed-article.gold.json").read_text())
+
+
+def test_seed_essay_meets_the_goals(shared: Path) -> None:
+    text, gold = _seed(shared)
+    found = extract(text)
+    scores = evaluation.score(gold, found)
+    assert scores["exits"].precision >= 0.9
+    assert scores["exits"].recall >= 0.9
+    assert scores["measures"].recall >= 0.75
+    persons = " ".join(str(e.get("person")) for e in found["exits"])
+    assert "Antonov" not in persons and "Kozyrev" not in persons
+
+
+def test_seed_evidence_points_into_the_text(shared: Path) -> None:
+    text, _ = _seed(shared)
+    for section, records in extract(text).items():
+        for record in records:
+            evidence = record["evidence"]
+            assert text[evidence["start"] : evidence["end"]] == evidence["text"], section
+            assert evidence["text"] in evidence["sentence"]
+            assert 0 < record["confidence"] <= 1
+
+
+def test_seed_consequences_follow_the_pronoun(shared: Path) -> None:
+    text, _ = _seed(shared)
+    rurarz = next(e for e in extract(text)["exits"] if e["person"] == "Zdzislaw Rurarz")
+    assert set(rurarz["consequences"]) == {
+        "sentenced_to_death_in_absentia",
+        "citizenship_stripped",
+        "property_confiscated",
+    }
+    assert rurarz["destination"] == "USA"
+
+
+def _dev_scores() -> dict[str, evaluation.Score]:
+    scores = []
+    for doc in sorted(DEV.glob("*.txt")):
+        gold = json.loads(doc.with_suffix(".gold.json").read_text("utf-8"))
+        scores.append(evaluation.score(gold, extract(doc.read_text("utf-8"))))
+    return evaluation.total(scores)
+
+
+def test_development_set_floor() -> None:
+    assert len(list(DEV.glob("*.gold.json"))) >= 15
+    scores = _dev_scores()
+    assert scores["exits"].f1 >= 0.85
+    assert scores["measures"].f1 >= 0.85
+    assert scores["postings_in_force"].f1 >= 0.85
+    assert scores["contacts"].recall >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Polish ambassador to Japan, Jan Kowal, did not resign despite the pressure.",
+        "The Polish ambassador to Japan, Jan Kowal, could resign next week.",
+        "Activists urged envoys to resign. The Polish ambassador to Japan, Jan Kowal, stayed.",
+        "Some ambassadors, by resigning, improve their circumstances.",
+        "If the Polish ambassador to Japan, Jan Kowal, defected, Warsaw would retaliate.",
+        "The striker Jan Kowal retired after ten seasons.",
+    ],
+)
+def test_no_exit_from_negations_hypotheticals_and_distractors(text: str) -> None:
+    assert extract(text)["exits"] == []
+
+
+def test_group_with_count_and_demonym() -> None:
+    found = extract("Yesterday 12 Libyan diplomats and staff requested asylum in Malta.")["exits"]
+    assert [(e["group"], e["count"], e["sending_state"], e["exit_type"]) for e in found] == [
+        ("Libyan diplomats and staff", 12, "LBY", "sought_asylum")
+    ]
+
+
+def test_official_is_not_an_ambassador() -> None:
+    text = "The Czech ambassador to Slovakia, Petr Novak, praised the talks. Finance minister Jana Dvorak resigned in protest."
+    found = extract(text)
+    assert [(e["person"], e["role"]) for e in found["exits"]] == [("Jana Dvorak", "official")]
+    assert [p["person"] for p in found["postings_in_force"]] == ["Petr Novak"]
+
+
+def test_title_points_back_to_the_person() -> None:
+    text = "Chilean ambassador to Peru Luis Rojas defected to Spain in 1974. The ambassador was later stripped of his citizenship."
+    exit_ = extract(text)["exits"][0]
+    assert (exit_["sending_state"], exit_["receiving_state"], exit_["year"]) == ("CHL", "PER", 1974)
+    assert exit_["consequences"] == ["citizenship_stripped"]
+
+
+def test_scoring_counts_misses_and_false_alarms() -> None:
+    gold = {"exits": [{"person": "A B", "exit_type": "defected", "sending_state": "POL", "year": 1981}]}
+    found = {"exits": [{"person": "B", "exit_type": "defected", "sending_state": "POL", "year": 1983}]}
+    score = evaluation.score(gold, found)["exits"]
+    assert (score.matched, len(score.misses), len(score.false_alarms)) == (0, 1, 1)
+    found["exits"][0]["year"] = 1982
+    assert evaluation.score(gold, found)["exits"].f1 == 1.0
