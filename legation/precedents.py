@@ -37,7 +37,12 @@ def _cases(store: Store, senders: list[str], at: str | None) -> list[dict[str, A
     if at:
         postings = [p for p in postings if p.get("end") and dates.lower(p["end"]) <= dates.upper(at)]
     by_posting: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in store.rows("SELECT r.data FROM consequences c JOIN records r ON r.id = c.id ORDER BY c.id"):
+    consequences = store.rows(
+        "SELECT r.data FROM consequences c JOIN records r ON r.id = c.id JOIN postings p ON p.id = c.posting_id "
+        f"WHERE p.sending IN ({marks}) ORDER BY c.id",
+        **{f"s{i}": s for i, s in enumerate(senders)},
+    )
+    for row in consequences:
         record = json.loads(row["data"])
         by_posting[record["posting"]].append(record)
     return [_case(p, by_posting.get(p["id"], [])) for p in postings]
