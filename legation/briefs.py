@@ -82,6 +82,7 @@ def brief(
             "group": figures["peers"]["group"],
             "default": not (peers or peer_group),
         },
+        "lineage": figures["lineage"],
         "paths": [
             {
                 "path": key,

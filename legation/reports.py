@@ -28,6 +28,10 @@ def sources(items: list[dict[str, Any]]) -> str:
     return "; ".join(dict.fromkeys(s["url"] for s in items))
 
 
+def cases(count: int) -> str:
+    return f"{count} case" if count == 1 else f"{count} cases"
+
+
 def consequence_shares(block: dict[str, Any]) -> str:
     shares = block.get("consequences") or {}
     return ", ".join(f"{vocabularies.label('consequences', k)} {pct(v)}" for k, v in shares.items()) or "none recorded"
@@ -85,7 +89,7 @@ def _exit_types_md(title: str, figures: dict[str, Any], level: str) -> list[str]
         return [*lines, "No recorded cases."]
     for exit_type, block in figures.items():
         label = vocabularies.label("exit_types", exit_type)
-        lines += ["", f"{level}# {label} (`{exit_type}`): {block['count']} cases", ""]
+        lines += ["", f"{level}# {label} (`{exit_type}`): {cases(block['count'])}", ""]
         lines += [f"Consequences (share of cases): {consequence_shares(block)}."]
         if block.get("note"):
             lines += ["", f"_{block['note']}_"]
@@ -169,8 +173,8 @@ def brief_md(data: dict[str, Any], level: str = "#") -> list[str]:
         lines += ["", f"{level}## {path['label']} (exit type `{path['exit_type']}`)", ""]
         for column in ("state", "peers"):
             block = path[column]
-            who = posting["sending"] if column == "state" else "Peers"
-            lines += [f"**{who}**: {block['count']} cases; consequences: {consequence_shares(block)}."]
+            who = "/".join(data["lineage"]) if column == "state" else "Peers"
+            lines += [f"**{who}**: {cases(block['count'])}; consequences: {consequence_shares(block)}."]
             if block["cases"]:
                 lines += ["", *_cases_md(block), ""]
     return lines
