@@ -9,10 +9,12 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+@lru_cache(maxsize=65536)  # the same dates recur across thousands of records
 def parse(value: str) -> tuple[int, int | None, int | None]:
     """Split an ISO date at its precision, raising ValueError when it is not one."""
     match = _PATTERN.match(value)
@@ -42,12 +44,14 @@ def normalise(value: object) -> str | None:
     return text
 
 
+@lru_cache(maxsize=65536)
 def lower(value: str) -> date:
     """The first day a date at its precision can mean."""
     year, month, day = parse(value)
     return date(year, month or 1, day or 1)
 
 
+@lru_cache(maxsize=65536)
 def upper(value: str) -> date:
     """The last day a date at its precision can mean."""
     year, month, day = parse(value)

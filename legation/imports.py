@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pydantic
+from sqlalchemy import Connection
 
 from legation import formats, records
 from legation.errors import InputError
@@ -30,7 +31,7 @@ class Located:
     file: str
     line: int | None
     raw: dict[str, Any]
-    record: AnyRecord | None = None
+    number: int = -1
 
 
 @dataclass
@@ -103,47 +104,110 @@ def _error(item: Located, field_name: str, message: str) -> InputError:
     return InputError(message, file=item.file, line=item.line, record=item.raw.get("id"), field=field_name)
 
 
-def _dedupe(items: list[Located]) -> list[Located]:
-    first: dict[str, Located] = {}
-    for item in items:
-        assert item.record is not None
-        seen = first.get(item.record.id)
-        if seen is None:
-            first[item.record.id] = item
-        elif seen.record and seen.record.digest() != item.record.digest():
-            where = f"{seen.file} line {seen.line}"
-            raise _error(item, "id", f"a unique id; {item.record.id!r} is already used at {where} with other content")
-    return list(first.values())
+class _Refused(Exception):
+    """Raised inside the import's transaction so that it rolls back; carries what was refused."""
+
+    def __init__(self, bad: list[tuple[Located, InputError]]) -> None:
+        self.bad = bad
 
 
-def _resolve(store: Store, items: list[Located]) -> Iterator[tuple[Located, InputError]]:
-    """Check every reference; yield (item, error) for each that points to nothing."""
-    kinds = {i.record.id: i.record.kind for i in items if i.record}
-    wanted = {ref for i in items if i.record for _, ref, _ in records.references(i.record)}
-    with store.engine.connect() as conn:
-        stored = {k: v[0] for k, v in store.existing(conn, wanted | set(kinds)).items()}
-    for item in items:
-        assert item.record is not None
-        previous = stored.get(item.record.id)
-        if previous and previous != item.record.kind:
-            yield item, _error(item, "id", f"a new id; {item.record.id!r} is already a {previous} in the store")
-            continue
-        for field_name, ref, kind in records.references(item.record):
-            found = kinds.get(ref) or stored.get(ref)
+@dataclass
+class _Pass:
+    """One pass over the input inside one transaction: validated records are written in chunks,
+    so memory stays flat however large the file; references are checked at the end, when every
+    record of the import is in the store, and a failure rolls the whole pass back."""
+
+    store: Store
+    conn: Connection
+    report: ImportReport
+    actor: str | None
+    keep_going: bool
+    excluded: set[int]
+    progress: Progress | None
+    seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (digest, where)
+    names: dict[str, str] = field(default_factory=dict)
+    refs: list[tuple[Located, str, str, str]] = field(default_factory=list)
+    chunk: list[tuple[Located, AnyRecord]] = field(default_factory=list)
+    deferred: list[tuple[Located, Posting]] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def add(self, number: int, item: Located, rejects: list[tuple[Located | None, InputError]]) -> None:
+        try:
+            record = validate(item)
+        except InputError as exc:
+            if not self.keep_going:
+                raise
+            rejects.append((item, exc))
+            return
+        if number in self.excluded:
+            return
+        where = f"{item.file} line {item.line}"
+        digest = record.digest()
+        first = self.seen.get(record.id)
+        if first:
+            if first[0] != digest:
+                message = f"a unique id; {record.id!r} is already used at {first[1]} with other content"
+                raise _error(item, "id", message)
+            return
+        self.seen[record.id] = (digest, where)
+        self.kinds[record.id] = record.kind
+        self.refs += [(item, f, ref, kind) for f, ref, kind in records.references(record)]
+        item.number = number
+        if not self.keep_going:  # the record holds it all now; keep memory flat (rejects need the raw)
+            item.raw = {"id": record.id}
+        if isinstance(record, Person):
+            self.names[record.id] = record.name
+        if isinstance(record, Posting) and record.person and not record.person_name:
+            name = self.names.get(record.person)
+            if not name:  # its person comes later in the input, or is in the store: fill in at the end
+                self.deferred.append((item, record))
+                return
+            record = record.model_copy(update={"person_name": name})
+        self.push(item, record)
+
+    def push(self, item: Located, record: AnyRecord) -> None:
+        self.chunk.append((item, record))
+        if len(self.chunk) >= WRITE_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.chunk:
+            return
+        batch = [record for _, record in self.chunk]
+        known = self.store.existing(self.conn, [r.id for r in batch])
+        clash = [(i, r, known[r.id][0]) for i, r in self.chunk if r.id in known and known[r.id][0] != r.kind]
+        if clash:
+            raise _Refused(
+                [(i, _error(i, "id", f"a new id; {r.id!r} is already a {k} in the store")) for i, r, k in clash]
+            )
+        summary = self.store.write(self.conn, batch, actor=self.actor, known=known)
+        self.report.created += summary.created
+        self.report.updated += summary.updated
+        self.report.unchanged += summary.unchanged
+        if self.progress:
+            self.progress(len(self.chunk))
+        self.chunk = []
+
+    def finish(self) -> None:
+        self.flush()
+        bad: list[tuple[Located, InputError]] = []
+        for item, posting in self.deferred:
+            name = self.names.get(posting.person or "") or self._stored_name(posting.person)
+            self.push(item, posting.model_copy(update={"person_name": name}))
+        self.flush()
+        wanted = {ref for _, _, ref, _ in self.refs if ref not in self.kinds}
+        outside = {k: v[0] for k, v in self.store.existing(self.conn, wanted).items()}
+        for item, field_name, ref, kind in self.refs:
+            found = self.kinds.get(ref) or outside.get(ref)
             if found != kind:
                 what = f"is a {found}" if found else "is in neither this import nor the store"
-                yield item, _error(item, field_name, f"the id of a {kind}; {ref!r} {what}")
-                break
+                bad.append((item, _error(item, field_name, f"the id of a {kind}; {ref!r} {what}")))
+        if bad:
+            raise _Refused(bad)
 
-
-def _names(store: Store, items: list[Located]) -> None:
-    """Fill a posting's person_name from its person, so the posting reads on its own."""
-    names = {i.record.id: i.record.name for i in items if isinstance(i.record, Person)}
-    for item in items:
-        rec = item.record
-        if isinstance(rec, Posting) and rec.person and not rec.person_name:
-            name = names.get(rec.person) or (store.get(rec.person) or {}).get("name")
-            item.record = rec.model_copy(update={"person_name": name})
+    def _stored_name(self, person: str | None) -> str | None:
+        found = self.store.get(person or "")
+        return str(found["name"]) if found and "name" in found else None
 
 
 def import_records(
@@ -156,47 +220,39 @@ def import_records(
     progress: Progress | None = None,
     file_errors: list[InputError] | None = None,
 ) -> ImportReport:
-    report = ImportReport(dry_run=dry_run)
-    rejects: list[tuple[Located | None, InputError]] = [(None, e) for e in file_errors or []]
-    good: list[Located] = []
-    for item in items:
-        report.read += 1
+    """Validate and write records in one transaction: all or nothing, unless `keep_going`.
+
+    A dry run does the same work and rolls it back, so it reports exactly what would change.
+    With `keep_going`, a record that points at a refused one is refused too: the pass is
+    rolled back and repeated without them until nothing more is refused.
+    """
+    source = list(items) if keep_going else items
+    excluded: set[int] = set()
+    refused: list[tuple[Located | None, InputError]] = [(None, e) for e in file_errors or []]
+    while True:
+        report = ImportReport(dry_run=dry_run)
+        rejects = list(refused)
         try:
-            item.record = validate(item)
-            good.append(item)
-        except InputError as exc:
+            with store.engine.connect() as conn:
+                transaction = conn.begin()
+                work = _Pass(store, conn, report, actor, keep_going, excluded, progress)
+                for number, item in enumerate(source):
+                    report.read += 1
+                    work.add(number, item, rejects)
+                if report.read == 0:
+                    raise InputError("no records found; expected at least one record")
+                work.finish()
+                report.valid = len(work.seen)
+                transaction.rollback() if dry_run else transaction.commit()
+        except _Refused as exc:
             if not keep_going:
-                raise
-            rejects.append((item, exc))
-    if report.read == 0 and not rejects:
-        raise InputError("no records found; expected at least one record")
-    good = _dedupe(good)
-    while True:  # a record pointing at a rejected one is rejected too, so repeat until stable
-        bad = list(_resolve(store, good))
-        if not bad:
-            break
-        if not keep_going:
-            raise bad[0][1]
-        rejects += bad
-        dropped = {id(item) for item, _ in bad}
-        good = [i for i in good if id(i) not in dropped]
-    _names(store, good)
-    report.valid = len(good)
-    report.rejected = len(rejects)
-    report.errors = [{**e.as_dict(), "raw": i.raw if i else None} for i, e in rejects]
-    if dry_run:
+                raise exc.bad[0][1] from None
+            excluded |= {item.number for item, _ in exc.bad}
+            refused += exc.bad
+            continue
+        report.rejected = len(rejects)
+        report.errors = [{**e.as_dict(), "raw": i.raw if i else None} for i, e in rejects]
         return report
-    batch = [i.record for i in good if i.record is not None]
-    with store.transaction() as conn:
-        for start in range(0, len(batch), WRITE_CHUNK):
-            chunk = batch[start : start + WRITE_CHUNK]
-            summary = store.write(conn, chunk, actor=actor)
-            report.created += summary.created
-            report.updated += summary.updated
-            report.unchanged += summary.unchanged
-            if progress:
-                progress(len(chunk))
-    return report
 
 
 def write_rejects(report: ImportReport, path: str) -> None:

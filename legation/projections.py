@@ -10,6 +10,7 @@ from sqlalchemy import delete as sql_delete
 
 from legation import dates, schema
 from legation.records import AnyRecord, Consequence, Contact, Measure, Person, Posting
+from legation.store import bulk_insert
 
 
 def _rows(record: AnyRecord) -> list[tuple[Table, dict[str, Any]]]:
@@ -121,9 +122,8 @@ def insert(conn: Connection, batch: list[AnyRecord]) -> None:
             links.append({"record_id": record.id, "url": source.url})
             sources.setdefault(source.url, source.model_dump(mode="json"))
     for table, rows in grouped.items():
-        conn.execute(table.insert(), rows)
-    if links:
-        conn.execute(schema.record_sources.insert(), links)
+        bulk_insert(conn, table, rows)
+    bulk_insert(conn, schema.record_sources, links)
     _merge_sources(conn, sources)
 
 
@@ -135,8 +135,7 @@ def _merge_sources(conn: Connection, sources: dict[str, dict[str, Any]]) -> None
         chunk = urls[i : i + 500]
         known = {r.url: r for r in conn.execute(select(t).where(t.c.url.in_(chunk)))}
         fresh = [sources[u] for u in chunk if u not in known]
-        if fresh:
-            conn.execute(t.insert(), fresh)
+        bulk_insert(conn, t, fresh)
         for url, row in known.items():
             update = {k: v for k, v in sources[url].items() if v and not getattr(row, k)}
             if update:

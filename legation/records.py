@@ -106,6 +106,7 @@ class Canonical(BaseModel):
         return {k: v for k, v in {**head, **data, **tail}.items() if v != []}
 
     def digest(self) -> str:
+        """Must match the hash `Store.write` computes from the same canonical text."""
         return hashlib.sha1(dumps(self.canonical()).encode()).hexdigest()
 
 

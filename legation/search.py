@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, MetaData, Table, text
 
 from legation import bodies, vocabularies
 from legation.records import AnyRecord, Consequence, Contact, Measure, Person, Posting, SourceRecord
@@ -43,6 +43,8 @@ _LETTERS = str.maketrans(
 
 def fold(value: str) -> str:
     """Plain lower-case letters, so a query typed without accents finds the accented name."""
+    if value.isascii():
+        return value.lower()
     decomposed = unicodedata.normalize("NFKD", value.translate(_LETTERS))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -83,12 +85,10 @@ def body_of(record: AnyRecord) -> str:
 
 
 def index(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
-    rows = [{"record_id": r.id, "kind": r.kind, "body": body_of(r)} for r in batch]
-    if rows:
-        conn.execute(
-            text("INSERT INTO search_index (record_id, kind, body) VALUES (:record_id, :kind, :body)"),
-            rows,
-        )
+    from legation.store import bulk_insert
+
+    search_index = Table("search_index", MetaData())  # a virtual table on SQLite: not in schema.py
+    bulk_insert(conn, search_index, [{"record_id": r.id, "kind": r.kind, "body": body_of(r)} for r in batch])
 
 
 def delete(conn: Connection, dialect: str, ids: list[str]) -> None:

@@ -45,11 +45,12 @@ def _run_import(
 ) -> imports.ImportReport:
     """Import with a progress bar on a terminal; the library call does the work."""
     file_errors: list[InputError] | None = [] if keep_going else None
-    items = list(imports.read_paths(paths, fmt=fmt, errors=file_errors))
+    items = imports.read_paths(paths, fmt=fmt, errors=file_errors)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    quiet = not err.is_terminal or len(items) < 2000
+    total = _lines(paths)
+    quiet = not err.is_terminal or (total or 0) < 2000
     with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("import", total=len(items))
+        task = bar.add_task("import", total=total)
         return imports.import_records(
             store,
             items,
@@ -59,6 +60,18 @@ def _run_import(
             progress=lambda n: bar.advance(task, n),
             file_errors=file_errors,
         )
+
+
+def _lines(paths: list[str]) -> int | None:
+    """Roughly how many records the files hold, for the progress bar; None for stdin and folders."""
+    total = 0
+    for path in paths:
+        target = Path(path)
+        if not target.is_file():
+            return None
+        with target.open("rb") as handle:
+            total += sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    return total
 
 
 def import_(

@@ -1,0 +1,24 @@
+"""Run one command in a child process and report its wall time and peak memory (max RSS)."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+
+
+def measure(cmd: list[str]) -> dict[str, float]:
+    """Time `cmd` in a fresh wrapper process, so each peak RSS belongs to that command alone."""
+    wrapper = [sys.executable, "-m", "benchmarks.measure", *cmd]
+    done = subprocess.run(wrapper, check=True, capture_output=True, text=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
