@@ -6,10 +6,11 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from importlib import resources
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from legation import __version__
 from legation.errors import InputError, LegationError, NotFound
