@@ -17,6 +17,8 @@ CAREER = re.compile(
 
 def types(sentence: Sentence) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
+    if not lexicon.any_of("consequences").search(sentence.text):
+        return found
     for trigger in lexicon.consequences():
         for match in trigger.pattern.finditer(sentence.text):
             if not context.hedged(sentence, match.start()):

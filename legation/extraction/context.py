@@ -79,6 +79,14 @@ def _body_near(sentence: Sentence, start: int, end: int) -> Mention | None:
 
 
 def role_phrases(sentence: Sentence) -> list[RolePhrase]:
+    """The role phrases of a sentence, computed once (facts, exits and postings all read them)."""
+    if "roles" not in sentence.memo:
+        sentence.memo["roles"] = _role_phrases(sentence)
+    found: list[RolePhrase] = sentence.memo["roles"]  # type: ignore[assignment]
+    return found
+
+
+def _role_phrases(sentence: Sentence) -> list[RolePhrase]:
     found: list[RolePhrase] = []
     text = sentence.text
     for match in lexicon.role_pattern().finditer(text):

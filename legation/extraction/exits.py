@@ -103,6 +103,8 @@ def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[st
 
 def find(sentence: Sentence, facts: Facts, year: int | None, recent: list[str]) -> list[Found]:
     found: list[Found] = []
+    if not lexicon.any_of("exits").search(sentence.text):
+        return found
     seen: set[str] = set()
     phrases = context.role_phrases(sentence)
     for trigger in lexicon.exits():

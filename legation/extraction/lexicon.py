@@ -51,6 +51,13 @@ def exits() -> tuple[Trigger, ...]:
 
 
 @cache
+def any_of(section: str) -> re.Pattern[str]:
+    """All triggers of a section in one pattern, to skip the sentences that have none."""
+    found = {"exits": exits, "measures": measures, "contacts": contacts, "consequences": consequences}[section]()
+    return re.compile("|".join(t.pattern.pattern for t in found), FLAGS)
+
+
+@cache
 def measures() -> tuple[Trigger, ...]:
     return _triggers("measures", "type")
 

@@ -60,6 +60,8 @@ def _parties(
 
 def find(sentence: Sentence, facts: Facts, year: int | None, recent: list[str]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
+    if not lexicon.any_of("measures").search(sentence.text):
+        return found
     seen: set[tuple[str, str | None, str | None]] = set()
     for trigger in lexicon.measures():
         for match in trigger.pattern.finditer(sentence.text):

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -40,6 +41,7 @@ class Sentence:
     text: str
     paragraph: int
     mentions: list[Mention] = field(default_factory=list)
+    memo: dict[str, object] = field(default_factory=dict)  # per-sentence results the rules share
 
     def of(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
@@ -91,24 +93,39 @@ def _names(doc: Doc) -> list[Span]:
 
 def _mentions(doc: Doc, base: int, surnames: dict[str, str]) -> list[Mention]:
     found = [Mention("body", base + e.start_char, base + e.end_char, e.text, e.ent_id_) for e in doc.ents]
-    taken: set[int] = set()
     for span in _names(doc):
         key = surnames.get(span.text) or span.text
         surnames.setdefault(span[-1].text, key)
         surnames.setdefault(span.text, key)
         found.append(Mention("person", base + span.start_char, base + span.end_char, span.text, key))
-        taken.update(range(span.start, span.end))
-    anaphors = lexicon.anaphors()
-    for token in doc:
-        if token.i in taken:
-            continue
-        if token.is_title and token.text in surnames and not token.ent_type_:
-            found.append(
-                Mention("person", base + token.idx, base + token.idx + len(token), token.text, surnames[token.text])
-            )
-        elif token.lower_ in anaphors:
-            found.append(Mention("anaphor", base + token.idx, base + token.idx + len(token), token.text))
+    spans = [(m.start, m.end) for m in found]
+    text = doc.text
+    for match in _words(tuple(surnames)).finditer(text) if surnames else ():
+        start, end = base + match.start(), base + match.end()
+        if not any(s <= start < e for s, e in spans):
+            found.append(Mention("person", start, end, match.group(0), surnames[match.group(0)]))
+    for match in _anaphors().finditer(text):
+        found.append(Mention("anaphor", base + match.start(), base + match.end(), match.group(0)))
     return sorted(found, key=lambda m: m.start)
+
+
+@cache
+def _anaphors() -> re.Pattern[str]:
+    phrases = sorted(lexicon.anaphors(), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _words(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Names already seen in the document, found again as whole words (surnames included)."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
+
+
+def _sents(doc: Doc) -> list[Span]:
+    """Sentences from the sentencizer's flags, read as an array (Doc.sents walks every token)."""
+    starts = [int(i) for i in numpy.flatnonzero(doc.to_array("SENT_START") == 1)] or [0]
+    bounds = [*starts[1:], len(doc)]
+    return [doc[s:e] for s, e in zip(starts, bounds, strict=True) if e > s]
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -118,7 +135,7 @@ def sentences(text: str) -> list[Sentence]:
     found: list[Sentence] = []
     for number, ((base, _), doc) in enumerate(zip(chunks, nlp().pipe(c for _, c in chunks), strict=True)):
         mentions = _mentions(doc, base, surnames)
-        for sent in doc.sents:
+        for sent in _sents(doc):
             start, end = base + sent.start_char, base + sent.end_char
             inside = [m for m in mentions if start <= m.start < end]
             found.append(Sentence(len(found), start, end, sent.text, number, inside))

@@ -91,14 +91,20 @@ def test_group_with_count_and_demonym() -> None:
 
 
 def test_official_is_not_an_ambassador() -> None:
-    text = "The Czech ambassador to Slovakia, Petr Novak, praised the talks. Finance minister Jana Dvorak resigned in protest."
+    text = (
+        "The Czech ambassador to Slovakia, Petr Novak, praised the talks. "
+        "Finance minister Jana Dvorak resigned in protest."
+    )
     found = extract(text)
     assert [(e["person"], e["role"]) for e in found["exits"]] == [("Jana Dvorak", "official")]
     assert [p["person"] for p in found["postings_in_force"]] == ["Petr Novak"]
 
 
 def test_title_points_back_to_the_person() -> None:
-    text = "Chilean ambassador to Peru Luis Rojas defected to Spain in 1974. The ambassador was later stripped of his citizenship."
+    text = (
+        "Chilean ambassador to Peru Luis Rojas defected to Spain in 1974. "
+        "The ambassador was later stripped of his citizenship."
+    )
     exit_ = extract(text)["exits"][0]
     assert (exit_["sending_state"], exit_["receiving_state"], exit_["year"]) == ("CHL", "PER", 1974)
     assert exit_["consequences"] == ["citizenship_stripped"]
