@@ -3,27 +3,35 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 LEGATION := $(VENV)/bin/legation
 DB ?= $(HOME)/.local/share/legation/legation.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: install run test lint bench docs clean
+.PHONY: install browser run test lint bench docs clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,spark]'
 	touch $@
 
 install: $(VENV)/.installed
 
+# The browser tests drive Debian's Chromium (no browser downloads); installed when we may.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium is missing: install Debian's chromium package to run the browser tests"
+
 run: install
 	$(LEGATION) --db $(DB) init --bundled
 	$(LEGATION) --db $(DB) stats
-	$(LEGATION) --db $(DB) show "Anatoly Antonov"
+	$(LEGATION) --db $(DB) serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install browser
 	$(PY) -m pytest -n 2 -q
 
 lint: install
-	$(VENV)/bin/ruff check legation tests
+	$(VENV)/bin/ruff check legation tests benchmarks
 	$(VENV)/bin/mypy
 
 bench: install

@@ -51,7 +51,19 @@ EXITS = [
     "recalled",
     "dismissed",
 ]
-WORDS = "ambassador protest martial law regime embassy asylum expelled consulate recalled envoy".split()
+WORDS = [
+    "ambassador",
+    "protest",
+    "martial",
+    "law",
+    "regime",
+    "embassy",
+    "asylum",
+    "expelled",
+    "consulate",
+    "recalled",
+    "envoy",
+]
 
 
 def _source(rng: random.Random, i: int) -> dict[str, Any]:
@@ -125,9 +137,8 @@ def run() -> None:
         data.write_text("".join(json.dumps(r) + "\n" for r in records(rng)), encoding="utf-8")
         bin_dir = Path(sys.executable).parent
         ours = measure([str(bin_dir / "legation"), "--db", f"{tmp}/legation.db", "import", str(data)])
-        peer = measure(
-            [str(bin_dir / "sqlite-utils"), "insert", f"{tmp}/peer.db", "records", str(data), "--nl", "--pk", "id", "--alter"]
-        )
+        peer_cmd = [str(bin_dir / "sqlite-utils"), "insert", f"{tmp}/peer.db", "records", str(data)]
+        peer = measure([*peer_cmd, "--nl", "--pk", "id", "--alter"])
     ratio = peer["seconds"] / ours["seconds"]
     print(f"{'':28}{'seconds':>9}{'records/s':>12}{'peak MB':>9}")
     for name, m in (("legation import", ours), ("sqlite-utils insert (peer)", peer)):
