@@ -10,7 +10,10 @@ from __future__ import annotations
 import importlib
 import json
 from collections import Counter
+from functools import lru_cache
 from typing import Any
+
+from sqlalchemy import TextClause, text
 
 from legation import bodies, persons, search
 from legation.errors import InputError, LegationError, NotFound
@@ -90,10 +93,22 @@ def _exit_row(row: dict[str, Any]) -> dict[str, Any]:
 # --- search ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
+def _statement(sql: str) -> TextClause:
+    return text(sql)
+
+
+def _fast_rows(store: Store, sql: str, **params: Any) -> list[dict[str, Any]]:
+    """Rows of a statement parsed once, so SQLAlchemy's compiled cache serves every later call."""
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(_statement(sql), params).mappings()]
+
+
 def _matches(store: Store, words: list[str]) -> list[dict[str, Any]]:
     """Every matching record with the fields the facets count, best match first."""
     where, params = search.match_sql(store.dialect, words)
-    return store.rows(
+    rows = _fast_rows(
+        store,
         "SELECT r.id, r.kind, r.certainty, p.exit_type, coalesce(p.sending, m.actor) AS sending, "
         "coalesce(p.receiving, m.target) AS receiving, coalesce(p.end_date, p.start_date, m.date, c.date) AS date "
         "FROM search_index JOIN records r ON r.id = search_index.record_id "
@@ -103,6 +118,9 @@ def _matches(store: Store, words: list[str]) -> list[dict[str, Any]]:
         **params,
         scan=FACET_SCAN,
     )
+    for row in rows:  # each facet's value, worked out once per row
+        row["facets"] = {f: _facet_value(row, f) for f in FACETS}
+    return rows
 
 
 def _facet_value(row: dict[str, Any], facet: str) -> str | None:
@@ -133,9 +151,9 @@ def search_page(
     chosen = {k: v for k, v in (facets or {}).items() if v and k in FACETS}
     words = search.terms(q)
     rows = _matches(store, words) if words else []
-    hits = [r for r in rows if all(_facet_value(r, k) == v for k, v in chosen.items())]
+    hits = [r for r in rows if all(r["facets"][k] == v for k, v in chosen.items())]
     shown = hits[(page - 1) * size : page * size]
-    data = {r["id"]: r for r in store.rows(_in_sql("SELECT id, data FROM records", len(shown)), **_ids(shown))}
+    data = {r["id"]: r for r in _fast_rows(store, _in_sql("SELECT id, data FROM records", len(shown)), **_ids(shown))}
     return {
         "query": q,
         "filters": chosen,
@@ -184,7 +202,7 @@ def search_ids(store: Store, q: str, facets: dict[str, str | None] | None = None
     chosen = {k: v for k, v in (facets or {}).items() if v and k in FACETS}
     words = search.terms(q)
     rows = _matches(store, words) if words else []
-    return {r["id"] for r in rows if all(_facet_value(r, k) == v for k, v in chosen.items())}
+    return {r["id"] for r in rows if all(r["facets"][k] == v for k, v in chosen.items())}
 
 
 # --- person ----------------------------------------------------------------------------------

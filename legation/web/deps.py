@@ -17,7 +17,7 @@ CSRF = "legation_csrf"
 SESSION_AGE = 12 * 3600
 
 
-def get_store(request: Request) -> Store:
+def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
@@ -25,6 +25,16 @@ def get_store(request: Request) -> Store:
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+# The dependencies are coroutines: FastAPI runs a plain function dependency in a worker thread, and
+# these only read app state, so the thread hop would cost more than the work.
+async def store_dep(request: Request) -> Store:
+    return _store(request)
+
+
+async def settings_dep(request: Request) -> Settings:
+    return get_settings(request)
 
 
 def user_of(request: Request) -> str | None:
@@ -37,14 +47,14 @@ def user_of(request: Request) -> str | None:
     return str(session["user"]) if session and session.get("user") else None
 
 
-def require_writer(request: Request) -> str:
+async def require_writer(request: Request) -> str:
     user = user_of(request)
     if user is None:
         raise HTTPException(401, "a valid write token (Authorization: Bearer <token>, or log in)")
     return user
 
 
-def require_reader(request: Request) -> None:
+async def require_reader(request: Request) -> None:
     if get_settings(request).private and user_of(request) is None:
         raise HTTPException(401, "a valid token: this instance keeps its reads private")
 
@@ -66,7 +76,7 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         raise HTTPException(403, "a valid CSRF token: reload the form and submit it again")
 
 
-StoreDep = Annotated[Store, Depends(get_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(store_dep)]
+SettingsDep = Annotated[Settings, Depends(settings_dep)]
 Writer = Annotated[str, Depends(require_writer)]
 Reader = Depends(require_reader)

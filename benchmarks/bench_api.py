@@ -1,0 +1,137 @@
+"""GET /api/search for 20 queries against `legation serve`, beside Datasette serving the same SQLite
+file with the equivalent FTS5 query through its ?sql= JSON API. One worker each, the same closed-loop
+client, in the same run. Goal: at least Datasette's throughput."""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from legation import bundled, imports, search
+from legation.store import Store
+
+QUERIES = [
+    "Rurarz",
+    "Antonov",
+    "ambassador",
+    "expelled",
+    "defected",
+    "Russia",
+    "Tokyo",
+    "martial law",
+    "asylum",
+    "protest",
+    "Afghan",
+    "consul",
+    "Washington",
+    "recalled",
+    "Iran",
+    "spy",
+    "Poland",
+    "China",
+    "resigned",
+    "embassy",
+]
+ROUNDS = 25  # 500 requests per server
+WARMUP = 2
+PEER_SQL = (
+    "select records.id, records.kind, records.data from search_index "
+    "join records on records.id = search_index.record_id where search_index match :q "
+    "order by bm25(search_index), records.id limit 20"
+)
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _start(command: list[str], ready: str) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            if httpx.get(ready, timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server did not start: {' '.join(command)}")
+
+
+def _load(client: httpx.Client, urls: list[tuple[str, dict[str, str]]]) -> dict[str, float]:
+    """Closed loop: one request at a time, each URL in turn, for a fixed count."""
+    for url, params in urls[: len(QUERIES) * WARMUP]:
+        client.get(url, params=params).raise_for_status()
+    latencies: list[float] = []
+    began = time.perf_counter()
+    for url, params in urls:
+        start = time.perf_counter()
+        client.get(url, params=params).raise_for_status()
+        latencies.append(time.perf_counter() - start)
+    elapsed = time.perf_counter() - began
+    cuts = statistics.quantiles(latencies, n=100)
+    return {"rps": len(urls) / elapsed, "p50": cuts[49] * 1000, "p99": cuts[98] * 1000}
+
+
+def _peer_query(text: str) -> str:
+    words = search.terms(text)
+    return " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
+
+
+def run() -> None:
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "legation.db")
+        store = Store.open(db)
+        imports.import_records(store, imports.read_paths(bundled.files()), actor="bench")
+        records = store.scalar("SELECT count(*) FROM records")
+        store.close()
+        ours_port, peer_port = _port(), _port()
+        ours = _start(
+            [str(bin_dir / "legation"), "--db", db, "serve", "--port", str(ours_port), "--no-bundled"],
+            f"http://127.0.0.1:{ours_port}/api/home",
+        )
+        peer = _start(
+            [
+                str(bin_dir / "datasette"),
+                "serve",
+                db,
+                "--port",
+                str(peer_port),
+                "--setting",
+                "sql_time_limit_ms",
+                "5000",
+            ],
+            f"http://127.0.0.1:{peer_port}/-/versions.json",
+        )
+        try:
+            ours_urls = [(f"http://127.0.0.1:{ours_port}/api/search", {"q": q}) for q in QUERIES] * ROUNDS
+            peer_urls = [
+                (
+                    f"http://127.0.0.1:{peer_port}/legation.json",
+                    {"sql": PEER_SQL, "q": _peer_query(q), "_shape": "array"},
+                )
+                for q in QUERIES
+            ] * ROUNDS
+            with httpx.Client(timeout=30) as client:
+                results = {"legation serve /api/search": _load(client, ours_urls)}
+                results["datasette ?sql= (peer)"] = _load(client, peer_urls)
+        finally:
+            for process in (ours, peer):
+                process.terminate()
+                process.wait(timeout=10)
+    print(f"{records} records (bundled data); {len(QUERIES)} queries x {ROUNDS} rounds; one worker each")
+    print(f"{'':30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    for name, r in results.items():
+        print(f"{name:30}{r['rps']:9.0f}{r['p50']:9.2f}{r['p99']:9.2f}")
+    ratio = results["legation serve /api/search"]["rps"] / results["datasette ?sql= (peer)"]["rps"]
+    print(f"throughput ratio legation/datasette: {ratio:.2f}x (goal >= 1.0x)")
