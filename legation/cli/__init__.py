@@ -12,8 +12,8 @@ import typer
 
 from legation import __version__
 from legation.cli import analysis, checks, registry, web
-from legation.cli import gdelt as gdelt_cli
 from legation.cli import extract as extract_cli
+from legation.cli import gdelt as gdelt_cli
 from legation.cli.common import State
 
 app = typer.Typer(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from countryinfo import CountryInfo
+
 from legation import bodies, search
 from legation.extraction import lexicon
 from legation.store import Store
@@ -30,13 +32,21 @@ def body_phrases() -> dict[str, str]:
                     found.setdefault(phrase, code)
     for phrase, code in lexicon.institutions().items():
         found.setdefault(phrase, code)
-    ranked = sorted(bodies.registry().values(), key=lambda b: b.kind != "state")
+    ranked = sorted(bodies.registry().values(), key=lambda b: (b.kind != "state", -_population(b.code)))
     for body in ranked:
         found.setdefault(body.name, body.code)
     for body in ranked:
         for phrase in (*body.aliases, *body.demonyms):
             found.setdefault(phrase, body.code)
     return {p: c for p, c in found.items() if p[:1].isupper() and len(p) > 1}
+
+
+def _population(code: str) -> int:
+    """A shared demonym ("French", "American") names the populous state, not its territory."""
+    try:
+        return int(CountryInfo(code).info().get("population") or 0)
+    except Exception:  # countryinfo raises its own errors for codes it lacks (former states)
+        return 0
 
 
 @dataclass

@@ -54,7 +54,7 @@ def _parties(
     before = [b.key for b in bodies if sentence.local(b.end) <= start]
     actor = before[0] if before else (bodies[0].key if bodies else None)
     others = [b.key for b in bodies if b.key != actor]
-    others += people_states
+    others += people_states + recent[::-1]
     return actor, next((o for o in others if o != actor), None)
 
 
