@@ -70,8 +70,8 @@ def dyad_series(
             cell["kinds"][row["code"]] = cell["kinds"].get(row["code"], 0) + row["events"]
         cell["g"] += row["goldstein_tenths"]
     months = _months_between(min(by_month), max(by_month)) if by_month else []
-    consults = [by_month[m]["signals"][CONSULT] if m in by_month else 0 for m in months]
-    rejections = [by_month[m]["signals"][REJECTION] if m in by_month else 0 for m in months]
+    consults = [by_month[m]["signals"].get(CONSULT, 0) if m in by_month else 0 for m in months]
+    rejections = [by_month[m]["signals"].get(REJECTION, 0) if m in by_month else 0 for m in months]
     series = []
     for i, month in enumerate(months):
         found = by_month.get(month)

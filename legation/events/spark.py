@@ -11,6 +11,7 @@ Spark's text source; zips (GDELT ships one file per zip) are unpacked by the Pyt
 from __future__ import annotations
 
 import io
+import os
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ COLUMNS = ("actor", "target", "month", "code", "signal", "events", "mentions", "
 
 def session(master: str = "local[1]", partitions: int = 2) -> SparkSession:
     """A small local session for tests and single machines; spark-submit passes its own master."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers unzip with this interpreter's packages
     builder: Any = SparkSession.builder
     found: SparkSession = (
         builder.master(master)
@@ -96,7 +98,8 @@ def _get(position: int) -> Column:
 def _reason() -> Column:
     widths = list(layout.WIDTHS)
     reason = F.when(F.col("line") == "", F.lit(layout.EMPTY_LINE))
-    reason = reason.when(F.col("line").contains(REPLACEMENT), F.lit("unreadable line: invalid encoding"))
+    bad_bytes = ~F.expr("is_valid_utf8(line)") | F.col("line").contains(REPLACEMENT)  # text source | zips
+    reason = reason.when(bad_bytes, F.lit("unreadable line: invalid encoding"))
     reason = reason.when(
         ~F.col("width").isin(widths), F.concat(F.col("width").cast("string"), F.lit(" columns, expected 57, 58 or 61"))
     )

@@ -1,0 +1,243 @@
+"""GDELT import: every row counted, diplomatic events kept once, files ledgered, series against a baseline.
+
+The fixtures in tests/fixtures/gdelt are written by its make.py; the counts below follow from the rows
+listed there (e.g. the January file: 15 lines, 6 malformed, 6 diplomatic rows between two states of
+which one repeats a GLOBALEVENTID).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from legation import events
+from legation.errors import InputError
+from legation.events import files, ledger
+from legation.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "gdelt"
+JANUARY = FIXTURES / "v2" / "20240131000000.export.CSV"
+MARCH_ZIP = FIXTURES / "v2" / "20240331000000.export.CSV.zip"
+TRUNCATED = FIXTURES / "broken" / "20240401000000.export.CSV.zip"
+REAL = Path("data/gdelt/arekziobrowski_gdelt-big-data/20191024143000.export.CSV")
+
+
+def counts(report: ledger.FileReport) -> tuple[int, ...]:
+    r = report
+    return (r.rows_read, r.rows_malformed, r.rows_diplomatic, r.rows_duplicate, r.rows_kept, r.candidates)
+
+
+def test_v2_file_counts_every_row_with_a_reason(store: Store) -> None:
+    (report,) = events.import_files(store, [str(JANUARY)])
+    assert report.status == ledger.IMPORTED
+    assert counts(report) == (15, 6, 6, 1, 5, 1)
+    assert report.malformed == {
+        "10 columns, expected 57, 58 or 61": 1,
+        "GLOBALEVENTID is not an integer": 1,
+        "GoldsteinScale is not a number": 1,
+        "SQLDATE is not a date YYYYMMDD": 1,
+        "empty line": 1,
+        "unreadable line: invalid encoding": 1,
+    }
+    assert report.widths == {"61": 9}
+    kept = store.rows("SELECT id, actor, target, code, signal, goldstein_tenths FROM gdelt_events ORDER BY id")
+    assert [(r["id"], r["actor"], r["target"], r["code"]) for r in kept] == [
+        ("1001", "RUS", "USA", "042"),
+        ("1002", "USA", "RUS", "125"),
+        ("1003", "RUS", "USA", "161"),
+        ("1004", "USA", "RUS", "161"),
+        ("1008", "ROU", "USA", "1313"),  # CAMEO's ROM is ISO's ROU (vocabularies.yaml)
+    ]
+    assert kept[4]["signal"] == "threat" and kept[4]["goldstein_tenths"] == -44
+
+
+def test_candidates_are_161_events_above_the_mention_threshold(store: Store) -> None:
+    events.import_files(store, [str(JANUARY)])
+    found = events.candidates(store)
+    assert [(c["event_id"], c["actor"], c["target"], c["mentions"]) for c in found] == [("1003", "RUS", "USA", 12)]
+    assert found[0]["source_url"] == "https://example.org/expel"
+    assert events.candidates(store, actor="USA") == []
+
+
+def test_lower_threshold_makes_more_candidates(store: Store) -> None:
+    (report,) = events.import_files(store, [str(JANUARY)], min_mentions=2)
+    assert report.candidates == 2
+
+
+def test_gdelt_1_files_of_57_and_58_columns(store: Store) -> None:
+    backfile, daily = events.import_files(store, [str(FIXTURES / "v1")])
+    assert (backfile.file, counts(backfile), backfile.widths) == (
+        "19791231.backfile.CSV",
+        (3, 0, 2, 0, 2, 0),
+        {"57": 3},
+    )
+    assert (daily.file, counts(daily), daily.widths) == ("20130401.export.CSV", (4, 1, 3, 0, 3, 1), {"58": 3})
+    assert daily.malformed == {"60 columns, expected 57, 58 or 61": 1}
+    assert store.scalar("SELECT source_url FROM gdelt_events WHERE id = '3001'") is None
+    assert store.scalar("SELECT date FROM gdelt_events WHERE id = '3001'") == "1979-12-31"
+    assert store.scalar("SELECT source_url FROM gdelt_events WHERE id = '4003'") == "https://example.org/iran-uk"
+    assert store.scalar("SELECT signal FROM gdelt_events WHERE id = '4002'") == "expel_or_deport"
+
+
+def test_zip_and_an_event_already_held_from_an_earlier_file(store: Store) -> None:
+    january, march = events.import_files(store, [str(FIXTURES / "v2")])
+    assert march.file == MARCH_ZIP.name
+    assert counts(march) == (7, 0, 7, 1, 6, 0)
+    assert store.scalar("SELECT count(*) FROM gdelt_events") == january.rows_kept + march.rows_kept == 11
+    assert store.scalar("SELECT file FROM gdelt_events WHERE id = '1003'") == JANUARY.name
+
+
+def test_a_file_already_imported_adds_nothing(store: Store) -> None:
+    events.import_files(store, [str(FIXTURES / "v2")])
+    before = store.rows("SELECT * FROM event_dyad_months ORDER BY actor, target, month, code")
+    again = events.import_files(store, [str(FIXTURES / "v2")])
+    assert [(r.status, counts(r)) for r in again] == [(ledger.ALREADY, (0, 0, 0, 0, 0, 0))] * 2
+    assert store.rows("SELECT * FROM event_dyad_months ORDER BY actor, target, month, code") == before
+    assert store.scalar("SELECT count(*) FROM gdelt_events") == 11
+
+
+def test_dyad_months_sum_the_kept_events(store: Store) -> None:
+    events.import_files(store, [str(FIXTURES / "v2")])
+    rows = store.rows(
+        "SELECT month, code, events, goldstein_tenths FROM event_dyad_months "
+        "WHERE actor = 'RUS' AND target = 'USA' ORDER BY month, code"
+    )
+    assert [(r["month"], r["code"], r["events"], r["goldstein_tenths"]) for r in rows] == [
+        ("2024-01", "042", 1, 19),
+        ("2024-01", "161", 1, -40),
+        ("2024-02", "042", 1, 19),
+        ("2024-03", "040", 1, 10),
+        ("2024-03", "042", 1, 19),
+    ]
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_import_resumes_without_duplicates(store: Store) -> None:
+    def stop_inside_march(report: ledger.FileReport) -> None:
+        if report.file == MARCH_ZIP.name and report.rows_kept:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        events.import_files(store, [str(FIXTURES / "v2")], batch=2, progress=stop_inside_march)
+    assert [e["name"] for e in _ledger(store)] == [JANUARY.name]
+    assert store.scalar("SELECT count(*) FROM gdelt_events") == 5
+    assert store.scalar("SELECT count(*) FROM gdelt_events WHERE file = :f", f=MARCH_ZIP.name) == 0
+    resumed = events.import_files(store, [str(FIXTURES / "v2")], batch=2)
+    assert [(r.status, r.rows_kept) for r in resumed] == [(ledger.ALREADY, 0), (ledger.IMPORTED, 6)]
+    assert store.scalar("SELECT count(*) FROM gdelt_events") == 11
+    assert store.scalar("SELECT sum(events) FROM event_dyad_months") == 11
+
+
+def _ledger(store: Store) -> list[dict[str, Any]]:
+    with store.engine.connect() as conn:
+        return ledger.entries(conn)
+
+
+def test_the_ledger_keeps_the_counts(store: Store) -> None:
+    events.import_files(store, [str(JANUARY)])
+    (entry,) = _ledger(store)
+    assert (entry["rows_read"], entry["rows_malformed"], entry["rows_kept"]) == (15, 6, 5)
+    assert entry["malformed"]["empty line"] == 1 and entry["size"] == JANUARY.stat().st_size
+
+
+def test_a_truncated_zip_is_an_error_naming_it(store: Store) -> None:
+    with pytest.raises(InputError) as caught:
+        events.import_files(store, [str(TRUNCATED)])
+    assert caught.value.file == str(TRUNCATED)
+    assert _ledger(store) == []
+
+
+def test_a_missing_file_is_an_error_naming_it(store: Store, tmp_path: Path) -> None:
+    missing = tmp_path / "20240101000000.export.CSV"
+    with pytest.raises(InputError, match="no such file") as caught:
+        events.import_files(store, [str(missing)])
+    assert caught.value.file == str(missing)
+
+
+def test_series_against_the_dyads_own_baseline(store: Store) -> None:
+    events.import_files(store, [str(FIXTURES / "v2")])
+    series = events.dyad_series(store, "USA", "RUS")
+    got = [
+        (m["month"], m["consults"], m["consult_baseline"], m["consult_ratio"], m["rejections"], m["rejection_baseline"])
+        for m in series["months"]
+    ]
+    assert got == [
+        ("2024-01", 1, None, None, 1, None),
+        ("2024-02", 2, 1.0, 2.0, 0, 1.0),
+        ("2024-03", 3, 1.5, 2.0, 1, 0.5),
+    ]
+    assert series["months"][2]["consults_by_kind"] == {"040": 1, "042": 1, "046": 1}
+    directed = events.dyad_series(store, "RUS", "USA", directed=True)
+    assert [m["consults"] for m in directed["months"]] == [1, 1, 2]
+    window = events.dyad_series(store, "RUS", "USA", start="2024-03")
+    assert [(m["month"], m["consult_baseline"]) for m in window["months"]] == [("2024-03", 1.5)]
+
+
+def test_cli_import_prints_counts_and_json(cli: Any, sqlite_path: str) -> None:
+    result = cli(sqlite_path, "gdelt", "import", str(FIXTURES / "v1"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [(f["file"], f["rows_read"], f["rows_kept"]) for f in data["files"]] == [
+        ("19791231.backfile.CSV", 3, 2),
+        ("20130401.export.CSV", 4, 3),
+    ]
+    again = cli(sqlite_path, "gdelt", "import", str(FIXTURES / "v1"))
+    assert again.exit_code == 0 and again.stdout.count("already") == 2
+
+
+def test_cli_names_the_corrupt_file_and_exits_non_zero(cli: Any, sqlite_path: str) -> None:
+    result = cli(sqlite_path, "gdelt", "import", str(TRUNCATED))
+    assert result.exit_code == 2
+    assert TRUNCATED.name in result.stderr and "zip" in result.stderr
+
+
+def test_dyad_command_carries_the_events_block(cli: Any, sqlite_path: str) -> None:
+    assert cli(sqlite_path, "gdelt", "import", str(FIXTURES / "v2")).exit_code == 0
+    result = cli(sqlite_path, "dyad", "RUS", "USA", "--format", "json")
+    assert result.exit_code == 0, result.output
+    block = json.loads(result.stdout)["events"]["gdelt"]
+    assert [m["consults"] for m in block["months"]] == [1, 2, 3]
+    own = cli(sqlite_path, "gdelt", "dyad", "RUS", "USA", "--format", "json")
+    assert json.loads(own.stdout)["months"] == block["months"]
+
+
+def test_masterfilelist_downloads_and_verifies(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = MARCH_ZIP.read_bytes()
+    url = "http://data.gdeltproject.org/gdeltv2/20240331000000.export.CSV.zip"
+    client = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, content=body)))
+    monkeypatch.setattr(files.httpx, "stream", client.stream)  # only the network is faked
+    monkeypatch.setenv(files.ENV_CACHE, str(tmp_path / "cache"))
+    good = tmp_path / "masterfilelist.txt"
+    md5 = hashlib.md5(body).hexdigest()
+    mentions = url.replace("export", "mentions")
+    good.write_text(f"{len(body)} {md5} {url}\n{len(body)} {md5} {mentions}\n")
+    (report,) = events.import_files(store, [str(good)])
+    assert (report.file, report.rows_kept) == (MARCH_ZIP.name, 7)
+    assert (tmp_path / "cache" / "gdelt" / MARCH_ZIP.name).read_bytes() == body
+    bad = tmp_path / "masterfilelist-bad.txt"
+    bad.write_text(f"{len(body)} {'0' * 32} {url.replace('0331', '0330')}\n")
+    with pytest.raises(InputError, match="md5") as caught:
+        events.import_files(store, [str(bad)])
+    assert caught.value.file == url.replace("0331", "0330")
+
+
+def test_real_sample_gives_a_dyad_series(cli: Any, sqlite_path: str, shared: Path) -> None:
+    real = shared / REAL
+    assert cli(sqlite_path, "gdelt", "import", str(real)).exit_code == 0
+    consults: set[str] = set()
+    with real.open(encoding="utf-8") as handle:
+        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if {row[7], row[17]} == {"CHN", "BRA"} and row[26].startswith("04") and row[1].startswith("201910"):
+                consults.add(row[0])
+    result = cli(sqlite_path, "dyad", "CHN", "BRA", "--format", "json")
+    months = json.loads(result.stdout)["events"]["gdelt"]["months"]
+    assert {m["month"]: m["consults"] for m in months}["2019-10"] == len(consults) > 0
