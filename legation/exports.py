@@ -9,16 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pycountry
-from followthemoney import model
-from followthemoney.proxy import EntityProxy
 
 from legation import bodies, formats, records, vocabularies
 from legation.errors import InputError
 from legation.records import dumps
 from legation.store import Store
+
+if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
 
 EXPORT_FORMATS = ("jsonl", "csv", "ftm")
 
@@ -58,6 +59,8 @@ def _country(code: str | None) -> str | None:
 
 
 def _entity(schema: str, entity_id: str, item: dict[str, Any] | None = None, **props: Any) -> EntityProxy:
+    from followthemoney import model  # loads its whole schema: only when exporting FtM
+
     entity = model.make_entity(schema)
     entity.id = entity_id
     for prop, value in props.items():

@@ -7,6 +7,7 @@ exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -127,7 +128,7 @@ class _Pass:
     seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (digest, where)
     names: dict[str, str] = field(default_factory=dict)
     refs: list[tuple[Located, str, str, str]] = field(default_factory=list)
-    chunk: list[tuple[Located, AnyRecord]] = field(default_factory=list)
+    chunk: list[tuple[Located, AnyRecord, str]] = field(default_factory=list)
     deferred: list[tuple[Located, Posting]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
 
@@ -141,46 +142,55 @@ class _Pass:
             return
         if number in self.excluded:
             return
-        where = f"{item.file} line {item.line}"
-        digest = record.digest()
-        first = self.seen.get(record.id)
-        if first:
-            if first[0] != digest:
-                message = f"a unique id; {record.id!r} is already used at {first[1]} with other content"
-                raise _error(item, "id", message)
+        deferred = False
+        if isinstance(record, Posting) and record.person and not record.person_name:
+            name = self.names.get(record.person)
+            # its person comes later in the input, or is in the store: fill the name in at the end
+            deferred = not name
+            record = record if deferred else record.model_copy(update={"person_name": name})
+        text = records.dumps(record.canonical())
+        if not self._first(item, record, hashlib.sha1(text.encode()).hexdigest()):
             return
-        self.seen[record.id] = (digest, where)
-        self.kinds[record.id] = record.kind
-        self.refs += [(item, f, ref, kind) for f, ref, kind in records.references(record)]
         item.number = number
         if not self.keep_going:  # the record holds it all now; keep memory flat (rejects need the raw)
             item.raw = {"id": record.id}
         if isinstance(record, Person):
             self.names[record.id] = record.name
-        if isinstance(record, Posting) and record.person and not record.person_name:
-            name = self.names.get(record.person)
-            if not name:  # its person comes later in the input, or is in the store: fill in at the end
-                self.deferred.append((item, record))
-                return
-            record = record.model_copy(update={"person_name": name})
-        self.push(item, record)
+        if deferred:
+            self.deferred.append((item, record))  # type: ignore[arg-type]
+        else:
+            self.push(item, record, text)
 
-    def push(self, item: Located, record: AnyRecord) -> None:
-        self.chunk.append((item, record))
+    def _first(self, item: Located, record: AnyRecord, digest: str) -> bool:
+        """True the first time an id is seen; a repeat must carry the same content."""
+        first = self.seen.get(record.id)
+        if first:
+            if first[0] != digest:
+                message = f"a unique id; {record.id!r} is already used at {first[1]} with other content"
+                raise _error(item, "id", message)
+            return False
+        self.seen[record.id] = (digest, f"{item.file} line {item.line}")
+        self.kinds[record.id] = record.kind
+        self.refs += [(item, f, ref, kind) for f, ref, kind in records.references(record)]
+        return True
+
+    def push(self, item: Located, record: AnyRecord, text: str | None = None) -> None:
+        self.chunk.append((item, record, text or records.dumps(record.canonical())))
         if len(self.chunk) >= WRITE_CHUNK:
             self.flush()
 
     def flush(self) -> None:
         if not self.chunk:
             return
-        batch = [record for _, record in self.chunk]
+        batch = [record for _, record, _ in self.chunk]
         known = self.store.existing(self.conn, [r.id for r in batch])
-        clash = [(i, r, known[r.id][0]) for i, r in self.chunk if r.id in known and known[r.id][0] != r.kind]
+        clash = [(i, r, known[r.id][0]) for i, r, _ in self.chunk if r.id in known and known[r.id][0] != r.kind]
         if clash:
             raise _Refused(
                 [(i, _error(i, "id", f"a new id; {r.id!r} is already a {k} in the store")) for i, r, k in clash]
             )
-        summary = self.store.write(self.conn, batch, actor=self.actor, known=known)
+        texts = [text for _, _, text in self.chunk]
+        summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts)
         self.report.created += summary.created
         self.report.updated += summary.updated
         self.report.unchanged += summary.unchanged

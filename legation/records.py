@@ -7,10 +7,10 @@ checked by the import, which can see the whole batch and the store.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
+import orjson
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -259,4 +259,7 @@ def explain(error: Any) -> tuple[str, str]:
 
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+    """The stored and exported text of a record: compact UTF-8 JSON, keys in record order.
+
+    orjson, because encoding is a fifth of a large import's time with the standard library."""
+    return orjson.dumps(data).decode()

@@ -1,7 +1,9 @@
 """The store's tables, as SQLAlchemy Core metadata.
 
-`records` holds each record's current interchange form and `versions` every form it ever had, so
-nothing is overwritten silently. The other tables are projections of `records` for querying, and
+`records` holds each record's current interchange form and `versions` one row per version it ever
+had, with when and by whom; a superseded version keeps its form in `versions.data` (the current
+one's is in `records`, so an import writes each record's text once). Nothing is overwritten
+silently. The other tables are projections of `records` for querying, and
 are rebuilt from it on every write. The Alembic migrations in `legation/migrations` create them.
 """
 
@@ -30,7 +32,7 @@ versions = Table(
     Column("record_id", String, primary_key=True),
     Column("version", Integer, primary_key=True),
     Column("kind", String, nullable=False),
-    Column("data", Text, nullable=False),
+    Column("data", Text),
     Column("hash", String, nullable=False),
     Column("changed_at", String, nullable=False),
     Column("changed_by", String, nullable=False),

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,9 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(f'"{c}"' for c in columns)
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})'
-    conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
+    pick = itemgetter(*columns)
+    values = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
+    conn.exec_driver_sql(sql, values)
 
 
 class Store:
@@ -158,10 +161,12 @@ class Store:
                 yield json.loads(row.data)
 
     def history(self, record_id: str) -> list[dict[str, Any]]:
+        """Every version, oldest first; the current one's text comes from `records`."""
         t = schema.versions
+        current = self.get(record_id)
         with self.engine.connect() as conn:
             rows = conn.execute(select(t).where(t.c.record_id == record_id).order_by(t.c.version)).mappings()
-            return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
+            return [{**dict(r), "data": json.loads(r["data"]) if r["data"] else current} for r in rows]
 
     def scalar(self, sql: str, **params: Any) -> Any:
         with self.engine.connect() as conn:
@@ -180,6 +185,7 @@ class Store:
         *,
         actor: str | None = None,
         known: dict[str, tuple[str, str, int]] | None = None,
+        texts: list[str] | None = None,
     ) -> WriteSummary:
         """Write records inside the caller's transaction: new versions for changed ones only."""
         summary = WriteSummary()
@@ -188,8 +194,8 @@ class Store:
         new_rows: list[dict[str, Any]] = []
         version_rows: list[dict[str, Any]] = []
         changed: list[AnyRecord] = []
-        for record in batch:
-            body = dumps(record.canonical())
+        for n, record in enumerate(batch):
+            body = texts[n] if texts else dumps(record.canonical())
             digest = hashlib.sha1(body.encode()).hexdigest()
             previous = known.get(record.id)
             if previous and previous[1] == digest:
@@ -211,7 +217,7 @@ class Store:
                     "record_id": record.id,
                     "version": version,
                     "kind": record.kind,
-                    "data": body,
+                    "data": None,  # the current text lives in `records`; kept here once superseded
                     "hash": digest,
                     "changed_at": when,
                     "changed_by": who,
@@ -219,6 +225,7 @@ class Store:
                 }
             )
             if previous:
+                self._supersede(conn, record.id, previous[2])
                 conn.execute(schema.records.update().where(schema.records.c.id == record.id), row)
                 summary.updated += 1
             else:
@@ -230,6 +237,16 @@ class Store:
         bulk_insert(conn, schema.versions, version_rows)
         self._project(conn, changed, replace=summary.updated > 0)
         return summary
+
+    def _supersede(self, conn: Connection, record_id: str, version: int) -> None:
+        """Move the current text into its `versions` row before `records` gets the new one."""
+        v, r = schema.versions, schema.records
+        current = select(r.c.data).where(r.c.id == record_id).scalar_subquery()
+        conn.execute(
+            v.update()
+            .where(v.c.record_id == record_id, v.c.version == version, v.c.data.is_(None))
+            .values(data=current)
+        )
 
     def _project(self, conn: Connection, batch: list[AnyRecord], *, replace: bool) -> None:
         from legation import projections

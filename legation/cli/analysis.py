@@ -9,12 +9,22 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from legation import briefs, charts, isolation, precedents, reciprocity, reports, vocabularies
-from legation.cli.common import emit_json, failures, out, state, table
+from legation import vocabularies
+from legation.cli.common import emit_json, failures, lazy, out, state, table
+
+if TYPE_CHECKING:
+    from legation import briefs, charts, isolation, precedents, reciprocity, reports
+else:  # altair and vl-convert load only when a command runs
+    briefs, charts, isolation = lazy("legation.briefs"), lazy("legation.charts"), lazy("legation.isolation")
+    precedents, reciprocity, reports = (
+        lazy("legation.precedents"),
+        lazy("legation.reciprocity"),
+        lazy("legation.reports"),
+    )
 
 
 class Output(StrEnum):

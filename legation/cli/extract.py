@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
 
-from legation import articles, evaluation, reviews
-from legation.cli.common import Format, emit_json, err, failures, out, state, table
+from legation.cli.common import Format, emit_json, err, failures, lazy, out, state, table
 from legation.errors import InputError
-from legation.extraction import SECTIONS, extract
+
+if TYPE_CHECKING:
+    from legation import articles, evaluation, extraction, reviews
+else:  # spaCy loads only when a command runs
+    articles, evaluation = lazy("legation.articles"), lazy("legation.evaluation")
+    extraction, reviews = lazy("legation.extraction"), lazy("legation.reviews")
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: a table, or JSON.")]
 review_app = typer.Typer(
@@ -37,7 +41,7 @@ def extract_(
         results = []
         for source in sources:
             article = articles.read(source)
-            found = extract(article.text, store=store)
+            found = extraction.extract(article.text, store=store)
             result: dict[str, Any] = {"source": article.source(), **found}
             if review:
                 ids = reviews.queue(store, article, found)
@@ -54,7 +58,7 @@ def extract_(
 
 def _extract_table(result: dict[str, Any]) -> None:
     rows = []
-    for section in SECTIONS:
+    for section in extraction.SECTIONS:
         for item in result[section]:
             who = item.get("person") or item.get("group") or item.get("from") or item.get("actor")
             what = item.get("exit_type") or item.get("measure") or item.get("channel") or item.get("role")
@@ -148,7 +152,7 @@ def eval_extract(
             expected = json.loads(gold.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise InputError(f"expected a JSON gold file: {exc}", file=str(gold)) from None
-        scores = evaluation.score(expected, extract(article.text))
+        scores = evaluation.score(expected, extraction.extract(article.text))
         if fmt == Format.json:
             emit_json({s: v.as_dict() for s, v in scores.items()})
             return

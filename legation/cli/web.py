@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from legation import bundled, imports
-from legation.cli.common import err, failures, state
+from legation.cli.common import err, failures, lazy, state
 from legation.store import Store
-from legation.web import tokens
+
+if TYPE_CHECKING:
+    from legation.web import tokens
+else:  # FastAPI loads only when the web commands run
+    tokens = lazy("legation.web.tokens")
 
 
 def load_bundled_if_empty(store: Store) -> int:

@@ -30,7 +30,7 @@ def upgrade() -> None:
            c("hash", S, nullable=False), c("updated_at", S, nullable=False),
            c("updated_by", S, nullable=False), index=("kind",))
     _table("versions", c("record_id", S, primary_key=True), c("version", I, primary_key=True),
-           c("kind", S, nullable=False), c("data", T, nullable=False), c("hash", S, nullable=False),
+           c("kind", S, nullable=False), c("data", T), c("hash", S, nullable=False),
            c("changed_at", S, nullable=False), c("changed_by", S, nullable=False),
            c("change", S, nullable=False))
     _table("persons", c("id", S, primary_key=True), c("name", S, nullable=False), c("birth", S),
