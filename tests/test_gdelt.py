@@ -241,3 +241,15 @@ def test_real_sample_gives_a_dyad_series(cli: Any, sqlite_path: str, shared: Pat
     result = cli(sqlite_path, "dyad", "CHN", "BRA", "--format", "json")
     months = json.loads(result.stdout)["events"]["gdelt"]["months"]
     assert {m["month"]: m["consults"] for m in months}["2019-10"] == len(consults) > 0
+
+
+def test_candidates_can_be_pushed_into_the_review_queue(store: Store) -> None:
+    from legation import reviews
+    from legation.events import review
+
+    events.import_files(store, [str(JANUARY)])
+    ids = review.push(store)
+    assert len(ids) == 1 and review.push(store) == ids
+    (pending,) = reviews.listing(store)
+    assert pending.section == "measures"
+    assert (pending.data["actor"], pending.data["target"], pending.data["measure"]) == ("RUS", "USA", "expulsion")

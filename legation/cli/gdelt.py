@@ -115,10 +115,18 @@ def candidates(
     target: Annotated[str | None, typer.Option("--target", help="Only measures against this state.")] = None,
     min_mentions: Annotated[int, typer.Option("--min-mentions", min=0, help="At least this many mentions.")] = 0,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10000)] = 100,
+    queue: Annotated[
+        bool, typer.Option("--queue", help="Also put them in the review queue (legation review) as proposals.")
+    ] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Candidate measures from event data (CAMEO 161 between two states), for review."""
     with failures():
+        if queue:
+            from legation.events import review
+
+            queued = review.push(state(ctx).store(), min_mentions=min_mentions, limit=limit)
+            err.print(f"queued for review: {len(queued)}", highlight=False)
         found = events.candidates(
             state(ctx).store(), actor=actor, target=target, min_mentions=min_mentions, limit=limit
         )
