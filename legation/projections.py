@@ -118,9 +118,12 @@ def insert(conn: Connection, batch: list[AnyRecord]) -> None:
     for record in batch:
         for table, row in _rows(record):
             grouped[table].append(row)
-        for source in getattr(record, "sources", []):
-            links.append({"record_id": record.id, "url": source.url})
-            sources.setdefault(source.url, source.model_dump(mode="json"))
+        cited = getattr(record, "sources", [])
+        for url in dict.fromkeys(source.url for source in cited):  # a record may cite a page twice
+            links.append({"record_id": record.id, "url": url})
+        for source in cited:
+            if source.url not in sources:
+                sources[source.url] = source.model_dump(mode="json")
     for table, rows in grouped.items():
         bulk_insert(conn, table, rows)
     bulk_insert(conn, schema.record_sources, links)

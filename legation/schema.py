@@ -140,8 +140,9 @@ sources = Table(
 record_sources = Table(
     "record_sources",
     metadata,
-    Column("record_id", String, nullable=False, index=True),
-    Column("url", String, nullable=False, index=True),
+    Column("record_id", String, primary_key=True),
+    Column("url", String, primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 # Projection tables, in the order a record's rows are removed and rebuilt.

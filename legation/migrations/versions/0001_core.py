@@ -58,13 +58,14 @@ def upgrade() -> None:
            c("detail", T), c("certainty", S), index=("from_ref",))
     _table("sources", c("url", S, primary_key=True), c("title", S), c("publisher", S),
            c("published", S), c("accessed", S))
-    _table("record_sources", c("record_id", S, nullable=False), c("url", S, nullable=False),
-           index=("record_id", "url"))
+    # One b-tree, keyed by record: the links are rebuilt by record on every write.
+    op.create_table("record_sources", c("record_id", S, primary_key=True), c("url", S, primary_key=True),
+                    sqlite_with_rowid=False)
     if op.get_bind().dialect.name == "sqlite":
         # remove_diacritics 2 lets "Zdzislaw" find "Zdzisław" (legation.search folds queries too).
         op.execute(
             "CREATE VIRTUAL TABLE search_index USING fts5("
-            "record_id UNINDEXED, kind UNINDEXED, body, tokenize='unicode61 remove_diacritics 2')"
+            "record_id UNINDEXED, kind UNINDEXED, body, tokenize='unicode61 remove_diacritics 2', detail=none)"
         )
     else:
         op.execute(
