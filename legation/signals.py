@@ -7,6 +7,7 @@ events 04x, rejected meetings 125, against the dyad's own earlier baseline: DOMA
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,18 @@ class EventsQuery:
 
 EventsProvider = Callable[[EventsQuery], dict[str, Any] | None]
 _PROVIDERS: list[EventsProvider] = []
+# Providers shipped with Legation register themselves on import; loaded on the first question, so
+# the CLI, the web app and the brief all see event data without importing DuckDB up front.
+BUILTIN = ("legation.events",)
+_loaded = False
+
+
+def _load_builtins() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for name in BUILTIN:
+            importlib.import_module(name)
 
 
 def register_events_provider(provider: EventsProvider) -> EventsProvider:
@@ -44,6 +57,7 @@ def unregister_events_provider(provider: EventsProvider) -> None:
 
 def events(query: EventsQuery) -> dict[str, Any] | None:
     """The merged answers of every provider, or None when none is registered or none answers."""
+    _load_builtins()
     merged: dict[str, Any] = {}
     for provider in list(_PROVIDERS):
         answer = provider(query)
