@@ -46,6 +46,20 @@ def _table(columns: list[str], rows: list[list[Any]]) -> list[str]:
     return lines + ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
 
 
+def events_md(events: dict[str, Any] | None, level: str = "##") -> list[str]:
+    """The dyad's event-data signals (GDELT), month by month against its own baseline."""
+    gdelt = (events or {}).get("gdelt")
+    if not gdelt:
+        return []
+    lines = ["", f"{level} Event data: {' and '.join(gdelt['dyad'])} ({gdelt['source']})", "", gdelt["definition"], ""]
+    rows = [
+        [m["month"], m["consults"], m["consult_baseline"], m["consult_ratio"], m["rejections"], m["rejection_baseline"]]
+        for m in gdelt["months"]
+    ]
+    columns = ["month", "consults", "consult baseline", "consult ratio", "rejected meetings", "rejection baseline"]
+    return lines + _table(columns, rows)
+
+
 def isolation_md(data: dict[str, Any], level: str = "#") -> list[str]:
     lines = [f"{level} Isolation: {data['who']['name']}", ""]
     lines.append(
@@ -66,7 +80,7 @@ def isolation_md(data: dict[str, Any], level: str = "#") -> list[str]:
     ]
     if rows:
         lines += ["", *_table(["contact", "date", "to", "channel", "outcome", "count", "sources"], rows)]
-    return lines
+    return lines + events_md(data.get("events"), level + "#")
 
 
 def _cases_md(block: dict[str, Any]) -> list[str]:
@@ -140,7 +154,7 @@ def dyad_md(data: dict[str, Any], level: str = "#") -> list[str]:
         if pair_rows
         else ["None found."]
     )
-    return lines
+    return lines + events_md(data.get("events"), level + "#")
 
 
 def brief_md(data: dict[str, Any], level: str = "#") -> list[str]:

@@ -253,3 +253,14 @@ def test_candidates_can_be_pushed_into_the_review_queue(store: Store) -> None:
     (pending,) = reviews.listing(store)
     assert pending.section == "measures"
     assert (pending.data["actor"], pending.data["target"], pending.data["measure"]) == ("RUS", "USA", "expulsion")
+
+
+def test_real_sample_shows_in_the_markdown_dyad_and_web_page(cli: Any, sqlite_path: str, shared: Path) -> None:
+    from legation import pages
+    from legation.store import Store
+
+    assert cli(sqlite_path, "gdelt", "import", str(shared / REAL)).exit_code == 0
+    report = cli(sqlite_path, "dyad", "CHN", "BRA", "--format", "md").stdout
+    assert "Event data: CHN and BRA (GDELT)" in report and "| 2019-10 |" in report
+    page = pages.dyad_page(Store.open(sqlite_path), "CHN", "BRA")
+    assert page["reciprocity"]["events"]["gdelt"]["months"]
