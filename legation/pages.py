@@ -92,43 +92,61 @@ def _exit_row(row: dict[str, Any]) -> dict[str, Any]:
 
 # --- search ----------------------------------------------------------------------------------
 
+# One row per match: the hit's fields, then its facet values (FACETS order, None when empty).
+Match = tuple[str, str, str | None, str | None, str | None, str | None, str | None]
+Facets = tuple[str | None, ...]
+
+_MATCH_SQL = (
+    "SELECT r.id, r.kind, r.certainty, p.exit_type, coalesce(p.sending, m.actor), "
+    "coalesce(p.receiving, m.target), coalesce(p.end_date, p.start_date, m.date, c.date) "
+    "FROM search_index JOIN records r ON r.id = search_index.record_id "
+    "LEFT JOIN postings p ON p.id = r.id LEFT JOIN measures m ON m.id = r.id "
+    "LEFT JOIN consequences c ON c.id = r.id "
+    "WHERE {where} ORDER BY {rank}, r.id LIMIT :scan"
+)
+
 
 @lru_cache(maxsize=64)
 def _statement(sql: str) -> TextClause:
     return text(sql)
 
 
-def _fast_rows(store: Store, sql: str, **params: Any) -> list[dict[str, Any]]:
-    """Rows of a statement parsed once, so SQLAlchemy's compiled cache serves every later call."""
+def _tuples(store: Store, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Rows as plain tuples. On SQLite the statement goes straight to the driver (its named
+    parameters are the same `:name` form), which skips SQLAlchemy's per-statement result setup:
+    on a search that is most of the time spent outside SQLite itself."""
     with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(_statement(sql), params).mappings()]
+        if store.dialect == "sqlite":
+            cursor = conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
+            found: list[tuple[Any, ...]] = cursor.fetchall()
+            return found
+        return [tuple(r) for r in conn.execute(_statement(sql), params)]
 
 
-def _matches(store: Store, words: list[str]) -> list[dict[str, Any]]:
-    """Every matching record with the fields the facets count, best match first."""
+@lru_cache(maxsize=4096)
+def _decade(date: str | None) -> str | None:
+    year = date[:4] if date else None
+    return decade(int(year)) if year else None
+
+
+def _facets(row: Match) -> Facets:
+    """A match's value for each facet, in FACETS order."""
+    _, kind, certainty, exit_type, sending, receiving, date = row
+    return (kind or None, exit_type or None, sending or None, receiving or None, _decade(date), certainty or None)
+
+
+def _matches(store: Store, words: list[str]) -> list[Match]:
+    """Every matching record (at most FACET_SCAN) with the fields the facets count, best match first."""
     where, params = search.match_sql(store.dialect, words)
-    rows = _fast_rows(
-        store,
-        "SELECT r.id, r.kind, r.certainty, p.exit_type, coalesce(p.sending, m.actor) AS sending, "
-        "coalesce(p.receiving, m.target) AS receiving, coalesce(p.end_date, p.start_date, m.date, c.date) AS date "
-        "FROM search_index JOIN records r ON r.id = search_index.record_id "
-        "LEFT JOIN postings p ON p.id = r.id LEFT JOIN measures m ON m.id = r.id "
-        "LEFT JOIN consequences c ON c.id = r.id "
-        f"WHERE {where} ORDER BY {search.rank_sql(store.dialect)}, r.id LIMIT :scan",
-        **params,
-        scan=FACET_SCAN,
-    )
-    for row in rows:  # each facet's value, worked out once per row
-        row["facets"] = {f: _facet_value(row, f) for f in FACETS}
+    sql = _MATCH_SQL.format(where=where, rank=search.rank_sql(store.dialect))
+    rows: list[Match] = _tuples(store, sql, {**params, "scan": FACET_SCAN})  # type: ignore[assignment]
     return rows
 
 
-def _facet_value(row: dict[str, Any], facet: str) -> str | None:
-    if facet == "decade":
-        year = row["date"][:4] if row["date"] else None
-        return decade(int(year)) if year else None
-    value = row[facet]
-    return str(value) if value else None
+def _filtered(rows: list[Match], values: list[Facets], chosen: list[tuple[int, str]]) -> list[Match]:
+    if not chosen:
+        return rows
+    return [r for r, f in zip(rows, values) if all(f[i] == v for i, v in chosen)]
 
 
 def search_page(
@@ -149,11 +167,14 @@ def search_page(
     if page < 1:
         raise InputError(f"a page number of 1 or more; got {page}", field="page")
     chosen = {k: v for k, v in (facets or {}).items() if v and k in FACETS}
+    by_index = [(FACETS.index(k), v) for k, v in chosen.items()]
     words = search.terms(q)
     rows = _matches(store, words) if words else []
-    hits = [r for r in rows if all(r["facets"][k] == v for k, v in chosen.items())]
+    values = [_facets(r) for r in rows]
+    hits = _filtered(rows, values, by_index)
     shown = hits[(page - 1) * size : page * size]
-    data = {r["id"]: r for r in _fast_rows(store, _in_sql("SELECT id, data FROM records", len(shown)), **_ids(shown))}
+    ids = {f"id{i}": r[0] for i, r in enumerate(shown)}
+    data = dict(_tuples(store, _in_sql("SELECT id, data FROM records", len(shown)), ids))
     return {
         "query": q,
         "filters": chosen,
@@ -161,8 +182,8 @@ def search_page(
         "page": page,
         "size": size,
         "pages": max(1, -(-len(hits) // size)),
-        "hits": [_hit(r, json.loads(data[r["id"]]["data"])) for r in shown if r["id"] in data],
-        "facets": {f: _counts(rows, f, chosen) for f in FACETS},
+        "hits": [_hit(r, json.loads(data[r[0]])) for r in shown if r[0] in data],
+        "facets": {f: _counts(values, i, by_index) for i, f in enumerate(FACETS)},
     }
 
 
@@ -171,38 +192,36 @@ def _in_sql(base: str, n: int) -> str:
     return f"{base} WHERE id IN ({keys})"
 
 
-def _ids(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {f"id{i}": r["id"] for i, r in enumerate(rows)}
-
-
-def _hit(row: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
-    person = item["id"] if item["kind"] == "person" else item.get("person")
+def _hit(row: Match, item: dict[str, Any]) -> dict[str, Any]:
+    record_id, kind, certainty, exit_type, sending, receiving, date = row
     return {
-        "id": row["id"],
-        "kind": row["kind"],
+        "id": record_id,
+        "kind": kind,
         "title": search.title(item),
-        "certainty": row["certainty"],
-        "person": person,
-        "exit_type": row["exit_type"],
-        "sending": row["sending"],
-        "receiving": row["receiving"],
-        "date": row["date"],
+        "certainty": certainty,
+        "person": item["id"] if item["kind"] == "person" else item.get("person"),
+        "exit_type": exit_type,
+        "sending": sending,
+        "receiving": receiving,
+        "date": date,
     }
 
 
-def _counts(rows: list[dict[str, Any]], facet: str, chosen: dict[str, str]) -> list[dict[str, Any]]:
-    others = {k: v for k, v in chosen.items() if k != facet}
-    counted = Counter(_facet_value(r, facet) for r in rows if all(_facet_value(r, k) == v for k, v in others.items()))
+def _counts(values: list[Facets], facet: int, chosen: list[tuple[int, str]]) -> list[dict[str, Any]]:
+    """One facet's counts over the matches that pass every other chosen filter, most first."""
+    others = [(i, v) for i, v in chosen if i != facet]
+    passing = values if not others else [f for f in values if all(f[i] == v for i, v in others)]
+    counted = Counter(f[facet] for f in passing)
     counted.pop(None, None)
     return [{"value": v, "count": n} for v, n in sorted(counted.items(), key=lambda kv: (-kv[1], str(kv[0])))]
 
 
 def search_ids(store: Store, q: str, facets: dict[str, str | None] | None = None) -> set[str]:
     """The ids a search finds, for exporting its records."""
-    chosen = {k: v for k, v in (facets or {}).items() if v and k in FACETS}
+    chosen = [(FACETS.index(k), v) for k, v in (facets or {}).items() if v and k in FACETS]
     words = search.terms(q)
     rows = _matches(store, words) if words else []
-    return {r["id"] for r in rows if all(r["facets"][k] == v for k, v in chosen.items())}
+    return {r[0] for r in _filtered(rows, [_facets(r) for r in rows], chosen)}
 
 
 # --- person ----------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from legation import pages
@@ -18,7 +20,7 @@ Q = Annotated[str, Query(description="Words to find; the last one matches as a p
 Facet = Annotated[str | None, Query()]
 
 
-def _search(
+async def _search(
     store: StoreDep,
     settings: SettingsDep,
     q: Q = "",
@@ -39,8 +41,16 @@ def _search(
         "decade": decade,
         "certainty": certainty,
     }
-    return pages.search_page(
-        store, q, facets, page, size, max_query=settings.query_limit, max_size=settings.page_size_limit
+    # The one hop to a worker thread for the SQL; the route itself stays on the event loop.
+    return await run_in_threadpool(
+        pages.search_page,
+        store,
+        q,
+        facets,
+        page,
+        size,
+        max_query=settings.query_limit,
+        max_size=settings.page_size_limit,
     )
 
 
@@ -48,9 +58,12 @@ Results = Annotated[dict[str, Any], Depends(_search)]
 
 
 @router.get("/api/search", response_model=SearchPage, responses=PROBLEMS, tags=["pages"])
-def search_api(data: Results) -> dict[str, Any]:
+async def search_api(data: Results) -> Response:
     """Hits for a query with facet counts (kind, exit_type, sending, receiving, decade, certainty), paginated."""
-    return data
+    # SearchPage documents the response; the page data already has exactly its fields and types
+    # (tests/test_web_schema.py checks every response against the schema), so it is encoded once
+    # here instead of being validated into models and encoded again.
+    return Response(orjson.dumps(data), media_type="application/json")
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
