@@ -17,7 +17,9 @@ from legation import bodies, vocabularies
 from legation.records import AnyRecord, Consequence, Contact, Measure, Person, Posting, SourceRecord
 
 MAX_QUERY = 200
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits only: FTS5's unicode61 tokenizer splits "0_0" at the underscore, and a quoted
+# term that splits becomes a phrase query, which a detail=none index refuses.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 # Latin letters that NFKD does not split into a base letter and a mark (ł is not l + stroke).

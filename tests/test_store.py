@@ -106,3 +106,12 @@ def test_export_import_export_is_identical(store: Store, tmp_path: Path) -> None
     exports.export(fresh, "jsonl", out=second)
     assert first.getvalue() == second.getvalue()
     assert len(first.getvalue().splitlines()) == 5
+
+
+def test_search_survives_odd_queries(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path, [PERSON, POSTING])
+    for query in ("0_0", "a_b_c", "Rurarz_", "-", "'", "Zdzisław*", "日本", "x" * 500, "AND OR NOT", "NEAR(a b)"):
+        result = search.run(store, query)
+        assert result["total"] >= 0
+    assert search.run(store, "rurarz_1981")["total"] == 0
+    assert search.run(store, "rurarz japan")["total"] == 1
