@@ -35,14 +35,19 @@ def detect(name: str, head: bytes) -> str:
     return "jsonl" if head.lstrip()[:1] in (b"{", b"") else "yaml"
 
 
-def read(name: str, stream: IO[bytes], fmt: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield the raw records of one file or stream, with their line numbers."""
+def read(
+    name: str, stream: IO[bytes], fmt: str | None = None, *, lazy: bool = False
+) -> Iterator[tuple[int, dict[str, Any] | bytes]]:
+    """Yield the raw records of one file or stream, with their line numbers.
+
+    With `lazy`, JSON Lines come as bytes: pydantic parses and validates them in one step, which
+    is much faster on big imports; `parse_line` explains a line that fails."""
     head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
     if b"\x00" in head:
         raise InputError("a binary file; expected UTF-8 text in JSON Lines, YAML or CSV", file=name)
     fmt = fmt or detect(name, head)
     if fmt == "jsonl":
-        yield from _jsonl(name, stream)
+        yield from _jsonl(name, stream, lazy)
         return
     data = stream.read(MAX_FILE + 1)
     if len(data) > MAX_FILE:
@@ -62,7 +67,8 @@ def _decode(name: str, data: bytes, line: int | None) -> str:
         raise InputError(f"not UTF-8 text (byte {exc.start}); expected UTF-8", file=name, line=line) from None
 
 
-def _jsonl(name: str, stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
+def _jsonl(name: str, stream: IO[bytes], lazy: bool) -> Iterator[tuple[int, dict[str, Any] | bytes]]:
+    """Records of a JSON Lines stream; with `lazy`, each line's bytes, for the caller to parse."""
     number, seen = 0, False
     while True:
         raw = stream.readline(MAX_LINE + 1)
@@ -73,23 +79,29 @@ def _jsonl(name: str, stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]
             raise InputError(
                 f"line longer than {MAX_LINE >> 20} MiB; expected one record per line", file=name, line=number
             )
-        line = _decode(name, raw, number).strip()
+        line = raw.strip()
         if not line:
             continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"invalid JSON at column {exc.colno} ({exc.msg}); expected one JSON object per line",
-                file=name,
-                line=number,
-            ) from None
-        if not isinstance(value, dict):
-            raise InputError(f"a JSON {type(value).__name__}; expected an object with a 'kind'", file=name, line=number)
         seen = True
-        yield number, value
+        yield number, line if lazy and b"\x00" not in line else parse_line(name, number, line)
     if not seen:
         raise InputError("the file is empty; expected JSON Lines records", file=name)
+
+
+def parse_line(name: str, number: int | None, raw: bytes) -> dict[str, Any]:
+    """One JSON Lines record, or an InputError saying what is wrong with the line."""
+    line = _decode(name, raw, number).strip()
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"invalid JSON at column {exc.colno} ({exc.msg}); expected one JSON object per line",
+            file=name,
+            line=number,
+        ) from None
+    if not isinstance(value, dict):
+        raise InputError(f"a JSON {type(value).__name__}; expected an object with a 'kind'", file=name, line=number)
+    return value
 
 
 def _yaml(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:

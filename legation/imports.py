@@ -31,7 +31,7 @@ Progress = Callable[[int], None]
 class Located:
     file: str
     line: int | None
-    raw: dict[str, Any]
+    raw: dict[str, Any] | bytes  # bytes: a JSON Lines line not parsed yet (see formats.read)
     number: int = -1
 
 
@@ -70,7 +70,7 @@ def read_paths(
 def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Iterator[Located]:
     if path == "-":
         stream = stdin or sys.stdin.buffer
-        for line, raw in formats.read("<stdin>", stream, fmt):
+        for line, raw in formats.read("<stdin>", stream, fmt, lazy=True):
             yield Located("<stdin>", line, raw)
         return
     target = Path(path)
@@ -83,11 +83,16 @@ def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Iterator[L
     if not target.exists():
         raise InputError("no such file; expected a JSONL, YAML or CSV file, a folder or '-'", file=path)
     with target.open("rb") as stream:
-        for line, raw in formats.read(path, stream, fmt):
+        for line, raw in formats.read(path, stream, fmt, lazy=True):
             yield Located(path, line, raw)
 
 
 def validate(item: Located) -> AnyRecord:
+    if isinstance(item.raw, bytes):
+        try:
+            return records.parse_json(item.raw)
+        except pydantic.ValidationError:  # parse it again the slow way, to explain what is wrong
+            item.raw = formats.parse_line(item.file, item.line, item.raw)
     try:
         return records.parse(item.raw)
     except pydantic.ValidationError as exc:
@@ -96,13 +101,18 @@ def validate(item: Located) -> AnyRecord:
             f"expected {expected}",
             file=item.file,
             line=item.line,
-            record=str(item.raw.get("id") or "") or None,
+            record=_raw_id(item),
             field=where,
         ) from None
 
 
-def _error(item: Located, field_name: str, message: str) -> InputError:
-    return InputError(message, file=item.file, line=item.line, record=item.raw.get("id"), field=field_name)
+def _raw_id(item: Located) -> str | None:
+    found = item.raw.get("id") if isinstance(item.raw, dict) else None
+    return str(found) if found else None
+
+
+def _error(item: Located, field_name: str, message: str, record_id: str | None = None) -> InputError:
+    return InputError(message, file=item.file, line=item.line, record=record_id or _raw_id(item), field=field_name)
 
 
 class _Refused(Exception):
@@ -152,8 +162,10 @@ class _Pass:
         if not self._first(item, record, hashlib.sha1(text.encode()).hexdigest()):
             return
         item.number = number
-        if not self.keep_going:  # the record holds it all now; keep memory flat (rejects need the raw)
+        if not self.keep_going:  # the record holds it all now; keep memory flat
             item.raw = {"id": record.id}
+        elif isinstance(item.raw, bytes):  # a reject file needs the record as it was read
+            item.raw = formats.parse_line(item.file, item.line, item.raw)
         if isinstance(record, Person):
             self.names[record.id] = record.name
         if deferred:
@@ -167,7 +179,7 @@ class _Pass:
         if first:
             if first[0] != digest:
                 message = f"a unique id; {record.id!r} is already used at {first[1]} with other content"
-                raise _error(item, "id", message)
+                raise _error(item, "id", message, record.id)
             return False
         self.seen[record.id] = (digest, f"{item.file} line {item.line}")
         self.kinds[record.id] = record.kind
