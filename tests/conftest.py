@@ -15,6 +15,10 @@ from legation.cli import app
 from legation.store import Store
 from tests import pg
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium: no browser downloads
+# The flags keep a headless Chromium off the closed network (no update or sync connections).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]  # fmt: skip
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SOURCE = {
     "url": "https://example.org/report",
@@ -91,3 +95,20 @@ def rec(kind: str, id: str, **fields: Any) -> dict[str, Any]:
 def write_jsonl(path: Path, items: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """A real headless Chromium; absent locally it skips, in CI it must be there."""
+    if not CHROMIUM.exists() and not os.environ.get("CI"):
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def free_port() -> int:
+    return pg.free_port()

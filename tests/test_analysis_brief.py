@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,6 @@ from legation.briefs import brief
 from legation.store import Store
 from tests.analysis_fixtures import consequence, contact, load, measure, person, posting
 
-CHROMIUM = "/usr/bin/chromium"
 PATHS = ["stay", "retire", "resign_quietly", "resign_in_protest", "defect", "seek_asylum", "await_expulsion"]
 RECORDS = [
     person("p-envoy", "Envoy <b>Bold</b>", citizenship="RUS"),
@@ -110,36 +107,24 @@ def test_cli_brief_writes_png_chart(cli: Any, bundled_db: str, tmp_path: Path) -
 
 
 @pytest.mark.browser
-def test_html_brief_renders_with_visible_charts_in_chromium(cli: Any, bundled_db: str, tmp_path: Path) -> None:
-    if not shutil.which(CHROMIUM) and not os.environ.get("CI"):
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
+def test_html_brief_renders_with_visible_charts_in_chromium(
+    cli: Any, bundled_db: str, tmp_path: Path, chromium: Any
+) -> None:
     result = cli(bundled_db, "brief", "Anatoly Antonov", "--format", "html")
     assert result.exit_code == 0, result.output
     page_file = tmp_path / "brief.html"
     page_file.write_text(result.stdout, encoding="utf-8")
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-    ]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        page = browser.new_page()
-        page.goto(page_file.as_uri())
-        assert page.locator("h1").inner_text() == "Options brief: Anatoly Antonov"
-        charts = page.locator("figure.chart svg")
-        assert charts.count() == 2
-        for i in range(2):
-            chart = charts.nth(i)
-            assert chart.is_visible()
-            box = chart.bounding_box()
-            assert box and box["width"] > 200 and box["height"] > 100
-        marks = page.locator("figure.chart svg path, figure.chart svg rect")
-        assert marks.count() > 10
-        assert "Isolation of Anatoly Antonov" in page.locator("figure.chart").first.inner_text()
-        browser.close()
+    page = chromium.new_page()
+    page.goto(page_file.as_uri())
+    assert page.locator("h1").inner_text() == "Options brief: Anatoly Antonov"
+    charts = page.locator("figure.chart svg")
+    assert charts.count() == 2
+    for i in range(2):
+        chart = charts.nth(i)
+        assert chart.is_visible()
+        box = chart.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 100
+    marks = page.locator("figure.chart svg path, figure.chart svg rect")
+    assert marks.count() > 10
+    assert "Isolation of Anatoly Antonov" in page.locator("figure.chart").first.inner_text()
+    page.close()

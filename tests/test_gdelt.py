@@ -264,3 +264,40 @@ def test_real_sample_shows_in_the_markdown_dyad_and_web_page(cli: Any, sqlite_pa
     assert "Event data: CHN and BRA (GDELT)" in report and "| 2019-10 |" in report
     page = pages.dyad_page(Store.open(sqlite_path), "CHN", "BRA")
     assert page["reciprocity"]["events"]["gdelt"]["months"]
+
+
+def _both_passes(plain: Path, text: bytes) -> tuple[Any, Any]:
+    from legation.events import scan
+
+    plain.write_bytes(text)
+    item = files.EventFile(str(plain))
+    with files.readable(item, plain) as source:
+        fast = scan.scan(scan.connect(), source, item.location)
+    return fast, scan.exact(scan.connect(), plain, item.location)
+
+
+def _figures(found: Any) -> tuple[Any, ...]:
+    return (found.read, found.widths, found.malformed, found.diplomatic, found.not_dyadic, found.duplicate)
+
+
+def test_fast_pass_counts_exactly_like_whole_lines(tmp_path: Path) -> None:
+    """DuckDB's column reader (the fast pass) and the whole-line reader agree on a clean file with empty
+    lines, malformed rows, a short row and a GDELT 1.0 row among 2.0 rows."""
+    good = [line for line in JANUARY.read_bytes().split(b"\n") if line and b"\xff" not in line]
+    v1 = (FIXTURES / "v1" / "20130401.export.CSV").read_bytes().split(b"\n")[0]
+    text = b"\n".join([b"", *good, b"", v1, b"a\tb"]) + b"\n"
+    fast, slow = _both_passes(tmp_path / "20240201000000.export.CSV", text)
+    assert not fast.exact and slow.exact
+    assert _figures(fast) == _figures(slow)
+    assert fast.read == text.count(b"\n") == 17
+    assert fast.malformed["empty line"] == 2 and fast.malformed["2 columns, expected 57, 58 or 61"] == 1
+    assert fast.widths == {61: 9, 58: 1}
+
+
+def test_extra_empty_columns_send_the_file_to_whole_lines(tmp_path: Path) -> None:
+    """DuckDB's reader takes a row with extra empty trailing columns as a full row; the tab census sees it."""
+    good = [line for line in JANUARY.read_bytes().split(b"\n") if line and b"\xff" not in line]
+    extra = good[0].replace(b"1001", b"1101", 1) + b"\t\t"  # 63 columns, the last two empty
+    fast, slow = _both_passes(tmp_path / "20240201000000.export.CSV", b"\n".join([*good, extra]) + b"\n")
+    assert fast.exact and _figures(fast) == _figures(slow)
+    assert fast.malformed["63 columns, expected 57, 58 or 61"] == 1

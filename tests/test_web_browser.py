@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.conftest import CHROMIUM, free_port
+
 TOKEN = "browser-test-token-0123456789"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,17 +23,10 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """`legation serve` on an empty store: it loads the bundled data, as the README's run command does."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "LEGATION_WRITE_TOKEN": TOKEN}
     command = [
         str(Path(sys.executable).parent / "legation"),
@@ -68,15 +54,11 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        tab = browser.new_page()
-        tab.set_default_timeout(15000)
-        yield tab
-        browser.close()
+def page(server: str, chromium: Any) -> Iterator[object]:
+    tab = chromium.new_page()
+    tab.set_default_timeout(15000)
+    yield tab
+    tab.close()
 
 
 def test_search_then_person_then_brief(page: object, server: str) -> None:
