@@ -11,8 +11,10 @@ import importlib
 import json
 from collections import Counter
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import TextClause, text
 
 from legation import bodies, persons, search
@@ -139,14 +141,14 @@ def _matches(store: Store, words: list[str]) -> list[Match]:
     """Every matching record (at most FACET_SCAN) with the fields the facets count, best match first."""
     where, params = search.match_sql(store.dialect, words)
     sql = _MATCH_SQL.format(where=where, rank=search.rank_sql(store.dialect))
-    rows: list[Match] = _tuples(store, sql, {**params, "scan": FACET_SCAN})  # type: ignore[assignment]
+    rows: list[Match] = _tuples(store, sql, {**params, "scan": FACET_SCAN})
     return rows
 
 
 def _filtered(rows: list[Match], values: list[Facets], chosen: list[tuple[int, str]]) -> list[Match]:
     if not chosen:
         return rows
-    return [r for r, f in zip(rows, values) if all(f[i] == v for i, v in chosen)]
+    return [r for r, f in zip(rows, values, strict=True) if all(f[i] == v for i, v in chosen)]
 
 
 def search_page(
@@ -182,7 +184,7 @@ def search_page(
         "page": page,
         "size": size,
         "pages": max(1, -(-len(hits) // size)),
-        "hits": [_hit(r, json.loads(data[r[0]])) for r in shown if r[0] in data],
+        "hits": [_hit(r, orjson.loads(data[r[0]])) for r in shown if r[0] in data],
         "facets": {f: _counts(values, i, by_index) for i, f in enumerate(FACETS)},
     }
 
@@ -211,7 +213,7 @@ def _counts(values: list[Facets], facet: int, chosen: list[tuple[int, str]]) -> 
     """One facet's counts over the matches that pass every other chosen filter, most first."""
     others = [(i, v) for i, v in chosen if i != facet]
     passing = values if not others else [f for f in values if all(f[i] == v for i, v in others)]
-    counted = Counter(f[facet] for f in passing)
+    counted = Counter(map(itemgetter(facet), passing))
     counted.pop(None, None)
     return [{"value": v, "count": n} for v, n in sorted(counted.items(), key=lambda kv: (-kv[1], str(kv[0])))]
 

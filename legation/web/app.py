@@ -16,6 +16,7 @@ from legation import __version__
 from legation.errors import InputError, LegationError, NotFound
 from legation.store import Store
 from legation.web import briefs, dyads, exports, imports, pages, persons, records, search, states
+from legation.web.cache import SearchCache
 from legation.web.render import render
 from legation.web.settings import Settings
 
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     app.state.store = store or Store.open(settings.db)
+    app.state.search_cache = SearchCache(app.state.store, settings.search_cache)
     _handlers(app)
     for module in (pages, search, persons, states, dyads, briefs, exports, records, imports):
         app.include_router(module.router)

@@ -8,50 +8,54 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
 
 from legation import pages
-from legation.web.deps import Reader, SettingsDep, StoreDep
+from legation.web.cache import SearchCache
+from legation.web.deps import Reader
 from legation.web.models import PROBLEMS, SearchPage
 from legation.web.render import render
+from legation.web.settings import Settings
 
 router = APIRouter(dependencies=[Reader])
 
-Q = Annotated[str, Query(description="Words to find; the last one matches as a prefix.")]
-Facet = Annotated[str | None, Query()]
+
+class SearchQuery(BaseModel):
+    """The query string of /search and /api/search. One model rather than nine parameters: FastAPI
+    then validates the whole query string in one pass (the same parameters in the OpenAPI schema)."""
+
+    q: str = Field("", description="Words to find; the last one matches as a prefix.")
+    kind: str | None = None
+    exit_type: str | None = None
+    sending: str | None = None
+    receiving: str | None = None
+    decade: str | None = Field(None, description="Such as 1980s.")
+    certainty: str | None = None
+    page: int = 1
+    size: int = 20
 
 
-async def _search(
-    store: StoreDep,
-    settings: SettingsDep,
-    q: Q = "",
-    kind: Facet = None,
-    exit_type: Facet = None,
-    sending: Facet = None,
-    receiving: Facet = None,
-    decade: Annotated[str | None, Query(description="Such as 1980s.")] = None,
-    certainty: Facet = None,
-    page: int = 1,
-    size: int = 20,
-) -> dict[str, Any]:
-    facets = {
-        "kind": kind,
-        "exit_type": exit_type,
-        "sending": sending,
-        "receiving": receiving,
-        "decade": decade,
-        "certainty": certainty,
-    }
+async def _search(request: Request, query: Annotated[SearchQuery, Query()]) -> dict[str, Any]:
+    facets = {f: getattr(query, f) for f in pages.FACETS}
+    settings: Settings = request.app.state.settings
+    cache: SearchCache = request.app.state.search_cache
+    key = (query.q, *facets.values(), query.page, query.size)
+    mark = cache.mark()
+    if (found := cache.get(key)) is not None:
+        return found
     # The one hop to a worker thread for the SQL; the route itself stays on the event loop.
-    return await run_in_threadpool(
+    data = await run_in_threadpool(
         pages.search_page,
-        store,
-        q,
+        request.app.state.store,
+        query.q,
         facets,
-        page,
-        size,
+        query.page,
+        query.size,
         max_query=settings.query_limit,
         max_size=settings.page_size_limit,
     )
+    cache.put(key, mark, data)
+    return data
 
 
 Results = Annotated[dict[str, Any], Depends(_search)]

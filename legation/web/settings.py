@@ -31,6 +31,12 @@ class Settings(BaseModel):
     upload_limit: int = Field(10_000_000, ge=1, description="Largest import upload, in bytes.")
     query_limit: int = Field(200, ge=1, le=1000, description="Longest search query, in characters.")
     page_size_limit: int = Field(100, ge=1, le=1000, description="Largest search page size.")
+    search_cache: int = Field(
+        256,
+        ge=0,
+        le=100_000,
+        description="Search pages kept in memory until the next write to the store (SQLite files); 0 turns it off.",
+    )
     secure_cookies: bool = Field(False, description="Mark cookies Secure (serve behind HTTPS).")
 
     @classmethod
