@@ -8,20 +8,26 @@ half-downloaded. A zip is unpacked, one chunk at a time, into a temporary file f
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import shutil
+import struct
 import tempfile
+import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
 from legation.errors import InputError
+from legation.events.layout import WIDTHS
 
 SUFFIXES = (".csv", ".csv.zip", ".zip", ".tsv", ".txt")
 LIST_NAME = "masterfilelist"
@@ -167,3 +173,155 @@ def unpacked(item: EventFile, path: Path) -> Iterator[Path]:
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise InputError(f"corrupt zip archive: {exc}", file=item.location) from exc
         yield target
+
+
+@dataclass(frozen=True)
+class Census:
+    """What a byte-level pass over the plain text found: its lines, and whether DuckDB's fast pass sees it whole.
+
+    The fast pass reads only the columns the import keeps, so DuckDB checks the encoding of those
+    alone, and it skips empty lines without counting them. The census counts the lines (so empty
+    ones are counted by difference), the tabs (DuckDB takes a line with extra empty trailing columns
+    as a full one: the tab total shows it) and checks the encoding of every byte. A file where any of
+    these disagree is read again the exact way, one whole line at a time."""
+
+    lines: int
+    tabs: int
+    clean: bool
+
+
+@dataclass
+class Source:
+    """A file ready for DuckDB: the path it reads (plain, or a gzip view of a zip's deflate stream),
+    the file's column count (from its first lines) and the census, taken in a parallel thread."""
+
+    path: Path
+    width: int
+    census: Callable[[], Census]
+
+
+SNIFF = 1 << 16
+
+
+def sniff_width(head: bytes) -> int:
+    """The most common column count among the first lines that have one of the known widths (61 if none)."""
+    counts = Counter(line.count(b"\t") + 1 for line in head.split(b"\n")[:-1])
+    known = [(n, w) for w, n in counts.items() if w in WIDTHS]
+    return max(known)[1] if known else WIDTHS[-1]
+
+
+def _count(blocks: Iterator[bytes]) -> Census:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = tabs = returns = 0
+    clean = True
+    last = b"\n"
+    for block in blocks:
+        lines += block.count(b"\n")
+        tabs += block.count(b"\t")
+        returns += block.count(b"\r")
+        if clean:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                clean = False
+        last = block[-1:]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        clean = False
+    return Census(lines + (last != b"\n"), tabs, clean and not returns)
+
+
+def _blocks(handle: IO[bytes]) -> Iterator[bytes]:
+    while block := handle.read(CHUNK * 4):
+        yield block
+
+
+def _file_blocks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        yield from _blocks(handle)
+
+
+def _member_blocks(path: Path, member: zipfile.ZipInfo) -> Iterator[bytes]:
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        yield from _blocks(stream)
+
+
+class _Counting(threading.Thread):
+    """Takes the census of a stream while DuckDB reads the file (file reads, zlib and counting release the GIL
+    or run while DuckDB does)."""
+
+    def __init__(self, item: EventFile, blocks: Callable[[], Iterator[bytes]]) -> None:
+        super().__init__(daemon=True)
+        self.item, self.blocks = item, blocks
+        self.found: Census | None = None
+        self.error: Exception | None = None
+
+    def run(self) -> None:
+        try:
+            self.found = _count(self.blocks())
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            self.error = exc
+
+    def result(self) -> Census:
+        self.join()
+        if self.error is not None or self.found is None:
+            what = "corrupt zip archive" if self.item.name.lower().endswith(".zip") else "cannot read"
+            raise InputError(f"{what}: {self.error}", file=self.item.location)
+        return self.found
+
+
+def _census(item: EventFile, blocks: Callable[[], Iterator[bytes]]) -> Callable[[], Census]:
+    thread = _Counting(item, blocks)
+    thread.start()
+    return thread.result
+
+
+@contextmanager
+def readable(item: EventFile, path: Path) -> Iterator[Source]:
+    """The file as DuckDB's fast pass reads it. A zip's deflated member is handed to DuckDB as a gzip stream
+    (the same deflate data behind a gzip header, with the CRC and size the zip gives), so it is never
+    unpacked to disk; other zips are unpacked to a temporary file."""
+    if not zipfile.is_zipfile(path):
+        with unpacked(item, path) as plain:  # names a file that claims to be a zip but is not
+            with plain.open("rb") as handle:
+                width = sniff_width(handle.read(SNIFF))
+            yield Source(plain, width, _census(item, lambda: _file_blocks(plain)))
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if len(members) != 1:
+                raise InputError(f"expected one file in the zip, found {len(members)}", file=item.location)
+            member = members[0]
+            with archive.open(member) as stream:
+                width = sniff_width(stream.read(SNIFF))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise InputError(f"corrupt zip archive: {exc}", file=item.location) from exc
+    if member.compress_type != zipfile.ZIP_DEFLATED:
+        with unpacked(item, path) as plain:
+            yield Source(plain, width, _census(item, lambda: _file_blocks(plain)))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="legation-gdelt-") as folder:
+        target = Path(folder) / "events.csv.gz"
+        _gzip_view(path, member, target)
+        yield Source(target, width, _census(item, lambda: _member_blocks(path, member)))
+
+
+def _gzip_view(path: Path, member: zipfile.ZipInfo, target: Path) -> None:
+    """Copy the member's deflate stream behind a gzip header and before a gzip trailer (CRC-32, size)."""
+    with path.open("rb") as source, target.open("wb") as sink:
+        source.seek(member.header_offset)
+        header = source.read(30)
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        source.seek(member.header_offset + 30 + name_length + extra_length)
+        sink.write(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")
+        left = member.compress_size
+        while left:
+            block = source.read(min(left, CHUNK))
+            if not block:
+                break
+            sink.write(block)
+            left -= len(block)
+        sink.write(struct.pack("<II", member.CRC, member.file_size & 0xFFFFFFFF))

@@ -2,21 +2,20 @@
 
 For each file: skip it if the ledger has it; otherwise scan it (legation.events.scan), drop the
 events whose GLOBALEVENTID the store already holds, then write the new events, their dyad-month
-increments, the candidate measures and the ledger row together through SQLAlchemy.
+increments (summed in DuckDB), the candidate measures and the ledger row in one transaction,
+through the driver's executemany.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Table, select
 
 from legation.events import files, layout, ledger, scan
 from legation.events.ledger import FileReport
-from legation.events.tables import event_candidates, event_dyad_months, gdelt_events
+from legation.events.tables import event_candidates, gdelt_events
 from legation.store import Store
 
 MIN_MENTIONS = 5
@@ -24,17 +23,6 @@ BATCH = 10_000
 CHUNK = 500
 
 Progress = Callable[[FileReport], None]
-Key = tuple[str, str, str, str]
-
-
-@dataclass
-class Cell:
-    """One dyad-month-code increment."""
-
-    signal: str
-    events: int = 0
-    mentions: int = 0
-    goldstein_tenths: int = 0
 
 
 def import_files(
@@ -60,24 +48,30 @@ def import_file(
         if ledger.known(conn, item.name, size):
             report.status = ledger.ALREADY
             return _done(report, progress)
-    with files.unpacked(item, path) as plain:
+    with files.readable(item, path) as source:
         con = scan.connect()
         try:
-            found = scan.scan(con, plain, item.location)
+            found = scan.scan(con, source, item.location)
             _fill(report, found)
             with store.transaction() as conn:
-                cells: dict[Key, Cell] = {}
-                for rows in scan.kept(con, batch):
-                    new = _new_only(conn, rows)
-                    report.rows_duplicate += len(rows) - len(new)
-                    _write(conn, report, new, cells, min_mentions)
+                _drop_held(con, conn, report)
+                for rows in scan.new(con, batch):
+                    _insert(conn, gdelt_events, _EVENT_COLUMNS, [(*r, report.file) for r in rows])
+                    report.rows_kept += len(rows)
                     if progress:
                         progress(report)
-                _add_cells(conn, cells)
+                chosen = scan.candidates(con, layout.candidate_signal(), min_mentions)
+                _insert(conn, event_candidates, _CANDIDATE_COLUMNS, [(*r, report.file) for r in chosen])
+                report.candidates = len(chosen)
+                _add_cells(conn, scan.cells(con))
                 ledger.record(conn, report, size)
         finally:
             con.close()
     return _done(report, progress)
+
+
+_EVENT_COLUMNS = (*scan.KEPT, "file")
+_CANDIDATE_COLUMNS = (*scan.CANDIDATE, "file")
 
 
 def _done(report: FileReport, progress: Progress | None) -> FileReport:
@@ -95,55 +89,44 @@ def _fill(report: FileReport, found: scan.Scan) -> None:
     report.rows_duplicate = found.duplicate
 
 
-def _new_only(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows whose GLOBALEVENTID the store does not hold yet (an earlier file may have it)."""
-    ids = [r["id"] for r in rows]
-    held: set[str] = set()
-    for i in range(0, len(ids), CHUNK):
-        query = select(gdelt_events.c.id).where(gdelt_events.c.id.in_(ids[i : i + CHUNK]))
-        held.update(conn.execute(query).scalars())
-    return [r for r in rows if r["id"] not in held] if held else rows
+def _drop_held(con: scan.Connection, conn: Connection, report: FileReport) -> None:
+    """Leave out of `kept` the events whose GLOBALEVENTID the store holds already (an earlier file's).
+
+    One range query per batch of ids (string order) finds the held ids in that range; a fresh store
+    or a new span of ids answers with nothing."""
+    held: list[str] = []
+    for low, high in scan.id_ranges(con, CHUNK * 20):
+        query = select(gdelt_events.c.id).where(gdelt_events.c.id >= low, gdelt_events.c.id <= high)
+        held.extend(conn.execute(query).scalars())
+    report.rows_duplicate += scan.drop_ids(con, held)
 
 
-def _write(
-    conn: Connection, report: FileReport, rows: list[dict[str, Any]], cells: dict[Key, Cell], least: int
-) -> None:
+def _insert(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Many rows through the driver's executemany (SQLAlchemy's per-row processing costs more than the insert)."""
     if not rows:
         return
-    for row in rows:
-        row["file"] = report.file
-    conn.execute(gdelt_events.insert(), rows)
-    report.rows_kept += len(rows)
-    wanted = layout.candidate_signal()
-    chosen = [_candidate(r) for r in rows if r["signal"] == wanted and r["mentions"] >= least]
-    if chosen:
-        conn.execute(event_candidates.insert(), chosen)
-        report.candidates += len(chosen)
-    for row in rows:
-        cell = cells.setdefault((row["actor"], row["target"], row["month"], row["code"]), Cell(row["signal"]))
-        cell.events += 1
-        cell.mentions += row["mentions"]
-        cell.goldstein_tenths += row["goldstein_tenths"] or 0
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})', rows)
 
 
-def _candidate(row: dict[str, Any]) -> dict[str, Any]:
-    keys = ("date", "actor", "target", "code", "mentions", "source_url", "file")
-    return {"event_id": row["id"], **{k: row[k] for k in keys}}
-
-
-def _add_cells(conn: Connection, cells: dict[Key, Cell]) -> None:
+def _add_cells(conn: Connection, cells: list[tuple[Any, ...]]) -> None:
     """Add the increments to the dyad-month rows, creating the rows that are new."""
     if not cells:
         return
-    rows = [{"actor": a, "target": t, "month": m, "code": c, **cell.__dict__} for (a, t, m, c), cell in cells.items()]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(event_dyad_months)
-    totals = {k: getattr(event_dyad_months.c, k) + getattr(stmt.excluded, k) for k in _SUMMED}
-    conn.execute(stmt.on_conflict_do_update(index_elements=_KEY, set_=totals), rows)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(_CELL)
+    summed = ", ".join(f"{k} = event_dyad_months.{k} + excluded.{k}" for k in _SUMMED)
+    conn.exec_driver_sql(
+        f"INSERT INTO event_dyad_months ({names}) VALUES ({', '.join([mark] * len(_CELL))}) "
+        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {summed}",
+        cells,
+    )
 
 
 _KEY = ("actor", "target", "month", "code")
 _SUMMED = ("events", "mentions", "goldstein_tenths")
+_CELL = (*_KEY, "signal", *_SUMMED)
 
 
 def reports_as_dicts(reports: Iterable[FileReport]) -> list[dict[str, Any]]:

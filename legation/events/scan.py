@@ -1,17 +1,21 @@
-"""One pass of DuckDB over a plain GDELT events file: count every row, and keep the diplomatic ones.
+"""One pass of DuckDB over a GDELT events file: count every row, and keep the diplomatic ones.
 
-Each line is read as one VARCHAR column (no quoting, a delimiter that never occurs) and split on
-tabs, so rows of 57, 58 and 61 columns can share a file and every code stays a string. Lines the
-reader cannot take (bad UTF-8, over-long) land in DuckDB's rejects table and are counted with
-DuckDB's reason; the rest are checked field by field and counted under the first failing check.
-The scan groups rows by (width, reason, kept fields): rows that are not kept collapse into a few
-groups, so memory follows the number of diplomatic events, not the size of the file.
+The fast pass lets DuckDB's CSV reader split the file into the columns of its width (57, 58 or 61,
+sniffed from its first lines), reading only the columns the import uses; every code stays a string.
+Lines of another width land in DuckDB's rejects table and are taken again whole, split on tabs and
+checked by the same rules (`_lines_sql`); lines with bad bytes in a column read are counted with
+DuckDB's reason. A census taken in a parallel thread (legation.events.files) counts lines, tabs and
+checks every byte's encoding: the skipped empty lines are counted by difference, and a file where
+the figures disagree (bad bytes in a column not read, a carriage return, a row with extra empty
+columns that DuckDB silently takes as full) is read again the exact way (`exact`): every line whole.
+Rows are grouped by (width, reason, kept fields): rows not kept collapse into a few groups, so
+memory follows the number of diplomatic events, not the size of the file.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +23,7 @@ from typing import Any
 import duckdb
 
 from legation.errors import InputError
-from legation.events import layout
+from legation.events import files, layout
 
 KEPT = (
     "id",
@@ -36,6 +40,9 @@ KEPT = (
     "source_url",
     "date_added",
 )
+CANDIDATE = ("event_id", "date", "actor", "target", "code", "mentions", "source_url")
+_CANDIDATE_SQL = ("id", "date", "actor", "target", "code", "mentions", "source_url")
+Connection = duckdb.DuckDBPyConnection
 # Among rows sharing a GLOBALEVENTID the first in this order is kept (Spark uses the same order).
 ORDER = (
     "date_added",
@@ -61,6 +68,7 @@ class Scan:
     diplomatic: int = 0
     not_dyadic: int = 0
     duplicate: int = 0
+    exact: bool = False  # read one whole line at a time (the census disagreed with the fast pass)
 
 
 def _sql_literal(text: str) -> str:
@@ -71,61 +79,100 @@ def _col(position: int) -> str:
     return f"f[{position + 1}]"  # DuckDB lists are 1-based
 
 
+MAX_LINE = 1 << 20
+MEMORY = "512MB"  # DuckDB spills beyond this (the kept events of a very large file)
+
+
+def _typed(position: int) -> str:
+    return f"coalesce(c{position}, '')"  # the typed reader reads an empty field as NULL
+
+
+def _checks_sql(col: Callable[[int], str]) -> list[str]:
+    cases = []
+    for check, pattern, reason, may_be_empty in layout.CHECKS:
+        value = col(check.position)
+        test = f"NOT regexp_full_match({value}, {_sql_literal(pattern)})"
+        if may_be_empty:
+            test = f"{value} <> '' AND {test}"
+        cases.append(f"WHEN {test} THEN {_sql_literal(reason)}")
+    return cases
+
+
 def reason_sql() -> str:
     """The first reason a row is malformed, or NULL: the same rules as layout.CHECKS."""
     widths = ", ".join(str(w) for w in layout.WIDTHS)
     cases = [
         f"WHEN line IS NULL THEN {_sql_literal(layout.EMPTY_LINE)}",
         f"WHEN len(f) NOT IN ({widths}) THEN len(f) || ' columns, expected 57, 58 or 61'",
+        *_checks_sql(_col),
     ]
-    for check, pattern, reason, may_be_empty in layout.CHECKS:
-        value = _col(check.position)
-        test = f"NOT regexp_full_match({value}, {_sql_literal(pattern)})"
-        if may_be_empty:
-            test = f"{value} <> '' AND {test}"
-        cases.append(f"WHEN {test} THEN {_sql_literal(reason)}")
     return "CASE " + " ".join(cases) + " END"
 
 
-def _field_sql() -> str:
+def _fields(col: Callable[[int], str], url: str, added: str) -> list[tuple[str, str]]:
+    """(SQL expression, name) of each field the scan keeps, reading positions through `col`."""
     f = layout
-    date = _col(f.SQLDATE.position)
-    goldstein = _col(f.GOLDSTEIN.position)
-    url = "CASE len(f) WHEN 58 THEN f[58] WHEN 61 THEN f[61] END"
-    added = "CASE len(f) WHEN 61 THEN f[60] ELSE f[57] END"
-    return ", ".join(
-        [
-            f"{_col(f.GLOBALEVENTID.position)} AS id",
-            f"substr({date}, 1, 4) || '-' || substr({date}, 5, 2) || '-' || substr({date}, 7, 2) AS date",
-            f"{_col(f.ACTOR1_COUNTRY.position)} AS country1",
-            f"{_col(f.ACTOR2_COUNTRY.position)} AS country2",
-            f"{_col(f.ACTOR1_CODE.position)} AS actor1_code",
-            f"{_col(f.ACTOR2_CODE.position)} AS actor2_code",
-            f"{_col(f.EVENT_CODE.position)} AS code",
-            f"CASE WHEN {goldstein} <> '' THEN CAST(round(CAST({goldstein} AS DOUBLE) * 10) AS INTEGER) END"
-            " AS goldstein_tenths",
-            f"CAST({_col(f.NUM_MENTIONS.position)} AS INTEGER) AS mentions",
-            f"NULLIF({url}, '') AS source_url",
-            f"{added} AS date_added",
-        ]
-    )
+    date = col(f.SQLDATE.position)
+    goldstein = col(f.GOLDSTEIN.position)
+    return [
+        (col(f.GLOBALEVENTID.position), "id"),
+        (f"substr({date}, 1, 4) || '-' || substr({date}, 5, 2) || '-' || substr({date}, 7, 2)", "date"),
+        (col(f.ACTOR1_COUNTRY.position), "country1"),
+        (col(f.ACTOR2_COUNTRY.position), "country2"),
+        (col(f.ACTOR1_CODE.position), "actor1_code"),
+        (col(f.ACTOR2_CODE.position), "actor2_code"),
+        (col(f.EVENT_CODE.position), "code"),
+        (
+            f"CASE WHEN {goldstein} <> '' THEN CAST(round(CAST({goldstein} AS DOUBLE) * 10) AS INTEGER) END",
+            "goldstein_tenths",
+        ),
+        (f"CAST({col(f.NUM_MENTIONS.position)} AS INTEGER)", "mentions"),
+        (f"NULLIF({url}, '')", "source_url"),
+        (added, "date_added"),
+    ]
 
 
-def _scan_sql(path: Path) -> str:
-    codes = ", ".join(_sql_literal(c) for c in layout.signals())
-    reader = (
-        f"read_csv({_sql_literal(str(path))}, columns={{'line': 'VARCHAR'}}, delim='\\x01', header=false,"
-        " quote='', escape='', auto_detect=false, store_rejects=true, max_line_size=1048576)"
+def _codes() -> str:
+    return ", ".join(_sql_literal(c) for c in layout.signals())
+
+
+def _lines_sql(source: str) -> str:
+    """Group the lines of `source` (a relation with one VARCHAR column `line`) by width, reason and kept fields."""
+    fields = _fields(
+        _col, "CASE len(f) WHEN 58 THEN f[58] WHEN 61 THEN f[61] END", "CASE len(f) WHEN 61 THEN f[60] ELSE f[57] END"
     )
     return f"""
-        CREATE TEMP TABLE scan AS
-        WITH raw AS (SELECT line, string_split(line, chr(9)) AS f FROM {reader}),
+        WITH raw AS (SELECT line, string_split(line, chr(9)) AS f FROM {source}),
         checked AS (SELECT len(f) AS width, {reason_sql()} AS reason, f FROM raw),
         marked AS (
-            SELECT width, reason, CASE WHEN reason IS NULL AND f[{layout.EVENT_CODE.position + 1}] IN ({codes})
+            SELECT width, reason, CASE WHEN reason IS NULL AND f[{layout.EVENT_CODE.position + 1}] IN ({_codes()})
                                        THEN f END AS f
             FROM checked)
-        SELECT width, reason, {_field_sql()}, count(*) AS n FROM marked GROUP BY ALL
+        SELECT width, reason, {", ".join(f"{e} AS {n}" for e, n in fields)}, count(*) AS n FROM marked GROUP BY ALL
+    """
+
+
+def _reader(path: Path, columns: str, delim: str) -> str:
+    return (
+        f"read_csv({_sql_literal(str(path))}, columns={{{columns}}}, delim='{delim}', header=false, quote='',"
+        f" escape='', auto_detect=false, store_rejects=true, max_line_size={MAX_LINE})"
+    )
+
+
+def _typed_sql(path: Path, width: int) -> str:
+    """The fast pass: DuckDB's reader splits the columns of the file's width, other lines go to its rejects."""
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    url_at = layout.source_url_position(width)
+    url = "NULL" if url_at is None else _typed(url_at)
+    fields = _fields(_typed, url, _typed(layout.date_added_position(width)))
+    code = _typed(layout.EVENT_CODE.position)
+    return f"""
+        WITH checked AS (
+            SELECT *, CASE {" ".join(_checks_sql(_typed))} END AS reason FROM {_reader(path, columns, _TAB)}),
+        marked AS (SELECT *, reason IS NULL AND {code} IN ({_codes()}) AS keep FROM checked)
+        SELECT {width} AS width, reason, {", ".join(f"CASE WHEN keep THEN {e} END AS {n}" for e, n in fields)},
+               count(*) AS n
+        FROM marked GROUP BY ALL
     """
 
 
@@ -147,24 +194,105 @@ def _kept_sql() -> str:
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = false")
-    con.execute("CREATE TEMP TABLE countries (cameo VARCHAR, state VARCHAR)")
-    con.executemany("INSERT INTO countries VALUES (?, ?)", list(layout.countries().items()))
-    con.execute("CREATE TEMP TABLE signals (code VARCHAR, signal VARCHAR)")
-    con.executemany("INSERT INTO signals VALUES (?, ?)", list(layout.signals().items()))
+    con = duckdb.connect(config={"memory_limit": MEMORY, "preserve_insertion_order": False})
+    con.execute("SET enable_progress_bar = false")
+    for table, key, value, rows in (
+        ("countries", "cameo", "state", layout.countries()),
+        ("signals", "code", "signal", layout.signals()),
+    ):
+        values = ", ".join(f"({_sql_literal(k)}, {_sql_literal(v)})" for k, v in rows.items())
+        con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM (VALUES {values}) AS t({key}, {value})")
     return con
 
 
-def scan(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Scan:
-    """Read the file once and count it; the kept events stay in the connection for `kept`."""
+def scan(con: duckdb.DuckDBPyConnection, source: files.Source, name: str) -> Scan:
+    """Read the file once and count it; the kept events stay in the connection for `kept`.
+
+    The fast pass lets DuckDB's reader split the columns of the file's width; the lines it rejects
+    (other widths, bad bytes in a column read) are taken again one whole line at a time, and the
+    empty lines it skips are counted from the census. A file the census finds unclean (bad bytes
+    anywhere, carriage returns) is read the exact way: every line whole (`exact`)."""
     try:
-        con.execute(_scan_sql(path))
+        con.execute(f"CREATE TEMP TABLE scan AS {_typed_sql(source.path, source.width)}")
+        result = _count(con)
+        rejected, tabs = _rejected(con, result)
+    except duckdb.Error as exc:
+        source.census()  # a corrupt zip is named as such
+        raise InputError(f"cannot read as a GDELT events file: {exc}", file=name) from exc
+    census = source.census()
+    empty = census.lines - result.read - rejected
+    tabs += result.read * (source.width - 1)
+    if not census.clean or empty < 0 or tabs != census.tabs:
+        con.execute("DROP TABLE scan")
+        con.execute("DROP TABLE reject_errors")
+        return exact(con, source.path, name)
+    result.read += rejected + empty
+    if empty:
+        result.malformed[layout.EMPTY_LINE] += empty
+    _keep(con, result)
+    return result
+
+
+def exact(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Scan:
+    """Every line read whole and split in SQL: slower, exact on any bytes."""
+    try:
+        con.execute(f"CREATE TEMP TABLE scan AS {_lines_sql(_reader(path, _LINE, _NEVER))}")
     except duckdb.Error as exc:
         raise InputError(f"cannot read as a GDELT events file: {exc}", file=name) from exc
+    result = _count(con)
+    for error_type, rows in con.execute(
+        "SELECT error_type, count(DISTINCT line) FROM reject_errors GROUP BY 1"
+    ).fetchall():
+        result.read += int(rows)
+        result.malformed[f"unreadable line: {str(error_type).lower()}"] += int(rows)
+    _keep(con, result)
+    result.exact = True
+    return result
+
+
+_LINE = "'line': 'VARCHAR'"
+_TAB = "\\t"
+_NEVER = "\\x01"  # a delimiter that never occurs: the whole line is one column
+_COLUMN_ERRORS = ("MISSING COLUMNS", "TOO MANY COLUMNS")
+
+
+def _rejected(con: duckdb.DuckDBPyConnection, result: Scan) -> tuple[int, int]:
+    """Count the lines the fast pass rejected, and their tabs; those of another width are scanned whole
+    into `scan`."""
+    rows = con.execute(
+        "SELECT line, list(DISTINCT error_type), any_value(csv_line) FROM reject_errors GROUP BY line"
+    ).fetchall()
+    other: list[tuple[str]] = []
+    unreadable = tabs = 0
+    for _, errors, text in rows:
+        tabs += str(text).count("\t")
+        bad = sorted(e for e in errors if e not in _COLUMN_ERRORS)
+        if bad:
+            unreadable += 1
+            result.malformed[f"unreadable line: {str(bad[0]).lower()}"] += 1
+        else:
+            other.append((str(text).lstrip("\n"),))
+    if other:
+        con.execute("CREATE TEMP TABLE other (line VARCHAR)")
+        con.executemany("INSERT INTO other VALUES (?)", other)
+        con.execute("CREATE TEMP TABLE scanned AS " + _lines_sql("other"))
+        before = result.read
+        _add(con, result, "scanned")
+        con.execute("INSERT INTO scan BY NAME SELECT * FROM scanned")
+        unreadable += result.read - before
+        result.read = before
+    return unreadable, tabs
+
+
+def _count(con: duckdb.DuckDBPyConnection) -> Scan:
     result = Scan()
+    _add(con, result, "scan")
+    return result
+
+
+def _add(con: duckdb.DuckDBPyConnection, result: Scan, table: str) -> None:
     for width, reason, diplomatic, rows in con.execute(
-        "SELECT width, reason, id IS NOT NULL, sum(n) FROM scan GROUP BY ALL"
+        f"SELECT width, reason, id IS NOT NULL, sum(n) FROM {table} GROUP BY ALL"
     ).fetchall():
         result.read += int(rows)
         if reason is not None:
@@ -173,9 +301,9 @@ def scan(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Scan:
         result.widths[int(width)] += int(rows)
         if diplomatic:
             result.diplomatic += int(rows)
-    for error_type, rows in con.execute("SELECT error_type, count(*) FROM reject_errors GROUP BY 1").fetchall():
-        result.read += int(rows)
-        result.malformed[f"unreadable line: {str(error_type).lower()}"] += int(rows)
+
+
+def _keep(con: duckdb.DuckDBPyConnection, result: Scan) -> None:
     con.execute(f"CREATE TEMP TABLE kept AS {_kept_sql()}")
     kept = int(con.execute("SELECT count(*) FROM kept").fetchone()[0])  # type: ignore[index]
     dyadic = con.execute(
@@ -184,11 +312,46 @@ def scan(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Scan:
     ).fetchone()
     result.not_dyadic = result.diplomatic - int(dyadic[0])  # type: ignore[index]
     result.duplicate = int(dyadic[0]) - kept  # type: ignore[index]
-    return result
 
 
-def kept(con: duckdb.DuckDBPyConnection, batch: int) -> Iterator[list[dict[str, Any]]]:
-    """The kept events in batches, as dicts keyed like the store's columns."""
-    cursor = con.execute(f"SELECT {', '.join(KEPT)} FROM kept")
+def new(con: Connection, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The kept events in batches of tuples, in the order of KEPT."""
+    cursor = con.execute(f"SELECT {', '.join(KEPT)} FROM kept ORDER BY id")
     while rows := cursor.fetchmany(batch):
-        yield [dict(zip(KEPT, row, strict=True)) for row in rows]
+        yield rows
+
+
+def id_ranges(con: Connection, size: int) -> list[tuple[str, str]]:
+    """The kept GLOBALEVENTIDs in string order, as (lowest, highest) of each run of `size` ids."""
+    rows = con.execute(
+        f"SELECT min(id), max(id) FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) // {int(size)} AS run "
+        "FROM kept) GROUP BY run ORDER BY 1"
+    ).fetchall()
+    return [(str(low), str(high)) for low, high in rows]
+
+
+def drop_ids(con: Connection, ids: list[str]) -> int:
+    """Remove these GLOBALEVENTIDs from `kept`; how many were there."""
+    if not ids:
+        return 0
+    con.execute("CREATE OR REPLACE TEMP TABLE held (id VARCHAR)")
+    con.executemany("INSERT INTO held VALUES (?)", [(i,) for i in ids])
+    before = int(con.execute("SELECT count(*) FROM kept").fetchone()[0])  # type: ignore[index]
+    con.execute("DELETE FROM kept WHERE id IN (SELECT id FROM held)")
+    return before - int(con.execute("SELECT count(*) FROM kept").fetchone()[0])  # type: ignore[index]
+
+
+def candidates(con: Connection, signal: str, least: int) -> list[tuple[Any, ...]]:
+    """Kept events of the candidate signal with at least `least` mentions, in the order of CANDIDATE."""
+    return con.execute(
+        f"SELECT {', '.join(_CANDIDATE_SQL)} FROM kept WHERE signal = ? AND mentions >= ? ORDER BY id", [signal, least]
+    ).fetchall()
+
+
+def cells(con: Connection) -> list[tuple[Any, ...]]:
+    """Dyad-month-code increments of the kept events: actor, target, month, code, signal, events, mentions,
+    goldstein_tenths."""
+    return con.execute(
+        "SELECT actor, target, month, code, any_value(signal), count(*)::INTEGER, sum(mentions)::INTEGER, "
+        "sum(coalesce(goldstein_tenths, 0))::INTEGER FROM kept GROUP BY actor, target, month, code"
+    ).fetchall()
