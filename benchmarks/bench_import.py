@@ -130,19 +130,32 @@ def records(rng: random.Random) -> list[dict[str, Any]]:
     return out
 
 
+ROUNDS = 3  # interleaved; the best round of each is reported, as load on a shared machine only slows
+
+
+def _best(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {"seconds": min(r["seconds"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs)}
+
+
 def run() -> None:
     rng = random.Random(7)
+    ours_runs: list[dict[str, float]] = []
+    peer_runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "records.jsonl"
         data.write_text("".join(json.dumps(r) + "\n" for r in records(rng)), encoding="utf-8")
         bin_dir = Path(sys.executable).parent
-        ours = measure([str(bin_dir / "legation"), "--db", f"{tmp}/legation.db", "import", str(data)])
-        peer_cmd = [str(bin_dir / "sqlite-utils"), "insert", f"{tmp}/peer.db", "records", str(data)]
-        peer = measure([*peer_cmd, "--nl", "--pk", "id", "--alter"])
+        for n in range(ROUNDS):  # each round into a fresh store and a fresh peer file
+            ours_runs.append(measure([str(bin_dir / "legation"), "--db", f"{tmp}/legation{n}.db", "import", str(data)]))
+            peer_cmd = [str(bin_dir / "sqlite-utils"), "insert", f"{tmp}/peer{n}.db", "records", str(data)]
+            peer_runs.append(measure([*peer_cmd, "--nl", "--pk", "id", "--alter"]))
+    ours, peer = _best(ours_runs), _best(peer_runs)
     ratio = peer["seconds"] / ours["seconds"]
-    print(f"{'':28}{'seconds':>9}{'records/s':>12}{'peak MB':>9}")
-    for name, m in (("legation import", ours), ("sqlite-utils insert (peer)", peer)):
-        print(f"{name:28}{m['seconds']:9.2f}{N / m['seconds']:12,.0f}{m['peak_mb']:9.0f}")
+    print(f"{N:,} records, best of {ROUNDS} interleaved rounds each")
+    print(f"{'':28}{'seconds':>9}{'records/s':>12}{'peak MB':>9}   all rounds (s)")
+    for name, m, runs in (("legation import", ours, ours_runs), ("sqlite-utils insert (peer)", peer, peer_runs)):
+        rounds = ", ".join(f"{r['seconds']:.2f}" for r in runs)
+        print(f"{name:28}{m['seconds']:9.2f}{N / m['seconds']:12,.0f}{m['peak_mb']:9.0f}   {rounds}")
     print(
         f"throughput ratio legation/sqlite-utils: {ratio:.2f}x (goal >= 0.5x); "
         f"legation peak memory {ours['peak_mb']:.0f} MB (goal < 500 MB)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table
 from sqlalchemy import delete as sql_delete
 
 from legation import dates, schema
@@ -130,19 +130,22 @@ def insert(conn: Connection, batch: list[AnyRecord]) -> None:
     _merge_sources(conn, sources)
 
 
+_FIELDS = ("title", "publisher", "published", "accessed")
+# One statement for new and known pages alike (SQLite 3.24+ and PostgreSQL both have ON CONFLICT).
+_MERGE = (
+    "INSERT INTO sources (url, title, publisher, published, accessed) VALUES ({marks}) "
+    "ON CONFLICT (url) DO UPDATE SET "
+    + ", ".join(f"{f} = coalesce(sources.{f}, excluded.{f})" for f in _FIELDS)
+)
+
+
 def _merge_sources(conn: Connection, sources: dict[str, dict[str, Any]]) -> None:
     """Keep one row per address; a later citation fills fields an earlier one left empty."""
-    t = schema.sources
-    urls = list(sources)
-    for i in range(0, len(urls), 500):
-        chunk = urls[i : i + 500]
-        known = {r.url: r for r in conn.execute(select(t).where(t.c.url.in_(chunk)))}
-        fresh = [sources[u] for u in chunk if u not in known]
-        bulk_insert(conn, t, fresh)
-        for url, row in known.items():
-            update = {k: v for k, v in sources[url].items() if v and not getattr(row, k)}
-            if update:
-                conn.execute(t.update().where(t.c.url == url), update)
+    if not sources:
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    rows = [(url, *(source.get(f) for f in _FIELDS)) for url, source in sources.items()]
+    conn.exec_driver_sql(_MERGE.format(marks=", ".join([mark] * 5)), rows)
 
 
 def delete(conn: Connection, ids: list[str]) -> None:

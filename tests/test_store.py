@@ -115,3 +115,15 @@ def test_search_survives_odd_queries(store: Store, tmp_path: Path) -> None:
         assert result["total"] >= 0
     assert search.run(store, "rurarz_1981")["total"] == 0
     assert search.run(store, "rurarz japan")["total"] == 1
+
+
+def test_a_page_cited_twice_is_one_source_filled_by_later_citations(store: Store, tmp_path: Path) -> None:
+    bare = {"url": "https://example.org/shared"}
+    full = {"url": "https://example.org/shared", "title": "Shared page", "publisher": "Example"}
+    other = {"url": "https://example.org/shared", "title": "Another title"}
+    load(store, tmp_path, [rec("person", "p-1", name="One", sources=[bare, bare])], "a.jsonl")
+    load(store, tmp_path, [rec("person", "p-2", name="Two", sources=[full])], "b.jsonl")
+    load(store, tmp_path, [rec("person", "p-3", name="Three", sources=[other])], "c.jsonl")
+    rows = store.rows("SELECT url, title, publisher FROM sources")
+    assert rows == [{"url": "https://example.org/shared", "title": "Shared page", "publisher": "Example"}]
+    assert store.scalar("SELECT count(*) FROM record_sources") == 3
