@@ -7,13 +7,15 @@ exactly as it was.
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ParamSpec, TypeVar
 
 import pydantic
 from sqlalchemy import Connection
@@ -25,6 +27,8 @@ from legation.store import Store
 
 WRITE_CHUNK = 5000
 Progress = Callable[[int], None]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -232,6 +236,24 @@ class _Pass:
         return str(found["name"]) if found and "name" in found else None
 
 
+def _without_gc(func: Callable[P, R]) -> Callable[P, R]:
+    """Pause the cyclic garbage collector: a large import keeps many live objects and makes no
+    cycles worth collecting, and full collections over those objects cost a fifth of its time."""
+
+    @functools.wraps(func)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
+@_without_gc
 def import_records(
     store: Store,
     items: Iterable[Located],
