@@ -127,3 +127,13 @@ def test_a_page_cited_twice_is_one_source_filled_by_later_citations(store: Store
     rows = store.rows("SELECT url, title, publisher FROM sources")
     assert rows == [{"url": "https://example.org/shared", "title": "Shared page", "publisher": "Example"}]
     assert store.scalar("SELECT count(*) FROM record_sources") == 3
+
+
+def test_head_constant_is_alembics_head(store: Store) -> None:
+    from alembic.script import ScriptDirectory
+
+    from legation.store import HEAD, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+    with store.engine.connect() as conn:
+        assert store.revision(conn) == HEAD
