@@ -17,8 +17,14 @@ from tests import pg
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium: no browser downloads
 # The flags keep a headless Chromium off the closed network (no update or sync connections).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SOURCE = {
     "url": "https://example.org/report",
@@ -90,6 +96,25 @@ def rec(kind: str, id: str, **fields: Any) -> dict[str, Any]:
         "certainty": fields.pop("certainty", "confirmed"),
         "sources": fields.pop("sources", [SOURCE]),
     }
+
+
+def rurarz(**extra: Any) -> dict[str, Any]:
+    """The seed essay's Polish ambassador, the tests' usual person; `extra` adds fields."""
+    return rec("person", "p-zdzislaw-rurarz", name="Zdzisław Rurarz", aliases=["Zdzislaw Rurarz"], **extra)
+
+
+def rurarz_posting(**extra: Any) -> dict[str, Any]:
+    """His posting in Tokyo and his defection; `extra` adds fields."""
+    fields = {
+        "person": "p-zdzislaw-rurarz",
+        "role": "ambassador",
+        "sending": "POL",
+        "receiving": "JPN",
+        "end": "1981-12",
+        "exit_type": "defected",
+        **extra,
+    }
+    return rec("posting", "pos-rurarz-jpn-1981", **fields)
 
 
 def write_jsonl(path: Path, items: list[dict[str, Any]]) -> Path:

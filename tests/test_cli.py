@@ -9,27 +9,10 @@ from pathlib import Path
 from followthemoney import model
 
 from legation.store import Store
-from tests.conftest import rec, write_jsonl
+from tests.conftest import rec, rurarz, rurarz_posting, write_jsonl
 
-PERSON = rec(
-    "person",
-    "p-zdzislaw-rurarz",
-    name="Zdzisław Rurarz",
-    aliases=["Zdzislaw Rurarz"],
-    birth="1930-02-24",
-    citizenship="POL",
-)
-POSTING = rec(
-    "posting",
-    "pos-rurarz-jpn-1981",
-    person="p-zdzislaw-rurarz",
-    role="ambassador",
-    sending="POL",
-    receiving="JPN",
-    end="1981-12",
-    exit_type="defected",
-    destination="USA",
-)
+PERSON = rurarz(birth="1930-02-24", citizenship="POL")
+POSTING = rurarz_posting(destination="USA")
 CONSEQUENCE = rec("consequence", "con-1", posting="pos-rurarz-jpn-1981", type="citizenship_stripped")
 MEASURE = rec(
     "measure",

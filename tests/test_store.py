@@ -7,21 +7,10 @@ from pathlib import Path
 
 from legation import exports, imports, search
 from legation.store import Store
-from tests.conftest import rec, write_jsonl
+from tests.conftest import rec, rurarz, rurarz_posting, write_jsonl
 
-PERSON = rec("person", "p-zdzislaw-rurarz", name="Zdzisław Rurarz", aliases=["Zdzislaw Rurarz"], birth="1930-02-24")
-POSTING = rec(
-    "posting",
-    "pos-rurarz-jpn-1981",
-    person="p-zdzislaw-rurarz",
-    role="ambassador",
-    sending="POL",
-    receiving="JPN",
-    post="Tokyo",
-    end="1981-12",
-    exit_type="defected",
-    reason="Martial law in Poland",
-)
+PERSON = rurarz(birth="1930-02-24")
+POSTING = rurarz_posting(post="Tokyo", reason="Martial law in Poland")
 
 
 def load(store: Store, tmp_path: Path, items: list[dict[str, object]], name: str = "in.jsonl") -> imports.ImportReport:

@@ -11,28 +11,15 @@ from fastapi.testclient import TestClient
 from legation import imports
 from legation.store import Store
 from legation.web import Settings, create_app, tokens
-from tests.conftest import rec
+from tests.conftest import rec, rurarz, rurarz_posting
 
 TOKEN = "test-token-0123456789"
 TOKEN_HASH = tokens.hash_token(TOKEN, user="alice")
 XSS = "<script>alert('x')</script>"
 
 RECORDS: list[dict[str, Any]] = [
-    rec("person", "p-zdzislaw-rurarz", name="Zdzisław Rurarz", aliases=["Zdzislaw Rurarz"], citizenship="POL"),
-    rec(
-        "posting",
-        "pos-rurarz-jpn-1981",
-        person="p-zdzislaw-rurarz",
-        role="ambassador",
-        sending="POL",
-        receiving="JPN",
-        post="Tokyo",
-        start="1978",
-        end="1981-12",
-        exit_type="defected",
-        reason="Martial law in Poland",
-        destination="USA",
-    ),
+    rurarz(citizenship="POL"),
+    rurarz_posting(post="Tokyo", start="1978", reason="Martial law in Poland", destination="USA"),
     rec(
         "consequence",
         "con-rurarz-jpn-1981-sentenced_to_death_in_absentia",
