@@ -86,11 +86,14 @@ def body_of(record: AnyRecord) -> str:
     return fold(" ".join(p for p in _parts(record) if p))
 
 
-def index(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
-    from legation.store import bulk_insert
+# A virtual table on SQLite, so it is made by the migration and not declared in schema.py.
+SEARCH_INDEX = Table("search_index", MetaData())
 
-    search_index = Table("search_index", MetaData())  # a virtual table on SQLite: not in schema.py
-    bulk_insert(conn, search_index, [{"record_id": r.id, "kind": r.kind, "body": body_of(r)} for r in batch])
+
+def index(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
+    from legation.store import bulk_insert  # store imports this module
+
+    bulk_insert(conn, SEARCH_INDEX, [{"record_id": r.id, "kind": r.kind, "body": body_of(r)} for r in batch])
 
 
 def delete(conn: Connection, dialect: str, ids: list[str]) -> None:

@@ -133,7 +133,3 @@ def chromium() -> Iterator[Any]:
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-def free_port() -> int:
-    return pg.free_port()

@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import CHROMIUM, free_port
+from tests.conftest import CHROMIUM
+from tests.pg import free_port
 
 TOKEN = "browser-test-token-0123456789"
 
