@@ -33,12 +33,13 @@ test: install browser
 lint: install
 	$(VENV)/bin/ruff check legation tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) -m benchmarks
 
 docs: install
-	$(PY) -m legation.docs
+	$(PY) -m legation.cli.reference
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from legation import briefs, bundled, imports, persons, precedents, reports
-from legation.store import Store
+from legation.analysis import briefs, precedents, reports
+from legation.registry import bundled, imports, persons
+from legation.registry.store import Store
 
 ROUNDS = 5
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import httpx
 
-from legation import bundled, imports, search
-from legation.store import Store
+from legation.registry import bundled, imports, search
+from legation.registry.store import Store
 
 QUERIES = [
     "Rurarz",

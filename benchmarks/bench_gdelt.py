@@ -48,7 +48,7 @@ print(duckdb.connect().execute(sql, [sys.argv[1]]).fetchone()[0])
 LIBRARY = """
 import sys
 from legation.events import import_files
-from legation.store import Store
+from legation.registry.store import Store
 print(import_files(Store.open(sys.argv[1] + '.db'), [sys.argv[1]])[0].rows_kept)
 """
 SPARK = """

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from legation import imports
-from legation.store import Store
+from legation.registry import imports
+from legation.registry.store import Store
 from tests.conftest import rec, write_jsonl
 
 

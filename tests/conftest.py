@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from legation.cli import app
-from legation.store import Store
+from legation.registry.store import Store
 from tests import pg
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium: no browser downloads

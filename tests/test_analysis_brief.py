@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from legation import reports
-from legation.briefs import brief
-from legation.store import Store
+from legation.analysis import reports
+from legation.analysis.briefs import brief
+from legation.registry.store import Store
 from tests.analysis_fixtures import consequence, contact, load, measure, person, posting
 
 PATHS = ["stay", "retire", "resign_quietly", "resign_in_protest", "defect", "seek_asylum", "await_expulsion"]

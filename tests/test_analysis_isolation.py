@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from legation import signals
+from legation.analysis import signals
+from legation.analysis.isolation import isolation, wilson
 from legation.errors import InputError
-from legation.isolation import isolation, wilson
-from legation.store import Store
+from legation.registry.store import Store
 from tests.analysis_fixtures import contact, load, person, posting
 
 ENVOY = person("p-ivan-envoy", "Ivan Envoy")

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from legation import peer_groups
+from legation.analysis import peer_groups
+from legation.analysis.precedents import precedents
 from legation.errors import InputError, NotFound
-from legation.precedents import precedents
-from legation.store import Store
+from legation.registry.store import Store
 from tests.analysis_fixtures import consequence, load, posting
 
 RECORDS = [

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from legation.analysis.reciprocity import dyad
 from legation.errors import InputError
-from legation.reciprocity import dyad
-from legation.store import Store
+from legation.registry.store import Store
 from tests.analysis_fixtures import load, measure
 
 MEASURES = [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from legation import exports
-from legation.store import Store
+from legation.registry import exports
+from legation.registry.store import Store
 from tests.conftest import rec, write_jsonl
 
 PERSON = rec("person", "p-a", name="Anna Example")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from legation import checks
+from legation.registry import checks
 from tests.conftest import rec, write_jsonl
 
 PERSON = rec("person", "p-a", name="Zdzisław Rurarz", birth="1930-02-24")

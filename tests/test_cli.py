@@ -8,7 +8,7 @@ from pathlib import Path
 
 from followthemoney import model
 
-from legation.store import Store
+from legation.registry.store import Store
 from tests.conftest import rec, rurarz, rurarz_posting, write_jsonl
 
 PERSON = rurarz(birth="1930-02-24", citizenship="POL")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from legation import docs
+from legation.cli import reference as docs
 
 
 def test_cli_reference_in_readme_matches_help() -> None:

@@ -19,7 +19,7 @@ import pytest
 from legation import events
 from legation.errors import InputError
 from legation.events import files, ledger
-from legation.store import Store
+from legation.registry.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gdelt"
 JANUARY = FIXTURES / "v2" / "20240131000000.export.CSV"
@@ -244,8 +244,8 @@ def test_real_sample_gives_a_dyad_series(cli: Any, sqlite_path: str, shared: Pat
 
 
 def test_candidates_can_be_pushed_into_the_review_queue(store: Store) -> None:
-    from legation import reviews
     from legation.events import review
+    from legation.extraction import reviews
 
     events.import_files(store, [str(JANUARY)])
     ids = review.push(store)
@@ -256,13 +256,13 @@ def test_candidates_can_be_pushed_into_the_review_queue(store: Store) -> None:
 
 
 def test_real_sample_shows_in_the_markdown_dyad_and_web_page(cli: Any, sqlite_path: str, shared: Path) -> None:
-    from legation import pages
-    from legation.store import Store
+    from legation.registry.store import Store
+    from legation.web import page_data
 
     assert cli(sqlite_path, "gdelt", "import", str(shared / REAL)).exit_code == 0
     report = cli(sqlite_path, "dyad", "CHN", "BRA", "--format", "md").stdout
     assert "Event data: CHN and BRA (GDELT)" in report and "| 2019-10 |" in report
-    page = pages.dyad_page(Store.open(sqlite_path), "CHN", "BRA")
+    page = page_data.dyad_page(Store.open(sqlite_path), "CHN", "BRA")
     assert page["reciprocity"]["events"]["gdelt"]["months"]
 
 

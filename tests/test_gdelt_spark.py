@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from legation import events
-from legation.store import Store
+from legation.registry.store import Store
 
 pytest.importorskip("pyspark")
 if shutil.which("java") is None:

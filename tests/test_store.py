@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from legation import exports, imports, search
-from legation.store import Store
+from legation.registry import exports, imports, search
+from legation.registry.store import Store
 from tests.conftest import rec, rurarz, rurarz_posting, write_jsonl
 
 PERSON = rurarz(birth="1930-02-24")
@@ -121,7 +121,7 @@ def test_a_page_cited_twice_is_one_source_filled_by_later_citations(store: Store
 def test_head_constant_is_alembics_head(store: Store) -> None:
     from alembic.script import ScriptDirectory
 
-    from legation.store import HEAD, alembic_config
+    from legation.registry.store import HEAD, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
     with store.engine.connect() as conn:

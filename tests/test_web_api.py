@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from legation.store import Store
+from legation.registry.store import Store
 from tests.conftest import SOURCE, rec
 from tests.webapp import TOKEN, XSS, auth, client, load
 
@@ -79,7 +79,7 @@ def test_person_page_has_postings_consequences_contacts_isolation_and_history(we
     assert data["history"]["pos-rurarz-jpn-1981"][0]["changed_by"] == "tester"
     evil = web.get("/api/person/p-evil").json()
     assert evil["contacts"][0]["outcome"] == "declined"
-    if evil["isolation"] is not None:  # legation.isolation is installed
+    if evil["isolation"] is not None:  # legation.analysis.isolation is installed
         assert evil["isolation"]["attempts"] == 1 and evil["isolation"]["refused"] == 1
     html = web.get("/person/p-zdzislaw-rurarz").text
     assert "Sentenced to death in absentia" in html and "example.org/report" in html

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from legation import imports
-from legation.store import Store
+from legation.registry import imports
+from legation.registry.store import Store
 from tests.conftest import rec
 from tests.webapp import auth, client, load
 

@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from legation.store import Store
+from legation.registry.store import Store
 from legation.web import Settings, create_app
 from tests.webapp import load
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from legation import imports
-from legation.store import Store
+from legation.registry import imports
+from legation.registry.store import Store
 from legation.web import Settings, create_app, tokens
 from tests.conftest import rec, rurarz, rurarz_posting
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from legation import peer_groups, persons, vocabularies
+from legation.analysis import peer_groups
+from legation.analysis.isolation import isolation
+from legation.analysis.precedents import precedents, summary
+from legation.analysis.reciprocity import dyad
 from legation.errors import InputError
-from legation.isolation import isolation
-from legation.precedents import precedents, summary
-from legation.reciprocity import dyad
-from legation.store import Store
+from legation.registry import persons, vocabularies
+from legation.registry.store import Store
 
 
 def paths() -> dict[str, dict[str, str]]:

@@ -12,8 +12,8 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from legation import dates, vocabularies
 from legation.errors import InputError
+from legation.registry import dates, vocabularies
 
 WIDTH = 520
 

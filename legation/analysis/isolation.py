@@ -11,10 +11,10 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from legation import bodies, dates, persons, vocabularies
+from legation.analysis.signals import EventsQuery, events, register_events_provider
 from legation.errors import InputError
-from legation.signals import EventsQuery, events, register_events_provider
-from legation.store import Store
+from legation.registry import bodies, dates, persons, vocabularies
+from legation.registry.store import Store
 
 __all__ = ["isolation", "register_events_provider", "wilson"]
 Z95 = 1.959963984540054

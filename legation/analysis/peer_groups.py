@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from legation import bodies, dates
 from legation.errors import InputError, NotFound
+from legation.registry import bodies, dates
 
 
 @dataclass(frozen=True)

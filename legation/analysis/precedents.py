@@ -11,9 +11,10 @@ import json
 from collections import Counter, defaultdict
 from typing import Any
 
-from legation import bodies, dates, peer_groups, vocabularies
+from legation.analysis import peer_groups
 from legation.errors import InputError
-from legation.store import Store
+from legation.registry import bodies, dates, vocabularies
+from legation.registry.store import Store
 
 
 def lineage(state: str) -> list[str]:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from legation import bodies, dates, vocabularies
+from legation.analysis.signals import EventsQuery, events
 from legation.errors import InputError
-from legation.signals import EventsQuery, events
-from legation.store import Store
+from legation.registry import bodies, dates, vocabularies
+from legation.registry.store import Store
 
 DEFAULT_WINDOW = 60
 

@@ -11,7 +11,8 @@ from typing import Any
 import altair as alt
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from legation import charts, vocabularies
+from legation.analysis import charts
+from legation.registry import vocabularies
 
 KINDS = ("isolation", "precedents", "dyad", "brief")
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from legation.store import Store
+from legation.registry.store import Store
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from legation import vocabularies
 from legation.cli.common import emit_json, failures, lazy, out, state, table
+from legation.registry import vocabularies
 
 if TYPE_CHECKING:
-    from legation import briefs, charts, isolation, precedents, reciprocity, reports
+    from legation.analysis import briefs, charts, isolation, precedents, reciprocity, reports
 else:  # altair and vl-convert load only when a command runs
-    briefs, charts, isolation = lazy("legation.briefs"), lazy("legation.charts"), lazy("legation.isolation")
+    briefs, charts, isolation = (
+        lazy("legation.analysis.briefs"),
+        lazy("legation.analysis.charts"),
+        lazy("legation.analysis.isolation"),
+    )
     precedents, reciprocity, reports = (
-        lazy("legation.precedents"),
-        lazy("legation.reciprocity"),
-        lazy("legation.reports"),
+        lazy("legation.analysis.precedents"),
+        lazy("legation.analysis.reciprocity"),
+        lazy("legation.analysis.reports"),
     )
 
 

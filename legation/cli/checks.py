@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from legation import checks, imports, stats
 from legation.cli.common import Format, emit_json, fail, failures, out, state, table
-from legation.store import Store
+from legation.registry import checks, imports, stats
+from legation.registry.store import Store
 
 
 def _check_files(paths: list[str]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from legation.errors import InputError, LegationError
-from legation.store import Store
+from legation.registry.store import Store
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True)

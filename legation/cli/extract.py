@@ -13,10 +13,11 @@ from legation.cli.common import Format, emit_json, err, failures, lazy, out, sta
 from legation.errors import InputError
 
 if TYPE_CHECKING:
-    from legation import articles, evaluation, extraction, reviews
+    from legation import extraction
+    from legation.extraction import articles, evaluation, reviews
 else:  # spaCy loads only when a command runs
-    articles, evaluation = lazy("legation.articles"), lazy("legation.evaluation")
-    extraction, reviews = lazy("legation.extraction"), lazy("legation.reviews")
+    articles, evaluation = lazy("legation.extraction.articles"), lazy("legation.extraction.evaluation")
+    extraction, reviews = lazy("legation.extraction"), lazy("legation.extraction.reviews")
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: a table, or JSON.")]
 review_app = typer.Typer(

@@ -1,4 +1,4 @@
-"""Docs that stay true by construction: `python -m legation.docs` (`make docs`) rewrites the CLI
+"""Docs that stay true by construction: `python -m legation.cli.reference` (`make docs`) rewrites the CLI
 reference in the README from `--help`, and docs/coverage.md from the bundled data. The tests
 fail when either drifts from what this module would write."""
 
@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 COVERAGE = ROOT / "docs" / "coverage.md"
 START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
@@ -33,8 +33,8 @@ def readme_with_reference(readme: str) -> str:
 
 
 def coverage_page() -> str:
-    from legation import bundled, imports, stats
-    from legation.store import Store
+    from legation.registry import bundled, imports, stats
+    from legation.registry.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(str(Path(tmp) / "coverage.db"))

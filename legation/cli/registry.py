@@ -9,11 +9,11 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from legation import bundled, exports, imports, persons, search
-from legation import stats as stats_mod
 from legation.cli.common import Format, emit_json, err, failures, out, state, table
 from legation.errors import InputError
-from legation.store import Store
+from legation.registry import bundled, exports, imports, persons, search
+from legation.registry import stats as stats_mod
+from legation.registry.store import Store
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: a table, or JSON.")]
 

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from legation import bundled, imports
 from legation.cli.common import err, failures, lazy, state
-from legation.store import Store
+from legation.registry import bundled, imports
+from legation.registry.store import Store
 
 if TYPE_CHECKING:
     from legation.web import tokens

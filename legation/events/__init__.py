@@ -1,18 +1,18 @@
 """Event data at scale: GDELT files into the store through DuckDB, and what the figures read from it.
 
 Importing this package registers the GDELT provider of the `events` block that `legation isolation`
-and `legation dyad` show (legation.signals).
+and `legation dyad` show (legation.analysis.signals).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from legation import bodies
+from legation.analysis.signals import EventsQuery, register_events_provider
 from legation.events.importer import import_files
 from legation.events.ledger import FileReport
 from legation.events.series import candidates, dyad_series
-from legation.signals import EventsQuery, register_events_provider
+from legation.registry import bodies
 
 __all__ = ["FileReport", "candidates", "dyad_series", "events_block", "import_files"]
 

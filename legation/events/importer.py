@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Table, select
 from legation.events import files, layout, ledger, scan
 from legation.events.ledger import FileReport
 from legation.events.tables import event_candidates, gdelt_events
-from legation.store import Store
+from legation.registry.store import Store
 
 MIN_MENTIONS = 5
 BATCH = 10_000

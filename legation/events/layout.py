@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from legation import bodies, vocabularies
+from legation.registry import bodies, vocabularies
 
 WIDTHS = (57, 58, 61)
 

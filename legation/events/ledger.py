@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from legation.events.tables import gdelt_files
-from legation.store import actor_name, now
+from legation.registry.store import actor_name, now
 
 IMPORTED = "imported"
 ALREADY = "already imported"

@@ -1,4 +1,4 @@
-"""The hook from event data to the review queue (legation.reviews): candidates become proposals.
+"""The hook from event data to the review queue (legation.extraction.reviews): candidates become proposals.
 
 Each candidate (CAMEO 161 between two states) is queued with its source URL as the article and one
 proposed measure. Its type is the first measure type whose CAMEO code is the event's code
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from legation import reviews, vocabularies
-from legation.articles import Article
 from legation.events.series import candidates
-from legation.store import Store
+from legation.extraction import reviews
+from legation.extraction.articles import Article
+from legation.registry import vocabularies
+from legation.registry.store import Store
 
 ACTOR = "legation-gdelt"
 

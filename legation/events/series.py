@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from legation.events.tables import event_candidates, event_dyad_months
-from legation.store import Store
+from legation.registry.store import Store
 
 BASELINE_MONTHS = 12
 CONSULT = "consult"

@@ -1,7 +1,7 @@
 """Reading an article and proposing records, each with its evidence (docs/extraction.md).
 
 `extract(text)` returns the four sections of the gold format: exits, measures, contacts and
-postings in force. Nothing here writes to the store; `legation.reviews` queues the proposals.
+postings in force. Nothing here writes to the store; `legation.extraction.reviews` queues the proposals.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 
 from legation.extraction import consequences, contacts, context, exits, gazetteer, measures, pipeline, postings
-from legation.store import Store
+from legation.registry.store import Store
 
 SECTIONS = ("exits", "measures", "contacts", "postings_in_force")
 RECENT = 8  # bodies remembered for a sentence that names none

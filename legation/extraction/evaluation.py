@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from legation.extraction import SECTIONS
-from legation.search import fold
+from legation.registry.search import fold
 
 Record = dict[str, Any]
 GLOSS = re.compile(r"\([^)]*\)")

@@ -1,6 +1,6 @@
 """Gazetteers: the phrases that name bodies, and the persons the store already knows.
 
-Bodies come from `legation.bodies`. A phrase declared in `data/bodies.yaml` (curated for news text)
+Bodies come from `legation.registry.bodies`. A phrase declared in `data/bodies.yaml` (curated for news text)
 wins over one that countryinfo lists, so "American" is the United States and not the Northern
 Mariana Islands.
 """
@@ -12,9 +12,9 @@ from functools import cache
 
 from countryinfo import CountryInfo
 
-from legation import bodies, search
 from legation.extraction import lexicon
-from legation.store import Store
+from legation.registry import bodies, search
+from legation.registry.store import Store
 
 
 @cache

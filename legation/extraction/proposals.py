@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from legation.search import fold
-from legation.store import Store
+from legation.registry.search import fold
+from legation.registry.store import Store
 
 
 def slug(text: str) -> str:

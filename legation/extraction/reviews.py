@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import Column, MetaData, String, Table, Text, select
 
-from legation import imports
-from legation.articles import Article
 from legation.errors import InputError, NotFound
 from legation.extraction import SECTIONS, proposals
-from legation.imports import Located
-from legation.store import Store, actor_name, now
+from legation.extraction.articles import Article
+from legation.registry import imports
+from legation.registry.imports import Located
+from legation.registry.store import Store, actor_name, now
 
 metadata = MetaData()
 queue_table = Table(

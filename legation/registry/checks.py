@@ -17,8 +17,8 @@ from typing import Any
 
 import pydantic
 
-from legation import dates, records, search
-from legation.store import Store
+from legation.registry import dates, records, search
+from legation.registry.store import Store
 
 ERROR, WARNING = "error", "warning"
 DATE_FIELDS = {

@@ -13,10 +13,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pycountry
 
-from legation import bodies, formats, records, vocabularies
 from legation.errors import InputError
-from legation.records import dumps
-from legation.store import Store
+from legation.registry import bodies, formats, records, vocabularies
+from legation.registry.records import dumps
+from legation.registry.store import Store
 
 if TYPE_CHECKING:
     from followthemoney.proxy import EntityProxy

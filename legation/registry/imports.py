@@ -20,10 +20,10 @@ from typing import IO, Any, ParamSpec, TypeVar
 import pydantic
 from sqlalchemy import Connection
 
-from legation import formats, records
 from legation.errors import InputError
-from legation.records import AnyRecord, Person, Posting
-from legation.store import Store
+from legation.registry import formats, records
+from legation.registry.records import AnyRecord, Person, Posting
+from legation.registry.store import Store
 
 WRITE_CHUNK = 5000
 Progress = Callable[[int], None]

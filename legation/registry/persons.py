@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from legation import search
 from legation.errors import NotFound
-from legation.store import Store
+from legation.registry import search
+from legation.registry.store import Store
 
 
 def resolve(store: Store, text: str) -> str:

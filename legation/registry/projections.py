@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, Table
 from sqlalchemy import delete as sql_delete
 
-from legation import dates, schema
-from legation.records import AnyRecord, Consequence, Contact, Measure, Person, Posting
-from legation.store import bulk_insert
+from legation.registry import dates, schema
+from legation.registry.records import AnyRecord, Consequence, Contact, Measure, Person, Posting
+from legation.registry.schema import bulk_insert
 
 
 def _rows(record: AnyRecord) -> list[tuple[Table, dict[str, Any]]]:
@@ -111,7 +111,7 @@ def _rows(record: AnyRecord) -> list[tuple[Table, dict[str, Any]]]:
     return []
 
 
-def insert(conn: Connection, batch: list[AnyRecord]) -> None:
+def insert(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
     grouped: dict[Table, list[dict[str, Any]]] = defaultdict(list)
     links: list[dict[str, Any]] = []
     sources: dict[str, dict[str, Any]] = {}
@@ -134,8 +134,7 @@ _FIELDS = ("title", "publisher", "published", "accessed")
 # One statement for new and known pages alike (SQLite 3.24+ and PostgreSQL both have ON CONFLICT).
 _MERGE = (
     "INSERT INTO sources (url, title, publisher, published, accessed) VALUES ({marks}) "
-    "ON CONFLICT (url) DO UPDATE SET "
-    + ", ".join(f"{f} = coalesce(sources.{f}, excluded.{f})" for f in _FIELDS)
+    "ON CONFLICT (url) DO UPDATE SET " + ", ".join(f"{f} = coalesce(sources.{f}, excluded.{f})" for f in _FIELDS)
 )
 
 
@@ -148,7 +147,7 @@ def _merge_sources(conn: Connection, sources: dict[str, dict[str, Any]]) -> None
     conn.exec_driver_sql(_MERGE.format(marks=", ".join([mark] * 5)), rows)
 
 
-def delete(conn: Connection, ids: list[str]) -> None:
+def delete(conn: Connection, dialect: str, ids: list[str]) -> None:
     keys = {
         schema.persons: schema.persons.c.id,
         schema.aliases: schema.aliases.c.person_id,

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from legation import bodies, dates, vocabularies
+from legation.registry import bodies, dates, vocabularies
 
 KINDS = ("person", "posting", "consequence", "measure", "contact", "source")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$"

@@ -9,7 +9,10 @@ are rebuilt from it on every write. The Alembic migrations in `legation/migratio
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -154,3 +157,17 @@ PROJECTIONS = {
     "contact": (contacts,),
     "source": (),
 }
+
+
+def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows through the driver's executemany: SQLAlchemy's per-row parameter
+    processing costs more than the insert itself on a 100,000-record import."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})'
+    pick = itemgetter(*columns)
+    values = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
+    conn.exec_driver_sql(sql, values)

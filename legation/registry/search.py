@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, MetaData, Table, text
 
-from legation import bodies, vocabularies
-from legation.records import AnyRecord, Consequence, Contact, Measure, Person, Posting, SourceRecord
+from legation.registry import bodies, vocabularies
+from legation.registry.records import AnyRecord, Consequence, Contact, Measure, Person, Posting, SourceRecord
+from legation.registry.schema import bulk_insert
 
 MAX_QUERY = 200
 # Letters and digits only: FTS5's unicode61 tokenizer splits "0_0" at the underscore, and a quoted
@@ -90,9 +91,8 @@ def body_of(record: AnyRecord) -> str:
 SEARCH_INDEX = Table("search_index", MetaData())
 
 
-def index(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
-    from legation.store import bulk_insert  # store imports this module
-
+def insert(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
+    """The search rows of a batch: one folded text per record (a `store.Projection`)."""
     bulk_insert(conn, SEARCH_INDEX, [{"record_id": r.id, "kind": r.kind, "body": body_of(r)} for r in batch])
 
 

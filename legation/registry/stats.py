@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from legation import bodies, vocabularies
-from legation.store import Store
+from legation.registry import bodies, vocabularies
+from legation.registry.store import Store
 
 
 def decade(year: int | None) -> str:

@@ -15,16 +15,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
-from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from legation import schema, search
 from legation.errors import StoreError
-from legation.records import AnyRecord, dumps
+from legation.registry import schema
+from legation.registry.records import AnyRecord, dumps
+from legation.registry.schema import bulk_insert
 
 ENV_DB = "LEGATION_DB"
 CHUNK = 500
@@ -73,18 +73,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows through the driver's executemany: SQLAlchemy's per-row parameter
-    processing costs more than the insert itself on a 100,000-record import."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(f'"{c}"' for c in columns)
-    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})'
-    pick = itemgetter(*columns)
-    values = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
-    conn.exec_driver_sql(sql, values)
+class Projection(Protocol):
+    """A table derived from `records` that every write keeps in step: the query tables and the search
+    index. The store is given them (see `legation/registry/__init__.py`) and never imports them, so
+    the core has no import circle and a new derived table needs no change here."""
+
+    def insert(self, conn: Connection, dialect: str, batch: list[AnyRecord]) -> None: ...
+
+    def delete(self, conn: Connection, dialect: str, ids: list[str]) -> None: ...
+
+
+# The projections every store is given unless it is opened with its own list.
+PROJECTIONS: list[Projection] = []
 
 
 # The newest migration. A test checks it against Alembic's own head, so it cannot drift.
@@ -102,18 +102,19 @@ def alembic_config() -> Any:
 class Store:
     """An open store. Use `Store.open(db)`; it migrates the schema to the latest version."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, projections: list[Projection] | None = None) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self.projections = PROJECTIONS if projections is None else projections
 
     @classmethod
-    def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
+    def open(cls, db: str | None = None, *, migrate: bool = True, projections: list[Projection] | None = None) -> Store:
         url = url_for(db)
         try:
             engine = create_engine(url)
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_pragmas)
-            store = cls(engine)
+            store = cls(engine, projections)
             if migrate:
                 store.migrate()
         except (SQLAlchemyError, OSError) as exc:
@@ -264,15 +265,12 @@ class Store:
         )
 
     def _project(self, conn: Connection, batch: list[AnyRecord], *, replace: bool) -> None:
-        from legation import projections
-
         if not batch:
             return
         if replace:
             ids = [r.id for r in batch]
             for i in range(0, len(ids), CHUNK):
-                chunk = ids[i : i + CHUNK]
-                projections.delete(conn, chunk)
-                search.delete(conn, self.dialect, chunk)
-        projections.insert(conn, batch)
-        search.index(conn, self.dialect, batch)
+                for projection in self.projections:
+                    projection.delete(conn, self.dialect, ids[i : i + CHUNK])
+        for projection in self.projections:
+            projection.insert(conn, self.dialect, batch)

@@ -1,4 +1,4 @@
-"""The web app and REST API over the core: `legation serve`. Each page's data comes from legation.pages.
+"""The web app and REST API over the core: `legation serve`. Each page's data comes from legation.web.page_data.
 
 FastAPI loads on first use of `create_app` or `Settings` (PEP 562), so the CLI starts fast.
 """

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from legation import __version__
 from legation.errors import InputError, LegationError, NotFound
-from legation.store import Store
+from legation.registry.store import Store
 from legation.web import briefs, dyads, exports, imports, pages, persons, records, search, states
 from legation.web.cache import SearchCache
 from legation.web.render import render

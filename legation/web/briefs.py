@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from legation import pages
+from legation.web import page_data
 from legation.web.deps import Reader, StoreDep
 from legation.web.models import PROBLEMS, BriefPage
 from legation.web.render import render
@@ -18,9 +18,9 @@ router = APIRouter(dependencies=[Reader])
 @router.get("/api/brief/{person}", response_model=BriefPage, responses=PROBLEMS, tags=["pages"])
 def brief_api(store: StoreDep, person: str) -> dict[str, Any]:
     """The options brief for a person by id, name or alias."""
-    return pages.brief_page(store, person)
+    return page_data.brief_page(store, person)
 
 
 @router.get("/brief/{person}", response_class=HTMLResponse, include_in_schema=False)
 def brief_html(request: Request, store: StoreDep, person: str) -> Response:
-    return render(request, "brief.html", data=pages.brief_page(store, person))
+    return render(request, "brief.html", data=page_data.brief_page(store, person))

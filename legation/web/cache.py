@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from legation.store import Store
+from legation.registry.store import Store
 
 
 def _watcher(store: Store) -> sqlite3.Connection | None:

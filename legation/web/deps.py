@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from legation.store import Store
+from legation.registry.store import Store
 from legation.web import tokens
 from legation.web.settings import Settings
 

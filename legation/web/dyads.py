@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from legation import pages
-from legation.web import figures
+from legation.web import figures, page_data
 from legation.web.deps import Reader, StoreDep
 from legation.web.models import PROBLEMS, DyadPage
 from legation.web.render import render
@@ -19,12 +18,12 @@ router = APIRouter(dependencies=[Reader])
 @router.get("/api/dyad/{a}/{b}", response_model=DyadPage, responses=PROBLEMS, tags=["pages"])
 def dyad_api(store: StoreDep, a: str, b: str, window_days: int = 60) -> dict[str, Any]:
     """Measures between a and b in both directions; reciprocal pairs within window_days."""
-    return pages.dyad_page(store, a, b, window_days=window_days)
+    return page_data.dyad_page(store, a, b, window_days=window_days)
 
 
 @router.get("/dyad/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
 def dyad_html(request: Request, store: StoreDep, a: str, b: str, window_days: int = 60) -> Response:
-    data = pages.dyad_page(store, a, b, window_days=window_days)
+    data = page_data.dyad_page(store, a, b, window_days=window_days)
     return render(request, "dyad.html", data=data, timeline=_timeline(data))
 
 

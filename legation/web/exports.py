@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from legation import exports, pages
+from legation.registry import exports
+from legation.web import page_data
 from legation.web.deps import Reader, StoreDep
 from legation.web.models import PROBLEMS
 from legation.web.render import render
@@ -60,7 +61,7 @@ def export_api(
         "decade": decade,
         "certainty": certainty,
     }
-    ids = pages.search_ids(store, q, facets) if q.strip() else None
+    ids = page_data.search_ids(store, q, facets) if q.strip() else None
     if format == "csv":
         body = _csv_zip(store, ids)
     else:

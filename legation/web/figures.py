@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
-from legation import vocabularies
+from legation.registry import vocabularies
 
 WIDTH = 640
 
@@ -94,11 +94,11 @@ def measures_timeline(measures: list[dict[str, Any]]) -> str | None:
 
 
 def analysis_chart(name: str, data: dict[str, Any] | None) -> str | None:
-    """A chart from legation.charts (`isolation_chart`, `precedents_chart`, `dyad_chart`), if present."""
+    """A chart from legation.analysis.charts (`isolation_chart`, `precedents_chart`, `dyad_chart`), if present."""
     if not data:
         return None
     try:
-        from legation import charts
+        from legation.analysis import charts
     except ImportError:
         return None
     make = getattr(charts, name, None)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from legation import records, vocabularies
-from legation.imports import Located
+from legation.registry import records, vocabularies
+from legation.registry.imports import Located
 
 FORM_KINDS = ("person", "posting", "consequence", "measure", "contact")
 SOURCE_FIELDS = ("url", "title", "publisher", "published", "accessed")

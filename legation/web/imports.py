@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from legation import formats, imports
 from legation.errors import InputError
-from legation.store import Store
+from legation.registry import formats, imports
+from legation.registry.store import Store
 from legation.web import deps, tokens
 from legation.web.deps import SettingsDep, StoreDep, Writer
 from legation.web.models import PROBLEMS, ImportResult

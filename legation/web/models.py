@@ -79,7 +79,9 @@ class PersonPage(BaseModel):
     consequences: list[RecordJSON]
     contacts: list[RecordJSON]
     measures: list[RecordJSON]
-    isolation: dict[str, Any] | None = Field(description="legation.isolation's figure; null when not installed.")
+    isolation: dict[str, Any] | None = Field(
+        description="legation.analysis.isolation's figure; null when not installed."
+    )
     history: dict[str, list[Version]] = Field(description="Every version of each record on the page, by id.")
 
 
@@ -106,7 +108,7 @@ class StatePage(BaseModel):
     exits_received: list[ExitRow] = Field(description="Exits of others from postings to this state.")
     measures_taken: list[RecordJSON]
     measures_suffered: list[RecordJSON]
-    precedents: dict[str, Any] | None = Field(description="legation.precedents' figure; null when not installed.")
+    precedents: dict[str, Any] | None = Field(description="The precedents figure; null when not installed.")
 
 
 class DyadPage(BaseModel):
@@ -115,13 +117,15 @@ class DyadPage(BaseModel):
     window_days: int
     measures: list[RecordJSON]
     reciprocal_pairs: list[Any] | None
-    reciprocity: dict[str, Any] | None = Field(description="legation.reciprocity.dyad; null when not installed.")
+    reciprocity: dict[str, Any] | None = Field(
+        description="The reciprocity figure (analysis.reciprocity.dyad); null when absent."
+    )
 
 
 class BriefPage(BaseModel):
     person: RecordJSON
     posting: RecordJSON | None
-    brief: dict[str, Any] | None = Field(description="legation.briefs.brief; null when not installed.")
+    brief: dict[str, Any] | None = Field(description="legation.analysis.briefs.brief; null when not installed.")
 
 
 class ImportResult(BaseModel):

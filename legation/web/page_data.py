@@ -17,10 +17,10 @@ from typing import Any
 import orjson
 from sqlalchemy import TextClause, text
 
-from legation import bodies, persons, search
 from legation.errors import InputError, LegationError, NotFound
-from legation.stats import decade
-from legation.store import Store
+from legation.registry import bodies, persons, search
+from legation.registry.stats import decade
+from legation.registry.store import Store
 
 FACETS = ("kind", "exit_type", "sending", "receiving", "decade", "certainty")
 MAX_PAGE_SIZE = 100
@@ -30,7 +30,7 @@ FACET_SCAN = 5000  # the most matching records a facet count looks at
 def _analysis(module: str, function: str, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
     """Call an analysis function if its module exists; None when it is absent."""
     try:
-        found = importlib.import_module(f"legation.{module}")
+        found = importlib.import_module(f"legation.analysis.{module}")
     except ImportError:
         return None
     call = getattr(found, function, None)
@@ -326,7 +326,7 @@ def available_figures() -> dict[str, bool]:
     found = {}
     for module in ("isolation", "precedents", "reciprocity", "briefs", "charts"):
         try:
-            importlib.import_module(f"legation.{module}")
+            importlib.import_module(f"legation.analysis.{module}")
             found[module] = True
         except ImportError:
             found[module] = False

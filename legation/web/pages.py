@@ -7,8 +7,7 @@ import time
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from legation import pages
-from legation.web import deps, figures, tokens
+from legation.web import deps, figures, page_data, tokens
 from legation.web.deps import Reader, SettingsDep, StoreDep
 from legation.web.models import PROBLEMS, HomePage
 from legation.web.render import render
@@ -18,14 +17,14 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False, dependencies=[Reader])
 def home_html(request: Request, store: StoreDep) -> Response:
-    data = pages.home(store)
+    data = page_data.home(store)
     return render(request, "home.html", data=data, exits_chart=figures.exits_per_year(data["exits_per_year"]))
 
 
 @router.get("/api/home", response_model=HomePage, responses=PROBLEMS, dependencies=[Reader], tags=["pages"])
 def home_api(store: StoreDep) -> dict[str, object]:
     """Counts by kind, the latest exits, and exits per year by exit type."""
-    return pages.home(store)
+    return page_data.home(store)
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)

@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from legation import pages
-from legation.web import figures
+from legation.web import figures, page_data
 from legation.web.deps import Reader, StoreDep
 from legation.web.models import PROBLEMS, PersonPage
 from legation.web.render import render
@@ -19,12 +18,12 @@ router = APIRouter(dependencies=[Reader])
 @router.get("/api/person/{person}", response_model=PersonPage, responses=PROBLEMS, tags=["pages"])
 def person_api(store: StoreDep, person: str) -> dict[str, Any]:
     """A person by id, name or alias, with everything the store says of them and every version."""
-    return pages.person_page(store, person)
+    return page_data.person_page(store, person)
 
 
 @router.get("/person/{person}", response_class=HTMLResponse, include_in_schema=False)
 def person_html(request: Request, store: StoreDep, person: str) -> Response:
-    data = pages.person_page(store, person)
+    data = page_data.person_page(store, person)
     isolation = data["isolation"]
     chart = figures.analysis_chart("isolation_chart", isolation) if isolation and isolation.get("by_month") else None
     return render(

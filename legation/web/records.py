@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from legation import imports, pages
 from legation.errors import InputError, NotFound
-from legation.store import Store
-from legation.web import deps, forms, tokens
+from legation.registry import imports
+from legation.registry.store import Store
+from legation.web import deps, forms, page_data, tokens
 from legation.web.deps import Reader, StoreDep, Writer
 from legation.web.models import PROBLEMS, ImportResult, RecordPage
 from legation.web.render import render
@@ -32,7 +32,7 @@ def write(store: Store, raws: list[dict[str, Any]], actor: str) -> imports.Impor
 @router.get("/api/records/{record_id}", response_model=RecordPage, responses=PROBLEMS, dependencies=[Reader])
 def record_api(store: StoreDep, record_id: str) -> dict[str, Any]:
     """Any record by id, with every version it has had."""
-    return pages.record_page(store, record_id)
+    return page_data.record_page(store, record_id)
 
 
 @router.post("/api/records", response_model=ImportResult, responses=PROBLEMS, tags=["write"])
@@ -53,7 +53,7 @@ def record_put(
 
 @router.get("/record/{record_id}", response_class=HTMLResponse, include_in_schema=False, dependencies=[Reader])
 def record_html(request: Request, store: StoreDep, record_id: str) -> Response:
-    return render(request, "record.html", data=pages.record_page(store, record_id))
+    return render(request, "record.html", data=page_data.record_page(store, record_id))
 
 
 @router.get("/records/new", response_class=HTMLResponse, include_in_schema=False, dependencies=[Reader])

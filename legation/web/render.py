@@ -9,8 +9,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from legation import bodies, pages, search, vocabularies
-from legation.web import deps
+from legation.registry import bodies, search, vocabularies
+from legation.web import deps, page_data
 
 
 def _label(vocab: str, code: str | None) -> str:
@@ -30,7 +30,7 @@ def environment() -> Environment:
         label=_label,
         title=search.title,
         vocab=vocabularies.terms,
-        figures=pages.available_figures,
+        figures=page_data.available_figures,
     )
     return env
 

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from legation import pages
+from legation.web import page_data
 from legation.web.cache import SearchCache
 from legation.web.deps import Reader
 from legation.web.models import PROBLEMS, SearchPage
@@ -36,7 +36,7 @@ class SearchQuery(BaseModel):
 
 
 async def _search(request: Request, query: Annotated[SearchQuery, Query()]) -> dict[str, Any]:
-    facets = {f: getattr(query, f) for f in pages.FACETS}
+    facets = {f: getattr(query, f) for f in page_data.FACETS}
     settings: Settings = request.app.state.settings
     cache: SearchCache = request.app.state.search_cache
     key = (query.q, *facets.values(), query.page, query.size)
@@ -45,7 +45,7 @@ async def _search(request: Request, query: Annotated[SearchQuery, Query()]) -> d
         return found
     # The one hop to a worker thread for the SQL; the route itself stays on the event loop.
     data = await run_in_threadpool(
-        pages.search_page,
+        page_data.search_page,
         request.app.state.store,
         query.q,
         facets,

@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from legation import pages
-from legation.web import figures
+from legation.web import figures, page_data
 from legation.web.deps import Reader, StoreDep
 from legation.web.models import PROBLEMS, StatePage
 from legation.web.render import render
@@ -19,11 +18,11 @@ router = APIRouter(dependencies=[Reader])
 @router.get("/api/state/{code}", response_model=StatePage, responses=PROBLEMS, tags=["pages"])
 def state_api(store: StoreDep, code: str) -> dict[str, Any]:
     """A state or body by code (RUS, USA, UN...) or name."""
-    return pages.state_page(store, code)
+    return page_data.state_page(store, code)
 
 
 @router.get("/state/{code}", response_class=HTMLResponse, include_in_schema=False)
 def state_html(request: Request, store: StoreDep, code: str) -> Response:
-    data = pages.state_page(store, code)
+    data = page_data.state_page(store, code)
     chart = figures.analysis_chart("precedents_chart", data["precedents"])
     return render(request, "state.html", data=data, precedents_chart=chart)

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from legation import evaluation
-from legation.extraction import extract
+from legation.extraction import evaluation, extract
 
 DEV = Path(__file__).parent / "dev"
 

@@ -9,10 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from legation import articles, reviews
 from legation.errors import InputError
-from legation.extraction import extract
-from legation.store import Store
+from legation.extraction import articles, extract, reviews
+from legation.registry.store import Store
 
 TEXT = (
     "The Belgian ambassador to Chile, Luc Peeters, resigned in protest in 2021. "
