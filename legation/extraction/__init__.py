@@ -26,16 +26,19 @@ def extract(text: str, *, store: Store | None = None) -> dict[str, Any]:
     in_force: list[dict[str, Any]] = []
     recent: list[str] = _dominant(sentences)
     last_year: int | None = None
+    for sentence in sentences:  # what the whole document says about each person's role
+        facts.learn(context.role_phrases(sentence))
     for sentence in sentences:
         year = context.year(sentence, last_year)
         last_year = year or last_year
         facts.learn(context.role_phrases(sentence))
-        found += exits.find(sentence, facts, year, recent)
+        found += exits.find(sentence, facts, year, recent, sentences)
         consequences.attach(sentence, found)
         result["measures"] += measures.find(sentence, facts, year, recent)
         result["contacts"] += contacts.find(sentence, year)
         in_force += postings.find(sentence)
         recent = (recent + [b.key for b in sentence.of("body") if b.key])[-RECENT:]
+    found = _merge(found)
     result["exits"] = [f.record for f in found]
     exited = {f.key for f in found}
     seen: set[str] = set()
@@ -45,6 +48,34 @@ def extract(text: str, *, store: Store | None = None) -> dict[str, Any]:
             result["postings_in_force"].append(posting)
     _link(result, known)
     return result
+
+
+def _merge(found: list[exits.Found]) -> list[exits.Found]:
+    """One exit per person: later mentions of the same exit add consequences, and a defection
+    outranks the asylum request it came with ("defected and was seeking asylum")."""
+    kept: dict[str, exits.Found] = {}
+    for one in found:
+        first = kept.get(one.key) if one.record.get("person") else None
+        if first is None:
+            kept[one.key if one.record.get("person") else f"{one.key}#{len(kept)}"] = one
+            continue
+        record, other = first.record, one.record
+        if record["exit_type"] == "sought_asylum" and other["exit_type"] == "defected":
+            record["exit_type"] = "defected"
+        for field in ("sending_state", "receiving_state", "year", "destination"):
+            record[field] = record.get(field) or other.get(field)
+        record["confidence"] = max(record["confidence"], other["confidence"])
+        for code in other["consequences"]:
+            if code not in record["consequences"]:
+                record["consequences"].append(code)
+    named = {(f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")}
+    return [
+        f
+        for f in kept.values()
+        if f.record.get("person")
+        or f.record.get("group")
+        or (f.record["exit_type"], f.record["sending_state"]) not in named
+    ]  # "recalled its envoy" in a headline, named in the body
 
 
 def _dominant(sentences: list[pipeline.Sentence]) -> list[str]:

@@ -44,7 +44,7 @@ def resolve(sentences: list[Sentence]) -> None:
     """
     salient: str | None = None
     for i, sentence in enumerate(sentences):
-        subject = None
+        subject = _grammatical_subject(sentence)
         for mention in sentence.mentions:
             if mention.kind == "person":
                 if not CREDIT.search(sentence.text[: sentence.local(mention.start)][-12:]):
@@ -53,6 +53,20 @@ def resolve(sentences: list[Sentence]) -> None:
                 mention.key = subject or salient or _ahead(sentences, i)
                 subject = subject or mention.key
         salient = subject or salient
+
+
+def _grammatical_subject(sentence: Sentence) -> str | None:
+    """The person who is the subject of the main verb: "On his dismissal, Chamov said" makes
+    "his" Chamov, though the pronoun comes first."""
+    if sentence.span is None:
+        return None
+    root = sentence.span.root
+    for token in root.children:
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            mention = sentence.mention_of(token, ("person",))
+            if mention is not None and not CREDIT.search(sentence.text[: sentence.local(mention.start)][-12:]):
+                return mention.key
+    return None
 
 
 def _ahead(sentences: list[Sentence], i: int) -> str | None:
@@ -93,11 +107,12 @@ def _role_phrases(sentence: Sentence) -> list[RolePhrase]:
         phrase = RolePhrase(lexicon.roles()[match.group(0).lower()], match.start(), match.end())
         before = _body_before(sentence, match.start())
         phrase.sending = before.key if before else None
-        after = re.match(r"\s+(?:to|in|at|of)\s+(?:the\s+)?", text[match.end() :])
+        joined = r"\s+(?:the\s+)?" if match.group(0).lower().endswith(" to") else r"\s+(?:to|in|at|of)\s+(?:the\s+)?"
+        after = re.match(joined, text[match.end() :])
         if after:
             body = _body_near(sentence, match.end(), match.end() + after.end() + 1)
             if body and sentence.local(body.start) == match.end() + after.end():
-                if after.group(0).strip().startswith("of"):
+                if after.group(0).strip().startswith("of") and not match.group(0).lower().endswith(" to"):
                     phrase.sending = phrase.sending or body.key
                 else:
                     phrase.receiving = body.key
