@@ -7,6 +7,7 @@ postings in force. Nothing here writes to the store; `legation.extraction.review
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from legation.extraction import consequences, contacts, context, exits, gazetteer, measures, pipeline, postings
@@ -16,8 +17,25 @@ SECTIONS = ("exits", "measures", "contacts", "postings_in_force")
 RECENT = 8  # bodies remembered for a sentence that names none
 
 
-def extract(text: str, *, store: Store | None = None) -> dict[str, Any]:
-    sentences = pipeline.sentences(text)
+def extract(text: str, *, store: Store | None = None, published: str | None = None) -> dict[str, Any]:
+    """The proposals in one text; `published` (an ISO date) dates what the text leaves undated."""
+    return read(text, pipeline.sentences(text), store=store, published=published)
+
+
+def extract_many(
+    texts: Iterable[str], *, store: Store | None = None, published: Iterable[str | None] | None = None
+) -> Iterator[dict[str, Any]]:
+    """`extract` for many texts, parsed together through `nlp.pipe` in batches."""
+    listed = list(texts)
+    dates = list(published) if published is not None else [None] * len(listed)
+    for text, sentences, date in zip(listed, pipeline.sentences_many(listed), dates, strict=True):
+        yield read(text, sentences, store=store, published=date)
+
+
+def read(
+    text: str, sentences: list[pipeline.Sentence], *, store: Store | None = None, published: str | None = None
+) -> dict[str, Any]:
+    """Apply the rules to a parsed text."""
     context.resolve(sentences)
     known = gazetteer.persons(store)
     facts = exits.Facts(citizenship={k: v for k, v in known.citizenship.items()})
@@ -26,20 +44,23 @@ def extract(text: str, *, store: Store | None = None) -> dict[str, Any]:
     in_force: list[dict[str, Any]] = []
     recent: list[str] = _dominant(sentences)
     last_year: int | None = None
+    years = context.Years.of(text, published)
     for sentence in sentences:  # what the whole document says about each person's role
         facts.learn(context.role_phrases(sentence))
     for sentence in sentences:
         year = context.year(sentence, last_year)
         last_year = year or last_year
         facts.learn(context.role_phrases(sentence))
-        found += exits.find(sentence, facts, year, recent, sentences)
+        found += exits.find(sentence, facts, year, recent, sentences, years)
         consequences.attach(sentence, found)
-        result["measures"] += measures.find(sentence, facts, year, recent)
+        result["measures"] += measures.find(sentence, facts, year, recent, years)
         result["contacts"] += contacts.find(sentence, year)
         in_force += postings.find(sentence)
         recent = (recent + [b.key for b in sentence.of("body") if b.key])[-RECENT:]
+        years.learn(sentence)
     found = _merge(found)
     result["exits"] = [f.record for f in found]
+    result["measures"] = _unique(result["measures"] + _measures_of_exits(found, sentences, result["measures"]))
     exited = {f.key for f in found}
     seen: set[str] = set()
     for posting in in_force:
@@ -64,6 +85,7 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
             record["exit_type"] = "defected"
         for field in ("sending_state", "receiving_state", "year", "destination"):
             record[field] = record.get(field) or other.get(field)
+        first.actor = first.actor or one.actor
         record["confidence"] = max(record["confidence"], other["confidence"])
         for code in other["consequences"]:
             if code not in record["consequences"]:
@@ -76,6 +98,61 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         or f.record.get("group")
         or (f.record["exit_type"], f.record["sending_state"]) not in named
     ]  # "recalled its envoy" in a headline, named in the body
+
+
+HEADS_OF_MISSION = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
+
+
+def _measures_of_exits(
+    found: list[exits.Found], sentences: list[pipeline.Sentence], stated: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A named expulsion is also a persona non grata measure; a head of mission's recall is also an
+    ambassador_recalled measure (docs/extraction.md)."""
+    made = []
+    named = {(m["measure"], m["actor"]) for m in stated}
+    for one in found:
+        record = one.record
+        sending, receiving = record.get("sending_state"), record.get("receiving_state")
+        if record["exit_type"] == "expelled" and record.get("person"):
+            actor = one.actor if one.actor != sending else None
+            actor = actor or receiving or _other(sentences, sending)
+            measure, target, count = "persona_non_grata", sending, 1
+        elif record["exit_type"] == "recalled" and record.get("role") in HEADS_OF_MISSION:
+            target = receiving or _other([s for s in sentences if s.index == one.sentence], sending)
+            actor, target, measure, count = sending, target or _other(sentences, sending), "ambassador_recalled", None
+        else:
+            continue
+        if actor and target and actor != target and (measure, actor) not in named:
+            made.append(
+                {
+                    "actor": actor,
+                    "target": target,
+                    "measure": measure,
+                    "year": record.get("year"),
+                    "count": count,
+                    "detail": record["evidence"]["sentence"][:120],
+                    "certainty": record.get("certainty"),
+                    "evidence": record["evidence"],
+                    "confidence": record["confidence"],
+                }
+            )
+    return made
+
+
+def _other(sentences: list[pipeline.Sentence], besides: str | None) -> str | None:
+    """The state the document names most, other than one party: the other side of a measure."""
+    counts = Counter(m.key for s in sentences for m in s.of("body") if m.key and m.key != besides)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _unique(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One measure per type and pair of states in a document; the surest reading is kept."""
+    kept: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
+    for measure in measures:
+        key = (measure["measure"], measure["actor"], measure["target"])
+        if key not in kept or measure["confidence"] > kept[key]["confidence"]:
+            kept[key] = {**measure, "year": kept[key]["year"] or measure["year"]} if key in kept else measure
+    return list(kept.values())
 
 
 def _dominant(sentences: list[pipeline.Sentence]) -> list[str]:

@@ -145,12 +145,16 @@ def preposition_objects(token: Token, words: tuple[str, ...]) -> list[Token]:
 DONE = frozenset({"decide", "vote", "choose", "move", "go", "begin", "start", "have", "be"})  # "decided to recall"
 
 
-def generic(token: Token) -> bool:
+def generic(token: Token, *, gerunds: bool = True) -> bool:
     """A trigger that reports no event: a gerund after a preposition or as a subject ("by
     resigning"), or an infinitive that is not the thing done ("urged envoys to resign")."""
     aux = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+    if token.tag_ == "VBG" and not gerunds:
+        return False
+    if token.tag_ == "VBG" and token.dep_ == "conj" and token.head.tag_ == "VBG" and token.head != token:
+        return generic(token.head)  # "by withholding visas ... and sending home his cook"
     if token.tag_ == "VBG":
-        if token.dep_ == "pcomp" and _past(token.head.head):
+        if token.dep_ == "pcomp" and (_past(token.head.head) or _past(token.head.head.head)):
             return False  # "Britain responded by expelling ..." reports what was done
         return not (aux - {"to"}) or token.dep_ in ("pcomp", "pobj", "csubj")
     if token.tag_ == "VB" and "to" in aux:

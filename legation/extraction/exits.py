@@ -46,6 +46,7 @@ class Found:
     record: dict[str, Any]
     key: str  # the person's key or the group's text
     sentence: int
+    actor: str | None = None  # the state that expelled or recalled, when the parse names it
 
 
 @dataclass
@@ -109,12 +110,12 @@ def _arguments(code: str, token: Token, active: bool) -> list[Token]:
     return clauses.subjects(token)
 
 
-def _body_of(sentence: Sentence, token: Token) -> str | None:
+def body_of(sentence: Sentence, token: Token) -> str | None:
     mention = sentence.mention_of(token, ("body",))
     return mention.key if mention else None
 
 
-def _states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str | None]]:
+def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str | None]]:
     """The sending state in a noun's modifiers ("North Korean diplomat", "Britain's envoy", "from
     China's consulate") and the receiving states after it ("in London", "to the United States and
     Australia"). A mission's owner is the sending state and its place the receiving one."""
@@ -122,18 +123,18 @@ def _states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[st
     receiving: list[str | None] = []
     for node in [noun, *clauses.named(noun)]:
         for child in clauses.modifiers(node):
-            sending = sending or _body_of(sentence, child)
+            sending = sending or body_of(sentence, child)
             for grand in clauses.modifiers(child):
-                sending = sending or _body_of(sentence, grand)
+                sending = sending or body_of(sentence, grand)
         for pobj in clauses.preposition_objects(node, ("from", "of", "at", "in", "to")):
             if clauses.is_mission(pobj):
-                owner = [_body_of(sentence, c) for c in clauses.modifiers(pobj)]
+                owner = [body_of(sentence, c) for c in clauses.modifiers(pobj)]
                 sending = sending or next((o for o in owner if o), None)
-                receiving += [_body_of(sentence, p) for p in clauses.preposition_objects(pobj, ("in", "to", "at"))]
+                receiving += [body_of(sentence, p) for p in clauses.preposition_objects(pobj, ("in", "to", "at"))]
             elif pobj.head.lower_ in ("from", "of"):
-                sending = sending or _body_of(sentence, pobj)
+                sending = sending or body_of(sentence, pobj)
             else:
-                receiving.append(_body_of(sentence, pobj))
+                receiving.append(body_of(sentence, pobj))
     unique: list[str | None] = []
     for body in receiving:
         if body and body != sending and body not in unique:
@@ -183,9 +184,13 @@ def _ahead(
                 continue
             same = sending is not None and phrase.sending == sending and phrase.role == role
             if same or (not definite and offset < LOOKAHEAD and phrase.sending in (None, sending)):
-                return next((m for m in later.of("person") if m.key == phrase.person), None)
+                person = next((m for m in later.of("person") if m.key == phrase.person), None)
+                if person is not None:
+                    return person
         if offset == 0 and not definite and later.span is not None:
-            subject = next((t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"), None)
+            subject = next(
+                (t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp")), None
+            )
             person = later.mention_of(subject, ("person",)) if subject is not None else None
             if person is not None and person.key:
                 return person
@@ -226,7 +231,7 @@ def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
             if subject is not None and lexicon.roles().get(subject.lower_):
                 noun = subject
                 break
-    sending, receiving = _states_around(sentence, noun)
+    sending, receiving = states_around(sentence, noun)
     return {
         "role": lexicon.roles().get(noun.lower_),
         "sending": sending,
@@ -272,12 +277,12 @@ def _referents(
                 found.append(Reading(later, 0.8, **hint))
             continue
         if owned or token.tag_ == "NNS":
-            owner = next((_body_of(sentence, s) for s in clauses.subjects(verb) if _body_of(sentence, s)), None)
+            owner = next((body_of(sentence, s) for s in clauses.subjects(verb) if body_of(sentence, s)), None)
             sending = sending or owner
             if sending is None or not owned:
                 continue  # "our ambassadors" said by someone unnamed; "ambassadors" in general
             if not receiving:
-                places = [_body_of(sentence, p) for p in clauses.preposition_objects(verb, ("to", "from", "in"))]
+                places = [body_of(sentence, p) for p in clauses.preposition_objects(verb, ("to", "from", "in"))]
                 receiving = [r for r in places if r and r != sending] or [None]
             count = next((lexicon.numbers().get(c.lower_) for c in token.children if c.dep_ == "nummod"), None)
             local = sentence.offset(token)
@@ -331,6 +336,7 @@ def find(
     year: int | None,
     recent: list[str],
     sentences: list[Sentence] | None = None,
+    years: context.Years | None = None,
 ) -> list[Found]:
     found: list[Found] = []
     if not lexicon.any_of("exits").search(sentence.text):
@@ -367,9 +373,25 @@ def find(
                     if record["_key"] in seen:
                         continue
                     seen.add(record["_key"])
-                    record["year"] = year
-                    found.append(Found(record, record.pop("_key"), sentence.index))
+                    record["year"] = years.at(sentence, start) if years else year
+                    actor = _actor(sentence, token, facts) if token is not None else None
+                    found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
+
+
+def _actor(sentence: Sentence, token: Token, facts: Facts) -> str | None:
+    """The state that acts: "Malawi expelled ...", "declared persona non grata by Peru", "expelled from Chile"."""
+    agents = [c for p in token.children if p.dep_ == "agent" for c in p.children if c.dep_ == "pobj"]
+    subjects = agents or ([] if clauses.passive(token) else clauses.subjects(token))
+    for subject in subjects:
+        body = body_of(sentence, subject) or states_around(sentence, subject)[0]
+        if body:
+            return body
+    for place in clauses.preposition_objects(token, ("from",)):
+        body = body_of(sentence, place)
+        if body:
+            return body
+    return None
 
 
 def _official(reading: Reading, facts: Facts) -> bool:
@@ -438,7 +460,7 @@ def _record(
     destination = None
     if code in ("defected", "sought_asylum"):
         destination = _body_after(sentence, end, DESTINATION) or _body_after(sentence, end, ASYLUM_IN)
-    trigger_sending, trigger_receiving = _states_around(sentence, token) if token is not None else (None, [])
+    trigger_sending, trigger_receiving = states_around(sentence, token) if token is not None else (None, [])
     if isinstance(subject, Group):
         if code == "expelled":
             return None  # "expelled 45 Russian diplomats" is a measure; an expulsion exit names its person
@@ -500,9 +522,9 @@ def _states_of(sentence: Sentence, mention: Mention) -> tuple[str | None, list[s
     heads = [t for t in inside if t.head not in inside or t.head == t]
     if not heads:
         return None, []
-    sending, receiving = _states_around(sentence, heads[0])
+    sending, receiving = states_around(sentence, heads[0])
     if sending is None and heads[0].dep_ == "appos":
-        sending, receiving = _states_around(sentence, heads[0].head)
+        sending, receiving = states_around(sentence, heads[0].head)
     return sending, receiving
 
 

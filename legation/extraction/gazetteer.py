@@ -38,6 +38,10 @@ def body_phrases() -> dict[str, str]:
     for body in ranked:
         for phrase in (*body.aliases, *body.demonyms):
             found.setdefault(phrase, body.code)
+    for body in ranked:
+        for demonym in body.demonyms:
+            if demonym.endswith(("an", "i")):
+                found.setdefault(demonym + "s", body.code)  # "expelled 35 Russians"
     return {p: c for p, c in found.items() if p[:1].isupper() and len(p) > 1}
 
 
