@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from legation.extraction import consequences, contacts, context, exits, gazetteer, measures, pipeline, postings
@@ -15,6 +16,7 @@ from legation.registry.store import Store
 
 SECTIONS = ("exits", "measures", "contacts", "postings_in_force")
 RECENT = 8  # bodies remembered for a sentence that names none
+CHUNK = 16  # texts per worker task when extracting with several processes
 
 
 def extract(text: str, *, store: Store | None = None, published: str | None = None) -> dict[str, Any]:
@@ -23,13 +25,34 @@ def extract(text: str, *, store: Store | None = None, published: str | None = No
 
 
 def extract_many(
-    texts: Iterable[str], *, store: Store | None = None, published: Iterable[str | None] | None = None
+    texts: Iterable[str],
+    *,
+    store: Store | None = None,
+    published: Iterable[str | None] | None = None,
+    processes: int = 1,
+    chunk: int = CHUNK,
 ) -> Iterator[dict[str, Any]]:
-    """`extract` for many texts, parsed together through `nlp.pipe` in batches."""
+    """`extract` for many texts, in order: their paragraphs go through `nlp.pipe` in batches, and
+    with `processes` > 1 chunks of texts go to worker processes that each load the model once.
+    Workers cannot share the store, so names are linked to its persons here, afterwards."""
     listed = list(texts)
     dates = list(published) if published is not None else [None] * len(listed)
-    for text, sentences, date in zip(listed, pipeline.sentences_many(listed), dates, strict=True):
-        yield read(text, sentences, store=store, published=date)
+    if processes <= 1 or len(listed) <= chunk:
+        for text, sentences, date in zip(listed, pipeline.sentences_many(listed), dates, strict=True):
+            yield read(text, sentences, store=store, published=date)
+        return
+    parts = [(listed[i : i + chunk], dates[i : i + chunk]) for i in range(0, len(listed), chunk)]
+    known = gazetteer.persons(store)
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        for results in pool.map(_work, parts):
+            for result in results:
+                _link(result, known)
+                yield result
+
+
+def _work(part: tuple[list[str], list[str | None]]) -> list[dict[str, Any]]:
+    texts, dates = part
+    return list(extract_many(texts, published=dates, chunk=len(texts) + 1))
 
 
 def read(
@@ -66,6 +89,8 @@ def read(
     for posting in in_force:
         if posting["person"] not in exited and posting["person"] not in seen:
             seen.add(posting["person"])
+            if posting["receiving_state"] is None:  # posted, most likely, where the text is about
+                posting["receiving_state"] = _other(sentences, posting["sending_state"])
             result["postings_in_force"].append(posting)
     _link(result, known)
     return result
@@ -91,6 +116,15 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
             if code not in record["consequences"]:
                 record["consequences"].append(code)
     named = {(f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")}
+    by_sentence = Counter(
+        (f.sentence, f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")
+    )
+    for key, group in list(kept.items()):
+        record = group.record
+        if record.get("group"):
+            names = by_sentence[(group.sentence, record["exit_type"], record["sending_state"])]
+            if names and (record.get("count") is None or names >= record["count"]):
+                del kept[key]  # "Two Eritrean diplomats, Samuel Haile and Ruth Tesfay": the names stand for the group
     return [
         f
         for f in kept.values()

@@ -197,7 +197,7 @@ def _ahead(
     return None
 
 
-NAME_GAP = re.compile(r"\s*,?\s*(?:(?:to|in|at)\s+(?:the\s+)?)?\s*$")
+NAME_GAP = re.compile(r"\s*,?\s*(?:(?:to|in|at|of|from)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+|\s+){0,6}?)?\s*,?\s*$")
 
 
 def _name_after(sentence: Sentence, token: Token) -> Mention | None:
@@ -212,7 +212,7 @@ def _name_after(sentence: Sentence, token: Token) -> Mention | None:
         bodies = [b for b in sentence.of("body") if end <= sentence.local(b.start) and sentence.local(b.end) <= local]
         for body in bodies:
             gap = gap.replace(body.text, "", 1)
-        if mention.kind == "person" and mention.key and NAME_GAP.fullmatch(gap) and len(bodies) <= 1:
+        if mention.kind == "person" and mention.key and NAME_GAP.fullmatch(gap) and len(bodies) <= 2:
             return mention
         if mention.kind != "body":
             return None
@@ -263,14 +263,16 @@ def _referents(
         if group is not None and not owned:
             found.append(Reading(group, 0.85))
             continue
-        if role is None or role in NOT_ENVOYS:
+        if role is None:
             continue
-        sending = hint["sending"]
-        receiving: list[str | None] = [hint["receiving"]] if hint["receiving"] else []
         after = _name_after(sentence, token)
         if after is not None:
             found.append(Reading(after, 0.85, **hint))
             continue
+        if role in NOT_ENVOYS:
+            continue
+        sending = hint["sending"]
+        receiving: list[str | None] = [hint["receiving"]] if hint["receiving"] else []
         if not owned and token.tag_ != "NNS":
             later = _ahead(sentences, sentence.index, role, sending, facts, definite=not determiner & {"a", "an"})
             if later is not None:
@@ -369,7 +371,8 @@ def find(
                 readings = [Reading(fallback, 0.6)] if fallback is not None else []
                 readings = [r for r in readings if not _official(r, facts)]
             for reading in readings:
-                for record in _records(trigger.code, reading, sentence, phrases, (start, end), facts, recent, token):
+                at = At(sentence, phrases, (start, end), facts, recent, token)
+                for record in _records(trigger.code, reading, at):
                     if record["_key"] in seen:
                         continue
                     seen.add(record["_key"])
@@ -406,19 +409,23 @@ def _reported_speech(token: Token) -> bool:
     return token.dep_ == "ccomp" and token.head.lemma_ in ("hope", "want", "wish", "plan", "intend")
 
 
-def _records(
-    code: str,
-    reading: Reading,
-    sentence: Sentence,
-    phrases: list[RolePhrase],
-    span: tuple[int, int],
-    facts: Facts,
-    recent: list[str],
-    token: Token | None,
-) -> list[dict[str, Any]]:
+@dataclass
+class At:
+    """Where a trigger was read: its sentence, span and head token, and what the document knows."""
+
+    sentence: Sentence
+    phrases: list[RolePhrase]
+    span: tuple[int, int]
+    facts: Facts
+    recent: list[str]
+    token: Token | None
+
+
+def _records(code: str, reading: Reading, at: At) -> list[dict[str, Any]]:
+    sentence, span = at.sentence, at.span
     subject = reading.subject
     if not isinstance(subject, Unnamed):
-        record = _record(code, reading, sentence, phrases, span, facts, recent, token)
+        record = _record(code, reading, at)
         return [record] if record else []
     found: list[dict[str, Any]] = []
     for receiving in subject.receiving:
@@ -444,17 +451,9 @@ def _records(
     return found
 
 
-def _record(
-    code: str,
-    reading: Reading,
-    sentence: Sentence,
-    phrases: list[RolePhrase],
-    span: tuple[int, int],
-    facts: Facts,
-    recent: list[str],
-    token: Token | None,
-) -> dict[str, Any] | None:
-    start, end = span
+def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
+    sentence, phrases, facts, recent, token = at.sentence, at.phrases, at.facts, at.recent, at.token
+    start, end = at.span
     subject, confidence = reading.subject, reading.sure
     exit_type = _exit_type(code, sentence, start)
     destination = None

