@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from legation.registry import bodies, dates, vocabularies
+from legation.registry import addresses, bodies, dates, vocabularies
 
 KINDS = ("person", "posting", "consequence", "measure", "contact", "source")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$"
@@ -84,15 +84,30 @@ else:
     Outcome = _term("outcomes")
 
 
+def _normalised_address(data: Any) -> Any:
+    """Store the normalised address in `url`, and the address as given only where it differs."""
+    if isinstance(data, dict) and isinstance(data.get("url"), str):
+        given, url = data["url"].strip(), addresses.normalise(data["url"])
+        if url != given:
+            data = {**data, "url": url, "original_url": data.get("original_url") or given}
+    return data
+
+
 class Source(BaseModel):
     """Where a fact was read: the page's address, title, publisher and dates."""
 
     model_config = ConfigDict(extra="forbid")
     url: Annotated[str, Field(min_length=1, pattern=r"\S")]
+    original_url: Text = None
     title: Text = None
     publisher: Text = None
     published: PartialDate = None
     accessed: PartialDate = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _address(cls, data: Any) -> Any:
+        return _normalised_address(data)
 
 
 class Canonical(BaseModel):
@@ -194,11 +209,17 @@ class SourceRecord(Canonical):
     kind: Literal["source"]
     id: RecordId
     url: Annotated[str, Field(min_length=1)]
+    original_url: Text = None
     title: Text = None
     publisher: Text = None
     published: PartialDate = None
     accessed: PartialDate = None
     certainty: Certainty = "confirmed"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _address(cls, data: Any) -> Any:
+        return _normalised_address(data)
 
 
 Record = Annotated[
