@@ -3,7 +3,9 @@ no horizontal overflow at a laptop's and a phone's width (issue 14)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,3 +69,64 @@ def test_redoc_renders_the_operations_offline_with_no_csp_violation(page: Any, s
     expect(page.get_by_text("/api/search").first).to_be_attached()
     expect(page.locator("h1").first).to_contain_text("Legation")
     assert page.problems == [] and page.outside == []
+
+
+# Pages of every type over the bundled data; the crawl follows none of their links, so the list names
+# each type once or more (persons with consequences, contacts and group postings among them).
+PAGES = [
+    "/",
+    "/search?q=rurarz",
+    "/search?q=expulsion",
+    "/search?q=sentenced",
+    "/search?q=antonov",
+    "/person/p-anatoly-antonov",
+    "/person/p-zdzislaw-rurarz",
+    "/state/RUS",
+    "/state/POL",
+    "/dyad/GBR/RUS",
+    "/dyad/USA/RUS",
+    "/brief/p-anatoly-antonov",
+    "/brief/p-zdzislaw-rurarz",
+    "/record/m-usa-rus-2016-12-29-persona_non_grata",
+    "/record/pos-rurarz-jpn-1981",
+]
+
+# The text a reader sees, with <code> (where ids and codes may be shown as such) left out.
+# Text nodes are joined with spaces: a chart's SVG labels sit side by side with none between them.
+VISIBLE_TEXT = """() => {
+  const body = document.body.cloneNode(true);
+  body.querySelectorAll('code, script, style').forEach(e => e.remove());
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  while (walker.nextNode()) parts.push(walker.currentNode.nodeValue);
+  return parts.join(' ');
+}"""
+
+
+def _codes() -> set[str]:
+    from legation.registry import vocabularies
+
+    return {code for name in vocabularies.TERMS for code in vocabularies.codes(name) if "_" in code}
+
+
+def _ids(server: str) -> set[str]:
+    import httpx
+
+    found: set[str] = set()
+    for kind in ("person", "posting", "measure", "consequence", "contact"):
+        rows = httpx.get(f"{server}/api/export", params={"format": "jsonl", "kind": kind}, timeout=30).text
+        found |= {json.loads(line)["id"] for line in rows.splitlines() if line.strip()}
+    return found
+
+
+def test_no_raw_code_or_bare_id_is_shown_on_any_page_type(page: Any, server: str) -> None:
+    codes, ids = _codes(), _ids(server)
+    assert "sought_asylum" in codes and "p-anatoly-antonov" in ids
+    shown: dict[str, list[str]] = {}
+    for path in PAGES:
+        page.goto(f"{server}{path}")
+        words = set(re.findall(r"[\w-]+", page.evaluate(VISIBLE_TEXT)))
+        bad = sorted(words & (codes | ids))
+        if bad:
+            shown[path] = bad
+    assert shown == {}, "\n".join(f"{path}: {', '.join(bad)}" for path, bad in shown.items())
