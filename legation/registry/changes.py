@@ -23,7 +23,7 @@ MAX_LIMIT = 500
 _LATEST = (
     "SELECT v.record_id, v.version, v.kind, v.change, v.changed_at, v.changed_by, coalesce(v.data, r.data) AS data "
     "FROM versions v JOIN records r ON r.id = v.record_id WHERE v.changed_at >= :since {kind} "
-    "ORDER BY v.changed_at DESC, v.record_id, v.version DESC LIMIT :n OFFSET :skip"
+    "ORDER BY v.changed_at DESC, v.version DESC, v.record_id LIMIT :n OFFSET :skip"  # stamps are to the second
 )
 
 
