@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from legation import __version__
 from legation.errors import InputError, LegationError, NotFound
 from legation.registry.store import Store
-from legation.web import apidocs, briefs, dyads, exports, imports, pages, persons, records, search, states
+from legation.web import apidocs, briefs, changes, dyads, exports, imports, pages, persons, records, review, search, states
 from legation.web.cache import SearchCache
 from legation.web.render import render
 from legation.web.settings import Settings
@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = store or Store.open(settings.db)
     app.state.search_cache = SearchCache(app.state.store, settings.search_cache)
     _handlers(app)
-    for module in (apidocs, pages, search, persons, states, dyads, briefs, exports, records, imports):
+    for module in (apidocs, pages, search, persons, states, dyads, briefs, exports, records, imports, review, changes):
         app.include_router(module.router)
     static = resources.files("legation") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
