@@ -40,6 +40,9 @@ def extract_(
     processes: Annotated[
         int, typer.Option("--processes", "-p", min=1, help="Worker processes, each loading the model once.")
     ] = 1,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Where a local file or stdin was published: the proposals' source.")
+    ] = None,
 ) -> None:
     """Read articles and propose exits, measures, contacts and postings, each with its evidence.
 
@@ -50,7 +53,9 @@ def extract_(
             raise InputError("--accept-all needs --review", field="--accept-all")
         extraction.pipeline.nlp()  # a missing model is named before any file is read
         store = state(ctx).store()
-        found = [articles.read(source) for source in articles.expand(sources)]
+        found = [articles.read(source, url=url) for source in articles.expand(sources)]
+        if url and len(found) > 1:
+            raise InputError("--url names one article's address; give one file with it", field="--url")
         results = []
         columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=err, transient=True, disable=not err.is_terminal or len(found) < 2) as bar:

@@ -108,7 +108,10 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         record, other = first.record, one.record
         if record["exit_type"] == "sought_asylum" and other["exit_type"] == "defected":
             record["exit_type"] = "defected"
+        surer = other["confidence"] > record["confidence"]
         for field in ("sending_state", "receiving_state", "year", "destination"):
+            if surer and other.get(field):
+                record[field] = other[field]  # the states of the surer reading
             record[field] = record.get(field) or other.get(field)
         first.actor = first.actor or one.actor
         record["confidence"] = max(record["confidence"], other["confidence"])
@@ -134,7 +137,7 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
     ]  # "recalled its envoy" in a headline, named in the body
 
 
-HEADS_OF_MISSION = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
+HEADS_OF_MISSION = exits.HEADS
 
 
 def _measures_of_exits(
@@ -147,7 +150,7 @@ def _measures_of_exits(
     for one in found:
         record = one.record
         sending, receiving = record.get("sending_state"), record.get("receiving_state")
-        if record["exit_type"] == "expelled" and record.get("person"):
+        if record["exit_type"] == "expelled" and (record.get("person") or record.get("role") in HEADS_OF_MISSION):
             actor = one.actor if one.actor != sending else None
             actor = actor or receiving or _other(sentences, sending)
             measure, target, count = "persona_non_grata", sending, 1

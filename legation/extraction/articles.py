@@ -6,6 +6,7 @@ for standard input.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Article:
     publisher: str | None = None
     published: str | None = None
     accessed: str | None = None
+    canonical: str | None = None  # the page's own <link rel="canonical">, where it names one
 
     def source(self) -> dict[str, str]:
         fields = {"url": self.url, "title": self.title, "publisher": self.publisher}
@@ -56,8 +58,16 @@ def expand(sources: list[str]) -> list[str]:
     return found
 
 
-def read(source: str, *, stdin: IO[bytes] | None = None) -> Article:
-    """Read one SOURCE; a missing file or a failed download raises InputError naming it."""
+def read(source: str, *, stdin: IO[bytes] | None = None, url: str | None = None) -> Article:
+    """Read one SOURCE; a missing file or a failed download raises InputError naming it.
+
+    `url` is where a local copy (a file or stdin) was published: a record can only cite a page
+    that its reader can open, so a queued proposal needs it."""
+    article = _read(source, stdin)
+    return dataclasses.replace(article, url=url) if url else article
+
+
+def _read(source: str, stdin: IO[bytes] | None) -> Article:
     today = date.today().isoformat()
     if source == "-":
         raw = (stdin or sys.stdin.buffer).read().decode("utf-8", errors="replace")
@@ -70,6 +80,11 @@ def read(source: str, *, stdin: IO[bytes] | None = None) -> Article:
     raw = path.read_text("utf-8", errors="replace")
     html = path.suffix.lower() in (".html", ".htm") or raw.lstrip().lower().startswith(("<!doctype html", "<html"))
     return _from_text(raw, path.resolve().as_uri(), today, html=html)
+
+
+def from_page(raw: str, url: str) -> Article:
+    """An article from an HTML page the caller downloaded itself (the feed watcher does)."""
+    return _from_text(raw, url, date.today().isoformat(), html=True)
 
 
 def _download(url: str) -> str:
@@ -91,7 +106,8 @@ def _from_text(raw: str, url: str, today: str, *, html: bool) -> Article:
     title = meta.title if meta else None
     publisher = meta.sitename if meta else None
     when = meta.date if meta and meta.date else published(text)
-    return Article(text, url, title=title, publisher=publisher, published=when, accessed=today)
+    canonical = meta.url if meta and meta.url and meta.url.startswith(("http://", "https://")) else None
+    return Article(text, url, title=title, publisher=publisher, published=when, accessed=today, canonical=canonical)
 
 
 def published(text: str) -> str | None:

@@ -173,7 +173,10 @@ def _past(verb: Token) -> bool:
     return verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.lower_ in ("has", "had", "have") for c in verb.children))
 
 
-STANCE = frozenset({"demand", "call", "urge", "seek", "want", "propose", "threaten", "consider", "rule", "deny"})
+STANCE = frozenset(
+    {"demand", "call", "urge", "seek", "want", "propose", "threaten", "consider", "rule", "deny"}
+    | {"rumour", "rumor", "speculation", "possibility", "prospect", "threat", "fear", "talk", "risk"}
+)  # "demanding the recall of", "Rumours of his dismissal": a noun trigger that names no event
 
 
 def stance(token: Token) -> bool:

@@ -136,7 +136,7 @@ def _bodies(doc: Doc, base: int) -> list[Mention]:
         inside = {t.ent_type_ for t in span} - {""}
         if ent is not None and ent.label_ == "PERSON" and len(ent) > len(span) and not _placed(doc, start):
             continue  # "Jordan" in a person's name; a state the model took for a person stays a body
-        if label == capital and inside & CAPITAL_INSIDE:
+        if label == capital and inside & CAPITAL_INSIDE and ent is not None and len(ent) > len(span):
             continue  # "Washington" in "The Washington Post"
         taken.update(range(start, end))
         found.append(Mention("body", base + span.start_char, base + span.end_char, span.text, phrases[span.text]))
@@ -197,8 +197,8 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         marked = any(w in roles for w in before) or (span.root.dep_ == "appos" and head.lower_ in roles)
         between = i > 0 and j < len(doc) and doc[i - 1].text == "," and doc[j].text == ","
         marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
-        labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG"}
-        if len(span) >= 2 and marked and not labels:
+        labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
+        if len(span) >= 2 and marked and not labels and not any(t.like_num for t in span):
             yield span
         i = j
 
