@@ -11,6 +11,7 @@ from legation.extraction import clauses, context, lexicon
 from legation.extraction.exits import Facts, body_of, states_around
 from legation.extraction.pipeline import Sentence
 
+ORDERS = frozenset({"order", "tell", "force", "require", "instruct", "give"})
 GENERIC_ACTORS = frozenset({"nations", "countries", "states", "governments", "members", "capitals", "allies"})
 
 HOST = re.compile(r"^\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -134,6 +135,9 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
         for body in _body(sentence, partner, facts):
             if body not in found:
                 found.append(body)
+    if not found and verb.dep_ == "xcomp" and verb.head.lemma_ in ORDERS:
+        for obj in clauses.objects(verb.head):  # "Moscow ordered the US to cut its staff"
+            found += [b for b in _body(sentence, obj, facts) if b not in found]
     return found
 
 
@@ -147,11 +151,11 @@ def find(
     for trigger in lexicon.measures():
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
-            if context.hedged(sentence, start):
+            token = clauses.head(sentence, start, end)
+            if context.hedged(sentence, start, clauses.clause_start(sentence, token)):
                 continue
             if trigger.option("needs_body") and not _body_at(sentence, end):
                 continue
-            token = clauses.head(sentence, start, end)
             if token is not None and (
                 clauses.negated(token) or clauses.generic(token, gerunds=False) or clauses.stance(token)
             ):
