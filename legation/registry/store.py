@@ -18,16 +18,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from legation.errors import StoreError
+from legation.errors import CLIP, StoreError, clip
 from legation.registry import schema
 from legation.registry.records import AnyRecord, dumps
 from legation.registry.schema import bulk_insert
 
 ENV_DB = "LEGATION_DB"
 CHUNK = 500
+LEFTOVER_LOG = 4 << 20  # SQLite checkpoints its log at about 4 MB itself: more was left by a crash
 
 
 def default_path() -> Path:
@@ -45,6 +46,13 @@ def url_for(db: str | None) -> str:
     path = Path(db).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
+
+
+def damage(exc: BaseException) -> str:
+    """The driver's own words for a store that cannot be read, on one line."""
+    found = getattr(exc, "orig", None) or exc
+    text = "".join(c if c.isprintable() else "?" for c in " ".join(str(found).split()))
+    return clip(text, 2 * CLIP)  # a damaged page may hand back a kilobyte of garbage
 
 
 def actor_name() -> str:
@@ -115,19 +123,38 @@ class Store:
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_pragmas)
             store = cls(engine, projections)
+            if engine.dialect.name == "sqlite":
+                store._checkpoint_leftover_log()
             if migrate:
                 store.migrate()
         except (SQLAlchemyError, OSError) as exc:
-            raise StoreError(f"cannot open the store at {db or url}: {exc}") from exc
+            raise StoreError(f"cannot open the store at {db or url}: {damage(exc)}") from exc
         return store
+
+    def _checkpoint_leftover_log(self) -> None:
+        """A process killed mid-import leaves its write-ahead log behind (448 MB after one SIGKILL);
+        fold it into the store and truncate it, rather than let every reader scan it."""
+        path = self.engine.url.database
+        log = Path(f"{path}-wal") if path else None
+        if log and log.exists() and log.stat().st_size > LEFTOVER_LOG:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def migrate(self) -> None:
         """Bring the schema to HEAD; a store already there costs one query and no Alembic import."""
         with self.engine.connect() as conn:
-            if self.revision(conn) == HEAD:
+            revision = self.revision(conn)
+            if revision == HEAD:
                 return
         from alembic import command  # loads in about a third of a second: only when needed
+        from alembic.script import ScriptDirectory
 
+        if revision is not None and revision not in {
+            s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+        }:
+            raise StoreError(
+                f"this store was written by a newer Legation (revision {revision}); upgrade Legation to open it"
+            )
         with self.engine.begin() as conn:
             config = alembic_config()
             config.attributes["connection"] = conn
@@ -145,6 +172,17 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def integrity(self) -> list[str]:
+        """Problems SQLite finds in the file's pages and indexes (`PRAGMA integrity_check`), none if
+        it is sound. PostgreSQL checksums its own pages, so there a full read of every table stands in."""
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                found = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+                return [] if found == ["ok"] else found
+            for table in schema.metadata.sorted_tables:
+                conn.execute(select(func.count()).select_from(table)).scalar()
+        return []
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -263,6 +301,10 @@ class Store:
             .where(v.c.record_id == record_id, v.c.version == version, v.c.data.is_(None))
             .values(data=current)
         )
+
+    def project(self, conn: Connection, batch: list[AnyRecord]) -> None:
+        """Fill the derived tables for records written by other means (a restored history)."""
+        self._project(conn, batch, replace=False)
 
     def _project(self, conn: Connection, batch: list[AnyRecord], *, replace: bool) -> None:
         if not batch:
