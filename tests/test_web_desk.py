@@ -104,9 +104,9 @@ def test_changes_page_and_atom_feed_with_diffs(store: Store) -> None:
         assert all("RUS" in {c["data"].get(k) for k in ("sending", "receiving", "actor", "target")} for c in found)
         assert web.get("/api/changes", params={"state": "POL", "kind": "measure"}).json()["changes"] == []
         html = web.get("/changes").text
-        assert "<del>expelled</del>" in html and "<ins>recalled</ins>" in html
+        assert "<del>Expelled</del>" in html and "<ins>Recalled</ins>" in html  # labels, not codes
         record = web.get("/record/pos-evil-rus-2022").text
-        assert "<del>expelled</del>" in record  # the record's history shows the same diff
+        assert "<del>Expelled</del>" in record  # the record's history shows the same diff
         atom = web.get("/changes.atom", params={"state": "RUS"})
         assert atom.headers["content-type"].startswith("application/atom+xml")
     parsed: Any = feedparser.parse(atom.content)
