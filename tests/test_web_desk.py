@@ -123,3 +123,24 @@ def test_changes_refuses_a_bad_date(store: Store, since: str) -> None:
     with client(store) as web:
         answer = web.get("/api/changes", params={"since": since})
     assert answer.status_code == 422 and answer.json()["field"] == "since"
+
+
+def test_gdelt_candidates_appear_in_the_same_desk(store: Store) -> None:
+    from legation.events import review as gdelt_review
+
+    candidate = {
+        "actor": "USA",
+        "target": "RUS",
+        "code": "161",
+        "date": "2026-11-02",
+        "event_id": 123456789,
+        "mentions": 12,
+        "source_url": "https://news.example.org/expulsions",
+    }
+    article = articles.Article("", candidate["source_url"], title="GDELT event 123456789")
+    reviews.queue(store, article, {"measures": [gdelt_review.proposal(candidate)]}, actor=gdelt_review.ACTOR)
+    with client(store) as web:
+        found = web.get("/api/review", params={"kind": "measures", "state": "RUS"}).json()["reviews"]
+        assert [r["created_by"] for r in found] == ["legation-gdelt"] and found[0]["excerpt"] == []
+        html = web.get("/review").text
+    assert "GDELT event 123456789" in html and "Russia" in html
