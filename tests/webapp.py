@@ -101,14 +101,15 @@ def auth() -> dict[str, str]:
 
 @contextmanager
 def serving(db: Path, token: str) -> Iterator[str]:
-    """A real `legation serve` over `db` on a free loopback port, with one plain write token."""
+    """A real `legation serve` on a free loopback port over a new store, which it fills with the
+    bundled data (as the README's run command does); stopped on exit."""
     port = free_port()
     env = {**os.environ, "LEGATION_WRITE_TOKEN": token}
     command = [str(Path(sys.executable).parent / "legation"), "--db", str(db), "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        for _ in range(300):
             try:
                 if httpx.get(f"{url}/api/home", timeout=1).status_code == 200:
                     break

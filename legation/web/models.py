@@ -27,7 +27,9 @@ class ExitRow(BaseModel):
 class YearCount(BaseModel):
     year: int
     exit_type: str
-    exits: int
+    exits: int = Field(description="Postings that ended: a group posting counts once.")
+    groups: int = Field(0, description="How many of those exits are group postings.")
+    group_people: int = Field(0, description="The people those group postings count, where given.")
 
 
 class HomePage(BaseModel):
@@ -35,6 +37,7 @@ class HomePage(BaseModel):
     exits: int = Field(description="Postings with an exit_type.")
     latest_exits: list[ExitRow]
     exits_per_year: list[YearCount]
+    exits_undated: int = Field(0, description="Exits with no known end year, left out of exits_per_year.")
 
 
 class SearchHit(BaseModel):

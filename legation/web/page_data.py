@@ -79,7 +79,8 @@ def home(store: Store, *, latest: int = 10) -> dict[str, Any]:
         n=latest,
     )
     per_year = store.rows(
-        "SELECT end_year AS year, exit_type, count(*) AS exits FROM postings "
+        "SELECT end_year AS year, exit_type, count(*) AS exits, count(group_name) AS groups, "
+        "coalesce(sum(CASE WHEN group_name IS NOT NULL THEN count END), 0) AS group_people FROM postings "
         "WHERE exit_type IS NOT NULL AND end_year IS NOT NULL GROUP BY end_year, exit_type ORDER BY end_year, exit_type"
     )
     return {
@@ -87,6 +88,8 @@ def home(store: Store, *, latest: int = 10) -> dict[str, Any]:
         "exits": store.scalar("SELECT count(*) FROM postings WHERE exit_type IS NOT NULL") or 0,
         "latest_exits": [_exit_row(e) for e in exits],
         "exits_per_year": per_year,
+        "exits_undated": store.scalar("SELECT count(*) FROM postings WHERE exit_type IS NOT NULL AND end_year IS NULL")
+        or 0,
     }
 
 
@@ -196,7 +199,7 @@ def search_page(
         "page": page,
         "size": size,
         "pages": max(1, -(-len(hits) // size)),
-        "hits": [_hit(r, orjson.loads(data[r[0]])) for r in shown if r[0] in data],
+        "hits": [_hit(r, orjson.loads(data[r[0]]), store.get) for r in shown if r[0] in data],
         "facets": {f: _counts(values, i, by_index) for i, f in enumerate(FACETS)},
     }
 
@@ -206,12 +209,12 @@ def _in_sql(base: str, n: int) -> str:
     return f"{base} WHERE id IN ({keys})"
 
 
-def _hit(row: Match, item: dict[str, Any]) -> dict[str, Any]:
+def _hit(row: Match, item: dict[str, Any], lookup: search.Lookup) -> dict[str, Any]:
     record_id, kind, certainty, exit_type, sending, receiving, date = row
     return {
         "id": record_id,
         "kind": kind,
-        "title": search.title(item),
+        "title": search.title(item, lookup),
         "certainty": certainty,
         "person": item["id"] if item["kind"] == "person" else item.get("person"),
         "exit_type": exit_type,
@@ -276,7 +279,7 @@ def record_page(store: Store, record_id: str) -> dict[str, Any]:
     record = store.get(record_id)
     if record is None:
         raise NotFound(f"no record with id {record_id!r}")
-    return {"record": record, "title": search.title(record), "history": _history(store, record_id)}
+    return {"record": record, "title": search.title(record, store.get), "history": _history(store, record_id)}
 
 
 # --- state and dyad --------------------------------------------------------------------------
