@@ -114,7 +114,7 @@ def test_changes_page_and_atom_feed_with_diffs(store: Store) -> None:
     assert parsed.version == "atom10" and "Russia" in parsed.feed.title
     first = parsed.entries[0]
     assert first.link.endswith("/record/pos-evil-rus-2022") and first.author == "alice"
-    assert "exit_type: expelled → recalled" in first.summary
+    assert "exit_type: Expelled → Recalled" in first.summary and "(posting, version 2)" in first.title
     assert len(parsed.entries) == len(found)
 
 

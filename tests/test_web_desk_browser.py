@@ -53,12 +53,14 @@ def test_review_edit_accept_reject_and_batch_accept(desk: str, chromium: Any) ->
         peeters = cards.filter(has_text="Luc Peeters")
         expect(peeters).to_contain_text("Resigned in protest")
         expect(peeters.locator("mark.trigger")).to_be_visible()
+        for code in ("resigned_in_protest", "postings_in_force", "BEL", "CHL"):  # labels and names, not codes
+            expect(page.locator("main")).not_to_contain_text(code)
         # edit a field, then accept
         peeters.get_by_text("Edit and accept").click()
         peeters.get_by_label("reason", exact=True).fill("Leaked cables")
         peeters.get_by_role("button", name="Accept with these fields").click()
         expect(page.locator(".status")).to_have_text("Accepted")
-        page.locator(".written").get_by_role("link", name="pos-peeters-chl-2021").click()
+        page.locator(".written").get_by_role("link", name="Luc Peeters:").click()
         expect(page.locator("h1")).to_contain_text("Luc Peeters")
         expect(page.locator("main")).to_contain_text("Leaked cables")
         expect(page.locator("main")).to_contain_text("Belgian story")  # the article is the source

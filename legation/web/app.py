@@ -15,7 +15,20 @@ from starlette.exceptions import HTTPException
 from legation import __version__
 from legation.errors import InputError, LegationError, NotFound
 from legation.registry.store import Store
-from legation.web import apidocs, briefs, changes, dyads, exports, imports, pages, persons, records, review, search, states
+from legation.web import (
+    apidocs,
+    briefs,
+    changes,
+    dyads,
+    exports,
+    imports,
+    pages,
+    persons,
+    records,
+    review,
+    search,
+    states,
+)
 from legation.web.cache import SearchCache
 from legation.web.render import render
 from legation.web.settings import Settings
