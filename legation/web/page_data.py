@@ -435,7 +435,9 @@ def excerpt(evidence: dict[str, Any]) -> list[dict[str, str]]:
         if hit >= 0
         else [(sentence, "sentence")]
     )
-    pieces = [(around[:at], ""), *inner, (around[at + len(sentence) :], "")]
+    before = "…" if evidence.get("excerpt_start") else ""
+    after = "…" if evidence.get("excerpt_more") else ""
+    pieces = [(before + around[:at], ""), *inner, (around[at + len(sentence) :] + after, "")]
     return [{"text": t, "mark": m} for t, m in pieces if t]
 
 
