@@ -19,12 +19,14 @@ from legation.web import (
     apidocs,
     briefs,
     browse,
+    changes,
     dyads,
     exports,
     imports,
     pages,
     persons,
     records,
+    review,
     search,
     sources,
     states,
@@ -140,7 +142,22 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = store or Store.open(settings.db)
     app.state.search_cache = SearchCache(app.state.store, settings.search_cache)
     _handlers(app)
-    for module in (apidocs, browse, pages, search, persons, states, dyads, briefs, exports, records, imports, sources):
+    for module in (
+        apidocs,
+        browse,
+        pages,
+        search,
+        persons,
+        states,
+        dyads,
+        briefs,
+        exports,
+        records,
+        imports,
+        sources,
+        review,
+        changes,
+    ):
         app.include_router(module.router)
     static = resources.files("legation") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

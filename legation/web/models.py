@@ -68,12 +68,20 @@ class SearchPage(BaseModel):
     facets: dict[str, list[FacetCount]]
 
 
+class FieldChange(BaseModel):
+    field: str
+    change: str = Field(description="added, removed or changed")
+    before: str | None
+    after: str | None
+
+
 class Version(BaseModel):
     version: int
     change: str
     changed_at: str
     changed_by: str
     data: RecordJSON
+    diff: list[FieldChange] = Field(default_factory=list, description="Against the version before.")
 
 
 class PersonPage(BaseModel):
@@ -140,6 +148,67 @@ class ImportResult(BaseModel):
     unchanged: int
     dry_run: bool
     errors: list[dict[str, Any]]
+
+
+class Excerpt(BaseModel):
+    text: str
+    mark: str = Field(description="'' for context, 'sentence' for the evidence, 'trigger' for its trigger words")
+
+
+class ReviewItem(BaseModel):
+    id: str
+    kind: str = Field(description="exits, measures, contacts or postings_in_force")
+    section: str
+    status: str
+    data: dict[str, Any] = Field(description="The proposed fields, in the extractor's proposal format.")
+    confidence: float | None
+    band: str = Field(description="high, medium or low")
+    evidence: dict[str, str | None]
+    excerpt: list[Excerpt]
+    source: dict[str, str | None]
+    source_id: str
+    records: list[str] = Field(description="The records an accepted or merged proposal wrote.")
+    created_at: str
+    created_by: str
+    decided_at: str | None
+    decided_by: str | None
+    reason: str | None
+
+
+class ReviewPage(BaseModel):
+    filters: dict[str, str | None]
+    total: int
+    reviews: list[ReviewItem]
+
+
+class ReviewDetail(BaseModel):
+    review: ReviewItem
+    find: str | None
+    targets: list[SearchHit] = Field(description="Persons and postings the search found to merge into.")
+
+
+class ReviewDecision(BaseModel):
+    id: str
+    status: str
+    records: list[str]
+    reason: str | None
+
+
+class Change(BaseModel):
+    record_id: str
+    kind: str
+    version: int
+    change: str
+    changed_at: str
+    changed_by: str
+    title: str
+    data: RecordJSON
+    diff: list[FieldChange]
+
+
+class ChangesPage(BaseModel):
+    filters: dict[str, str | None]
+    changes: list[Change]
 
 
 class Problem(BaseModel):

@@ -14,15 +14,27 @@ from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import TextClause, text
 
 from legation.errors import InputError, LegationError, NotFound
-from legation.registry import bodies, persons, search, vocabularies
+from legation.registry import bodies, changes, persons, schema, search, vocabularies
 from legation.registry.stats import decade
 from legation.registry.store import Store
+
+if TYPE_CHECKING:
+    from legation.extraction import reviews
+
+
+def _reviews() -> Any:
+    """The review queue, imported on first use: `legation.extraction` loads spaCy, which the
+    rest of the web app does not need, so the server starts without it."""
+    from legation.extraction import reviews
+
+    return reviews
+
 
 FACETS = ("kind", "exit_type", "sending", "receiving", "decade", "certainty")
 MAX_PAGE_SIZE = 100
@@ -287,16 +299,21 @@ def person_page(store: Store, person_id: str) -> dict[str, Any]:
 
 
 def _history(store: Store, record_id: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "version": v["version"],
-            "change": v["change"],
-            "changed_at": v["changed_at"],
-            "changed_by": v["changed_by"],
-            "data": v["data"],
-        }
-        for v in store.history(record_id)
-    ]
+    """Every version, oldest first, each with its diff against the one before (changes.diff)."""
+    found, before = [], None
+    for v in store.history(record_id):
+        found.append(
+            {
+                "version": v["version"],
+                "change": v["change"],
+                "changed_at": v["changed_at"],
+                "changed_by": v["changed_by"],
+                "data": v["data"],
+                "diff": changes.diff(before, v["data"]),
+            }
+        )
+        before = v["data"]
+    return found
 
 
 def record_page(store: Store, record_id: str) -> dict[str, Any]:
@@ -453,3 +470,100 @@ def source_page(store: Store, url: str) -> dict[str, Any]:
             {"id": r["id"], "kind": r["kind"], "title": search.title(json.loads(r["data"]), store.get)} for r in backs
         ],
     }
+
+
+# --- review desk and changes -----------------------------------------------------------------
+
+SECTION_LABELS = {"exits": "Exit", "measures": "Measure", "contacts": "Contact", "postings_in_force": "Posting"}
+BANDS = {"high": (0.75, 2.0), "medium": (0.5, 0.75), "low": (0.0, 0.5)}
+BAND_LABELS = {"high": "High (0.75 and up)", "medium": "Medium (0.50 to 0.74)", "low": "Low (under 0.50)"}
+PROPOSAL_STATES = ("sending_state", "receiving_state", "actor", "target", "destination")
+REVIEW_LIMIT = 200  # proposals on one page of the desk
+
+
+def band(confidence: Any) -> str:
+    value = float(confidence) if isinstance(confidence, int | float) else 0.0
+    return next(name for name, (lo, hi) in BANDS.items() if lo <= value < hi)
+
+
+def review_page(
+    store: Store,
+    *,
+    status: str = "pending",
+    kind: str | None = None,
+    state: str | None = None,
+    confidence: str | None = None,
+) -> dict[str, Any]:
+    """The desk: proposals newest first, filtered by kind, state, confidence band and status."""
+    queue = _reviews()
+    if status not in (*queue.STATUSES, "all"):
+        raise InputError(f"one of {', '.join(queue.STATUSES)} or all; got {status!r}", field="status")
+    if kind and kind not in SECTION_LABELS:
+        raise InputError(f"one of {', '.join(SECTION_LABELS)}; got {kind!r}", field="kind")
+    if confidence and confidence not in BANDS:
+        raise InputError(f"one of {', '.join(BANDS)}; got {confidence!r}", field="confidence")
+    code = _state(state) if state else None
+    found = [
+        r
+        for r in queue.listing(store, status=None if status == "all" else status, newest_first=True)
+        if (not kind or r.section == kind)
+        and (not code or code in {r.data.get(k) for k in PROPOSAL_STATES})
+        and (not confidence or band(r.data.get("confidence")) == confidence)
+    ]
+    sources = {i: store.get(i) or {} for i in {r.source_id for r in found[:REVIEW_LIMIT]}}
+    return {
+        "filters": {"status": status, "kind": kind, "state": code, "confidence": confidence},
+        "total": len(found),
+        "reviews": [review_item(r, sources[r.source_id]) for r in found[:REVIEW_LIMIT]],
+    }
+
+
+def review_detail(store: Store, review_id: str, *, find: str | None = None) -> dict[str, Any]:
+    """One proposal, and the persons and postings a search finds to merge it into."""
+    review = _reviews().get(store, review_id)
+    hits = search_page(store, find, size=MAX_PAGE_SIZE)["hits"] if find else []
+    targets = [h for h in hits if h["kind"] in ("person", "posting")][:20]
+    return {"review": review_item(review, store.get(review.source_id) or {}), "find": find, "targets": targets}
+
+
+def review_item(review: reviews.Review, source: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in review.data.items() if k not in ("evidence", "consequence_evidence")}
+    evidence = review.data.get("evidence") or {}
+    return {
+        **review.as_dict(),
+        "data": data,
+        "kind": review.section,
+        "band": band(review.data.get("confidence")),
+        "confidence": review.data.get("confidence"),
+        "evidence": {"sentence": evidence.get("sentence"), "trigger": evidence.get("text")},
+        "excerpt": excerpt(evidence),
+        "source": {k: source.get(k) for k in ("id", "url", "title", "publisher", "published", "accessed")},
+    }
+
+
+def excerpt(evidence: dict[str, Any]) -> list[dict[str, str]]:
+    """The excerpt as pieces to render: plain text, the evidence sentence, and its trigger words."""
+    sentence, trigger = str(evidence.get("sentence") or ""), str(evidence.get("text") or "")
+    around = str(evidence.get("excerpt") or sentence)
+    at = around.find(sentence) if sentence else -1
+    if at < 0:
+        return [{"text": around, "mark": ""}] if around else []
+    hit = sentence.find(trigger) if trigger else -1
+    inner = (
+        [(sentence[:hit], "sentence"), (trigger, "trigger"), (sentence[hit + len(trigger) :], "sentence")]
+        if hit >= 0
+        else [(sentence, "sentence")]
+    )
+    pieces = [(around[:at], ""), *inner, (around[at + len(sentence) :], "")]
+    return [{"text": t, "mark": m} for t, m in pieces if t]
+
+
+def changes_page(
+    store: Store, *, since: str | None = None, state: str | None = None, kind: str | None = None, limit: int = 50
+) -> dict[str, Any]:
+    """The latest versions of any record, newest first, with who wrote them and their diffs."""
+    code = _state(state) if state else None
+    if kind and kind not in schema.PROJECTIONS:
+        raise InputError(f"one of {', '.join(schema.PROJECTIONS)}; got {kind!r}", field="kind")
+    found = changes.latest(store, since=since, state=code, kind=kind, limit=limit)
+    return {"filters": {"since": since, "state": code, "kind": kind}, "changes": found}
