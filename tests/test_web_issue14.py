@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from legation.registry import vocabularies
 from legation.registry.store import Store
 from legation.web import figures
-from tests.conftest import SOURCE
+from tests.conftest import SOURCE, rec
 from tests.webapp import auth, client, load
 
 
@@ -140,3 +140,31 @@ def test_a_malformed_json_write_says_so_instead_of_naming_an_offset(web: TestCli
     assert answer.status_code == 422
     body = answer.json()
     assert "not valid JSON" in body["message"] and body.get("field") is None
+
+
+def test_search_syntax_or_phrases_and_exclusions(web: TestClient) -> None:
+    assert {"p-zdzislaw-rurarz", "p-evil"} <= set(_hits(web, q="rurarz OR evil"))
+    assert set(_hits(web, q='"martial law"')) == {"pos-rurarz-jpn-1981"}
+    assert _hits(web, q='"law martial"') == {}
+    assert set(_hits(web, q="expulsion")) == {"m-usa-rus-2022-03-01-expulsion", "m-rus-usa-2022-04-01-expulsion"}
+    assert set(_hits(web, q="expulsion -twelve")) == {"m-rus-usa-2022-04-01-expulsion"}
+    assert set(_hits(web, q='expulsion -"the answer"')) == {"m-usa-rus-2022-03-01-expulsion"}
+
+
+def test_search_forgives_typos_and_other_scripts_in_names(web: TestClient) -> None:
+    assert "p-zdzislaw-rurarz" in _hits(web, q="Zdzislav Rurarz")
+    assert "p-zdzislaw-rurarz" in _hits(web, q="Рурарз")
+
+
+def test_an_ambiguous_name_gives_a_page_to_choose_from(store: Store) -> None:
+    load(store)
+    load(
+        store,
+        [rec("person", "p-ivan-petrov", name="Ivan Petrov"), rec("person", "p-olga-petrova", name="Olga Petrova")],
+    )
+    with client(store) as web:
+        page = web.get("/person/Petrov")
+        assert page.status_code == 300
+        assert '<a href="/person/p-ivan-petrov">Ivan Petrov</a>' in page.text
+        assert '<a href="/person/p-olga-petrova">Olga Petrova</a>' in page.text
+        assert '<a href="/brief/p-ivan-petrov">' in web.get("/brief/Petrov").text

@@ -128,6 +128,12 @@ _MATCH_SQL = (
 )
 
 
+_BY_ID = (
+    " FROM records r LEFT JOIN postings p ON p.id = r.id LEFT JOIN measures m ON m.id = r.id "
+    "LEFT JOIN consequences c ON c.id = r.id WHERE r.id IN ({keys})"
+)
+
+
 @lru_cache(maxsize=64)
 def _statement(sql: str) -> TextClause:
     return text(sql)
@@ -157,11 +163,24 @@ def _facets(row: Match) -> Facets:
     return (kind or None, exit_type or None, sending or None, receiving or None, _decade(date), certainty or None)
 
 
-def _matches(store: Store, words: list[str]) -> list[Match]:
-    """Every matching record (at most FACET_SCAN) with the fields the facets count, best match first."""
-    where, params = search.match_sql(store.dialect, words)
+def _matches(store: Store, q: str) -> list[Match]:
+    """Every matching record (at most FACET_SCAN) with the fields the facets count, best match first;
+    persons whose name is close to a plain query's (a typo, another transliteration) come after."""
+    query = search.parse(q)
+    if not query:
+        return []
+    where, params = search.match_sql(store.dialect, query)
     sql = _MATCH_SQL.format(where=where, rank=search.rank_sql(store.dialect))
     rows: list[Match] = _tuples(store, sql, {**params, "scan": FACET_SCAN})
+    if not query.plain:
+        return rows
+    found = {r[0] for r in rows}
+    similar = [i for i in search.similar_names(store, q) if i not in found]
+    if similar:
+        ids = {f"id{i}": v for i, v in enumerate(similar)}
+        extra = _tuples(store, _MATCH_SQL.split(" FROM ")[0] + _BY_ID.format(keys=", ".join(f":{k}" for k in ids)), ids)
+        order = {v: i for i, v in enumerate(similar)}
+        rows = rows + sorted(extra, key=lambda r: order[r[0]])
     return rows
 
 
@@ -224,8 +243,7 @@ def search_page(
         raise InputError(f"a page number of 1 or more; got {page}", field="page")
     chosen = chosen_facets(facets)
     by_index = [(FACETS.index(k), frozenset(v)) for k, v in chosen.items()]
-    words = search.terms(q)
-    rows = _matches(store, words) if words else []
+    rows = _matches(store, q)
     values = [_facets(r) for r in rows]
     hits = _filtered(rows, values, by_index)
     pages = max(1, -(-len(hits) // size))
@@ -278,8 +296,7 @@ def _counts(values: list[Facets], facet: int, chosen: Chosen) -> list[dict[str, 
 def search_ids(store: Store, q: str, facets: FacetValues | None = None) -> set[str]:
     """The ids a search finds, for exporting its records."""
     chosen = [(FACETS.index(k), frozenset(v)) for k, v in chosen_facets(facets).items()]
-    words = search.terms(q)
-    rows = _matches(store, words) if words else []
+    rows = _matches(store, q)
     return {r[0] for r in _filtered(rows, [_facets(r) for r in rows], chosen)}
 
 
