@@ -65,5 +65,13 @@ class NotFound(LegationError):
     """A person, record or body that the store does not hold."""
 
 
+class Ambiguous(NotFound):
+    """A name that fits several records: `candidates` holds their ids, best first."""
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
 class StoreError(LegationError):
     """The store cannot be opened or migrated."""

@@ -18,6 +18,7 @@ from legation.registry.store import Store
 from legation.web import (
     apidocs,
     briefs,
+    browse,
     changes,
     dyads,
     exports,
@@ -27,6 +28,7 @@ from legation.web import (
     records,
     review,
     search,
+    sources,
     states,
 )
 from legation.web.cache import SearchCache
@@ -72,7 +74,8 @@ class SecurityHeaders:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+    path = request.url.path
+    return path.startswith("/api/") or path.endswith(".json")
 
 
 def _problem(request: Request, status: int, message: str, **where: Any) -> Response:
@@ -81,6 +84,19 @@ def _problem(request: Request, status: int, message: str, **where: Any) -> Respo
         error = f"field '{field}': {message}" if field else message
         return JSONResponse({"error": error, "message": message, **where}, status_code=status)
     return render(request, "error.html", status=status, status_code=status, message=message, where=where)
+
+
+def _plain(error: Any) -> tuple[str, str | None]:
+    """One validation error in words, and the field it names. A body that is not JSON names a
+    character offset, not a field: say so instead."""
+    if error.get("type") == "json_invalid":
+        at = error["loc"][-1] if error.get("loc") else "?"
+        return (
+            f"a JSON body; this one is not valid JSON (at character {at}): {error.get('ctx', {}).get('error', '')}",
+            None,
+        )
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body", "header")]
+    return str(error.get("msg", "invalid")), ".".join(loc) or None
 
 
 def _handlers(app: FastAPI) -> None:
@@ -99,9 +115,9 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        loc = [str(p) for p in first["loc"] if p not in ("query", "path", "body", "header")]
-        return _problem(request, 422, str(first["msg"]), field=".".join(loc) or None)
+        found = [_plain(e) for e in exc.errors()] or [("invalid request", None)]
+        message = "; ".join(f"{field}: {text}" if field else text for text, field in found)
+        return _problem(request, 422, found[0][0] if len(found) == 1 else message, field=found[0][1])
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -126,7 +142,22 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = store or Store.open(settings.db)
     app.state.search_cache = SearchCache(app.state.store, settings.search_cache)
     _handlers(app)
-    for module in (apidocs, pages, search, persons, states, dyads, briefs, exports, records, imports, review, changes):
+    for module in (
+        apidocs,
+        browse,
+        pages,
+        search,
+        persons,
+        states,
+        dyads,
+        briefs,
+        exports,
+        records,
+        imports,
+        sources,
+        review,
+        changes,
+    ):
         app.include_router(module.router)
     static = resources.files("legation") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

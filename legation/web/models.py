@@ -59,7 +59,7 @@ class FacetCount(BaseModel):
 
 class SearchPage(BaseModel):
     query: str
-    filters: dict[str, str]
+    filters: dict[str, list[str]] = Field(description="The facet filters applied; several values of one facet mean OR.")
     total: int
     page: int
     size: int
