@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
@@ -88,6 +89,25 @@ def _handlers(app: FastAPI) -> None:
         return response
 
 
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with the record bodies typed: the interchange format's models, each kind
+    told apart by `kind`. The routes take them as plain JSON so that the import validates them, in
+    one place, with its own messages."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    body, models = records.record_schema()
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.update(models)
+    components["Record"] = body
+    ref = {"$ref": "#/components/schemas/Record"}
+    for path, method, many in (("/api/records", "post", True), ("/api/records/{record_id}", "put", False)):
+        content = schema["paths"][path][method]["requestBody"]["content"]["application/json"]
+        content["schema"] = {"anyOf": [ref, {"type": "array", "items": ref}]} if many else ref
+    app.openapi_schema = schema
+    return schema
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """The web app over one store; pass `store` to share an open one (tests do)."""
     settings = settings or Settings.from_env()
@@ -107,5 +127,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.include_router(module.router)
     static = resources.files("legation") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    app.add_middleware(Guard, settings=settings, verifier=app.state.verifier, problem=_problem)
+    app.add_middleware(Guard, settings=settings, verifier=app.state.verifier, problem=_problem, router=app.router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

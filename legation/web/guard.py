@@ -23,6 +23,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Router
 
 from legation.web.settings import Settings
 from legation.web.tokens import Verifier
@@ -76,8 +77,9 @@ def foreign(headers: Headers) -> str | None:
 
 
 class Guard:
-    def __init__(self, app: ASGI, settings: Settings, verifier: Verifier, problem: Problem) -> None:
+    def __init__(self, app: ASGI, settings: Settings, verifier: Verifier, problem: Problem, router: Router) -> None:
         self.app = app
+        self.router = router
         self.settings = settings
         self.verifier = verifier
         self.problem = problem
@@ -121,12 +123,17 @@ class Guard:
         why = foreign(headers)
         if why:
             return HTTPException(403, why)
+        if not any(route.matches(scope)[0] == Match.FULL for route in self.router.routes):
+            return None  # the router answers 404 or 405 (with Allow) without reading the body
+        if api and (refused := await self._token(scope, headers)):
+            return refused
         limit = self._limit(headers)
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > limit:
             return HTTPException(413, f"a request body of at most {limit} bytes; this one has {length}")
-        if not api:
-            return None  # forms carry a CSRF token and maybe a write token in the body
+        return None  # forms carry a CSRF token and maybe a write token in the body: read, capped
+
+    async def _token(self, scope: Scope, headers: Headers) -> HTTPException | None:
         client = client_of(scope)
         if wait := self.verifier.wait(client):
             return HTTPException(429, f"fewer failed token checks: try again in {wait} s", {"retry-after": str(wait)})

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import TypeAdapter
 
 from legation.errors import Conflict, InputError, NotFound
-from legation.registry import imports
+from legation.registry import imports, records
 from legation.registry.store import Store
 from legation.web import deps, forms, page_data
 from legation.web.deps import Reader, StoreDep, Writer
@@ -22,6 +23,12 @@ RecordsIn = Annotated[
     list[dict[str, Any]] | dict[str, Any],
     Body(description="One record or a list, in the interchange format (docs/data-format.md)."),
 ]
+
+
+def record_schema() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The JSON schema of one record (any kind, told apart by `kind`) and the models it refers to."""
+    schema = TypeAdapter(records.Record).json_schema(ref_template="#/components/schemas/{model}")
+    return schema, schema.pop("$defs", {})
 
 
 def write(

@@ -31,8 +31,8 @@ class SearchQuery(BaseModel):
     receiving: str | None = None
     decade: str | None = Field(None, description="Such as 1980s.")
     certainty: str | None = None
-    page: int = 1
-    size: int = 20
+    page: int = Field(1, ge=1)
+    size: int = Field(20, ge=1, le=100, description="Hits per page; the instance's page_size_limit may be lower.")
 
 
 async def _search(request: Request, query: Annotated[SearchQuery, Query()]) -> dict[str, Any]:
