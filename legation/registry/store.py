@@ -10,6 +10,7 @@ import getpass
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,10 +19,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event, func, inspect, select, text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from legation.errors import CLIP, StoreError, clip
+from legation.errors import CLIP, StoreBusy, StoreError, clip
 from legation.registry import schema
 from legation.registry.records import AnyRecord, dumps
 from legation.registry.schema import bulk_insert
@@ -29,6 +30,9 @@ from legation.registry.schema import bulk_insert
 ENV_DB = "LEGATION_DB"
 CHUNK = 500
 LEFTOVER_LOG = 4 << 20  # SQLite checkpoints its log at about 4 MB itself: more was left by a crash
+# The key of the PostgreSQL advisory lock every write transaction holds (any fixed 64-bit number).
+WRITE_LOCK = 0x6C65676174696F6E
+BUSY_WAIT = 30.0  # seconds a writer waits for another to finish before giving up with StoreBusy
 
 
 def default_path() -> Path:
@@ -81,6 +85,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _busy(exc: OperationalError) -> bool:
+    """A lock another writer holds: SQLite's "database is locked", PostgreSQL's lock timeout."""
+    message = str(exc.orig).lower()
+    return "locked" in message or "busy" in message or "lock timeout" in message
+
+
 class Projection(Protocol):
     """A table derived from `records` that every write keeps in step: the query tables and the search
     index. The store is given them (see `legation/registry/__init__.py`) and never imports them, so
@@ -114,6 +124,7 @@ class Store:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.projections = PROJECTIONS if projections is None else projections
+        self.busy_wait = BUSY_WAIT
 
     @classmethod
     def open(cls, db: str | None = None, *, migrate: bool = True, projections: list[Projection] | None = None) -> Store:
@@ -165,10 +176,47 @@ class Store:
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
+    def begin_write(self, conn: Connection) -> RootTransaction:
+        """Begin a write transaction that holds the store's write lock from its first statement.
+
+        Writers queue here, before they read what they will change, so a version number is
+        allocated under the lock and two writers can never pick the same one. SQLite takes its
+        lock with `BEGIN IMMEDIATE`; PostgreSQL with a transaction-level advisory lock, which
+        also orders two writers creating the same id (row locks cannot lock a row not yet there).
+        A writer waits up to `busy_wait` seconds, then gets StoreBusy rather than a driver error.
+        """
+        deadline = time.monotonic() + self.busy_wait
+        while True:
+            transaction = conn.begin()
+            try:
+                if self.dialect == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                elif self.dialect == "postgresql":
+                    wait_ms = max(1, int((deadline - time.monotonic()) * 1000))
+                    conn.execute(text(f"SET LOCAL lock_timeout = {wait_ms}"))
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+                return transaction
+            except OperationalError as exc:
+                transaction.rollback()
+                if not _busy(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(
+                        f"the store is busy with another write (waited {self.busy_wait:.0f} s); try again shortly"
+                    ) from exc
+                time.sleep(0.05)
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        """A write transaction (see `begin_write`): committed on success, rolled back on error."""
+        with self.engine.connect() as conn:
+            transaction = self.begin_write(conn)
+            try:
+                yield conn
+            except BaseException:
+                transaction.rollback()
+                raise
+            transaction.commit()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -190,6 +238,12 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(schema.records.c.data).where(schema.records.c.id == record_id)).first()
         return json.loads(row[0]) if row else None
+
+    def version(self, record_id: str) -> int | None:
+        """The current version of a record, or None when the store does not hold it."""
+        with self.engine.connect() as conn:
+            found = self.existing(conn, [record_id]).get(record_id)
+        return found[2] if found else None
 
     def existing(self, conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, str, int]]:
         """id -> (kind, hash, version) for the ids the store already holds."""
