@@ -13,30 +13,19 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, MetaData, String, Table, Text, select
+from sqlalchemy import select
 
 from legation.errors import InputError, NotFound
 from legation.extraction import SECTIONS, proposals
 from legation.extraction.articles import Article
 from legation.registry import imports
+from legation.registry import review_queue as review_queue_mod
 from legation.registry.imports import Located
+from legation.registry.matching import MERGE
+from legation.registry.schema import review_queue
 from legation.registry.store import Store, actor_name, now
 
-metadata = MetaData()
-queue_table = Table(
-    "review_queue",
-    metadata,
-    Column("id", String, primary_key=True),
-    Column("source_id", String, nullable=False),
-    Column("section", String, nullable=False),
-    Column("data", Text, nullable=False),
-    Column("status", String, nullable=False),
-    Column("created_at", String, nullable=False),
-    Column("created_by", String, nullable=False),
-    Column("decided_at", String),
-    Column("decided_by", String),
-    Column("records", Text),
-)
+queue_table = review_queue
 STATUSES = ("pending", "accepted", "merged", "rejected")
 INTEGER_FIELDS = frozenset({"year", "count"})
 
@@ -60,33 +49,8 @@ def source_id(article: Article) -> str:
 
 def queue(store: Store, article: Article, extraction: dict[str, Any], *, actor: str | None = None) -> list[str]:
     """Store the article as a source and each proposal as a pending review; returns review ids."""
-    src = source_id(article)
-    raw = {"kind": "source", "id": src, **article.source()}
-    imports.import_records(store, [Located(article.url, None, raw)], actor=actor)
-    rows = []
-    for section in SECTIONS:
-        for item in extraction.get(section, []):
-            body = json.dumps({"section": section, "source": src, **item}, sort_keys=True, ensure_ascii=False)
-            review_id = "rv-" + hashlib.sha1(body.encode()).hexdigest()[:10]
-            rows.append((review_id, section, item))
-    with store.transaction() as conn:
-        known = {r[0] for r in conn.execute(select(queue_table.c.id).where(queue_table.c.id.in_([r[0] for r in rows])))}
-        fresh = [
-            {
-                "id": rid,
-                "source_id": src,
-                "section": section,
-                "data": json.dumps(item, ensure_ascii=False),
-                "status": "pending",
-                "created_at": now(),
-                "created_by": actor or actor_name(),
-            }
-            for rid, section, item in rows
-            if rid not in known
-        ]
-        if fresh:
-            conn.execute(queue_table.insert(), fresh)
-    return [r[0] for r in rows]
+    items = [(section, item) for section in SECTIONS for item in extraction.get(section, [])]
+    return review_queue_mod.add(store, article.source(), source_id(article), items, actor=actor)
 
 
 def listing(store: Store, *, status: str | None = "pending") -> list[Review]:
@@ -143,14 +107,14 @@ def accept(
     store: Store, review_id: str, *, changes: dict[str, Any] | None = None, actor: str | None = None
 ) -> list[str]:
     """Accept a pending proposal (with edits): write its records, mark it accepted."""
-    review = _pending(store, review_id)
+    review = _writable(store, review_id)
     data = {**review.data, **(changes or {})}
     return _write(store, review, data, "accepted", actor)
 
 
 def merge(store: Store, review_id: str, into: str, *, actor: str | None = None) -> list[str]:
     """Accept a proposal into an existing person (its new posting) or posting (its exit)."""
-    review = _pending(store, review_id)
+    review = _writable(store, review_id)
     target = store.get(into)
     if target is None or target["kind"] not in ("person", "posting"):
         raise NotFound(f"no person or posting with id {into!r} to merge into")
@@ -180,6 +144,18 @@ def _onto_posting(posting: dict[str, Any], data: dict[str, Any]) -> dict[str, An
         "end": posting.get("end"),
     }
     return {**data, **{k: v for k, v in merged.items() if v is not None}, "_keep": posting}
+
+
+def _writable(store: Store, review_id: str) -> Review:
+    """A pending proposal that records can be written from; a person merge is decided by hand."""
+    review = _pending(store, review_id)
+    if review.section == MERGE:
+        raise InputError(
+            f"review {review_id} proposes that {review.data['incoming']} is {review.data['existing']}: "
+            "add the registry's name as an alias of the stored person and import again, or reject it",
+            record=review_id,
+        )
+    return review
 
 
 def reject(store: Store, review_id: str, *, actor: str | None = None) -> None:

@@ -93,6 +93,9 @@ class Source(BaseModel):
     publisher: Text = None
     published: PartialDate = None
     accessed: PartialDate = None
+    # What this source says where the record keeps another value: a merge of two sources keeps
+    # the curated value and notes the other here, so `legation check` can show the disagreement.
+    differs: dict[str, str] | None = None
 
 
 class Canonical(BaseModel):
@@ -122,6 +125,7 @@ class Person(Base):
     name: Annotated[str, Field(min_length=1)]
     aliases: list[str] = []
     birth: PartialDate = None
+    death: PartialDate = None
     citizenship: Body | None = None
     wikidata: Annotated[str | None, Field(pattern=r"^Q\d+$")] = None
     notes: Text = None
