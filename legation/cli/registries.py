@@ -9,11 +9,13 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from legation.cli.common import Format, emit_json, err, failures, out, state, table
+from legation.cli.common import Format, emit_json, err, failures, lazy, out, state, table
+from legation.errors import InputError
 from legation.importers import pocom as pocom_mod
 from legation.importers import reconciled
 from legation.registry import postings as postings_mod
 
+wikidata_mod = lazy("legation.importers.wikidata")  # httpx only when the command runs
 pocom = typer.Typer(help="POCOM, the Office of the Historian's U.S. chiefs of mission since 1778.")
 wikidata = typer.Typer(help="Wikidata: ambassadors and other heads of mission (P39), by SPARQL.")
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: a table, or JSON.")]
@@ -79,6 +81,64 @@ def pocom_export(
             err.print(f"wrote {len(reading.records)} records to {output}", highlight=False)
         else:
             pocom_mod.write_jsonl(reading.records, sys.stdout.buffer)
+
+
+@wikidata.command("import")
+def wikidata_import(
+    ctx: typer.Context,
+    sending: Annotated[str | None, typer.Option("--sending", help="Only envoys of this state (USA, RUS, ...).")] = None,
+    receiving: Annotated[str | None, typer.Option("--receiving", help="Only envoys to this state.")] = None,
+    query_file: Annotated[
+        Path | None, typer.Option("--query-file", help="Your own SPARQL, returning the variables of the default query.")
+    ] = None,
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="The SPARQL endpoint.")
+    ] = "https://query.wikidata.org/sparql",
+    page_size: Annotated[int, typer.Option("--page-size", min=1, max=10000, help="Rows per request.")] = 5000,
+    interval: Annotated[float, typer.Option("--interval", min=0, help="Seconds between requests.")] = 1.0,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="Folder of cached responses (default ~/.cache).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the service again; keep nothing.")] = False,
+    show_query: Annotated[bool, typer.Option("--show-query", help="Print the SPARQL and exit.")] = False,
+    dry_run: DryRun = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Import ambassadors' positions held (P39) from the Wikidata Query Service; one transaction."""
+    with failures():
+        text = _read_query(query_file)
+        sparql = wikidata_mod.query(sending=sending, receiving=receiving, text=text)
+        if show_query:
+            typer.echo(sparql)
+            return
+        folder = None if no_cache else cache or wikidata_mod.default_cache()
+        client = wikidata_mod.Client(endpoint=endpoint, cache=folder, interval=interval)
+        with _bar(None) as bar:
+            task = bar.add_task("wikidata", total=None)
+            outcome, reading = wikidata_mod.import_query(
+                state(ctx).store(),
+                client,
+                sparql,
+                page=page_size,
+                dry_run=dry_run,
+                progress=lambda n: bar.advance(task, n),
+            )
+        extra = {"rows": reading.rows, "skipped": reading.skipped, "requests": client.requests, "waited": client.waited}
+        report_outcome(outcome, fmt, extra)
+        if fmt is Format.table:
+            out.print(
+                f"{reading.rows} rows in {client.requests} requests; skipped: {reading.skipped or 'none'}",
+                highlight=False,
+            )
+
+
+def _read_query(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the query ({exc})", file=str(path)) from None
 
 
 def postings(
