@@ -13,12 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from legation.cli.common import Format, emit_json, err, failures, out, state, table
 from legation.errors import InputError
-from legation.importers import pocom, reconciled
-from legation.registry import bundled, exports, imports, persons, search
+from legation.importers import bundled as bundled_import
+from legation.registry import exports, imports, persons, search
 from legation.registry import stats as stats_mod
 from legation.registry.store import Store
 
-REGISTRY_SOURCES = {"pocom": pocom.DATASET}
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: a table, or JSON.")]
 
 
@@ -35,28 +34,11 @@ def init(
 
 
 def _load_bundled(store: Store) -> None:
-    """The curated files and the registries' records, in one transaction: the registries' persons
-    merge into the curated ones (registry.matching), so loading twice changes nothing."""
-    curated = list(imports.read_paths(bundled.files(), plain=True))
-    raws = [(name, path, reconciled.read_jsonl(path)) for name, path in bundled.registries()]
-    if not raws:
-        report = _run_import(store, bundled.files(), actor="legation-bundled")
-        err.print(f"bundled data: {_counts(report)}", highlight=False)
-        return
-    name, path, records = raws[0]  # one registry (POCOM) is bundled today
-    with _bar(len(curated) + len(records)) as (bar, task):
-        outcome = reconciled.load(
-            store,
-            records,
-            prefix=f"{name}-",
-            name=path,
-            source=REGISTRY_SOURCES[name],
-            base=curated,
-            actor="legation-bundled",
-            progress=lambda n: bar.advance(task, n),
-        )
+    """The curated files and the registries' records (POCOM), with a progress bar."""
+    with _bar(bundled_import.size()) as (bar, task):
+        outcome = bundled_import.load(store, progress=lambda n: bar.advance(task, n))
     err.print(
-        f"bundled data: {_counts(outcome.report)}; {len(outcome.merged)} {name} persons merged into curated ones, "
+        f"bundled data: {_counts(outcome.report)}; {len(outcome.merged)} registry persons merged into curated ones, "
         f"{len(outcome.proposed)} unsure matches for review",
         highlight=False,
     )

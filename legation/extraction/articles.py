@@ -31,6 +31,7 @@ class Article:
     publisher: str | None = None
     published: str | None = None
     accessed: str | None = None
+    canonical: str | None = None  # the page's own <link rel="canonical">, where it names one
 
     def source(self) -> dict[str, str]:
         fields = {"url": self.url, "title": self.title, "publisher": self.publisher}
@@ -54,6 +55,11 @@ def read(source: str, *, stdin: IO[bytes] | None = None) -> Article:
     return _from_text(raw, path.resolve().as_uri(), today, html=html)
 
 
+def from_page(raw: str, url: str) -> Article:
+    """An article from an HTML page the caller downloaded itself (the feed watcher does)."""
+    return _from_text(raw, url, date.today().isoformat(), html=True)
+
+
 def _download(url: str) -> str:
     try:
         response = httpx.get(url, follow_redirects=True, timeout=TIMEOUT)
@@ -73,7 +79,8 @@ def _from_text(raw: str, url: str, today: str, *, html: bool) -> Article:
     title = meta.title if meta else None
     publisher = meta.sitename if meta else None
     when = meta.date if meta and meta.date else published(text)
-    return Article(text, url, title=title, publisher=publisher, published=when, accessed=today)
+    canonical = meta.url if meta and meta.url and meta.url.startswith(("http://", "https://")) else None
+    return Article(text, url, title=title, publisher=publisher, published=when, accessed=today, canonical=canonical)
 
 
 def published(text: str) -> str | None:

@@ -231,7 +231,25 @@ class _Pass:
                 what = f"is a {found}" if found else "is in neither this import nor the store"
                 bad.append((item, _error(item, field_name, f"the id of a {kind}; {ref!r} {what}")))
         if bad:
-            raise _Refused(bad)
+            raise _Refused(bad + self._dependents(bad) if self.keep_going else bad)
+
+    def _dependents(self, bad: list[tuple[Located, InputError]]) -> list[tuple[Located, InputError]]:
+        """Records that point, directly or through others, at a refused one are refused with it, so
+        a chain of references costs one more pass, not one pass per link."""
+        referrers: dict[str, list[tuple[Located, str, str]]] = {}
+        for item, field_name, ref, kind in self.refs:
+            referrers.setdefault(ref, []).append((item, field_name, kind))
+        refused = {_raw_id(item) for item, _ in bad}
+        queue, more = [r for r in refused if r], []
+        while queue:
+            ref = queue.pop()
+            for item, field_name, kind in referrers.get(ref, []):
+                if (rid := _raw_id(item)) in refused:
+                    continue
+                refused.add(rid)
+                queue += [rid] if rid else []
+                more.append((item, _error(item, field_name, f"the id of an accepted {kind}; {ref!r} is refused")))
+        return more
 
     def _stored_name(self, person: str | None) -> str | None:
         found = self.store.get(person or "")
@@ -285,8 +303,8 @@ def import_records(
                 for number, item in enumerate(source):
                     report.read += 1
                     work.add(number, item, rejects)
-                if report.read == 0:
-                    raise InputError("no records found; expected at least one record")
+                if report.read == 0:  # a file that could not be read says so, rather than this
+                    raise refused[0][1] if refused else InputError("no records found; expected at least one record")
                 work.finish()
                 report.valid = len(work.seen)
                 transaction.rollback() if dry_run else transaction.commit()
@@ -304,4 +322,11 @@ def import_records(
 def write_rejects(report: ImportReport, path: str) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for error in report.errors:
-            out.write(json.dumps(error, ensure_ascii=False) + "\n")
+            out.write(json.dumps(error, ensure_ascii=False, default=_text) + "\n")
+
+
+def _text(value: object) -> str:
+    """A JSON Lines line that was never parsed goes into the reject file as its text."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    raise TypeError(f"cannot write {type(value).__name__} to a reject file")

@@ -136,6 +136,17 @@ def possible_duplicates(persons: list[dict[str, Any]]) -> list[tuple[dict[str, A
     return [pairs[k] for k in sorted(pairs)]
 
 
+def _measures(store: Store, prefix: str, base: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Measures of other sources that name a person: a registry's may record the same act."""
+    sql = (
+        "SELECT DISTINCT r.id, r.data FROM measure_persons m JOIN records r ON r.id = m.measure_id "
+        "WHERE r.id NOT LIKE :p ORDER BY r.id"
+    )
+    found = {r["id"]: json.loads(r["data"]) for r in store.rows(sql, p=prefix + "%")}
+    found.update({r["id"]: r for r in base if r.get("kind") == "measure" and r.get("persons")})
+    return [found[k] for k in sorted(found)]
+
+
 def _birth_conflicts(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return bool(a.get("birth") and b.get("birth") and dates.year(a["birth"]) != dates.year(b["birth"]))
 
@@ -191,7 +202,7 @@ def reconcile(
             result.merged.append(sure[0])
         else:
             result.proposals += sorted(found, key=lambda m: m.existing)
-    result.records = _apply(incoming, result.merged, persons, postings)
+    result.records = _apply(incoming, result.merged, persons, postings, _measures(store, prefix, base or []))
     return result
 
 
@@ -200,6 +211,7 @@ def _apply(
     merged: list[Match],
     persons: list[dict[str, Any]],
     postings: dict[str, list[dict[str, Any]]],
+    measures: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     into = {m.incoming: m.existing for m in merged}
     stored = {p["id"]: p for p in persons}
@@ -217,10 +229,20 @@ def _apply(
             else:
                 out.append({**record, "person": target["id"], "person_name": target["name"]})
         elif kind == "measure" and set(record.get("persons", [])) & set(into):
-            out.append({**record, "persons": [into.get(p, p) for p in record["persons"]]})
+            mapped = {**record, "persons": [into.get(p, p) for p in record["persons"]]}
+            twin = next((m for m in measures if _same_measure(m, mapped)), None)
+            out.append(merge(twin, mapped) if twin else mapped)
         else:
             out.append(record)
     return out
+
+
+def _same_measure(stored: dict[str, Any], incoming: dict[str, Any]) -> bool:
+    """One act recorded by both: same type, actor and target, a shared person, dates a month apart at most."""
+    same = all(stored.get(k) == incoming.get(k) for k in ("type", "actor", "target"))
+    shared = bool(set(stored.get("persons", [])) & set(incoming.get("persons", [])))
+    a, b = stored.get("date"), incoming.get("date")
+    return same and shared and bool(a and b) and abs(dates.lower(a) - dates.lower(b)) <= timedelta(days=31)
 
 
 def _twins(
@@ -257,7 +279,7 @@ def merge(kept: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
         current = result.get(name)
         if current in (None, "", []) or (name in DATE_FIELDS and _refines(str(current), str(value))):
             result[name] = value
-        elif current != value and name != "reason":  # a reason is the source's own wording
+        elif current != value and name not in ("reason", "detail"):  # each source's own wording
             differs[name] = str(value)
     if kept["kind"] == "person":
         names = [*kept.get("aliases", []), *([other["name"]] if other["name"] != kept["name"] else [])]

@@ -163,6 +163,7 @@ review_queue = Table(
     Column("decided_at", String),
     Column("decided_by", String),
     Column("records", Text),
+    Column("reason", Text),
 )
 
 # Projection tables, in the order a record's rows are removed and rebuilt.

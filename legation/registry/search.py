@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, MetaData, Table, text
@@ -143,8 +144,29 @@ def run(store: Any, query: str, *, kind: str | None = None, limit: int = 20, off
     return {"query": query, "total": total, "hits": hits}
 
 
-def title(item: dict[str, Any]) -> str:
-    """A one-line label for any record, used in search hits and listings."""
+Lookup = Callable[[str], dict[str, Any] | None]
+
+
+def _none(record_id: str) -> dict[str, Any] | None:
+    return None
+
+
+def _who(ref: str | None, lookup: Lookup) -> str:
+    """A person's name for an id, or the text itself (a contact's `to` may be an office)."""
+    found = lookup(ref) if ref else None
+    return str(found["name"]) if found and found.get("kind") == "person" else str(ref or "?")
+
+
+def posting_line(item: dict[str, Any]) -> str:
+    """ "Zdzisław Rurarz (Poland → Japan)": who, and between which two states."""
+    who = item.get("person_name") or item.get("group") or item.get("person") or "?"
+    where = f" → {bodies.name(item['receiving'])}" if item.get("receiving") else ""
+    return f"{who} ({bodies.name(item.get('sending'))}{where})"
+
+
+def title(item: dict[str, Any], lookup: Lookup = _none) -> str:
+    """A one-line label for any record, in labels and names, never codes; `lookup` fetches a
+    record the title mentions (a consequence's posting, a contact's person) when one is given."""
     kind = item.get("kind")
     if kind == "person":
         return str(item["name"])
@@ -152,13 +174,21 @@ def title(item: dict[str, Any]) -> str:
         who = item.get("person_name") or item.get("group") or item.get("person")
         role = vocabularies.label("roles", item["role"])
         where = f" to {bodies.name(item.get('receiving'))}" if item.get("receiving") else ""
-        exit_ = f", {item['exit_type']}" if item.get("exit_type") else ""
+        exit_ = f", {vocabularies.label('exit_types', item['exit_type']).lower()}" if item.get("exit_type") else ""
         when = f" {item['end']}" if item.get("end") else ""
         return f"{who}: {role} of {bodies.name(item['sending'])}{where}{exit_}{when}"
     if kind == "measure":
-        return f"{item['type']}: {item['actor']} against {item['target']} {item.get('date') or ''}".strip()
+        count = f" ({item['count']})" if item.get("count") else ""
+        when = f", {item['date']}" if item.get("date") else ""
+        what = vocabularies.label("measures", item["type"])
+        return f"{what}{count}: {bodies.name(item['actor'])} against {bodies.name(item['target'])}{when}"
     if kind == "consequence":
-        return f"{item['type']} (posting {item['posting']})"
+        posting = lookup(item["posting"])
+        whom = f" · {posting_line(posting)}" if posting else ""
+        when = f", {item['date']}" if item.get("date") else ""
+        return f"{vocabularies.label('consequences', item['type'])}{whom}{when}"
     if kind == "contact":
-        return f"{item['channel']} from {item['from']} to {item['to']}: {item['outcome']}"
+        channel = vocabularies.label("channels", item["channel"])
+        outcome = vocabularies.label("outcomes", item["outcome"]).lower()
+        return f"{channel} from {_who(item['from'], lookup)} to {_who(item['to'], lookup)}: {outcome}"
     return str(item.get("title") or item.get("url") or item.get("id"))

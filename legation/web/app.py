@@ -15,7 +15,21 @@ from starlette.exceptions import HTTPException
 from legation import __version__
 from legation.errors import InputError, LegationError, NotFound
 from legation.registry.store import Store
-from legation.web import briefs, dyads, exports, imports, pages, persons, records, search, states
+from legation.web import (
+    apidocs,
+    briefs,
+    changes,
+    dyads,
+    exports,
+    imports,
+    pages,
+    persons,
+    posts,
+    records,
+    review,
+    search,
+    states,
+)
 from legation.web.cache import SearchCache
 from legation.web.render import render
 from legation.web.settings import Settings
@@ -49,7 +63,10 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *HEADERS]
+                own = message.get("headers", [])
+                # A page that sets its own CSP (the API docs) keeps it; every other header is added.
+                kept = {k for k, _ in own}
+                message["headers"] = [*own, *(h for h in HEADERS if h[0] not in kept)]
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -100,6 +117,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="Legation",
+        docs_url=None,  # served from the package by web/apidocs.py
+        redoc_url=None,
         version=__version__,
         description="An evidence-backed tracker of diplomats in crisis. Field names follow DOMAIN.md; "
         "records use the interchange format (docs/data-format.md).",
@@ -108,7 +127,21 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = store or Store.open(settings.db)
     app.state.search_cache = SearchCache(app.state.store, settings.search_cache)
     _handlers(app)
-    for module in (pages, search, persons, states, dyads, briefs, exports, records, imports):
+    for module in (
+        apidocs,
+        pages,
+        search,
+        persons,
+        states,
+        posts,
+        dyads,
+        briefs,
+        exports,
+        records,
+        imports,
+        review,
+        changes,
+    ):
         app.include_router(module.router)
     static = resources.files("legation") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

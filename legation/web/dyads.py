@@ -27,5 +27,5 @@ def dyad_html(request: Request, store: StoreDep, a: str, b: str, window_days: in
     return render(request, "dyad.html", data=data, timeline=_timeline(data))
 
 
-def _timeline(data: dict[str, Any]) -> str | None:
+def _timeline(data: dict[str, Any]) -> figures.Figure | None:
     return figures.analysis_chart("dyad_chart", data["reciprocity"]) or figures.measures_timeline(data["measures"])

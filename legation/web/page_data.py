@@ -7,20 +7,34 @@ one of them is being written.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 from collections import Counter
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import TextClause, text
 
 from legation.errors import InputError, LegationError, NotFound
-from legation.registry import bodies, persons, search
+from legation.registry import bodies, changes, persons, schema, search, vocabularies
+from legation.registry import postings as postings_mod
 from legation.registry.stats import decade
 from legation.registry.store import Store
+
+if TYPE_CHECKING:
+    from legation.extraction import reviews
+
+
+def _reviews() -> Any:
+    """The review queue, imported on first use: `legation.extraction` loads spaCy, which the
+    rest of the web app does not need, so the server starts without it."""
+    from legation.extraction import reviews
+
+    return reviews
+
 
 FACETS = ("kind", "exit_type", "sending", "receiving", "decade", "certainty")
 MAX_PAGE_SIZE = 100
@@ -67,7 +81,8 @@ def home(store: Store, *, latest: int = 10) -> dict[str, Any]:
         n=latest,
     )
     per_year = store.rows(
-        "SELECT end_year AS year, exit_type, count(*) AS exits FROM postings "
+        "SELECT end_year AS year, exit_type, count(*) AS exits, count(group_name) AS groups, "
+        "coalesce(sum(CASE WHEN group_name IS NOT NULL THEN count END), 0) AS group_people FROM postings "
         "WHERE exit_type IS NOT NULL AND end_year IS NOT NULL GROUP BY end_year, exit_type ORDER BY end_year, exit_type"
     )
     return {
@@ -75,6 +90,8 @@ def home(store: Store, *, latest: int = 10) -> dict[str, Any]:
         "exits": store.scalar("SELECT count(*) FROM postings WHERE exit_type IS NOT NULL") or 0,
         "latest_exits": [_exit_row(e) for e in exits],
         "exits_per_year": per_year,
+        "exits_undated": store.scalar("SELECT count(*) FROM postings WHERE exit_type IS NOT NULL AND end_year IS NULL")
+        or 0,
     }
 
 
@@ -184,7 +201,7 @@ def search_page(
         "page": page,
         "size": size,
         "pages": max(1, -(-len(hits) // size)),
-        "hits": [_hit(r, orjson.loads(data[r[0]])) for r in shown if r[0] in data],
+        "hits": [_hit(r, orjson.loads(data[r[0]]), store.get) for r in shown if r[0] in data],
         "facets": {f: _counts(values, i, by_index) for i, f in enumerate(FACETS)},
     }
 
@@ -194,12 +211,12 @@ def _in_sql(base: str, n: int) -> str:
     return f"{base} WHERE id IN ({keys})"
 
 
-def _hit(row: Match, item: dict[str, Any]) -> dict[str, Any]:
+def _hit(row: Match, item: dict[str, Any], lookup: search.Lookup) -> dict[str, Any]:
     record_id, kind, certainty, exit_type, sending, receiving, date = row
     return {
         "id": record_id,
         "kind": kind,
-        "title": search.title(item),
+        "title": search.title(item, lookup),
         "certainty": certainty,
         "person": item["id"] if item["kind"] == "person" else item.get("person"),
         "exit_type": exit_type,
@@ -242,16 +259,21 @@ def person_page(store: Store, person_id: str) -> dict[str, Any]:
 
 
 def _history(store: Store, record_id: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "version": v["version"],
-            "change": v["change"],
-            "changed_at": v["changed_at"],
-            "changed_by": v["changed_by"],
-            "data": v["data"],
-        }
-        for v in store.history(record_id)
-    ]
+    """Every version, oldest first, each with its diff against the one before (changes.diff)."""
+    found, before = [], None
+    for v in store.history(record_id):
+        found.append(
+            {
+                "version": v["version"],
+                "change": v["change"],
+                "changed_at": v["changed_at"],
+                "changed_by": v["changed_by"],
+                "data": v["data"],
+                "diff": changes.diff(before, v["data"]),
+            }
+        )
+        before = v["data"]
+    return found
 
 
 def record_page(store: Store, record_id: str) -> dict[str, Any]:
@@ -259,7 +281,7 @@ def record_page(store: Store, record_id: str) -> dict[str, Any]:
     record = store.get(record_id)
     if record is None:
         raise NotFound(f"no record with id {record_id!r}")
-    return {"record": record, "title": search.title(record), "history": _history(store, record_id)}
+    return {"record": record, "title": search.title(record, store.get), "history": _history(store, record_id)}
 
 
 # --- state and dyad --------------------------------------------------------------------------
@@ -282,6 +304,26 @@ def state_page(store: Store, code: str) -> dict[str, Any]:
         "measures_suffered": _records(store, measure_sql.format("target"), s=state),
         "precedents": _analysis("precedents", "precedents", store, state),
     }
+
+
+def posts_page(
+    store: Store,
+    *,
+    at: str | None = None,
+    sending: str | None = None,
+    receiving: str | None = None,
+    role: str | None = None,
+) -> dict[str, Any]:
+    """Who was in post on a day (registry.postings), today unless told."""
+    day = at or datetime.date.today().isoformat()
+    found = postings_mod.in_force(store, day, sending=sending or None, receiving=receiving or None, role=role or None)
+    roles = [{"code": c, "label": vocabularies.label("roles", c)} for c in vocabularies.codes("roles")]
+    return {**found, "roles": roles}
+
+
+def heads_of_mission(store: Store, code: str) -> list[dict[str, Any]]:
+    """Each head of mission accredited to a state or body, for the state page's timeline."""
+    return postings_mod.heads_of_mission(store, _state(code))
 
 
 def dyad_page(store: Store, a: str, b: str, *, window_days: int = 60) -> dict[str, Any]:
@@ -331,3 +373,100 @@ def available_figures() -> dict[str, bool]:
         except ImportError:
             found[module] = False
     return found
+
+
+# --- review desk and changes -----------------------------------------------------------------
+
+SECTION_LABELS = {"exits": "Exit", "measures": "Measure", "contacts": "Contact", "postings_in_force": "Posting"}
+BANDS = {"high": (0.75, 2.0), "medium": (0.5, 0.75), "low": (0.0, 0.5)}
+BAND_LABELS = {"high": "High (0.75 and up)", "medium": "Medium (0.50 to 0.74)", "low": "Low (under 0.50)"}
+PROPOSAL_STATES = ("sending_state", "receiving_state", "actor", "target", "destination")
+REVIEW_LIMIT = 200  # proposals on one page of the desk
+
+
+def band(confidence: Any) -> str:
+    value = float(confidence) if isinstance(confidence, int | float) else 0.0
+    return next(name for name, (lo, hi) in BANDS.items() if lo <= value < hi)
+
+
+def review_page(
+    store: Store,
+    *,
+    status: str = "pending",
+    kind: str | None = None,
+    state: str | None = None,
+    confidence: str | None = None,
+) -> dict[str, Any]:
+    """The desk: proposals newest first, filtered by kind, state, confidence band and status."""
+    queue = _reviews()
+    if status not in (*queue.STATUSES, "all"):
+        raise InputError(f"one of {', '.join(queue.STATUSES)} or all; got {status!r}", field="status")
+    if kind and kind not in SECTION_LABELS:
+        raise InputError(f"one of {', '.join(SECTION_LABELS)}; got {kind!r}", field="kind")
+    if confidence and confidence not in BANDS:
+        raise InputError(f"one of {', '.join(BANDS)}; got {confidence!r}", field="confidence")
+    code = _state(state) if state else None
+    found = [
+        r
+        for r in queue.listing(store, status=None if status == "all" else status, newest_first=True)
+        if (not kind or r.section == kind)
+        and (not code or code in {r.data.get(k) for k in PROPOSAL_STATES})
+        and (not confidence or band(r.data.get("confidence")) == confidence)
+    ]
+    sources = {i: store.get(i) or {} for i in {r.source_id for r in found[:REVIEW_LIMIT]}}
+    return {
+        "filters": {"status": status, "kind": kind, "state": code, "confidence": confidence},
+        "total": len(found),
+        "reviews": [review_item(r, sources[r.source_id]) for r in found[:REVIEW_LIMIT]],
+    }
+
+
+def review_detail(store: Store, review_id: str, *, find: str | None = None) -> dict[str, Any]:
+    """One proposal, and the persons and postings a search finds to merge it into."""
+    review = _reviews().get(store, review_id)
+    hits = search_page(store, find, size=MAX_PAGE_SIZE)["hits"] if find else []
+    targets = [h for h in hits if h["kind"] in ("person", "posting")][:20]
+    return {"review": review_item(review, store.get(review.source_id) or {}), "find": find, "targets": targets}
+
+
+def review_item(review: reviews.Review, source: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in review.data.items() if k not in ("evidence", "consequence_evidence")}
+    evidence = review.data.get("evidence") or {}
+    return {
+        **review.as_dict(),
+        "data": data,
+        "kind": review.section,
+        "band": band(review.data.get("confidence")),
+        "confidence": review.data.get("confidence"),
+        "evidence": {"sentence": evidence.get("sentence"), "trigger": evidence.get("text")},
+        "excerpt": excerpt(evidence),
+        "source": {k: source.get(k) for k in ("id", "url", "title", "publisher", "published", "accessed")},
+    }
+
+
+def excerpt(evidence: dict[str, Any]) -> list[dict[str, str]]:
+    """The excerpt as pieces to render: plain text, the evidence sentence, and its trigger words."""
+    sentence, trigger = str(evidence.get("sentence") or ""), str(evidence.get("text") or "")
+    around = str(evidence.get("excerpt") or sentence)
+    at = around.find(sentence) if sentence else -1
+    if at < 0:
+        return [{"text": around, "mark": ""}] if around else []
+    hit = sentence.find(trigger) if trigger else -1
+    inner = (
+        [(sentence[:hit], "sentence"), (trigger, "trigger"), (sentence[hit + len(trigger) :], "sentence")]
+        if hit >= 0
+        else [(sentence, "sentence")]
+    )
+    pieces = [(around[:at], ""), *inner, (around[at + len(sentence) :], "")]
+    return [{"text": t, "mark": m} for t, m in pieces if t]
+
+
+def changes_page(
+    store: Store, *, since: str | None = None, state: str | None = None, kind: str | None = None, limit: int = 50
+) -> dict[str, Any]:
+    """The latest versions of any record, newest first, with who wrote them and their diffs."""
+    code = _state(state) if state else None
+    if kind and kind not in schema.PROJECTIONS:
+        raise InputError(f"one of {', '.join(schema.PROJECTIONS)}; got {kind!r}", field="kind")
+    found = changes.latest(store, since=since, state=code, kind=kind, limit=limit)
+    return {"filters": {"since": since, "state": code, "kind": kind}, "changes": found}
