@@ -60,21 +60,23 @@ def read_paths(
     fmt: str | None = None,
     stdin: IO[bytes] | None = None,
     errors: list[InputError] | None = None,
+    plain: bool = False,
 ) -> Iterator[Located]:
-    """Raw records from files, folders and `-`. With `errors`, a bad file is noted, not raised."""
+    """Raw records from files, folders and `-`. With `errors`, a bad file is noted, not raised.
+    With `plain`, every record comes parsed (a dict), for callers that look into them first."""
     for path in paths:
         try:
-            yield from _read_one(path, fmt, stdin)
+            yield from _read_one(path, fmt, stdin, not plain)
         except InputError as exc:
             if errors is None:
                 raise
             errors.append(exc)
 
 
-def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Iterator[Located]:
+def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None, lazy: bool = True) -> Iterator[Located]:
     if path == "-":
         stream = stdin or sys.stdin.buffer
-        for line, raw in formats.read("<stdin>", stream, fmt, lazy=True):
+        for line, raw in formats.read("<stdin>", stream, fmt, lazy=lazy):
             yield Located("<stdin>", line, raw)
         return
     target = Path(path)
@@ -82,12 +84,12 @@ def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Iterator[L
         for child in sorted(
             p for p in target.rglob("*") if p.suffix.lower() in (".jsonl", ".ndjson", ".yaml", ".yml", ".csv")
         ):
-            yield from _read_one(str(child), fmt, stdin)
+            yield from _read_one(str(child), fmt, stdin, lazy)
         return
     if not target.exists():
         raise InputError("no such file; expected a JSONL, YAML or CSV file, a folder or '-'", file=path)
     with target.open("rb") as stream:
-        for line, raw in formats.read(path, stream, fmt, lazy=True):
+        for line, raw in formats.read(path, stream, fmt, lazy=lazy):
             yield Located(path, line, raw)
 
 

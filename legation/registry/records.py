@@ -130,6 +130,9 @@ class Source(BaseModel):
     publisher: Text = None
     published: PartialDate = None
     accessed: PartialDate = None
+    # What this source says where the record keeps another value: a merge of two sources keeps
+    # the curated value and notes the other here, so `legation check` can show the disagreement.
+    differs: dict[str, str] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -164,6 +167,7 @@ class Person(Base):
     name: Name
     aliases: list[Name] = []
     birth: PartialDate = None
+    death: PartialDate = None
     citizenship: Body | None = None
     wikidata: Annotated[str | None, Field(pattern=r"^Q[0-9]+$")] = None
     notes: Text = None

@@ -302,6 +302,7 @@ class Store:
         new_rows: list[dict[str, Any]] = []
         version_rows: list[dict[str, Any]] = []
         changed: list[AnyRecord] = []
+        updated: list[str] = []
         for n, record in enumerate(batch):
             body = texts[n] if texts else dumps(record.canonical())
             digest = hashlib.sha1(body.encode()).hexdigest()
@@ -336,6 +337,7 @@ class Store:
                 self._supersede(conn, record.id, previous[2])
                 conn.execute(schema.records.update().where(schema.records.c.id == record.id), row)
                 summary.updated += 1
+                updated.append(record.id)
             else:
                 new_rows.append(row)
                 summary.created += 1
@@ -343,7 +345,7 @@ class Store:
             summary.ids.append(record.id)
         bulk_insert(conn, schema.records, new_rows)
         bulk_insert(conn, schema.versions, version_rows)
-        self._project(conn, changed, replace=summary.updated > 0)
+        self._project(conn, changed, updated)
         return summary
 
     def _supersede(self, conn: Connection, record_id: str, version: int) -> None:
@@ -358,13 +360,15 @@ class Store:
 
     def project(self, conn: Connection, batch: list[AnyRecord]) -> None:
         """Fill the derived tables for records written by other means (a restored history)."""
-        self._project(conn, batch, replace=False)
+        self._project(conn, batch, [])
 
-    def _project(self, conn: Connection, batch: list[AnyRecord], *, replace: bool) -> None:
+    def _project(self, conn: Connection, batch: list[AnyRecord], updated: list[str]) -> None:
+        """Rebuild the derived rows of the records written; only updated ones have rows to remove
+        (removing search rows one by one costs a scan each on SQLite's full-text index)."""
         if not batch:
             return
-        if replace:
-            ids = [r.id for r in batch]
+        if updated:
+            ids = updated
             for i in range(0, len(ids), CHUNK):
                 for projection in self.projections:
                     projection.delete(conn, self.dialect, ids[i : i + CHUNK])
