@@ -120,7 +120,7 @@ class Base(Canonical):
 class Person(Base):
     kind: Literal["person"]
     name: Annotated[str, Field(min_length=1)]
-    aliases: list[str] = []
+    aliases: list[str] = Field(default_factory=list)  # a factory: pydantic deep-copies a [] default per record
     birth: PartialDate = None
     citizenship: Body | None = None
     wikidata: Annotated[str | None, Field(pattern=r"^Q\d+$")] = None
@@ -170,7 +170,7 @@ class Measure(Base):
     target: Body
     date: PartialDate = None
     count: Annotated[int | None, Field(ge=0)] = None
-    persons: list[RecordId] = []
+    persons: list[RecordId] = Field(default_factory=list)
     detail: Text = None
     reciprocal_of: RecordId | None = None
 
