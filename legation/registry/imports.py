@@ -144,7 +144,7 @@ class _Pass:
     seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (digest, where)
     names: dict[str, str] = field(default_factory=dict)
     refs: list[tuple[Located, str, str, str]] = field(default_factory=list)
-    chunk: list[tuple[Located, AnyRecord, str]] = field(default_factory=list)
+    chunk: list[tuple[Located, AnyRecord, str, str]] = field(default_factory=list)
     deferred: list[tuple[Located, Posting]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
     expect: Mapping[str, int | None] = field(default_factory=dict)
@@ -166,7 +166,8 @@ class _Pass:
             deferred = not name
             record = record if deferred else record.model_copy(update={"person_name": name})
         text = records.dumps(record.canonical())
-        if not self._first(item, record, hashlib.sha1(text.encode()).hexdigest()):
+        digest = hashlib.sha1(text.encode()).hexdigest()
+        if not self._first(item, record, digest):
             return
         item.number = number
         if not self.keep_going:  # the record holds it all now; keep memory flat
@@ -178,7 +179,7 @@ class _Pass:
         if deferred:
             self.deferred.append((item, record))  # type: ignore[arg-type]
         else:
-            self.push(item, record, text)
+            self.push(item, record, text, digest)
 
     def _first(self, item: Located, record: AnyRecord, digest: str) -> bool:
         """True the first time an id is seen; a repeat must carry the same content."""
@@ -193,24 +194,26 @@ class _Pass:
         self.refs += [(item, f, ref, kind) for f, ref, kind in records.references(record)]
         return True
 
-    def push(self, item: Located, record: AnyRecord, text: str | None = None) -> None:
-        self.chunk.append((item, record, text or records.dumps(record.canonical())))
+    def push(self, item: Located, record: AnyRecord, text: str | None = None, digest: str | None = None) -> None:
+        text = text or records.dumps(record.canonical())
+        self.chunk.append((item, record, text, digest or hashlib.sha1(text.encode()).hexdigest()))
         if len(self.chunk) >= WRITE_CHUNK:
             self.flush()
 
     def flush(self) -> None:
         if not self.chunk:
             return
-        batch = [record for _, record, _ in self.chunk]
+        batch = [record for _, record, _, _ in self.chunk]
         known = self.store.existing(self.conn, [r.id for r in batch])
         self._check_versions(batch, known)
-        clash = [(i, r, known[r.id][0]) for i, r, _ in self.chunk if r.id in known and known[r.id][0] != r.kind]
+        clash = [(i, r, known[r.id][0]) for i, r, _, _ in self.chunk if r.id in known and known[r.id][0] != r.kind]
         if clash:
             raise _Refused(
                 [(i, _error(i, "id", f"a new id; {r.id!r} is already a {k} in the store")) for i, r, k in clash]
             )
-        texts = [text for _, _, text in self.chunk]
-        summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts)
+        texts = [text for _, _, text, _ in self.chunk]
+        digests = [digest for _, _, _, digest in self.chunk]
+        summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts, digests=digests)
         self.report.created += summary.created
         self.report.updated += summary.updated
         self.report.unchanged += summary.unchanged

@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from legation.errors import CLIP, StoreBusy, StoreError, clip
 from legation.registry import schema
 from legation.registry.records import AnyRecord, dumps
-from legation.registry.schema import bulk_insert
+from legation.registry.schema import insert_values
 
 ENV_DB = "LEGATION_DB"
 CHUNK = 500
@@ -33,6 +33,9 @@ LEFTOVER_LOG = 4 << 20  # SQLite checkpoints its log at about 4 MB itself: more 
 # The key of the PostgreSQL advisory lock every write transaction holds (any fixed 64-bit number).
 WRITE_LOCK = 0x6C65676174696F6E
 BUSY_WAIT = 30.0  # seconds a writer waits for another to finish before giving up with StoreBusy
+ID_CHUNK = 5000  # ids per `IN (...)` lookup: SQLite takes 32,766 parameters, PostgreSQL 65,535
+_RECORD_COLUMNS = ("id", "kind", "version", "certainty", "data", "hash", "updated_at", "updated_by")
+_VERSION_COLUMNS = ("record_id", "version", "kind", "data", "hash", "changed_at", "changed_by", "change")
 
 
 def default_path() -> Path:
@@ -250,8 +253,10 @@ class Store:
         found: dict[str, tuple[str, str, int]] = {}
         t = schema.records
         batch = list(ids)
-        for i in range(0, len(batch), CHUNK):
-            rows = conn.execute(select(t.c.id, t.c.kind, t.c.hash, t.c.version).where(t.c.id.in_(batch[i : i + CHUNK])))
+        for i in range(0, len(batch), ID_CHUNK):
+            rows = conn.execute(
+                select(t.c.id, t.c.kind, t.c.hash, t.c.version).where(t.c.id.in_(batch[i : i + ID_CHUNK]))
+            )
             found.update({r.id: (r.kind, r.hash, r.version) for r in rows})
         return found
 
@@ -294,48 +299,36 @@ class Store:
         actor: str | None = None,
         known: dict[str, tuple[str, str, int]] | None = None,
         texts: list[str] | None = None,
+        digests: list[str] | None = None,
     ) -> WriteSummary:
-        """Write records inside the caller's transaction: new versions for changed ones only."""
+        """Write records inside the caller's transaction: new versions for changed ones only.
+
+        `texts` and `digests` are each record's canonical text and its SHA-1 when the caller has
+        them already (an import computes both to spot repeated ids), so they are not made twice."""
         summary = WriteSummary()
         who, when = actor or actor_name(), now()
         known = self.existing(conn, (r.id for r in batch)) if known is None else known
-        new_rows: list[dict[str, Any]] = []
-        version_rows: list[dict[str, Any]] = []
+        new_rows: list[tuple[Any, ...]] = []
+        version_rows: list[tuple[Any, ...]] = []
         changed: list[AnyRecord] = []
         updated: list[str] = []
         for n, record in enumerate(batch):
             body = texts[n] if texts else dumps(record.canonical())
-            digest = hashlib.sha1(body.encode()).hexdigest()
+            digest = digests[n] if digests else hashlib.sha1(body.encode()).hexdigest()
             previous = known.get(record.id)
             if previous and previous[1] == digest:
                 summary.unchanged += 1
                 continue
             version = previous[2] + 1 if previous else 1
-            row = {
-                "id": record.id,
-                "kind": record.kind,
-                "version": version,
-                "certainty": record.certainty,
-                "data": body,
-                "hash": digest,
-                "updated_at": when,
-                "updated_by": who,
-            }
+            # the current text lives in `records`; `versions.data` gets it once it is superseded
             version_rows.append(
-                {
-                    "record_id": record.id,
-                    "version": version,
-                    "kind": record.kind,
-                    "data": None,  # the current text lives in `records`; kept here once superseded
-                    "hash": digest,
-                    "changed_at": when,
-                    "changed_by": who,
-                    "change": "update" if previous else "create",
-                }
+                (record.id, version, record.kind, None, digest, when, who, "update" if previous else "create")
             )
+            row = (record.id, record.kind, version, record.certainty, body, digest, when, who)
             if previous:
                 self._supersede(conn, record.id, previous[2])
-                conn.execute(schema.records.update().where(schema.records.c.id == record.id), row)
+                values = dict(zip(_RECORD_COLUMNS, row, strict=True))
+                conn.execute(schema.records.update().where(schema.records.c.id == record.id), values)
                 summary.updated += 1
                 updated.append(record.id)
             else:
@@ -343,8 +336,8 @@ class Store:
                 summary.created += 1
             changed.append(record)
             summary.ids.append(record.id)
-        bulk_insert(conn, schema.records, new_rows)
-        bulk_insert(conn, schema.versions, version_rows)
+        insert_values(conn, schema.records, _RECORD_COLUMNS, new_rows)
+        insert_values(conn, schema.versions, _VERSION_COLUMNS, version_rows)
         self._project(conn, changed, updated)
         return summary
 
