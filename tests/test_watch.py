@@ -101,11 +101,52 @@ def test_canonical_addresses_and_the_backoff() -> None:
         watch.parse_every("soon")
 
 
+# Made-up names that read as names: the trained pipeline finds a person by how a name looks.
+NAMES = [
+    f"{first} {last}"
+    for first, last in zip(
+        (
+            "Jan",
+            "Pieter",
+            "Willem",
+            "Hendrik",
+            "Maarten",
+            "Sanne",
+            "Eva",
+            "Lotte",
+            "Bram",
+            "Ruud",
+            "Femke",
+            "Joost",
+            "Ilse",
+            "Koen",
+        ),
+        (
+            "Bakker",
+            "Visser",
+            "Smit",
+            "Meijer",
+            "Mulder",
+            "Bos",
+            "Vos",
+            "Peters",
+            "Hendriks",
+            "Dekker",
+            "Brouwer",
+            "Kok",
+            "Jacobs",
+            "Vermeulen",
+        ),
+        strict=True,
+    )
+]
+
+
 def _many(site: Site, n: int) -> None:
     """n articles, each with its own resignation, served slowly enough to kill the watcher mid-run."""
     items = []
     for i in range(n):
-        fact = f"The Dutch ambassador to Peru, Jan Test{i:02d}, resigned in protest in {1990 + i}."
+        fact = f"The Dutch ambassador to Peru, {NAMES[i]}, resigned in protest in {1990 + i}."
         site.add(f"/many/{i}", page(f"story {i}", fact), delay=0.15)
         items.append((f"Story {i}", f"/many/{i}"))
     site.add("/many.xml", rss(site.base, items), "application/rss+xml")
