@@ -78,6 +78,15 @@ def sqlite_path(tmp_path: Path) -> str:
     return str(tmp_path / "legation.db")
 
 
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store loaded by `legation init --bundled`, once per test process; tests only read it."""
+    db = str(tmp_path_factory.mktemp("bundled") / "legation.db")
+    result = CliRunner().invoke(app, ["--db", db, "init", "--bundled"])
+    assert result.exit_code == 0, result.output
+    return db
+
+
 @pytest.fixture
 def cli() -> Any:
     runner = CliRunner()

@@ -46,7 +46,10 @@ def check(
         bool, typer.Option("--integrity", help="Check the store's file itself (SQLite's integrity_check).")
     ] = False,
 ) -> None:
-    """Check sources, duplicate persons, impossible dates, unknown codes, references and counts."""
+    """Check sources, addresses, duplicates, impossible dates, codes, references, counts and exit words.
+
+    Also prints the share of records, by kind, whose sources sit on two or more independent sites.
+    """
     with failures():
         if integrity:
             problems = state(ctx).store().integrity()
@@ -62,6 +65,9 @@ def check(
         else:
             cols = ["severity", "check", "record", "field", "message"]
             table(None, cols, [[f[c] for c in cols] for f in result["findings"]])
+            shares = result["two_source_shares"]
+            rows = [[kind, s["records"], s["two_or_more"], f"{s['share']:.0%}"] for kind, s in shares.items()]
+            table("Records with sources on two or more independent sites", ["kind", "records", "two+", "share"], rows)
             out.print(f"{result['records']} records: {result['errors']} errors, {result['warnings']} warnings")
         if result["errors"] or (strict and result["warnings"]):
             fail(f"check found {result['errors']} errors and {result['warnings']} warnings", 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import json
 import sqlite3
@@ -84,7 +85,7 @@ def lazy(name: str) -> ModuleType:
     not pay for spaCy, FastAPI, altair or DuckDB, which only some commands need."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.find_spec(name)
+    spec = _spec(name)
     assert spec is not None and spec.loader is not None, name
     loader = importlib.util.LazyLoader(spec.loader)
     spec.loader = loader
@@ -92,3 +93,15 @@ def lazy(name: str) -> ModuleType:
     sys.modules[name] = module
     loader.exec_module(module)
     return module
+
+
+def _spec(name: str) -> importlib.machinery.ModuleSpec | None:
+    """Find a module without importing its parent packages: `importlib.util.find_spec` imports
+    them, and `legation.extraction`'s `__init__` alone pulls in spaCy."""
+    parent, _, _ = name.rpartition(".")
+    if not parent:
+        return importlib.util.find_spec(name)
+    outer = _spec(parent)
+    if outer is None or outer.submodule_search_locations is None:
+        return None
+    return importlib.machinery.PathFinder.find_spec(name, list(outer.submodule_search_locations))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from legation.cli.common import Format, emit_json, err, failures, out, state, table
 from legation.errors import InputError
-from legation.registry import backups, bundled, exports, histories, imports, persons, search
+from legation.importers import bundled as bundled_import
+from legation.registry import backups, exports, histories, imports, persons, search
 from legation.registry import stats as stats_mod
 from legation.registry.store import Store
 
@@ -27,12 +29,30 @@ def init(
     with failures():
         store = state(ctx).store()
         if bundled_data:
-            report = _run_import(store, bundled.files(), actor="legation-bundled")
-            err.print(
-                f"bundled data: {report.created} created, {report.updated} updated, {report.unchanged} unchanged",
-                highlight=False,
-            )
+            _load_bundled(store)
         err.print(f"store ready: {store.engine.url.render_as_string(hide_password=True)}", highlight=False)
+
+
+def _load_bundled(store: Store) -> None:
+    """The curated files and the registries' records (POCOM), with a progress bar."""
+    with _bar(bundled_import.size()) as (bar, task):
+        outcome = bundled_import.load(store, progress=lambda n: bar.advance(task, n))
+    err.print(
+        f"bundled data: {_counts(outcome.report)}; {len(outcome.merged)} registry persons merged into curated ones, "
+        f"{len(outcome.proposed)} unsure matches for review",
+        highlight=False,
+    )
+
+
+def _counts(report: imports.ImportReport) -> str:
+    return f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+
+
+@contextmanager
+def _bar(total: int | None, quiet: bool = False) -> Iterator[tuple[Progress, Any]]:
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
+        yield bar, bar.add_task("import", total=total)
 
 
 def _run_import(
@@ -47,11 +67,8 @@ def _run_import(
     """Import with a progress bar on a terminal; the library call does the work."""
     file_errors: list[InputError] | None = [] if keep_going else None
     items = imports.read_paths(paths, fmt=fmt, errors=file_errors)
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     total = _lines(paths)
-    quiet = not err.is_terminal or (total or 0) < 2000
-    with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("import", total=total)
+    with _bar(total, quiet=(total or 0) < 2000) as (bar, task):
         return imports.import_records(
             store,
             items,

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from legation.errors import clip, quote
-from legation.registry import bodies, dates, vocabularies
+from legation.registry import addresses, bodies, dates, vocabularies
 
 KINDS = ("person", "posting", "consequence", "measure", "contact", "source")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$"
@@ -111,15 +111,33 @@ else:
     Outcome = _term("outcomes")
 
 
+def _normalised_address(data: Any) -> Any:
+    """Store the normalised address in `url`, and the address as given only where it differs."""
+    if isinstance(data, dict) and isinstance(data.get("url"), str):
+        given, url = data["url"].strip(), addresses.normalise(data["url"])
+        if url != given:
+            data = {**data, "url": url, "original_url": data.get("original_url") or given}
+    return data
+
+
 class Source(BaseModel):
     """Where a fact was read: the page's address, title, publisher and dates."""
 
     model_config = ConfigDict(extra="forbid")
     url: Url
+    original_url: Text = None
     title: Text = None
     publisher: Text = None
     published: PartialDate = None
     accessed: PartialDate = None
+    # What this source says where the record keeps another value: a merge of two sources keeps
+    # the curated value and notes the other here, so `legation check` can show the disagreement.
+    differs: dict[str, str] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _address(cls, data: Any) -> Any:
+        return _normalised_address(data)
 
 
 class Canonical(BaseModel):
@@ -147,8 +165,9 @@ class Base(Canonical):
 class Person(Base):
     kind: Literal["person"]
     name: Name
-    aliases: list[Name] = []
+    aliases: list[Name] = Field(default_factory=list)  # a factory: pydantic deep-copies a [] default per record
     birth: PartialDate = None
+    death: PartialDate = None
     citizenship: Body | None = None
     wikidata: Annotated[str | None, Field(pattern=r"^Q[0-9]+$")] = None
     notes: Text = None
@@ -197,7 +216,7 @@ class Measure(Base):
     target: Body
     date: PartialDate = None
     count: Annotated[Count | None, Field(ge=0)] = None
-    persons: list[RecordId] = []
+    persons: list[RecordId] = Field(default_factory=list)
     detail: Text = None
     reciprocal_of: RecordId | None = None
 
@@ -221,11 +240,17 @@ class SourceRecord(Canonical):
     kind: Literal["source"]
     id: RecordId
     url: Url
+    original_url: Text = None
     title: Text = None
     publisher: Text = None
     published: PartialDate = None
     accessed: PartialDate = None
     certainty: Certainty = "confirmed"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _address(cls, data: Any) -> Any:
+        return _normalised_address(data)
 
 
 Record = Annotated[
