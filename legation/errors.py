@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+CLIP = 80  # a quoted value is cut to this many characters, so a 1 MB id makes a short message
+
+
+def clip(text: str, limit: int = CLIP) -> str:
+    """Cut a value that goes into a message, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(value: object, limit: int = CLIP) -> str:
+    """A value as an error message quotes it: its repr, cut to about `limit` characters."""
+    text = repr(value) if len(str(value)) <= limit * 4 else repr(str(value)[: limit * 4])
+    return clip(text, limit)
+
 
 class LegationError(Exception):
     """The root of every error Legation raises on purpose."""
@@ -27,14 +40,15 @@ class InputError(LegationError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        where = [self.file or "<input>"]
+        where = [clip(self.file or "<input>", 4 * CLIP)]
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.record:
-            where.append(f"record {self.record}")
+            where.append(f"record {clip(self.record)}")
         place = ":".join(where[:2]) + (f" ({where[2]})" if len(where) > 2 else "")
-        field = f" field '{self.field}':" if self.field else ""
-        return f"{place}:{field} {self.message}"
+        field = f" field '{clip(self.field)}':" if self.field else ""
+        message = " ".join(self.message.split())  # one line, whatever the input held
+        return f"{place}:{field} {clip(message, 8 * CLIP)}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -49,6 +63,14 @@ class InputError(LegationError):
 
 class NotFound(LegationError):
     """A person, record or body that the store does not hold."""
+
+
+class Ambiguous(NotFound):
+    """A name that fits several records: `candidates` holds their ids, best first."""
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
 
 
 class StoreError(LegationError):

@@ -60,21 +60,23 @@ def read_paths(
     fmt: str | None = None,
     stdin: IO[bytes] | None = None,
     errors: list[InputError] | None = None,
+    plain: bool = False,
 ) -> Iterator[Located]:
-    """Raw records from files, folders and `-`. With `errors`, a bad file is noted, not raised."""
+    """Raw records from files, folders and `-`. With `errors`, a bad file is noted, not raised.
+    With `plain`, every record comes parsed (a dict), for callers that look into them first."""
     for path in paths:
         try:
-            yield from _read_one(path, fmt, stdin)
+            yield from _read_one(path, fmt, stdin, not plain)
         except InputError as exc:
             if errors is None:
                 raise
             errors.append(exc)
 
 
-def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Iterator[Located]:
+def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None, lazy: bool = True) -> Iterator[Located]:
     if path == "-":
         stream = stdin or sys.stdin.buffer
-        for line, raw in formats.read("<stdin>", stream, fmt, lazy=True):
+        for line, raw in formats.read("<stdin>", stream, fmt, lazy=lazy):
             yield Located("<stdin>", line, raw)
         return
     target = Path(path)
@@ -82,12 +84,12 @@ def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Iterator[L
         for child in sorted(
             p for p in target.rglob("*") if p.suffix.lower() in (".jsonl", ".ndjson", ".yaml", ".yml", ".csv")
         ):
-            yield from _read_one(str(child), fmt, stdin)
+            yield from _read_one(str(child), fmt, stdin, lazy)
         return
     if not target.exists():
         raise InputError("no such file; expected a JSONL, YAML or CSV file, a folder or '-'", file=path)
     with target.open("rb") as stream:
-        for line, raw in formats.read(path, stream, fmt, lazy=True):
+        for line, raw in formats.read(path, stream, fmt, lazy=lazy):
             yield Located(path, line, raw)
 
 
@@ -142,7 +144,7 @@ class _Pass:
     seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (digest, where)
     names: dict[str, str] = field(default_factory=dict)
     refs: list[tuple[Located, str, str, str]] = field(default_factory=list)
-    chunk: list[tuple[Located, AnyRecord, str]] = field(default_factory=list)
+    chunk: list[tuple[Located, AnyRecord, str, str]] = field(default_factory=list)
     deferred: list[tuple[Located, Posting]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
     expect: Mapping[str, int | None] = field(default_factory=dict)
@@ -164,7 +166,8 @@ class _Pass:
             deferred = not name
             record = record if deferred else record.model_copy(update={"person_name": name})
         text = records.dumps(record.canonical())
-        if not self._first(item, record, hashlib.sha1(text.encode()).hexdigest()):
+        digest = hashlib.sha1(text.encode()).hexdigest()
+        if not self._first(item, record, digest):
             return
         item.number = number
         if not self.keep_going:  # the record holds it all now; keep memory flat
@@ -176,7 +179,7 @@ class _Pass:
         if deferred:
             self.deferred.append((item, record))  # type: ignore[arg-type]
         else:
-            self.push(item, record, text)
+            self.push(item, record, text, digest)
 
     def _first(self, item: Located, record: AnyRecord, digest: str) -> bool:
         """True the first time an id is seen; a repeat must carry the same content."""
@@ -191,24 +194,26 @@ class _Pass:
         self.refs += [(item, f, ref, kind) for f, ref, kind in records.references(record)]
         return True
 
-    def push(self, item: Located, record: AnyRecord, text: str | None = None) -> None:
-        self.chunk.append((item, record, text or records.dumps(record.canonical())))
+    def push(self, item: Located, record: AnyRecord, text: str | None = None, digest: str | None = None) -> None:
+        text = text or records.dumps(record.canonical())
+        self.chunk.append((item, record, text, digest or hashlib.sha1(text.encode()).hexdigest()))
         if len(self.chunk) >= WRITE_CHUNK:
             self.flush()
 
     def flush(self) -> None:
         if not self.chunk:
             return
-        batch = [record for _, record, _ in self.chunk]
+        batch = [record for _, record, _, _ in self.chunk]
         known = self.store.existing(self.conn, [r.id for r in batch])
         self._check_versions(batch, known)
-        clash = [(i, r, known[r.id][0]) for i, r, _ in self.chunk if r.id in known and known[r.id][0] != r.kind]
+        clash = [(i, r, known[r.id][0]) for i, r, _, _ in self.chunk if r.id in known and known[r.id][0] != r.kind]
         if clash:
             raise _Refused(
                 [(i, _error(i, "id", f"a new id; {r.id!r} is already a {k} in the store")) for i, r, k in clash]
             )
-        texts = [text for _, _, text in self.chunk]
-        summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts)
+        texts = [text for _, _, text, _ in self.chunk]
+        digests = [digest for _, _, _, digest in self.chunk]
+        summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts, digests=digests)
         self.report.created += summary.created
         self.report.updated += summary.updated
         self.report.unchanged += summary.unchanged
@@ -248,7 +253,25 @@ class _Pass:
                 what = f"is a {found}" if found else "is in neither this import nor the store"
                 bad.append((item, _error(item, field_name, f"the id of a {kind}; {ref!r} {what}")))
         if bad:
-            raise _Refused(bad)
+            raise _Refused(bad + self._dependents(bad) if self.keep_going else bad)
+
+    def _dependents(self, bad: list[tuple[Located, InputError]]) -> list[tuple[Located, InputError]]:
+        """Records that point, directly or through others, at a refused one are refused with it, so
+        a chain of references costs one more pass, not one pass per link."""
+        referrers: dict[str, list[tuple[Located, str, str]]] = {}
+        for item, field_name, ref, kind in self.refs:
+            referrers.setdefault(ref, []).append((item, field_name, kind))
+        refused = {_raw_id(item) for item, _ in bad}
+        queue, more = [r for r in refused if r], []
+        while queue:
+            ref = queue.pop()
+            for item, field_name, kind in referrers.get(ref, []):
+                if (rid := _raw_id(item)) in refused:
+                    continue
+                refused.add(rid)
+                queue += [rid] if rid else []
+                more.append((item, _error(item, field_name, f"the id of an accepted {kind}; {ref!r} is refused")))
+        return more
 
     def _stored_name(self, person: str | None) -> str | None:
         found = self.store.get(person or "")
@@ -306,8 +329,8 @@ def import_records(
                 for number, item in enumerate(source):
                     report.read += 1
                     work.add(number, item, rejects)
-                if report.read == 0:
-                    raise InputError("no records found; expected at least one record")
+                if report.read == 0:  # a file that could not be read says so, rather than this
+                    raise refused[0][1] if refused else InputError("no records found; expected at least one record")
                 work.finish()
                 report.valid = len(work.seen)
                 transaction.rollback() if dry_run else transaction.commit()
@@ -325,4 +348,11 @@ def import_records(
 def write_rejects(report: ImportReport, path: str) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for error in report.errors:
-            out.write(json.dumps(error, ensure_ascii=False) + "\n")
+            out.write(json.dumps(error, ensure_ascii=False, default=_text) + "\n")
+
+
+def _text(value: object) -> str:
+    """A JSON Lines line that was never parsed goes into the reject file as its text."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    raise TypeError(f"cannot write {type(value).__name__} to a reject file")

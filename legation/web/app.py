@@ -16,7 +16,23 @@ from starlette.exceptions import HTTPException
 from legation import __version__
 from legation.errors import Conflict, InputError, LegationError, NotFound, StoreBusy
 from legation.registry.store import Store
-from legation.web import briefs, dyads, exports, imports, pages, persons, records, search, states
+from legation.web import (
+    apidocs,
+    briefs,
+    browse,
+    changes,
+    dyads,
+    exports,
+    imports,
+    pages,
+    persons,
+    posts,
+    records,
+    review,
+    search,
+    sources,
+    states,
+)
 from legation.web.cache import PageCache, Responses, WriteMark
 from legation.web.deps import SESSION
 from legation.web.guard import Guard
@@ -26,7 +42,8 @@ from legation.web.tokens import Verifier
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+    path = request.url.path
+    return path.startswith("/api/") or path.endswith(".json")
 
 
 def _problem(request: Request, status: int, message: str, **where: Any) -> Response:
@@ -35,6 +52,19 @@ def _problem(request: Request, status: int, message: str, **where: Any) -> Respo
         error = f"field '{field}': {message}" if field else message
         return JSONResponse({"error": error, "message": message, **where}, status_code=status)
     return render(request, "error.html", status=status, status_code=status, message=message, where=where)
+
+
+def _plain(error: Any) -> tuple[str, str | None]:
+    """One validation error in words, and the field it names. A body that is not JSON names a
+    character offset, not a field: say so instead."""
+    if error.get("type") == "json_invalid":
+        at = error["loc"][-1] if error.get("loc") else "?"
+        return (
+            f"a JSON body; this one is not valid JSON (at character {at}): {error.get('ctx', {}).get('error', '')}",
+            None,
+        )
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body", "header")]
+    return str(error.get("msg", "invalid")), ".".join(loc) or None
 
 
 def _handlers(app: FastAPI) -> None:
@@ -77,9 +107,9 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        loc = [str(p) for p in first["loc"] if p not in ("query", "path", "body", "header")]
-        return _problem(request, 422, str(first["msg"]), field=".".join(loc) or None)
+        found = [_plain(e) for e in exc.errors()] or [("invalid request", None)]
+        message = "; ".join(f"{field}: {text}" if field else text for text, field in found)
+        return _problem(request, 422, found[0][0] if len(found) == 1 else message, field=found[0][1])
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -114,6 +144,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="Legation",
+        docs_url=None,  # served from the package by web/apidocs.py
+        redoc_url=None,
         version=__version__,
         description="An evidence-backed tracker of diplomats in crisis. Field names follow DOMAIN.md; "
         "records use the interchange format (docs/data-format.md).",
@@ -126,7 +158,23 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.page_cache = PageCache(mark, settings.page_cache)
     app.state.verifier = Verifier(settings.write_tokens, per_minute=settings.auth_failures)
     _handlers(app)
-    for module in (pages, search, persons, states, dyads, briefs, exports, records, imports):
+    for module in (
+        apidocs,
+        browse,
+        pages,
+        search,
+        persons,
+        states,
+        posts,
+        dyads,
+        briefs,
+        exports,
+        records,
+        imports,
+        sources,
+        review,
+        changes,
+    ):
         app.include_router(module.router)
     static = resources.files("legation") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

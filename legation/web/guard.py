@@ -93,8 +93,9 @@ class Guard:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = list(self.headers)
                 existing = {k.lower() for k, _ in message.get("headers", [])}
+                # A page that sets its own header (the API docs' CSP) keeps it; the others are added.
+                extra = [h for h in self.headers if h[0] not in existing]
                 if api and b"cache-control" not in existing:
                     extra.append(API_CACHE)
                 message["headers"] = [*message.get("headers", []), *extra]

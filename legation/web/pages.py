@@ -18,7 +18,12 @@ router = APIRouter()
 @router.get("/", response_class=HTMLResponse, include_in_schema=False, dependencies=[Reader])
 def home_html(request: Request, store: StoreDep) -> Response:
     data = page_data.home(store)
-    return render(request, "home.html", data=data, exits_chart=figures.exits_per_year(data["exits_per_year"]))
+    return render(
+        request,
+        "home.html",
+        data=data,
+        exits_chart=figures.exits_per_year(data["exits_per_year"], data["exits_undated"]),
+    )
 
 
 @router.get("/api/home", response_model=HomePage, responses=PROBLEMS, dependencies=[Reader], tags=["pages"])

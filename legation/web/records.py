@@ -104,7 +104,8 @@ def record_html(request: Request, store: StoreDep, record_id: str) -> Response:
 
 @router.get("/records/new", response_class=HTMLResponse, include_in_schema=False, dependencies=[Reader])
 def new_form(request: Request, kind: str = "person", person: str | None = None) -> Response:
-    kind = kind if kind in forms.FORM_KINDS else "person"
+    if kind not in forms.FORM_KINDS:
+        raise InputError(f"one of {', '.join(forms.FORM_KINDS)}; got {kind!r}", field="kind")
     return _form(request, kind, {"person": person} if person and kind == "posting" else {}, None, "/records/new")
 
 
