@@ -20,6 +20,7 @@ from legation.extraction import SECTIONS, proposals
 from legation.extraction.articles import Article
 from legation.registry import imports
 from legation.registry.imports import Located
+from legation.registry.matching import MERGE
 from legation.registry.store import Store, actor_name, now
 
 metadata = MetaData()
@@ -194,14 +195,14 @@ def accept(
     store: Store, review_id: str, *, changes: dict[str, Any] | None = None, actor: str | None = None
 ) -> list[str]:
     """Accept a pending proposal (with edits): write its records, mark it accepted."""
-    review = _pending(store, review_id)
+    review = _writable(store, review_id)
     data = {**review.data, **(changes or {})}
     return _write(store, review, data, "accepted", actor)
 
 
 def merge(store: Store, review_id: str, into: str, *, actor: str | None = None) -> list[str]:
     """Accept a proposal into an existing person (its new posting) or posting (its exit)."""
-    review = _pending(store, review_id)
+    review = _writable(store, review_id)
     target = store.get(into)
     if target is None or target["kind"] not in ("person", "posting"):
         raise NotFound(f"no person or posting with id {into!r} to merge into")
@@ -231,6 +232,18 @@ def _onto_posting(posting: dict[str, Any], data: dict[str, Any]) -> dict[str, An
         "end": posting.get("end"),
     }
     return {**data, **{k: v for k, v in merged.items() if v is not None}, "_keep": posting}
+
+
+def _writable(store: Store, review_id: str) -> Review:
+    """A pending proposal that records can be written from; a person merge is decided by hand."""
+    review = _pending(store, review_id)
+    if review.section == MERGE:
+        raise InputError(
+            f"review {review_id} proposes that {review.data['incoming']} is {review.data['existing']}: "
+            "add the registry's name as an alias of the stored person and import again, or reject it",
+            record=review_id,
+        )
+    return review
 
 
 def reject(store: Store, review_id: str, *, reason: str | None = None, actor: str | None = None) -> None:

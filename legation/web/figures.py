@@ -21,9 +21,19 @@ from legation.registry import bodies, dates, vocabularies
 WIDTH = 640
 
 
+NARROW = 300  # the phone version's plot width: at 390 px a 640 px chart would shrink its text to 5 px
+
+
 class Figure(NamedTuple):
     svg: str
     caption: str
+    narrow: str | None = None  # the same chart drawn for a phone's width, where it can be
+
+
+def figure(chart: alt.TopLevelMixin, caption: str) -> Figure:
+    """The chart at a laptop's width and, for a single chart, again at a phone's."""
+    narrow = svg(chart.properties(width=NARROW)) if isinstance(chart, alt.Chart) else None
+    return Figure(svg(chart), caption, narrow)
 
 
 @lru_cache(maxsize=128)
@@ -79,7 +89,7 @@ def exits_per_year(rows: list[dict[str, Any]], undated: int = 0) -> Figure | Non
             f"(such as many ambassadors recalled together), covering {_plural(people, 'person', 'people')}. "
         )
     caption += f"Left out: {_plural(undated, 'exit')} with no known end year." if undated else "No exit is left out."
-    return Figure(svg(chart), caption)
+    return figure(chart, caption)
 
 
 def _span(p: dict[str, Any], today: datetime.date) -> dict[str, Any] | None:
@@ -147,7 +157,7 @@ def postings_timeline(postings: list[dict[str, Any]]) -> Figure | None:
         caption += f" {_plural(unknown, 'posting')} with one date unknown: drawn pale and dashed, one year long."
     if left:
         caption += f" Left out: {_plural(left, 'posting')} with no date at all."
-    return Figure(svg(chart), caption)
+    return figure(chart, caption)
 
 
 def measures_timeline(measures: list[dict[str, Any]]) -> Figure | None:
@@ -173,7 +183,7 @@ def measures_timeline(measures: list[dict[str, Any]]) -> Figure | None:
             ),
         )
     )
-    return Figure(svg(chart), _measures_caption(measures))
+    return figure(chart, _measures_caption(measures))
 
 
 def _measures_caption(measures: list[dict[str, Any]]) -> str:
@@ -220,6 +230,59 @@ def analysis_chart(name: str, data: dict[str, Any] | None) -> Figure | None:
     if make is None:
         return None
     try:
-        return Figure(svg(make(data)), CAPTIONS[name](data))
+        return figure(make(data), CAPTIONS[name](data))
     except (KeyError, ValueError, TypeError):  # a figure with nothing to draw
         return None
+
+
+def heads_of_mission(rows: list[dict[str, Any]], receiving: str) -> Figure | None:
+    """Who headed each mission to a state, when: one row per head, oldest at the top, coloured by
+    role; an end taken from the successor's start is drawn paler."""
+    today = datetime.date.today()
+    senders = {r["sending"] for r in rows}
+    bars = []
+    for r in rows:
+        first = dates.lower(r["start_date"])
+        last = (
+            dates.upper(r["end_date"])
+            if r["end_date"]
+            else (today if not r["exit_type"] else dates.upper(r["start_date"]))
+        )
+        who = r["person_name"] or r["group_name"] or "?"
+        bars.append(
+            {
+                "head": f"{who} ({bodies.name(r['sending'])})" if len(senders) > 1 else who,
+                "start": first.isoformat(),
+                "end": max(last, first).isoformat(),
+                "role": vocabularies.label("roles", r["role"]),
+                "dates": f"{r['start_date']} – {r['end_date'] or 'in post'}",
+                "end known": "until the successor" if r["end_assumed"] else "as recorded",
+            }
+        )
+    if not bars:
+        return None
+    title = f"Heads of mission to {bodies.name(receiving)}"
+    chart = (
+        alt.Chart(_data(bars), width=WIDTH, height=max(60, 13 * len(bars)), title=title)
+        .mark_bar(size=9)
+        .encode(
+            x=alt.X("start:T", title=None),
+            x2="end:T",
+            y=alt.Y("head:N", title=None, sort=None, axis=alt.Axis(labelFontSize=10, labelLimit=260)),
+            color=alt.Color("role:N", title="role", legend=_legend()),
+            opacity=alt.Opacity(
+                "end known:N",
+                scale=alt.Scale(domain=["as recorded", "until the successor"], range=[0.9, 0.4]),
+                title="end",
+                legend=_legend(2),
+            ),
+            tooltip=["head:N", "role:N", "dates:N"],
+        )
+    )
+    assumed = sum(1 for b in bars if b["end known"] != "as recorded")
+    caption = f"{_plural(len(bars), 'head')} of mission, each from taking up the post to leaving it, by role."
+    if assumed:
+        caption += f" {_plural(assumed, 'end')} not recorded: drawn paler, up to the successor's start."
+    if len(senders) == 1:
+        caption += f" All were sent by {bodies.name(next(iter(senders)))}."
+    return Figure(svg(chart), caption)
