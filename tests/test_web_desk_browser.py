@@ -61,9 +61,9 @@ def test_review_edit_accept_reject_and_batch_accept(desk: tuple[str, int], chrom
         for code in ("resigned_in_protest", "postings_in_force", "BEL", "CHL"):  # labels and names, not codes
             expect(page.locator("main")).not_to_contain_text(code)
         # edit a field, then accept
-        peeters.get_by_text("Edit and accept").click()
-        peeters.get_by_label("reason", exact=True).fill("Leaked cables")
-        peeters.get_by_role("button", name="Accept with these fields").click()
+        peeters.get_by_role("link", name="Edit and accept…").click()
+        page.get_by_label("reason", exact=True).fill("Leaked cables")
+        page.get_by_role("button", name="Accept with these fields").click()
         expect(page.locator(".status")).to_have_text("Accepted")
         page.locator(".written").get_by_role("link", name="Luc Peeters:").click()
         expect(page.locator("h1")).to_contain_text("Luc Peeters")
