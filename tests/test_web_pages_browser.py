@@ -57,7 +57,7 @@ def test_swagger_ui_renders_the_operations_offline_with_no_csp_violation(page: A
     page.goto(server)
     page.get_by_role("link", name="API", exact=True).click()
     expect(page).to_have_url(f"{server}/docs")
-    expect(page.locator(".opblock").first).to_be_visible()
+    expect(page.locator(".opblock").first).to_be_visible(timeout=30000)
     expect(page.locator(".opblock-summary-path", has_text="/api/search")).to_be_visible()
     assert page.problems == [] and page.outside == []
 
@@ -66,7 +66,7 @@ def test_redoc_renders_the_operations_offline_with_no_csp_violation(page: Any, s
     from playwright.sync_api import expect
 
     page.goto(f"{server}/redoc")
-    expect(page.get_by_text("/api/search").first).to_be_attached()
+    expect(page.get_by_text("/api/search").first).to_be_attached(timeout=30000)
     expect(page.locator("h1").first).to_contain_text("Legation")
     assert page.problems == [] and page.outside == []
 
@@ -98,8 +98,11 @@ PAGES = [
     "/sources",
     "/states",
     "/dyads",
-    "/source?url=https%3A%2F%2Fstaging.unherd.com%2F2022%2F05%2Fthe-loneliest-russian-in-the-world%2F",
+    "/source?url=https%3A%2F%2Fwww.theguardian.com%2Fworld%2F2016%2Faug%2F16%2Fnorth-korean-diplomat-in-london-defects-says-south-korean-media",
     "/person/Petrov",
+    "/changes",
+    "/changes?state=RUS&kind=measure",
+    "/review?status=all",
 ]
 
 # The pages the issue names, photographed at a laptop's and a phone's width.

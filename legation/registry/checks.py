@@ -20,12 +20,12 @@ from typing import Any
 import pydantic
 import yaml
 
-from legation.registry import addresses, dates, records, search
+from legation.registry import addresses, dates, matching, records, search
 from legation.registry.store import Store
 
 ERROR, WARNING = "error", "warning"
 DATE_FIELDS = {
-    "person": ("birth",),
+    "person": ("birth", "death"),
     "posting": ("start", "end"),
     "consequence": ("date",),
     "measure": ("date",),
@@ -142,6 +142,11 @@ def _key(name: str) -> str:
     return " ".join(sorted(_PUNCT.sub(" ", search.fold(name)).split()))
 
 
+def _same_source(a: str, b: str) -> bool:
+    """Pairs across a registry and the curated records are `across_sources`' to report."""
+    return matching.registry_of(a) == matching.registry_of(b)
+
+
 def duplicate_persons(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
     """The same person twice: names equal once folded (accents, case, order), or nearly equal."""
     owners: dict[str, set[str]] = defaultdict(set)
@@ -152,7 +157,10 @@ def duplicate_persons(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
             for name in [item["name"], *item.get("aliases", [])]:
                 owners[_key(name)].add(rid)
     flagged: set[frozenset[str]] = set()
-    for key, ids in sorted(owners.items()):
+    for key, group in sorted(owners.items()):
+        ids = {
+            a for a in group for b in group if a != b and _same_source(a, b) and not matching.apart(items[a], items[b])
+        }
         if len(ids) > 1 and frozenset(ids) not in flagged:
             flagged.add(frozenset(ids))
             yield Finding(
@@ -304,6 +312,21 @@ def exit_words(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
             yield Finding(WARNING, "exit_words", rid, "reason", message)
 
 
+def across_sources(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
+    """Persons from a registry and from elsewhere who may be one person (registry.matching), and
+    the values a merged record kept where its sources disagree."""
+    persons = [item for item in items.values() if item["kind"] == "person"]
+    for a, b in matching.possible_duplicates(persons):
+        message = f"{a['name']} ({a['id']}) and {b['name']} ({b['id']}) may be one person: see `legation review`"
+        yield Finding(WARNING, "across sources", a["id"], "name", message)
+    for rid, item in items.items():
+        for source in item.get("sources") or []:
+            for name, value in (source.get("differs") or {}).items():
+                where = source.get("publisher") or source["url"]
+                message = f"{where} gives {value!r}; the record keeps {item.get(name)!r} ({source['url']})"
+                yield Finding(WARNING, "disagreements", rid, name, message)
+
+
 CHECKS: tuple[Check, ...] = (
     sources,
     codes,
@@ -315,6 +338,7 @@ CHECKS: tuple[Check, ...] = (
     addresses_check,
     weak_sources,
     exit_words,
+    across_sources,
 )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, MetaData, Table, text
 
 from legation.registry import bodies, vocabularies
 from legation.registry.records import AnyRecord, Consequence, Contact, Measure, Person, Posting, SourceRecord
-from legation.registry.schema import bulk_insert
+from legation.registry.schema import insert_values
 
 MAX_QUERY = 200
 # Letters and digits only: FTS5's unicode61 tokenizer splits "0_0" at the underscore, and a quoted
@@ -75,7 +75,7 @@ SEARCH_INDEX = Table("search_index", MetaData())
 
 def insert(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
     """The search rows of a batch: one folded text per record (a `store.Projection`)."""
-    bulk_insert(conn, SEARCH_INDEX, [{"record_id": r.id, "kind": r.kind, "body": body_of(r)} for r in batch])
+    insert_values(conn, SEARCH_INDEX, ("record_id", "kind", "body"), [(r.id, r.kind, body_of(r)) for r in batch])
 
 
 def delete(conn: Connection, dialect: str, ids: list[str]) -> None:

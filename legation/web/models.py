@@ -113,6 +113,33 @@ class Body(BaseModel):
     dissolved_into: list[str]
 
 
+class PostingInForce(BaseModel):
+    id: str
+    person: str | None
+    name: str | None
+    role: str
+    role_label: str
+    sending: str
+    sending_name: str
+    receiving: str | None
+    receiving_name: str
+    start: str | None
+    end: str | None
+    uncertain: bool = Field(description="A start or end known only to the year or month covers the day.")
+    notes: list[str] = Field(description="What makes it uncertain, and 'no end recorded' for an open posting.")
+    sources: list[str]
+
+
+class PostsPage(BaseModel):
+    at: str
+    sending: str | None
+    receiving: str | None
+    role: str | None
+    count: int
+    postings: list[PostingInForce]
+    roles: list[dict[str, str]] = Field(description="The roles to choose from, with their labels.")
+
+
 class StatePage(BaseModel):
     state: Body
     exits: list[ExitRow] = Field(description="Exits of this state's diplomats.")
@@ -225,7 +252,11 @@ class Problem(BaseModel):
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem},
     401: {"model": Problem},
+    403: {"model": Problem},
     404: {"model": Problem},
+    409: {"model": Problem, "description": "A stale edit (If-Match), or a new record whose id is taken."},
     413: {"model": Problem},
     422: {"model": Problem},
+    429: {"model": Problem, "description": "Too many failed token checks from this client; see Retry-After."},
+    503: {"model": Problem, "description": "Another writer holds the store; see Retry-After."},
 }

@@ -7,6 +7,7 @@ one of them is being written.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import re
@@ -21,6 +22,7 @@ from sqlalchemy import TextClause, text
 
 from legation.errors import InputError, LegationError, NotFound
 from legation.registry import bodies, changes, persons, schema, search, vocabularies
+from legation.registry import postings as postings_mod
 from legation.registry.stats import decade
 from legation.registry.store import Store
 
@@ -363,6 +365,26 @@ def state_page(store: Store, code: str) -> dict[str, Any]:
     }
 
 
+def posts_page(
+    store: Store,
+    *,
+    at: str | None = None,
+    sending: str | None = None,
+    receiving: str | None = None,
+    role: str | None = None,
+) -> dict[str, Any]:
+    """Who was in post on a day (registry.postings), today unless told."""
+    day = at or datetime.date.today().isoformat()
+    found = postings_mod.in_force(store, day, sending=sending or None, receiving=receiving or None, role=role or None)
+    roles = [{"code": c, "label": vocabularies.label("roles", c)} for c in vocabularies.codes("roles")]
+    return {**found, "roles": roles}
+
+
+def heads_of_mission(store: Store, code: str) -> list[dict[str, Any]]:
+    """Each head of mission accredited to a state or body, for the state page's timeline."""
+    return postings_mod.heads_of_mission(store, _state(code))
+
+
 def dyad_page(store: Store, a: str, b: str, *, window_days: int = 60) -> dict[str, Any]:
     """The measures between two states in both directions, and the reciprocal pairs."""
     first, second = _state(a), _state(b)
@@ -571,7 +593,9 @@ def excerpt(evidence: dict[str, Any]) -> list[dict[str, str]]:
         if hit >= 0
         else [(sentence, "sentence")]
     )
-    pieces = [(around[:at], ""), *inner, (around[at + len(sentence) :], "")]
+    before = "…" if evidence.get("excerpt_start") else ""
+    after = "…" if evidence.get("excerpt_more") else ""
+    pieces = [(before + around[:at], ""), *inner, (around[at + len(sentence) :] + after, "")]
     return [{"text": t, "mark": m} for t, m in pieces if t]
 
 

@@ -73,6 +73,6 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     response = HTMLResponse(html, status_code=status)
     fresh = getattr(request.state, "new_csrf", None)
     if fresh:
-        secure = deps.get_settings(request).secure_cookies
+        secure = deps.get_settings(request).secure_cookies or deps.get_settings(request).https
         response.set_cookie(deps.CSRF, fresh, httponly=True, samesite="strict", secure=secure)
     return response

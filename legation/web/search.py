@@ -31,8 +31,8 @@ class SearchQuery(BaseModel):
     receiving: list[str] = Field([], description="A state's code or name, in any case; repeat for OR.")
     decade: list[str] = Field([], description="Such as 1980s; repeat for OR.")
     certainty: list[str] = Field([], description="confirmed, reported or rumoured; repeat for OR.")
-    page: int = 1
-    size: int = 20
+    page: int = Field(1, ge=1)
+    size: int = Field(20, ge=1, le=100, description="Hits per page; the instance's page_size_limit may be lower.")
 
 
 async def _search(request: Request, query: Annotated[SearchQuery, Query()]) -> dict[str, Any]:

@@ -36,4 +36,5 @@ def state_api(store: StoreDep, code: str) -> dict[str, Any]:
 def state_html(request: Request, store: StoreDep, code: str) -> Response:
     data = page_data.state_page(store, code)
     chart = figures.analysis_chart("precedents_chart", data["precedents"])
-    return render(request, "state.html", data=data, precedents_chart=chart)
+    heads = figures.heads_of_mission(page_data.heads_of_mission(store, code), data["state"]["code"])
+    return render(request, "state.html", data=data, precedents_chart=chart, heads_chart=heads)

@@ -54,13 +54,14 @@ TABLES = {
             "persons",
             "person",
             "Persons",
-            "persons x JOIN records r ON r.id = x.id",
+            "persons x JOIN records r ON r.id = x.id LEFT JOIN "
+            "(SELECT person_id, count(*) AS n FROM postings GROUP BY person_id) k ON k.person_id = x.id",
             (
                 Column("id", "Id", "x.id", "record"),
                 Column("name", "Name", "x.name", "record"),
                 Column("citizenship", "Citizenship", "x.citizenship", "state"),
                 Column("birth", "Born", "x.birth", "date"),
-                Column("postings", "Postings", "(SELECT count(*) FROM postings p WHERE p.person_id = x.id)", "number"),
+                Column("postings", "Postings", "coalesce(k.n, 0)", "number"),
                 _CERTAINTY,
             ),
             "x.birth",
@@ -146,12 +147,13 @@ TABLES = {
             "sources",
             "source",
             "Sources",
-            "sources x",
+            "sources x LEFT JOIN (SELECT url AS cited, count(*) AS n FROM record_sources GROUP BY url) k "
+            "ON k.cited = x.url",
             (
                 Column("title", "Title", "coalesce(x.title, x.url)", "source"),
                 Column("publisher", "Publisher", "x.publisher", "text"),
                 Column("published", "Published", "x.published", "date"),
-                Column("records", "Records", "(SELECT count(*) FROM record_sources s WHERE s.url = x.url)", "number"),
+                Column("records", "Records", "coalesce(k.n, 0)", "number"),
                 Column("url", "Address", "x.url", "url"),
             ),
             "x.published",
