@@ -255,3 +255,14 @@ def test_a_401_gives_the_form_back_as_typed(web: TestClient, store: Store) -> No
     assert page.status_code == 401
     assert 'value="Typed With Care"' in page.text and 'value="https://example.org/typed"' in page.text
     assert 'id="token-error"' in page.text and store.get("p-typed") is None
+
+
+def test_a_search_exports_one_flat_csv_per_kind(web: TestClient) -> None:
+    answer = web.get("/api/export", params={"format": "flat", "kind": "posting", "q": "rurarz"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert [r["id"] for r in rows] == ["pos-rurarz-jpn-1981"]
+    assert rows[0]["source_1_url"] == SOURCE["url"] and rows[0]["source_1_title"] == SOURCE["title"]
+    assert rows[0]["sending"] == "POL" and "sources" not in rows[0]
+    assert web.get("/api/export", params={"format": "flat", "kind": "bogus"}).status_code == 422
+    assert "format=flat" in web.get("/export", params={"q": "rurarz"}).text
