@@ -263,6 +263,7 @@ def analysis_chart(name: str, data: dict[str, Any] | None) -> Figure | None:
         return None
 
 
+@memo
 def heads_of_mission(rows: list[dict[str, Any]], receiving: str) -> Figure | None:
     """Who headed each mission to a state, when: one row per head, oldest at the top, coloured by
     role; an end taken from the successor's start is drawn paler."""
