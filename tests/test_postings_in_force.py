@@ -137,3 +137,22 @@ def test_a_name_match_without_a_shared_posting_is_a_proposal_not_a_merge(sqlite_
     assert not any(r["id"] == "pocom-p1" for r in result.records)
     again = matching.reconcile(store, incoming, prefix="pocom-", base=[*result.records[:1], folded])
     assert next(r for r in again.records if r["id"] == "pos-ann") == folded
+
+
+def test_the_posts_page_and_its_json_agree(bundled_db: str) -> None:
+    from tests.webapp import client
+
+    with client(Store.open(bundled_db)) as web:
+        api = web.get("/api/posts", params={"at": "2018-01-01", "sending": "USA", "receiving": "PAN"})
+        assert api.status_code == 200 and [p["name"] for p in api.json()["postings"]] == ["John Feeley"]
+        page = web.get("/posts", params={"at": "2018-01-01", "sending": "USA", "receiving": "PAN"})
+        assert page.status_code == 200 and "John Feeley" in page.text and "Panama" in page.text
+        assert 'href="/person/p-john-feeley"' in page.text
+        bad = web.get("/api/posts", params={"at": "1 May"})
+        assert bad.status_code in (400, 422) and "YYYY-MM-DD" in bad.text
+        state = web.get("/state/PAN")
+        assert state.status_code == 200 and "Heads of mission to Panama" in state.text and "John Feeley" in state.text
+        crocker = web.get("/person/p-ryan-crocker")
+        assert "Career, in order" in crocker.text
+        order = [crocker.text.index(w) for w in ("→ Lebanon", "→ Kuwait", "→ Syria", "→ Pakistan", "→ Iraq")]
+        assert order == sorted(order)

@@ -33,15 +33,20 @@ def extract_(
     accept_all: Annotated[
         bool, typer.Option("--accept-all", help="With --review: accept every proposal without review.")
     ] = False,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Where a local file or stdin was published: the proposals' source.")
+    ] = None,
 ) -> None:
     """Read articles and propose exits, measures, contacts and postings, each with its evidence."""
     with failures():
         if accept_all and not review:
             raise InputError("--accept-all needs --review", field="--accept-all")
+        if url and len(sources) > 1:
+            raise InputError("--url names one article's address; give one file with it", field="--url")
         store = state(ctx).store()
         results = []
         for source in sources:
-            article = articles.read(source)
+            article = articles.read(source, url=url)
             found = extraction.extract(article.text, store=store)
             result: dict[str, Any] = {"source": article.source(), **found}
             if review:

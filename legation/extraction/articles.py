@@ -6,6 +6,7 @@ for standard input.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from dataclasses import dataclass
@@ -39,8 +40,16 @@ class Article:
         return {k: v for k, v in {**fields, **dates}.items() if v}
 
 
-def read(source: str, *, stdin: IO[bytes] | None = None) -> Article:
-    """Read one SOURCE; a missing file or a failed download raises InputError naming it."""
+def read(source: str, *, stdin: IO[bytes] | None = None, url: str | None = None) -> Article:
+    """Read one SOURCE; a missing file or a failed download raises InputError naming it.
+
+    `url` is where a local copy (a file or stdin) was published: a record can only cite a page
+    that its reader can open, so a queued proposal needs it."""
+    article = _read(source, stdin)
+    return dataclasses.replace(article, url=url) if url else article
+
+
+def _read(source: str, stdin: IO[bytes] | None) -> Article:
     today = date.today().isoformat()
     if source == "-":
         raw = (stdin or sys.stdin.buffer).read().decode("utf-8", errors="replace")

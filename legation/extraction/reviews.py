@@ -75,6 +75,12 @@ def queue(store: Store, article: Article, extraction: dict[str, Any], *, actor: 
 
 def save_source(store: Store, article: Article, *, actor: str | None = None) -> str:
     """The article as a `source` record (its own import: validated, versioned); returns its id."""
+    if not article.url.startswith(("http://", "https://")):
+        raise InputError(
+            "a local copy is no source a reader can open; give the address it was published at (--url)",
+            file=article.url,
+            field="url",
+        )
     src = source_id(article)
     raw = {"kind": "source", "id": src, **article.source()}
     imports.import_records(store, [Located(article.url, None, raw)], actor=actor)
