@@ -89,6 +89,9 @@ PAGES = [
     "/brief/p-zdzislaw-rurarz",
     "/record/m-usa-rus-2016-12-29-persona_non_grata",
     "/record/pos-rurarz-jpn-1981",
+    "/changes",
+    "/changes?state=RUS&kind=measure",
+    "/review?status=all",
 ]
 
 # The text a reader sees, with <code> (where ids and codes may be shown as such) left out.

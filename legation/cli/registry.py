@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from legation.cli.common import Format, emit_json, err, failures, out, state, table
 from legation.errors import InputError
 from legation.importers import bundled as bundled_import
-from legation.registry import exports, imports, persons, search
+from legation.registry import backups, exports, histories, imports, persons, search
 from legation.registry import stats as stats_mod
 from legation.registry.store import Store
 
@@ -105,10 +105,21 @@ def import_(
     input_format: Annotated[
         str | None, typer.Option("--input-format", help="jsonl, yaml or csv (default: from the file name).")
     ] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Read every version with its author (from export --history).")
+    ] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Import records in the interchange format: all or nothing, unless --keep-going."""
     with failures():
+        if history:
+            restored = histories.import_history(state(ctx).store(), paths, dry_run=dry_run)
+            if fmt is Format.json:
+                emit_json(restored.as_dict())
+                return
+            verb = "would restore" if dry_run else "restored"
+            out.print(f"{verb}: {restored.records} records with {restored.versions} versions", highlight=False)
+            return
         report = _run_import(state(ctx).store(), paths, dry_run=dry_run, keep_going=keep_going, fmt=input_format)
         if report.rejected:
             imports.write_rejects(report, str(reject))
@@ -131,11 +142,21 @@ def export(
         Path | None, typer.Option("-o", "--output", help="File (or folder for csv); default stdout.")
     ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Only records of this kind.")] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Every version with when and by whom (JSON Lines; import --history).")
+    ] = False,
 ) -> None:
     """Export the store as JSON Lines, CSV or FollowTheMoney entities."""
     with failures():
         store = state(ctx).store()
-        if fmt == "csv":
+        if history:
+            if fmt != "jsonl" or kind:
+                raise InputError(
+                    "--history writes JSON Lines of every record; drop --format and --kind", field="history"
+                )
+            with output.open("w", encoding="utf-8") if output else nullcontext(sys.stdout) as handle:
+                histories.export_history(store, handle)
+        elif fmt == "csv":
             result = exports.export(store, fmt, folder=output, kind=kind)
             err.print(f"wrote {result['files']} to {output}", highlight=False)
         elif output:
@@ -247,8 +268,30 @@ def stats(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         table("by sending state (top 20)", ["state", "exits"], list(data["by_sending_state"].items())[:20])
 
 
+def backup(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The backup file to write (replaced if it exists).")],
+) -> None:
+    """Copy the whole store, versions included: SQLite's online backup, or pg_dump for PostgreSQL."""
+    with failures():
+        result = backups.backup(state(ctx).store(), path)
+        out.print(f"backed up the store to {result['path']} ({result['bytes']:,} bytes)", highlight=False)
+
+
+def restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A file made by `legation backup`.")],
+) -> None:
+    """Replace the store's contents with a backup, after checking that the backup is sound."""
+    with failures():
+        result = backups.restore(state(ctx).store(), path)
+        out.print(f"restored {result['records']:,} records from {result['path']}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(init)
+    app.command()(backup)
+    app.command()(restore)
     app.command("import")(import_)
     app.command()(export)
     app.command("search")(search_)

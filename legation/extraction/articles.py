@@ -40,6 +40,24 @@ class Article:
         return {k: v for k, v in {**fields, **dates}.items() if v}
 
 
+SUFFIXES = (".txt", ".html", ".htm", ".md")
+
+
+def expand(sources: list[str]) -> list[str]:
+    """SOURCES with each folder replaced by the text and HTML files in it (recursively, sorted)."""
+    found: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if source not in ("-",) and not source.startswith(("http://", "https://")) and path.is_dir():
+            files = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            if not files:
+                raise InputError(f"no {', '.join(SUFFIXES)} files in this folder", file=source)
+            found += files
+        else:
+            found.append(source)
+    return found
+
+
 def read(source: str, *, stdin: IO[bytes] | None = None, url: str | None = None) -> Article:
     """Read one SOURCE; a missing file or a failed download raises InputError naming it.
 

@@ -131,7 +131,8 @@ def _with_excerpt(item: dict[str, Any], text: str) -> dict[str, Any]:
     lo, hi = max(0, left - EXCERPT), min(len(text), right + EXCERPT)
     lo = text.find(" ", lo) + 1 if lo else 0
     hi = max(text.rfind(" ", 0, hi), right) if hi < len(text) else hi
-    return {**item, "evidence": {**evidence, "excerpt": text[lo:hi].strip(), "excerpt_start": lo}}
+    clipped = {"excerpt_start": lo, "excerpt_more": hi < len(text)}
+    return {**item, "evidence": {**evidence, "excerpt": text[lo:hi].strip(), **clipped}}
 
 
 def listing(store: Store, *, status: str | None = "pending", newest_first: bool = False) -> list[Review]:

@@ -167,7 +167,7 @@ class Base(Canonical):
 class Person(Base):
     kind: Literal["person"]
     name: Name
-    aliases: list[Name] = []
+    aliases: list[Name] = Field(default_factory=list)  # a factory: pydantic deep-copies a [] default per record
     birth: PartialDate = None
     death: PartialDate = None
     citizenship: Body | None = None
@@ -218,7 +218,7 @@ class Measure(Base):
     target: Body
     date: PartialDate = None
     count: Annotated[Count | None, Field(ge=0)] = None
-    persons: list[RecordId] = []
+    persons: list[RecordId] = Field(default_factory=list)
     detail: Text = None
     reciprocal_of: RecordId | None = None
 

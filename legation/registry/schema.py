@@ -9,6 +9,7 @@ are rebuilt from it on every write. The Alembic migrations in `legation/migratio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -183,9 +184,16 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     if not rows:
         return
     columns = list(rows[0])
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(f'"{c}"' for c in columns)
-    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})'
     pick = itemgetter(*columns)
     values = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
-    conn.exec_driver_sql(sql, values)
+    insert_values(conn, table, columns, values)
+
+
+def insert_values(conn: Connection, table: Table, columns: Sequence[str], values: list[tuple[Any, ...]]) -> None:
+    """Insert rows given as tuples in the order of `columns`, in one executemany (the bulk path
+    builds tuples directly, without a dict per row)."""
+    if not values:
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})', values)

@@ -21,9 +21,19 @@ from legation.registry import bodies, dates, vocabularies
 WIDTH = 640
 
 
+NARROW = 300  # the phone version's plot width: at 390 px a 640 px chart would shrink its text to 5 px
+
+
 class Figure(NamedTuple):
     svg: str
     caption: str
+    narrow: str | None = None  # the same chart drawn for a phone's width, where it can be
+
+
+def figure(chart: alt.TopLevelMixin, caption: str) -> Figure:
+    """The chart at a laptop's width and, for a single chart, again at a phone's."""
+    narrow = svg(chart.properties(width=NARROW)) if isinstance(chart, alt.Chart) else None
+    return Figure(svg(chart), caption, narrow)
 
 
 @lru_cache(maxsize=128)
@@ -79,7 +89,7 @@ def exits_per_year(rows: list[dict[str, Any]], undated: int = 0) -> Figure | Non
             f"(such as many ambassadors recalled together), covering {_plural(people, 'person', 'people')}. "
         )
     caption += f"Left out: {_plural(undated, 'exit')} with no known end year." if undated else "No exit is left out."
-    return Figure(svg(chart), caption)
+    return figure(chart, caption)
 
 
 def _span(p: dict[str, Any], today: datetime.date) -> dict[str, Any] | None:
@@ -147,7 +157,7 @@ def postings_timeline(postings: list[dict[str, Any]]) -> Figure | None:
         caption += f" {_plural(unknown, 'posting')} with one date unknown: drawn pale and dashed, one year long."
     if left:
         caption += f" Left out: {_plural(left, 'posting')} with no date at all."
-    return Figure(svg(chart), caption)
+    return figure(chart, caption)
 
 
 def measures_timeline(measures: list[dict[str, Any]]) -> Figure | None:
@@ -173,7 +183,7 @@ def measures_timeline(measures: list[dict[str, Any]]) -> Figure | None:
             ),
         )
     )
-    return Figure(svg(chart), _measures_caption(measures))
+    return figure(chart, _measures_caption(measures))
 
 
 def _measures_caption(measures: list[dict[str, Any]]) -> str:
@@ -220,7 +230,7 @@ def analysis_chart(name: str, data: dict[str, Any] | None) -> Figure | None:
     if make is None:
         return None
     try:
-        return Figure(svg(make(data)), CAPTIONS[name](data))
+        return figure(make(data), CAPTIONS[name](data))
     except (KeyError, ValueError, TypeError):  # a figure with nothing to draw
         return None
 

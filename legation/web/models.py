@@ -59,7 +59,7 @@ class FacetCount(BaseModel):
 
 class SearchPage(BaseModel):
     query: str
-    filters: dict[str, str]
+    filters: dict[str, list[str]] = Field(description="The facet filters applied; several values of one facet mean OR.")
     total: int
     page: int
     size: int
@@ -252,7 +252,11 @@ class Problem(BaseModel):
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem},
     401: {"model": Problem},
+    403: {"model": Problem},
     404: {"model": Problem},
+    409: {"model": Problem, "description": "A stale edit (If-Match), or a new record whose id is taken."},
     413: {"model": Problem},
     422: {"model": Problem},
+    429: {"model": Problem, "description": "Too many failed token checks from this client; see Retry-After."},
+    503: {"model": Problem, "description": "Another writer holds the store; see Retry-After."},
 }
