@@ -1,5 +1,7 @@
-"""Import 100,000 generated records into a fresh SQLite store, beside `sqlite-utils insert` of the
-same rows as plain JSON. Goal: at least 0.5x sqlite-utils' throughput, peak memory under 500 MB."""
+"""Import 100,000 generated records into a fresh SQLite store, beside `sqlite-utils insert --nl --pk id
+--alter` of the same file (one table, the lists kept as JSON text). Ours does more: validation against
+the vocabularies, references, versions, sources, the query tables and the full-text index, all in one
+transaction. Goal: at least 1.0x sqlite-utils' throughput, peak memory under 500 MB."""
 
 from __future__ import annotations
 
@@ -157,6 +159,6 @@ def run() -> None:
         rounds = ", ".join(f"{r['seconds']:.2f}" for r in runs)
         print(f"{name:28}{m['seconds']:9.2f}{N / m['seconds']:12,.0f}{m['peak_mb']:9.0f}   {rounds}")
     print(
-        f"throughput ratio legation/sqlite-utils: {ratio:.2f}x (goal >= 0.5x); "
+        f"throughput ratio legation/sqlite-utils: {ratio:.2f}x (goal >= 1.0x); "
         f"legation peak memory {ours['peak_mb']:.0f} MB (goal < 500 MB)"
     )
