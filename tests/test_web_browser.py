@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.conftest import CHROMIUM
-from tests.pg import free_port
+from tests.webapp import serving
 
 TOKEN = "browser-test-token-0123456789"
 
@@ -27,31 +23,8 @@ pytestmark = [
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """`legation serve` on an empty store: it loads the bundled data, as the README's run command does."""
-    port = free_port()
-    env = {**os.environ, "LEGATION_WRITE_TOKEN": TOKEN}
-    command = [
-        str(Path(sys.executable).parent / "legation"),
-        "--db",
-        str(tmp_path / "web.db"),
-        "serve",
-        "--port",
-        str(port),
-    ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{url}/api/home", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("legation serve did not start")
+    with serving(tmp_path / "web.db", TOKEN) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 
 from legation.registry import imports
 from legation.registry.store import Store
 from legation.web import Settings, create_app, tokens
 from tests.conftest import rec, rurarz, rurarz_posting
+from tests.pg import free_port
 
 TOKEN = "test-token-0123456789"
 TOKEN_HASH = tokens.hash_token(TOKEN, user="alice")
@@ -90,3 +97,27 @@ def client(store: Store, **settings: Any) -> Iterator[TestClient]:
 
 def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}"}
+
+
+@contextmanager
+def serving(db: Path, token: str) -> Iterator[str]:
+    """A real `legation serve` on a free loopback port over a new store, which it fills with the
+    bundled data (as the README's run command does); stopped on exit."""
+    port = free_port()
+    env = {**os.environ, "LEGATION_WRITE_TOKEN": token}
+    command = [str(Path(sys.executable).parent / "legation"), "--db", str(db), "serve", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/api/home", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("legation serve did not start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

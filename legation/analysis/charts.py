@@ -22,6 +22,17 @@ def _data(rows: list[dict[str, Any]]) -> alt.Data:
     return alt.Data(values=rows)  # type: ignore[no-untyped-call]
 
 
+def colours(vocab: str, present: Any) -> alt.Scale:
+    """A colour scale over the labels of the terms present, each term in its one colour from
+    vocabularies.yaml (colour-blind safe), in the vocabulary's declared order."""
+    chosen = [(v["label"], v["colour"]) for k, v in vocabularies.terms(vocab).items() if k in set(present)]
+    return alt.Scale(domain=[label for label, _ in chosen], range=[colour for _, colour in chosen])
+
+
+# Two series beside each other (attempts and refused; a state and its peers): Tol's blue and orange-red.
+PAIR = ["#4477AA", "#CC6677"]
+
+
 def isolation_chart(data: dict[str, Any]) -> alt.TopLevelMixin:
     """Attempts and refused attempts by month, with the refused share in the tooltip."""
     rows = [
@@ -29,14 +40,20 @@ def isolation_chart(data: dict[str, Any]) -> alt.TopLevelMixin:
         for m in data["by_month"]
         for series, key in (("attempts", "attempts"), ("refused", "refused"))
     ]
+    # A continuous month axis (months with no attempt stay visible as gaps) and whole attempts only.
     chart: alt.TopLevelMixin = (
         alt.Chart(_data(rows), title=f"Isolation of {data['who']['name']}: attempts at contact by month")
-        .mark_bar()
+        .mark_bar(opacity=0.85)
         .encode(
-            x=alt.X("month:O", title="month"),
+            x=alt.X("yearmonth(month):T", title="month", axis=alt.Axis(format="%b %Y", labelOverlap=True)),
             xOffset="series:N",
-            y=alt.Y("n:Q", title="attempts"),
-            color=alt.Color("series:N", scale=alt.Scale(domain=["attempts", "refused"], range=["#8da0cb", "#d95f02"])),
+            y=alt.Y("n:Q", title="attempts", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=["attempts", "refused"], range=PAIR),
+                legend=alt.Legend(orient="bottom", labelFontSize=12),
+            ),
             tooltip=["month:O", "series:N", "n:Q", alt.Tooltip("share:Q", format=".0%")],
         )
         .properties(width=WIDTH, height=220)
@@ -74,7 +91,7 @@ def precedents_chart(data: dict[str, Any]) -> alt.TopLevelMixin:
             y=alt.Y("exit_type:N", title=None),
             yOffset="column:N",
             x=alt.X("count:Q", title="cases"),
-            color=alt.Color("column:N", title=None),
+            color=alt.Color("column:N", title=None, scale=alt.Scale(range=PAIR), legend=alt.Legend(orient="bottom")),
             tooltip=["column:N", "exit_type:N", "count:Q"],
         )
         .properties(width=240, height=alt.Step(14))
@@ -104,6 +121,7 @@ def dyad_chart(data: dict[str, Any]) -> alt.TopLevelMixin:
             "as_reported": m["date"],
             "direction": f"{m['actor']} → {m['target']}",
             "type": vocabularies.label("measures", m["type"]),
+            "precision": "day" if len(m["date"]) == 10 else "month or year only",
             "count": m.get("count") or 1,
             "id": m["id"],
         }
@@ -112,13 +130,23 @@ def dyad_chart(data: dict[str, Any]) -> alt.TopLevelMixin:
     ]
     chart: alt.TopLevelMixin = (
         alt.Chart(_data(rows), title=f"Measures between {data['a']} and {data['b']}")
-        .mark_circle(opacity=0.8)
+        .mark_point(filled=True, strokeWidth=1.5)
         .encode(
             x=alt.X("date:T", title=None),
             y=alt.Y("direction:N", title=None),
-            color=alt.Color("type:N", title="measure"),
-            size=alt.Size("count:Q", title="count", scale=alt.Scale(range=[40, 600])),
-            tooltip=["as_reported:N", "direction:N", "type:N", "count:Q", "id:N"],
+            color=alt.Color(
+                "type:N",
+                title="measure",
+                scale=colours("measures", {m["type"] for m in data["measures"]}),
+                legend=alt.Legend(orient="bottom", columns=3, labelFontSize=12, labelLimit=220),
+            ),
+            # A date known only to the month or year is drawn hollow: its day is not known.
+            shape=alt.Shape("precision:N", title="date", legend=alt.Legend(orient="bottom")),
+            fillOpacity=alt.FillOpacity(
+                "precision:N", scale=alt.Scale(domain=["day", "month or year only"], range=[0.85, 0.1]), legend=None
+            ),
+            size=alt.Size("count:Q", title="count", scale=alt.Scale(range=[40, 600]), legend=None),
+            tooltip=["as_reported:N", "direction:N", "type:N", "count:Q"],
         )
         .properties(width=WIDTH, height=120)
     )

@@ -97,9 +97,10 @@ def _by_month(contacts: list[dict[str, Any]], refused: frozenset[str]) -> tuple[
     coarse: dict[str, Any] = {"attempts": 0, "refused": 0, "contacts": []}
     for c in contacts:
         n, hit = c.get("count", 1), c["outcome"] in refused
-        if c.get("date") and dates.parse(c["date"])[1] is not None:
-            months[c["date"][:7]][0] += n
-            months[c["date"][:7]][1] += n if hit else 0
+        year, month, _ = dates.parts(c["date"]) if c.get("date") else (0, None, None)
+        if month is not None:  # from the parts, not the text: an older store may hold odd digits
+            months[f"{year:04d}-{month:02d}"][0] += n
+            months[f"{year:04d}-{month:02d}"][1] += n if hit else 0
         else:
             coarse["attempts"] += n
             coarse["refused"] += n if hit else 0

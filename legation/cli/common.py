@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,9 +17,10 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from legation.errors import InputError, LegationError
-from legation.registry.store import Store
+from legation.registry.store import Store, damage
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
@@ -55,6 +57,8 @@ def failures() -> Iterator[None]:
         fail(exc.describe(), 2)
     except LegationError as exc:
         fail(str(exc), 1)
+    except (DBAPIError, sqlite3.DatabaseError, json.JSONDecodeError) as exc:  # a damaged file, a lost server
+        fail(f"the store cannot be read ({damage(exc)}); run `legation check --integrity` or restore a backup", 1)
 
 
 def fail(message: str, code: int) -> NoReturn:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from legation.cli.common import Format, emit_json, err, failures, lazy, out, state, table
@@ -19,6 +20,7 @@ else:  # spaCy loads only when a command runs
     articles, evaluation = lazy("legation.extraction.articles"), lazy("legation.extraction.evaluation")
     extraction, reviews = lazy("legation.extraction"), lazy("legation.extraction.reviews")
 
+VERBOSE = frozenset({"passage", "detail", "certainty", "evidence", "consequence_evidence", "reason", "next_role"})
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: a table, or JSON.")]
 review_app = typer.Typer(
     help="The review queue: accept, merge or reject what the extractor proposed.", no_args_is_help=False
@@ -27,29 +29,50 @@ review_app = typer.Typer(
 
 def extract_(
     ctx: typer.Context,
-    sources: Annotated[list[str], typer.Argument(help="Text or HTML files, http(s) URLs, or - for stdin.")],
+    sources: Annotated[
+        list[str], typer.Argument(help="Text or HTML files, folders of them, http(s) URLs, or - for stdin.")
+    ],
     fmt: FormatOption = Format.table,
     review: Annotated[bool, typer.Option("--review", help="Put the proposals in the review queue.")] = False,
     accept_all: Annotated[
         bool, typer.Option("--accept-all", help="With --review: accept every proposal without review.")
     ] = False,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Where a local file or stdin was published: the proposals' source.")
+    ] = None,
+    processes: Annotated[
+        int, typer.Option("--processes", "-p", min=1, help="Worker processes, each loading the model once.")
+    ] = 1,
 ) -> None:
-    """Read articles and propose exits, measures, contacts and postings, each with its evidence."""
+    """Read articles and propose exits, measures, contacts and postings, each with its evidence.
+
+    Many files, or a folder of .txt/.html files, go through spaCy's nlp.pipe in batches.
+    """
     with failures():
         if accept_all and not review:
             raise InputError("--accept-all needs --review", field="--accept-all")
+        extraction.pipeline.nlp()  # a missing model is named before any file is read
         store = state(ctx).store()
+        paths = articles.expand(sources)
+        if url and len(paths) > 1:
+            raise InputError("--url names one article's address; give one file with it", field="--url")
+        found = [articles.read(source, url=url) for source in paths]
         results = []
-        for source in sources:
-            article = articles.read(source)
-            found = extraction.extract(article.text, store=store)
-            result: dict[str, Any] = {"source": article.source(), **found}
-            if review:
-                ids = reviews.queue(store, article, found)
-                result["reviews"] = ids
-                if accept_all:
-                    result["accepted"] = reviews.accept_all(store, ids)
-            results.append(result)
+        columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True, disable=not err.is_terminal or len(found) < 2) as bar:
+            task = bar.add_task("extract", total=len(found))
+            texts, dates = [a.text for a in found], [a.published for a in found]
+            for article, extracted in zip(
+                found, extraction.extract_many(texts, store=store, published=dates, processes=processes), strict=True
+            ):
+                result: dict[str, Any] = {"source": article.source(), **extracted}
+                if review:
+                    ids = reviews.queue(store, article, extracted)
+                    result["reviews"] = ids
+                    if accept_all:
+                        result["accepted"] = reviews.accept_all(store, ids)
+                results.append(result)
+                bar.advance(task)
         if fmt == Format.json:
             emit_json(results[0] if len(results) == 1 else results)
         else:
@@ -142,31 +165,67 @@ def review_reject(
 
 
 def eval_extract(
-    doc: Annotated[Path, typer.Argument(help="The article: a text or HTML file.")],
-    gold: Annotated[Path, typer.Argument(help="Its gold file (the format of shared/corpus/seed-article.gold.json).")],
+    doc: Annotated[
+        Path,
+        typer.Argument(help="An article (text or HTML), or a JSON Lines corpus like shared/corpus/passages-dev.jsonl."),
+    ],
+    gold: Annotated[
+        Path | None,
+        typer.Argument(help="The article's gold file (the format of shared/corpus/seed-article.gold.json)."),
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Score the extractor on an article against its gold: precision, recall and F1 per section."""
+    """Score the extractor against gold: precision, recall and F1, every miss and false alarm, and
+    (for a corpus) precision by confidence band, so a reviewer knows which proposals to trust."""
     with failures():
+        if gold is None:
+            _eval_corpus(doc, fmt)
+            return
         article = articles.read(str(doc))
         try:
             expected = json.loads(gold.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise InputError(f"expected a JSON gold file: {exc}", file=str(gold)) from None
-        scores = evaluation.score(expected, extraction.extract(article.text))
+        scores = evaluation.score(expected, extraction.extract(article.text, published=article.published))
         if fmt == Format.json:
             emit_json({s: v.as_dict() for s, v in scores.items()})
             return
-        rows = [
-            [s, v.matched, v.predicted, v.expected, f"{v.precision:.2f}", f"{v.recall:.2f}", f"{v.f1:.2f}"]
-            for s, v in scores.items()
-        ]
-        table(None, ["section", "matched", "found", "gold", "precision", "recall", "F1"], rows)
-        for section, value in scores.items():
-            for miss in value.misses:
-                out.print(f"miss  {section}: {json.dumps(miss, ensure_ascii=False)}", highlight=False, markup=False)
-            for alarm in value.false_alarms:
-                out.print(f"false {section}: {json.dumps(alarm, ensure_ascii=False)}", highlight=False, markup=False)
+        _score_table(scores)
+
+
+def _eval_corpus(path: Path, fmt: Format) -> None:
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read the corpus: {exc.strerror}", file=str(path)) from None
+    passages = evaluation.read_corpus(lines, file=str(path))
+    found = list(extraction.extract_many([p.text for p in passages]))
+    scores = evaluation.score_passages(passages, found)
+    bands = evaluation.bands(passages, found)
+    if fmt == Format.json:
+        emit_json({"passages": len(passages), **{s: v.as_dict() for s, v in scores.items()}, "bands": bands})
+        return
+    _score_table(scores, title=f"{path.name}: {len(passages)} passages, micro-averaged")
+    rows = [
+        [b["band"], b["proposals"], b["correct"], "–" if b["precision"] is None else f"{b['precision']:.2f}"]
+        for b in bands
+    ]
+    table("precision by confidence band", ["confidence", "proposals", "correct", "precision"], rows)
+
+
+def _score_table(scores: dict[str, evaluation.Score], title: str | None = None) -> None:
+    rows = [
+        [s, v.matched, v.predicted, v.expected, f"{v.precision:.2f}", f"{v.recall:.2f}", f"{v.f1:.2f}"]
+        for s, v in scores.items()
+    ]
+    table(title, ["section", "matched", "found", "gold", "precision", "recall", "F1"], rows)
+    for section, value in scores.items():
+        for label, records in (("miss ", value.misses), ("false", value.false_alarms)):
+            for record in records:
+                where = f" [{record['passage']}]" if "passage" in record else ""
+                brief = {k: v for k, v in record.items() if k not in VERBOSE and v not in (None, [])}
+                line = f"{label} {section}{where}: {json.dumps(brief, ensure_ascii=False)}"
+                out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from legation.cli.common import err, failures, lazy, state
-from legation.registry import bundled, imports
+from legation.importers import bundled as bundled_import
 from legation.registry.store import Store
 
 if TYPE_CHECKING:
@@ -20,8 +20,7 @@ def load_bundled_if_empty(store: Store) -> int:
     """Load the bundled dataset into an empty store, so the first `serve` shows data; returns records created."""
     if store.scalar("SELECT count(*) FROM records"):
         return 0
-    report = imports.import_records(store, imports.read_paths(bundled.files()), actor="legation-bundled")
-    return report.created
+    return bundled_import.load(store).report.created
 
 
 def serve(

@@ -7,6 +7,8 @@ postings in force. Nothing here writes to the store; `legation.extraction.review
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from legation.extraction import consequences, contacts, context, exits, gazetteer, measures, pipeline, postings
@@ -14,10 +16,49 @@ from legation.registry.store import Store
 
 SECTIONS = ("exits", "measures", "contacts", "postings_in_force")
 RECENT = 8  # bodies remembered for a sentence that names none
+CHUNK = 16  # texts per worker task when extracting with several processes
 
 
-def extract(text: str, *, store: Store | None = None) -> dict[str, Any]:
-    sentences = pipeline.sentences(text)
+def extract(text: str, *, store: Store | None = None, published: str | None = None) -> dict[str, Any]:
+    """The proposals in one text; `published` (an ISO date) dates what the text leaves undated."""
+    return read(text, pipeline.sentences(text), store=store, published=published)
+
+
+def extract_many(
+    texts: Iterable[str],
+    *,
+    store: Store | None = None,
+    published: Iterable[str | None] | None = None,
+    processes: int = 1,
+    chunk: int = CHUNK,
+) -> Iterator[dict[str, Any]]:
+    """`extract` for many texts, in order: their paragraphs go through `nlp.pipe` in batches, and
+    with `processes` > 1 chunks of texts go to worker processes that each load the model once.
+    Workers cannot share the store, so names are linked to its persons here, afterwards."""
+    listed = list(texts)
+    dates = list(published) if published is not None else [None] * len(listed)
+    if processes <= 1 or len(listed) <= chunk:
+        for text, sentences, date in zip(listed, pipeline.sentences_many(listed), dates, strict=True):
+            yield read(text, sentences, store=store, published=date)
+        return
+    parts = [(listed[i : i + chunk], dates[i : i + chunk]) for i in range(0, len(listed), chunk)]
+    known = gazetteer.persons(store)
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        for results in pool.map(_work, parts):
+            for result in results:
+                _link(result, known)
+                yield result
+
+
+def _work(part: tuple[list[str], list[str | None]]) -> list[dict[str, Any]]:
+    texts, dates = part
+    return list(extract_many(texts, published=dates, chunk=len(texts) + 1))
+
+
+def read(
+    text: str, sentences: list[pipeline.Sentence], *, store: Store | None = None, published: str | None = None
+) -> dict[str, Any]:
+    """Apply the rules to a parsed text."""
     context.resolve(sentences)
     known = gazetteer.persons(store)
     facts = exits.Facts(citizenship={k: v for k, v in known.citizenship.items()})
@@ -26,25 +67,126 @@ def extract(text: str, *, store: Store | None = None) -> dict[str, Any]:
     in_force: list[dict[str, Any]] = []
     recent: list[str] = _dominant(sentences)
     last_year: int | None = None
+    years = context.Years.of(text, published)
+    for sentence in sentences:  # what the whole document says about each person's role
+        facts.learn(context.role_phrases(sentence))
     for sentence in sentences:
         year = context.year(sentence, last_year)
         last_year = year or last_year
         facts.learn(context.role_phrases(sentence))
-        found += exits.find(sentence, facts, year, recent)
+        found += exits.find(sentence, facts, year, recent, sentences, years)
         consequences.attach(sentence, found)
-        result["measures"] += measures.find(sentence, facts, year, recent)
+        result["measures"] += measures.find(sentence, facts, year, recent, years)
         result["contacts"] += contacts.find(sentence, year)
         in_force += postings.find(sentence)
         recent = (recent + [b.key for b in sentence.of("body") if b.key])[-RECENT:]
+        years.learn(sentence)
+    found = _merge(found)
     result["exits"] = [f.record for f in found]
+    result["measures"] = _unique(result["measures"] + _measures_of_exits(found, sentences, result["measures"]))
     exited = {f.key for f in found}
     seen: set[str] = set()
     for posting in in_force:
         if posting["person"] not in exited and posting["person"] not in seen:
             seen.add(posting["person"])
+            if posting["receiving_state"] is None:  # posted, most likely, where the text is about
+                posting["receiving_state"] = _other(sentences, posting["sending_state"])
             result["postings_in_force"].append(posting)
     _link(result, known)
     return result
+
+
+def _merge(found: list[exits.Found]) -> list[exits.Found]:
+    """One exit per person: later mentions of the same exit add consequences, and a defection
+    outranks the asylum request it came with ("defected and was seeking asylum")."""
+    kept: dict[str, exits.Found] = {}
+    for one in found:
+        first = kept.get(one.key) if one.record.get("person") else None
+        if first is None:
+            kept[one.key if one.record.get("person") else f"{one.key}#{len(kept)}"] = one
+            continue
+        record, other = first.record, one.record
+        if record["exit_type"] == "sought_asylum" and other["exit_type"] == "defected":
+            record["exit_type"] = "defected"
+        for field in ("sending_state", "receiving_state", "year", "destination"):
+            record[field] = record.get(field) or other.get(field)
+        first.actor = first.actor or one.actor
+        record["confidence"] = max(record["confidence"], other["confidence"])
+        for code in other["consequences"]:
+            if code not in record["consequences"]:
+                record["consequences"].append(code)
+    named = {(f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")}
+    by_sentence = Counter(
+        (f.sentence, f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")
+    )
+    for key, group in list(kept.items()):
+        record = group.record
+        if record.get("group"):
+            names = by_sentence[(group.sentence, record["exit_type"], record["sending_state"])]
+            if names and (record.get("count") is None or names >= record["count"]):
+                del kept[key]  # "Two Eritrean diplomats, Samuel Haile and Ruth Tesfay": the names stand for the group
+    return [
+        f
+        for f in kept.values()
+        if f.record.get("person")
+        or f.record.get("group")
+        or (f.record["exit_type"], f.record["sending_state"]) not in named
+    ]  # "recalled its envoy" in a headline, named in the body
+
+
+HEADS_OF_MISSION = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
+
+
+def _measures_of_exits(
+    found: list[exits.Found], sentences: list[pipeline.Sentence], stated: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A named expulsion is also a persona non grata measure; a head of mission's recall is also an
+    ambassador_recalled measure (docs/extraction.md)."""
+    made = []
+    named = {(m["measure"], m["actor"]) for m in stated}
+    for one in found:
+        record = one.record
+        sending, receiving = record.get("sending_state"), record.get("receiving_state")
+        if record["exit_type"] == "expelled" and record.get("person"):
+            actor = one.actor if one.actor != sending else None
+            actor = actor or receiving or _other(sentences, sending)
+            measure, target, count = "persona_non_grata", sending, 1
+        elif record["exit_type"] == "recalled" and record.get("role") in HEADS_OF_MISSION:
+            target = receiving or _other([s for s in sentences if s.index == one.sentence], sending)
+            actor, target, measure, count = sending, target or _other(sentences, sending), "ambassador_recalled", None
+        else:
+            continue
+        if actor and target and actor != target and (measure, actor) not in named:
+            made.append(
+                {
+                    "actor": actor,
+                    "target": target,
+                    "measure": measure,
+                    "year": record.get("year"),
+                    "count": count,
+                    "detail": record["evidence"]["sentence"][:120],
+                    "certainty": record.get("certainty"),
+                    "evidence": record["evidence"],
+                    "confidence": record["confidence"],
+                }
+            )
+    return made
+
+
+def _other(sentences: list[pipeline.Sentence], besides: str | None) -> str | None:
+    """The state the document names most, other than one party: the other side of a measure."""
+    counts = Counter(m.key for s in sentences for m in s.of("body") if m.key and m.key != besides)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _unique(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One measure per type and pair of states in a document; the surest reading is kept."""
+    kept: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
+    for measure in measures:
+        key = (measure["measure"], measure["actor"], measure["target"])
+        if key not in kept or measure["confidence"] > kept[key]["confidence"]:
+            kept[key] = {**measure, "year": kept[key]["year"] or measure["year"]} if key in kept else measure
+    return list(kept.values())
 
 
 def _dominant(sentences: list[pipeline.Sentence]) -> list[str]:

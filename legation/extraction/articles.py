@@ -6,6 +6,7 @@ for standard input.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Article:
     publisher: str | None = None
     published: str | None = None
     accessed: str | None = None
+    canonical: str | None = None  # the page's own <link rel="canonical">, where it names one
 
     def source(self) -> dict[str, str]:
         fields = {"url": self.url, "title": self.title, "publisher": self.publisher}
@@ -38,8 +40,34 @@ class Article:
         return {k: v for k, v in {**fields, **dates}.items() if v}
 
 
-def read(source: str, *, stdin: IO[bytes] | None = None) -> Article:
-    """Read one SOURCE; a missing file or a failed download raises InputError naming it."""
+SUFFIXES = (".txt", ".html", ".htm", ".md")
+
+
+def expand(sources: list[str]) -> list[str]:
+    """SOURCES with each folder replaced by the text and HTML files in it (recursively, sorted)."""
+    found: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if source not in ("-",) and not source.startswith(("http://", "https://")) and path.is_dir():
+            files = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            if not files:
+                raise InputError(f"no {', '.join(SUFFIXES)} files in this folder", file=source)
+            found += files
+        else:
+            found.append(source)
+    return found
+
+
+def read(source: str, *, stdin: IO[bytes] | None = None, url: str | None = None) -> Article:
+    """Read one SOURCE; a missing file or a failed download raises InputError naming it.
+
+    `url` is where a local copy (a file or stdin) was published: a record can only cite a page
+    that its reader can open, so a queued proposal needs it."""
+    article = _read(source, stdin)
+    return dataclasses.replace(article, url=url) if url else article
+
+
+def _read(source: str, stdin: IO[bytes] | None) -> Article:
     today = date.today().isoformat()
     if source == "-":
         raw = (stdin or sys.stdin.buffer).read().decode("utf-8", errors="replace")
@@ -52,6 +80,11 @@ def read(source: str, *, stdin: IO[bytes] | None = None) -> Article:
     raw = path.read_text("utf-8", errors="replace")
     html = path.suffix.lower() in (".html", ".htm") or raw.lstrip().lower().startswith(("<!doctype html", "<html"))
     return _from_text(raw, path.resolve().as_uri(), today, html=html)
+
+
+def from_page(raw: str, url: str) -> Article:
+    """An article from an HTML page the caller downloaded itself (the feed watcher does)."""
+    return _from_text(raw, url, date.today().isoformat(), html=True)
 
 
 def _download(url: str) -> str:
@@ -73,7 +106,8 @@ def _from_text(raw: str, url: str, today: str, *, html: bool) -> Article:
     title = meta.title if meta else None
     publisher = meta.sitename if meta else None
     when = meta.date if meta and meta.date else published(text)
-    return Article(text, url, title=title, publisher=publisher, published=when, accessed=today)
+    canonical = meta.url if meta and meta.url and meta.url.startswith(("http://", "https://")) else None
+    return Article(text, url, title=title, publisher=publisher, published=when, accessed=today, canonical=canonical)
 
 
 def published(text: str) -> str | None:

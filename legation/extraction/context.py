@@ -4,7 +4,7 @@ clause is hedged, the year, and how certain the source sounds."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from legation.extraction import lexicon
 from legation.extraction.pipeline import Mention, Sentence
@@ -44,7 +44,7 @@ def resolve(sentences: list[Sentence]) -> None:
     """
     salient: str | None = None
     for i, sentence in enumerate(sentences):
-        subject = None
+        subject = _grammatical_subject(sentence)
         for mention in sentence.mentions:
             if mention.kind == "person":
                 if not CREDIT.search(sentence.text[: sentence.local(mention.start)][-12:]):
@@ -53,6 +53,20 @@ def resolve(sentences: list[Sentence]) -> None:
                 mention.key = subject or salient or _ahead(sentences, i)
                 subject = subject or mention.key
         salient = subject or salient
+
+
+def _grammatical_subject(sentence: Sentence) -> str | None:
+    """The person who is the subject of the main verb: "On his dismissal, Chamov said" makes
+    "his" Chamov, though the pronoun comes first."""
+    if sentence.span is None:
+        return None
+    root = sentence.span.root
+    for token in root.children:
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            mention = sentence.mention_of(token, ("person",))
+            if mention is not None and not CREDIT.search(sentence.text[: sentence.local(mention.start)][-12:]):
+                return mention.key
+    return None
 
 
 def _ahead(sentences: list[Sentence], i: int) -> str | None:
@@ -93,11 +107,12 @@ def _role_phrases(sentence: Sentence) -> list[RolePhrase]:
         phrase = RolePhrase(lexicon.roles()[match.group(0).lower()], match.start(), match.end())
         before = _body_before(sentence, match.start())
         phrase.sending = before.key if before else None
-        after = re.match(r"\s+(?:to|in|at|of)\s+(?:the\s+)?", text[match.end() :])
+        joined = r"\s+(?:the\s+)?" if match.group(0).lower().endswith(" to") else r"\s+(?:to|in|at|of)\s+(?:the\s+)?"
+        after = re.match(joined, text[match.end() :])
         if after:
             body = _body_near(sentence, match.end(), match.end() + after.end() + 1)
             if body and sentence.local(body.start) == match.end() + after.end():
-                if after.group(0).strip().startswith("of"):
+                if after.group(0).strip().startswith("of") and not match.group(0).lower().endswith(" to"):
                     phrase.sending = phrase.sending or body.key
                 else:
                     phrase.receiving = body.key
@@ -152,6 +167,70 @@ def year(sentence: Sentence, previous: int | None) -> int | None:
     if found:
         return int(found[0])
     return previous if SAME_YEAR.search(sentence.text) else None
+
+
+DATELINE = re.compile(
+    r"\b(?:(?P<compact>(?:19|20)\d\d)(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])\b"
+    r"|(?P<iso>(?:19|20)\d\d)-\d\d-\d\d"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? "
+    r"(?P<us>(?:19|20)\d\d)"
+    r"|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* (?P<uk>(?:19|20)\d\d))"
+)
+RELATIVE_YEAR = re.compile(r"\b(?:last|previous) year\b", re.IGNORECASE)
+HEAD = 400  # characters at the top of a text where a dateline stands
+BOUND = re.compile(r"\b(?:until|since|till|through|between|from)\s+(?:\w+\s+)?$", re.IGNORECASE)
+DEICTIC = re.compile(
+    r"\b(?:today|yesterday|tonight|this (?:week|month|year|morning|evening)|last (?:week|month|night|weekend)"
+    r"|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|currently|now|recently|earlier this \w+)\b",
+    re.IGNORECASE,
+)
+
+
+def _recent(sentence: Sentence) -> bool:
+    """A sentence told from the publication date: a deictic time word, or the present (perfect)."""
+    if DEICTIC.search(sentence.text):
+        return True
+    if sentence.span is None:
+        return False
+    root = sentence.span.root
+    return root.tag_ in ("VBZ", "VBP") or any(c.lower_ in ("has", "have") for c in root.children)
+
+
+@dataclass
+class Years:
+    """Where a proposal's year comes from: its sentence (the year nearest the trigger), then its
+    paragraph, then the text's dateline or publication date; "last year" counts back from it."""
+
+    published: int | None = None
+    paragraphs: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str, published: str | None = None) -> Years:
+        found = YEAR.match(published or "") or None
+        if found is None:
+            match = DATELINE.search(text[:HEAD])
+            year = next((g for g in match.groups() if g), None) if match else None
+            return cls(int(year) if year else None)
+        return cls(int(found.group(1)))
+
+    def learn(self, sentence: Sentence) -> None:
+        """Remember the paragraph's latest event year; a range bound ("until 2018") is none."""
+        found = [m for m in YEAR.finditer(sentence.text) if not BOUND.search(sentence.text[: m.start()][-12:])]
+        if found:
+            self.paragraphs[sentence.paragraph] = int(found[-1].group(1))
+
+    def at(self, sentence: Sentence, offset: int) -> int | None:
+        found = [
+            (abs(m.start() - offset) + (0 if m.start() >= offset else 5), int(m.group(1)))
+            for m in YEAR.finditer(sentence.text)
+        ]
+        if found:
+            return min(found)[1]
+        if RELATIVE_YEAR.search(sentence.text) and self.published:
+            return self.published - 1
+        if sentence.paragraph in self.paragraphs:
+            return self.paragraphs[sentence.paragraph]
+        return self.published if self.published and _recent(sentence) else None
 
 
 def certainty(text: str) -> str:

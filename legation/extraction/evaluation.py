@@ -15,16 +15,20 @@ a full name); text in parentheses is a gloss and is ignored.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from legation.errors import InputError
 from legation.extraction import SECTIONS
 from legation.registry.search import fold
 
 Record = dict[str, Any]
 GLOSS = re.compile(r"\([^)]*\)")
+CORPUS_SECTIONS = ("exits", "measures")  # what a corpus passage's gold holds
+BANDS = (0.8, 0.6, 0.0)  # lower edges of the confidence bands, highest first
 
 
 def same_person(a: object, b: object) -> bool:
@@ -47,10 +51,15 @@ def _who(gold: Record, found: Record) -> bool:
     return None in counts or counts[0] == counts[1]
 
 
+def _same_type(gold: object, found: object) -> bool:
+    """A gold `exit_type` may list the readings a passage supports; any of them matches."""
+    return found in gold if isinstance(gold, list) else gold == found
+
+
 def exit_matches(gold: Record, found: Record) -> bool:
     return (
         _who(gold, found)
-        and gold.get("exit_type") == found.get("exit_type")
+        and _same_type(gold.get("exit_type"), found.get("exit_type"))
         and gold.get("sending_state") == found.get("sending_state")
         and near_year(gold.get("year"), found.get("year"))
     )
@@ -155,3 +164,78 @@ def total(scores: Iterable[dict[str, Score]]) -> dict[str, Score]:
         for section, value in one.items():
             summed[section].add(value)
     return summed
+
+
+@dataclass
+class Passage:
+    """One corpus line: an id, its text and its gold exits and measures."""
+
+    id: str
+    text: str
+    gold: Record
+    source: str | None = None
+
+
+def read_corpus(lines: Iterable[str], *, file: str) -> list[Passage]:
+    """Passages from JSON Lines (the format of shared/corpus/passages-dev.jsonl); bad lines raise InputError."""
+    found: list[Passage] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"expected a JSON object: {exc}", file=file, line=number) from None
+        if not isinstance(data, dict):
+            raise InputError("expected a JSON object", file=file, line=number)
+        for key, kind in (("id", str), ("text", str)):
+            if not isinstance(data.get(key), kind):
+                raise InputError(f"expected a string {key!r}", file=file, line=number, field=key)
+        for key in ("exits", "measures"):
+            if not isinstance(data.get(key, []), list):
+                raise InputError("expected a list of records", file=file, line=number, field=key)
+        gold = {"exits": data.get("exits", []), "measures": data.get("measures", [])}
+        found.append(Passage(data["id"], data["text"], gold, data.get("source")))
+    return found
+
+
+def score_passages(passages: list[Passage], extracted: Iterable[Record]) -> dict[str, Score]:
+    """Micro-averaged exits and measures over a corpus; misses and false alarms carry their passage id."""
+    summed = {s: Score() for s in CORPUS_SECTIONS}
+    for passage, found in zip(passages, extracted, strict=True):
+        for section in CORPUS_SECTIONS:
+            one = score_section(section, passage.gold.get(section, []), found.get(section, []))
+            one.misses = [{"passage": passage.id, **m} for m in one.misses]
+            one.false_alarms = [{"passage": passage.id, **f} for f in one.false_alarms]
+            summed[section].add(one)
+    return summed
+
+
+def bands(passages: list[Passage], extracted: Iterable[Record], edges: tuple[float, ...] = BANDS) -> list[Record]:
+    """Precision by confidence band: of the proposals in each band, how many match a gold record."""
+    rows = {edge: [0, 0] for edge in edges}
+    for passage, found in zip(passages, extracted, strict=True):
+        for section in CORPUS_SECTIONS:
+            left = list(passage.gold.get(section, []))
+            ranked = sorted(found.get(section, []), key=lambda r: -float(r.get("confidence") or 0))
+            for record in ranked:
+                edge = next(e for e in edges if float(record.get("confidence") or 0) >= e)
+                hit = next((g for g in left if MATCHERS[section](g, record)), None)
+                rows[edge][1] += 1
+                if hit is not None:
+                    left.remove(hit)
+                    rows[edge][0] += 1
+    out = []
+    for i, edge in enumerate(edges):
+        upper = edges[i - 1] if i else 1.0
+        right, total_ = rows[edge]
+        out.append(
+            {
+                "band": f"{edge:.1f}–{upper:.1f}",
+                "from": edge,
+                "proposals": total_,
+                "correct": right,
+                "precision": round(right / total_, 3) if total_ else None,
+            }
+        )
+    return out

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from legation.extraction import context, lexicon
+from spacy.tokens import Token
+
+from legation.extraction import clauses, context, lexicon
 from legation.extraction.context import RolePhrase
 from legation.extraction.groups import Group, groups
 from legation.extraction.pipeline import Mention, Sentence
@@ -19,6 +21,9 @@ REASON = re.compile(
 DESTINATION = re.compile(r"^\s+to\s+(?:the\s+)?$", re.IGNORECASE)
 ASYLUM_IN = re.compile(r"^\s+in\s+(?:the\s+)?$", re.IGNORECASE)
 BASE_SUBJECT = re.compile(r"\b(?:who|that)\s+$", re.IGNORECASE)
+NOT_ENVOYS = frozenset({"official", "mission_staff"})
+OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
+LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
 
 
 @dataclass
@@ -41,10 +46,41 @@ class Found:
     record: dict[str, Any]
     key: str  # the person's key or the group's text
     sentence: int
+    actor: str | None = None  # the state that expelled or recalled, when the parse names it
+
+
+@dataclass
+class Unnamed:
+    """An envoy the sentence names only by role: "recalled its ambassador", "our two ambassadors"."""
+
+    start: int  # local offsets
+    end: int
+    text: str
+    role: str
+    sending: str | None
+    receiving: list[str | None]
+    count: int | None = None
+
+
+Subject = Mention | Group | Unnamed
+
+
+@dataclass
+class Reading:
+    """One party of a trigger, how sure the reading is, and the role and states its noun gives."""
+
+    subject: Subject
+    sure: float
+    role: str | None = None
+    sending: str | None = None
+    receiving: str | None = None
 
 
 def _subject(sentence: Sentence, start: int, end: int, active: bool) -> Mention | Group | None:
-    """The person or group the trigger is about: the nearest before it (or after, for "expelled X")."""
+    """The person or group the trigger is about: the nearest before it (or after, for "expelled X").
+
+    The fallback when the parse names nobody; its proposals get a lower confidence.
+    """
     candidates: list[tuple[int, Mention | Group]] = []
     for mention in context.people(sentence):
         candidates.append((sentence.local(mention.start), mention))
@@ -60,6 +96,201 @@ def _subject(sentence: Sentence, start: int, end: int, active: bool) -> Mention 
         return None  # only "the resignation of X" names its person after the trigger
     after = [c for c in candidates if c[0] >= end]
     return min(after, key=lambda c: c[0])[1] if after else None
+
+
+def _arguments(code: str, token: Token, active: bool) -> list[Token]:
+    """The tokens the exit is about, read from the parse."""
+    if token.pos_ in ("NOUN", "PROPN"):
+        return clauses.owners(token)
+    if active or code in ("expelled", "dismissed", "recalled"):
+        found = clauses.patients(token)
+        if found or not active:
+            return found
+        return []
+    return clauses.subjects(token)
+
+
+def body_of(sentence: Sentence, token: Token) -> str | None:
+    mention = sentence.mention_of(token, ("body",))
+    return mention.key if mention else None
+
+
+def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str | None]]:
+    """The sending state in a noun's modifiers ("North Korean diplomat", "Britain's envoy", "from
+    China's consulate") and the receiving states after it ("in London", "to the United States and
+    Australia"). A mission's owner is the sending state and its place the receiving one."""
+    sending = None
+    receiving: list[str | None] = []
+    for node in [noun, *clauses.named(noun)]:
+        for child in clauses.modifiers(node):
+            sending = sending or body_of(sentence, child)
+            for grand in clauses.modifiers(child):
+                sending = sending or body_of(sentence, grand)
+        for pobj in clauses.preposition_objects(node, ("from", "of", "at", "in", "to")):
+            if clauses.is_mission(pobj):
+                owner = [body_of(sentence, c) for c in clauses.modifiers(pobj)]
+                sending = sending or next((o for o in owner if o), None)
+                receiving += [body_of(sentence, p) for p in clauses.preposition_objects(pobj, ("in", "to", "at"))]
+            elif pobj.head.lower_ in ("from", "of"):
+                sending = sending or body_of(sentence, pobj)
+            else:
+                receiving.append(body_of(sentence, pobj))
+    unique: list[str | None] = []
+    for body in receiving:
+        if body and body != sending and body not in unique:
+            unique.append(body)
+    return sending, unique
+
+
+NAME_PATH = frozenset({"compound", "appos", "prep", "pobj", "flat", "nmod", "amod", "npadvmod", "punct"})
+
+
+def _person_near(sentence: Sentence, token: Token) -> Mention | None:
+    """The person a noun names: itself, an apposition, a compound ("envoy to India Sohail Mahmood")."""
+    mention = sentence.mention_of(token)
+    if mention is not None:
+        return mention if mention.key else None
+    for node in token.subtree:
+        if node == token or abs(node.i - token.i) > 8:
+            continue
+        step, ok = node, True
+        while step != token and step.head != step:
+            if step.dep_ not in NAME_PATH:
+                ok = False
+                break
+            step = step.head
+        mention = sentence.mention_of(node, ("person",)) if ok and step == token else None
+        if mention is not None and mention.key:
+            return mention
+    if token.dep_ == "appos":
+        mention = sentence.mention_of(token.head, ("person",))
+        if mention is not None and mention.key:
+            return mention
+    return None
+
+
+def _ahead(
+    sentences: list[Sentence], index: int, role: str, sending: str | None, facts: Facts, *, definite: bool
+) -> Mention | None:
+    """The person behind "the Mexican ambassador" or "a North Korean diplomat": one named earlier
+    with that role and state, or one named later with them; for an indefinite lead ("a diplomat
+    ... has defected"), also the subject of the next sentence, the usual shape of a news lead."""
+    for key, phrase in reversed(facts.roles.items()):
+        if phrase.role == role and (sending is None or phrase.sending == sending):
+            return Mention("person", 0, 0, key, key)
+    for offset, later in enumerate(sentences[index + 1 :]):
+        for phrase in context.role_phrases(later):
+            if not phrase.person or phrase.role in NOT_ENVOYS:
+                continue
+            same = sending is not None and phrase.sending == sending and phrase.role == role
+            if same or (not definite and offset < LOOKAHEAD and phrase.sending in (None, sending)):
+                person = next((m for m in later.of("person") if m.key == phrase.person), None)
+                if person is not None:
+                    return person
+        if offset == 0 and not definite and later.span is not None:
+            subject = next(
+                (t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp")), None
+            )
+            person = later.mention_of(subject, ("person",)) if subject is not None else None
+            if person is not None and person.key:
+                return person
+    return None
+
+
+NAME_GAP = re.compile(r"\s*,?\s*(?:(?:to|in|at|of|from)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+|\s+){0,6}?)?\s*,?\s*$")
+
+
+def _name_after(sentence: Sentence, token: Token) -> Mention | None:
+    """A name right after a role noun, past a destination the parse hung elsewhere:
+    "its envoy to India Sohail Mahmood"."""
+    end = sentence.offset(token) + len(token.text)
+    for mention in sentence.mentions:
+        local = sentence.local(mention.start)
+        if local < end:
+            continue
+        gap = sentence.text[end:local]
+        bodies = [b for b in sentence.of("body") if end <= sentence.local(b.start) and sentence.local(b.end) <= local]
+        for body in bodies:
+            gap = gap.replace(body.text, "", 1)
+        if mention.kind == "person" and mention.key and NAME_GAP.fullmatch(gap) and len(bodies) <= 2:
+            return mention
+        if mention.kind != "body":
+            return None
+    return None
+
+
+def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
+    """The role and states a noun gives; a pronoun takes them from the role noun it stands for
+    ("A key diplomat in the Myanmar embassy said he is seeking asylum")."""
+    noun = token
+    if token.pos_ == "PRON":
+        step = token.head
+        while step.head != step and step.dep_ in ("ccomp", "xcomp", "conj", "advcl"):
+            step = step.head
+            subject = next((c for c in step.children if c.dep_ == "nsubj"), None)
+            if subject is not None and lexicon.roles().get(subject.lower_):
+                noun = subject
+                break
+    sending, receiving = states_around(sentence, noun)
+    return {
+        "role": lexicon.roles().get(noun.lower_),
+        "sending": sending,
+        "receiving": receiving[0] if receiving else None,
+    }
+
+
+def _referents(
+    sentence: Sentence, tokens: list[Token], sentences: list[Sentence], verb: Token, facts: Facts
+) -> list[Reading]:
+    """What each argument token stands for, with how sure the reading is."""
+    found: list[Reading] = []
+    for token in tokens:
+        hint = _hint(sentence, token)
+        role = hint["role"]
+        mention = _person_near(sentence, token)
+        if mention is not None and mention.kind == "anaphor" and mention.text.lower().startswith("the "):
+            named = lexicon.roles().get(mention.text.lower().split()[-1])
+            earlier = _ahead(sentences, sentence.index, named, None, facts, definite=True) if named else None
+            if earlier is None:
+                continue
+            mention = earlier
+        if mention is not None:
+            found.append(Reading(mention, 0.9 if mention.kind == "person" else 0.8, **hint))
+            continue
+        determiner = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
+        owned = bool(determiner & OWN)
+        group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
+        if group is not None and not owned:
+            found.append(Reading(group, 0.85))
+            continue
+        if role is None:
+            continue
+        after = _name_after(sentence, token)
+        if after is not None:
+            found.append(Reading(after, 0.85, **hint))
+            continue
+        if role in NOT_ENVOYS:
+            continue
+        sending = hint["sending"]
+        receiving: list[str | None] = [hint["receiving"]] if hint["receiving"] else []
+        if not owned and token.tag_ != "NNS":
+            later = _ahead(sentences, sentence.index, role, sending, facts, definite=not determiner & {"a", "an"})
+            if later is not None:
+                found.append(Reading(later, 0.8, **hint))
+            continue
+        if owned or token.tag_ == "NNS":
+            owner = next((body_of(sentence, s) for s in clauses.subjects(verb) if body_of(sentence, s)), None)
+            sending = sending or owner
+            if sending is None or not owned:
+                continue  # "our ambassadors" said by someone unnamed; "ambassadors" in general
+            if not receiving:
+                places = [body_of(sentence, p) for p in clauses.preposition_objects(verb, ("to", "from", "in"))]
+                receiving = [r for r in places if r and r != sending] or [None]
+            count = next((lexicon.numbers().get(c.lower_) for c in token.children if c.dep_ == "nummod"), None)
+            local = sentence.offset(token)
+            unnamed = Unnamed(local, local + len(token.text), token.text, role, sending, receiving, count)
+            found.append(Reading(unnamed, 0.85))
+    return found
 
 
 def _role_for(key: str, sentence: Sentence, phrases: list[RolePhrase], end: int, facts: Facts) -> RolePhrase | None:
@@ -101,7 +332,14 @@ def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[st
     return recent[-1] if recent else None
 
 
-def find(sentence: Sentence, facts: Facts, year: int | None, recent: list[str]) -> list[Found]:
+def find(
+    sentence: Sentence,
+    facts: Facts,
+    year: int | None,
+    recent: list[str],
+    sentences: list[Sentence] | None = None,
+    years: context.Years | None = None,
+) -> list[Found]:
     found: list[Found] = []
     if not lexicon.any_of("exits").search(sentence.text):
         return found
@@ -110,42 +348,118 @@ def find(sentence: Sentence, facts: Facts, year: int | None, recent: list[str]) 
     for trigger in lexicon.exits():
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
-            if context.hedged(sentence, start) or context.generic(sentence, start, match.group(0)):
+            token = clauses.head(sentence, start, end)
+            if context.hedged(sentence, start):
+                continue
+            if token is None and context.generic(sentence, start, match.group(0)):
+                continue
+            if token is not None and (
+                clauses.negated(token) or clauses.generic(token) or _reported_speech(token) or clauses.stance(token)
+            ):
                 continue
             if trigger.option("base") and not (BASE_SUBJECT.search(sentence.text[:start]) and groups(sentence)):
                 continue
-            subject = _subject(
-                sentence,
-                start,
-                end,
-                bool(trigger.option("active")) and not re.search(r"\b(?:was|were|been|be)\s+$", sentence.text[:start]),
+            active = bool(trigger.option("active")) and not re.search(
+                r"\b(?:was|were|been|be)\s+$", sentence.text[:start]
             )
-            if subject is None:
-                continue
-            record = _record(trigger.code, subject, sentence, phrases, (start, end), facts, recent)
-            if record is None or record["_key"] in seen:
-                continue
-            seen.add(record["_key"])
-            record["year"] = year
-            found.append(Found(record, record.pop("_key"), sentence.index))
+            readings: list[Reading] = []
+            if token is not None:
+                arguments = _arguments(trigger.code, token, active)
+                readings = _referents(sentence, arguments, sentences or [sentence], token, facts)
+            if not readings and not trigger.option("parse_only"):
+                fallback = _subject(sentence, start, end, active)
+                readings = [Reading(fallback, 0.6)] if fallback is not None else []
+                readings = [r for r in readings if not _official(r, facts)]
+            for reading in readings:
+                at = At(sentence, phrases, (start, end), facts, recent, token)
+                for record in _records(trigger.code, reading, at):
+                    if record["_key"] in seen:
+                        continue
+                    seen.add(record["_key"])
+                    record["year"] = years.at(sentence, start) if years else year
+                    actor = _actor(sentence, token, facts) if token is not None else None
+                    found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
 
 
-def _record(
-    code: str,
-    subject: Mention | Group,
-    sentence: Sentence,
-    phrases: list[RolePhrase],
-    span: tuple[int, int],
-    facts: Facts,
-    recent: list[str],
-) -> dict[str, Any] | None:
-    start, end = span
+def _actor(sentence: Sentence, token: Token, facts: Facts) -> str | None:
+    """The state that acts: "Malawi expelled ...", "declared persona non grata by Peru", "expelled from Chile"."""
+    agents = [c for p in token.children if p.dep_ == "agent" for c in p.children if c.dep_ == "pobj"]
+    subjects = agents or ([] if clauses.passive(token) else clauses.subjects(token))
+    for subject in subjects:
+        body = body_of(sentence, subject) or states_around(sentence, subject)[0]
+        if body:
+            return body
+    for place in clauses.preposition_objects(token, ("from",)):
+        body = body_of(sentence, place)
+        if body:
+            return body
+    return None
+
+
+def _official(reading: Reading, facts: Facts) -> bool:
+    """A guess (no parse reading) about a minister or president is dropped: they are no envoys."""
+    subject = reading.subject
+    phrase = facts.roles.get(subject.key or "") if isinstance(subject, Mention) else None
+    return phrase is not None and phrase.role in NOT_ENVOYS
+
+
+def _reported_speech(token: Token) -> bool:
+    """A trigger inside a wish ("... I hope they will grant me asylum") is speech, not report."""
+    return token.dep_ == "ccomp" and token.head.lemma_ in ("hope", "want", "wish", "plan", "intend")
+
+
+@dataclass
+class At:
+    """Where a trigger was read: its sentence, span and head token, and what the document knows."""
+
+    sentence: Sentence
+    phrases: list[RolePhrase]
+    span: tuple[int, int]
+    facts: Facts
+    recent: list[str]
+    token: Token | None
+
+
+def _records(code: str, reading: Reading, at: At) -> list[dict[str, Any]]:
+    sentence, span = at.sentence, at.span
+    subject = reading.subject
+    if not isinstance(subject, Unnamed):
+        record = _record(code, reading, at)
+        return [record] if record else []
+    found: list[dict[str, Any]] = []
+    for receiving in subject.receiving:
+        found.append(
+            {
+                "person": None,
+                "group": None,
+                "count": subject.count,
+                "role": subject.role,
+                "sending_state": subject.sending,
+                "receiving_state": receiving,
+                "exit_type": code,
+                "destination": None,
+                "reason": None,
+                "next_role": None,
+                "consequences": [],
+                "certainty": context.certainty(sentence.text),
+                "evidence": context.evidence(sentence, *span),
+                "confidence": reading.sure,
+                "_key": f"{subject.role}:{subject.sending}:{receiving}",
+            }
+        )
+    return found
+
+
+def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
+    sentence, phrases, facts, recent, token = at.sentence, at.phrases, at.facts, at.recent, at.token
+    start, end = at.span
+    subject, confidence = reading.subject, reading.sure
     exit_type = _exit_type(code, sentence, start)
     destination = None
     if code in ("defected", "sought_asylum"):
         destination = _body_after(sentence, end, DESTINATION) or _body_after(sentence, end, ASYLUM_IN)
-    confidence = 0.85
+    trigger_sending, trigger_receiving = states_around(sentence, token) if token is not None else (None, [])
     if isinstance(subject, Group):
         if code == "expelled":
             return None  # "expelled 45 Russian diplomats" is a measure; an expulsion exit names its person
@@ -153,26 +467,37 @@ def _record(
             return None  # "American ambassadors have resigned in years gone by": a habit, not an event
         record: dict[str, Any] = {"person": None, "group": subject.text, "count": subject.count, "role": subject.role}
         sending, receiving, key = subject.sending, None, subject.text
-        confidence = 0.8 if subject.count else 0.6
+        confidence = min(confidence, 0.85 if subject.count else 0.6)
     else:
+        assert isinstance(subject, Mention)
         key = subject.key or subject.text
         phrase = _role_for(key, sentence, phrases, end, facts)
-        if phrase is None:
-            return None  # no role anywhere in the document: a footballer retiring is no exit
-        record = {"person": key, "group": None, "count": None, "role": phrase.role if phrase else "diplomat"}
-        sending, receiving = (phrase.sending, phrase.receiving) if phrase else (None, None)
+        around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])
+        sending = (phrase.sending if phrase else None) or reading.sending or around_sending
         sending = sending or facts.citizenship.get(key)
+        if phrase is None and sending is None and reading.role is None and trigger_sending is None:
+            return None  # no role anywhere in the document: a footballer retiring is no exit
+        role = phrase.role if phrase else reading.role or "diplomat"
+        if role in NOT_ENVOYS and code != "resigned":
+            confidence -= 0.2
+        record = {"person": key, "group": None, "count": None, "role": role}
+        receiving = (phrase.receiving if phrase else None) or reading.receiving
+        receiving = receiving or (around_receiving[0] if around_receiving else None)
+        sending = sending or trigger_sending
         if sending is None:
             sending = _fallback_sending(sentence, {receiving, destination}, recent)
-            confidence -= 0.2
-        if subject.kind == "anaphor":
+            confidence -= 0.25
+        if phrase is None and reading.role is None:
             confidence -= 0.1
+        if subject.kind == "anaphor":
+            confidence -= 0.05
+    receiving = receiving or (trigger_receiving[0] if trigger_receiving else None)
     if code == "sought_asylum" and receiving is None:
         receiving = destination
     record.update(
         {
             "sending_state": sending,
-            "receiving_state": receiving,
+            "receiving_state": receiving if receiving != sending else None,
             "exit_type": exit_type,
             "destination": destination,
             "reason": _reason(sentence.text[end:]) if exit_type == "resigned_in_protest" else None,
@@ -180,11 +505,26 @@ def _record(
             "consequences": [],
             "certainty": context.certainty(sentence.text),
             "evidence": context.evidence(sentence, start, end),
-            "confidence": round(confidence, 2),
+            "confidence": round(max(0.05, min(confidence, 0.95)), 2),
             "_key": key,
         }
     )
     return record
+
+
+def _states_of(sentence: Sentence, mention: Mention) -> tuple[str | None, list[str | None]]:
+    """The states the parse puts around a person's name: "British envoy Fergus Cochrane-Dyet"."""
+    if sentence.span is None:
+        return None, []
+    first, last = sentence.local(mention.start), sentence.local(mention.end)
+    inside = [t for t in sentence.span if first <= sentence.offset(t) < last]
+    heads = [t for t in inside if t.head not in inside or t.head == t]
+    if not heads:
+        return None, []
+    sending, receiving = states_around(sentence, heads[0])
+    if sending is None and heads[0].dep_ == "appos":
+        sending, receiving = states_around(sentence, heads[0].head)
+    return sending, receiving
 
 
 def _has_consequence(sentence: Sentence) -> bool:

@@ -38,7 +38,33 @@ def body_phrases() -> dict[str, str]:
     for body in ranked:
         for phrase in (*body.aliases, *body.demonyms):
             found.setdefault(phrase, body.code)
+    for body in ranked:
+        for demonym in body.demonyms:
+            if demonym.endswith(("an", "i")):
+                found.setdefault(demonym + "s", body.code)  # "expelled 35 Russians"
     return {p: c for p, c in found.items() if p[:1].isupper() and len(p) > 1}
+
+
+@cache
+def capitals() -> dict[str, str]:
+    """Capital -> state: in news a capital often stands for its government ("Moscow retaliated").
+
+    A name that is also a state's own name or demonym is left to `body_phrases`.
+    """
+    found: dict[str, str] = {}
+    phrases = body_phrases()
+    ranked = sorted(bodies.registry().values(), key=lambda b: -_population(b.code))
+    for body in ranked:
+        if body.kind != "state":
+            continue
+        try:
+            capital = str(CountryInfo(body.code).info().get("capital") or "")
+        except Exception:  # countryinfo raises its own errors for codes it lacks
+            continue
+        for name in (capital, capital.removesuffix(" D.C.")):
+            if len(name) > 2 and name not in phrases:
+                found.setdefault(name, body.code)
+    return found
 
 
 def _population(code: str) -> int:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from legation.extraction import context, lexicon
-from legation.extraction.exits import Facts
+from spacy.tokens import Token
+
+from legation.extraction import clauses, context, lexicon
+from legation.extraction.exits import Facts, body_of, states_around
 from legation.extraction.pipeline import Sentence
 
-COUNT = re.compile(r"\b(\d[\d,]*)\s+(?:\w+\s+){0,2}(?:diplomats|officials|staff|employees)", re.IGNORECASE)
+GENERIC_ACTORS = frozenset({"nations", "countries", "states", "governments", "members", "capitals", "allies"})
+
 HOST = re.compile(r"^\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -58,7 +61,75 @@ def _parties(
     return actor, next((o for o in others if o != actor), None)
 
 
-def find(sentence: Sentence, facts: Facts, year: int | None, recent: list[str]) -> list[dict[str, Any]]:
+def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
+    """The bodies a party token stands for: a state, a person's state, or the state in its modifiers
+    ("The Chinese Foreign Ministry", "Russia's foreign minister", "60 Russian diplomats")."""
+    found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t))]
+    if found:
+        return found
+    person = sentence.mention_of(token)
+    if person is not None and person.key and facts.roles.get(person.key):
+        sending = facts.roles[person.key].sending
+        return [sending] if sending else []
+    sending, _ = states_around(sentence, token)
+    if sending:
+        return [sending]
+    if token.lower_ in GENERIC_ACTORS:
+        listed = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "like")]
+        listed += [c for c in token.head.children if c.dep_ == "appos"]  # "Seven nations ...: Ghana, Mali"
+        bodies = []
+        for item in listed:
+            for t in item.subtree:
+                body = body_of(sentence, t)
+                if body and body not in bodies:
+                    bodies.append(body)
+        return bodies
+    return []
+
+
+def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
+    """Who takes the measure: the subject, the passive's "by", the owner of "the U.S. decision to shut"."""
+    if verb.pos_ in ("NOUN", "PROPN"):
+        owners = [c for c in verb.children if c.dep_ in ("poss", "compound", "amod")]
+        found = [b for o in owners for b in _body(sentence, o, facts)]
+        return found or (
+            [b for s in clauses.subjects(verb.head) for b in _body(sentence, s, facts)] if verb.dep_ == "dobj" else []
+        )
+    agents = [c for p in verb.children if p.dep_ == "agent" for c in p.children if c.dep_ == "pobj"]
+    subjects = agents or ([] if clauses.passive(verb) else clauses.subjects(verb))
+    if not subjects and verb.dep_ == "acl":  # "the U.S. decision to shut"
+        return [
+            b for c in verb.head.children if c.dep_ in ("poss", "compound", "amod") for b in _body(sentence, c, facts)
+        ]
+    if not subjects and verb.dep_ == "pcomp":  # "retaliated by closing"
+        subjects = clauses.subjects(verb.head.head)
+    return [b for s in subjects for b in _body(sentence, s, facts)]
+
+
+def _targets(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
+    """Whom the measure hits: the owner of its object ("Britain's envoy", "the U.S. consulate"),
+    the partner in "relations with Britain", or the object itself."""
+    if verb.pos_ in ("NOUN", "PROPN"):
+        objects = clauses.preposition_objects(verb, ("of", "against", "on", "with"))
+    else:
+        objects = clauses.objects(verb) or ([s for s in clauses.subjects(verb)] if clauses.passive(verb) else [])
+    found: list[str] = []
+    for obj in objects:
+        partners = clauses.preposition_objects(obj, ("with", "against"))
+        for token in partners or [obj]:
+            for body in _body(sentence, token, facts):
+                if body not in found:
+                    found.append(body)
+    for partner in clauses.preposition_objects(verb, ("with", "against", "from")):
+        for body in _body(sentence, partner, facts):
+            if body not in found:
+                found.append(body)
+    return found
+
+
+def find(
+    sentence: Sentence, facts: Facts, year: int | None, recent: list[str], years: context.Years | None = None
+) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     if not lexicon.any_of("measures").search(sentence.text):
         return found
@@ -70,22 +141,56 @@ def find(sentence: Sentence, facts: Facts, year: int | None, recent: list[str]) 
                 continue
             if trigger.option("needs_body") and not _body_at(sentence, end):
                 continue
-            actor, target = _parties(sentence, trigger, start, end, facts, recent)
-            if not actor or not target or (trigger.code, actor, target) in seen:
+            token = clauses.head(sentence, start, end)
+            if token is not None and (
+                clauses.negated(token) or clauses.generic(token, gerunds=False) or clauses.stance(token)
+            ):
                 continue
-            seen.add((trigger.code, actor, target))
-            count = COUNT.search(sentence.text[max(0, start - 10) : end + 40])
-            found.append(
-                {
-                    "actor": actor,
-                    "target": target,
-                    "measure": trigger.code,
-                    "year": year,
-                    "count": int(count.group(1).replace(",", "")) if count else None,
-                    "detail": sentence.text[start : min(len(sentence.text), end + 60)].strip(),
-                    "certainty": context.certainty(sentence.text),
-                    "evidence": context.evidence(sentence, start, end),
-                    "confidence": 0.7 if len(sentence.of("body")) >= 2 else 0.55,
-                }
-            )
+            pairs: list[tuple[str | None, str | None, float]] = []
+            if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
+                agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts)
+                pairs = [(a, t, 0.85) for a in agents for t in targets if a != t]
+            if not pairs:
+                actor, target = _parties(sentence, trigger, start, end, facts, recent)
+                pairs = [(actor, target, 0.6 if len(sentence.of("body")) >= 2 else 0.4)]
+            for actor, target, sure in pairs:
+                if not actor or not target or actor == target or (trigger.code, actor, target) in seen:
+                    continue
+                seen.add((trigger.code, actor, target))
+                when = years.at(sentence, start) if years else year
+                found.append(_record(trigger.code, actor, target, sentence, (start, end), when, sure))
     return found
+
+
+def _record(
+    code: str, actor: str, target: str, sentence: Sentence, span: tuple[int, int], year: int | None, sure: float
+) -> dict[str, Any]:
+    start, end = span
+    return {
+        "actor": actor,
+        "target": target,
+        "measure": code,
+        "year": year,
+        "count": count(sentence.text[max(0, start - 10) : end + 40]),
+        "detail": sentence.text[start : min(len(sentence.text), end + 60)].strip(),
+        "certainty": context.certainty(sentence.text),
+        "evidence": context.evidence(sentence, start, end),
+        "confidence": sure,
+    }
+
+
+NUMBER = re.compile(
+    r"\b(?:(?:more than|over|at least|about|some|nearly|almost)\s+)?(\d[\d,]*|[a-z]+(?:\s+dozen)?)\s+"
+    r"(?:[A-Za-z\-]+\s+){0,2}"
+    r"(?:diplomats|officials|staff|employees|people|personnel|envoys|ambassadors|[A-Z][a-z]+ans)\b"
+)
+
+
+def count(text: str) -> int | None:
+    """A count from digits or number words: "60 Russian diplomats", "two dozen", "more than 150"."""
+    for match in NUMBER.finditer(text):
+        word = match.group(1).lower().replace(",", "")
+        value = int(word) if word.isdigit() else lexicon.numbers().get(word)
+        if value:
+            return value
+    return None

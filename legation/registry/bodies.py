@@ -100,6 +100,10 @@ def registry() -> dict[str, Body]:
                 dissolved_into=tuple(entry.get("dissolved_into", ())),
             ),
         )
+    for code, entry in extra["former"].items():  # former states ISO 3166-3 never kept
+        found.setdefault(code, _listed(code, entry, "former_state"))
+    for code, entry in extra.get("unlisted", {}).items():
+        found.setdefault(code, _listed(code, entry, "state"))
     for code, entry in extra["international"].items():
         found[code] = Body(
             code=code,
@@ -109,6 +113,17 @@ def registry() -> dict[str, Body]:
             demonyms=_unique(entry.get("demonyms")),
         )
     return found
+
+
+def _listed(code: str, entry: dict[str, Any], kind: str) -> Body:
+    return Body(
+        code=code,
+        name=entry["name"],
+        kind=kind,
+        aliases=_unique(entry.get("aliases")),
+        demonyms=_unique(entry.get("demonyms")),
+        continued_by=entry.get("continued_by"),
+    )
 
 
 @cache

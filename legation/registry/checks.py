@@ -12,23 +12,28 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import pydantic
+import yaml
 
-from legation.registry import dates, records, search
+from legation.registry import addresses, dates, matching, records, search
 from legation.registry.store import Store
 
 ERROR, WARNING = "error", "warning"
 DATE_FIELDS = {
-    "person": ("birth",),
+    "person": ("birth", "death"),
     "posting": ("start", "end"),
     "consequence": ("date",),
     "measure": ("date",),
     "contact": ("date",),
 }
 FUZZY = 0.92  # two names this alike (difflib ratio, folded) are worth a look
+SAME_MEASURE = timedelta(days=7)  # one actor's measures of one type on one target this close are likely one
+WEAK = frozenset({"mirror", "aggregator", "content_farm"})  # reasons a host is no evidence on its own
 
 
 @dataclass
@@ -137,6 +142,11 @@ def _key(name: str) -> str:
     return " ".join(sorted(_PUNCT.sub(" ", search.fold(name)).split()))
 
 
+def _same_source(a: str, b: str) -> bool:
+    """Pairs across a registry and the curated records are `across_sources`' to report."""
+    return matching.registry_of(a) == matching.registry_of(b)
+
+
 def duplicate_persons(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
     """The same person twice: names equal once folded (accents, case, order), or nearly equal."""
     owners: dict[str, set[str]] = defaultdict(set)
@@ -147,7 +157,10 @@ def duplicate_persons(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
             for name in [item["name"], *item.get("aliases", [])]:
                 owners[_key(name)].add(rid)
     flagged: set[frozenset[str]] = set()
-    for key, ids in sorted(owners.items()):
+    for key, group in sorted(owners.items()):
+        ids = {
+            a for a in group for b in group if a != b and _same_source(a, b) and not matching.apart(items[a], items[b])
+        }
         if len(ids) > 1 and frozenset(ids) not in flagged:
             flagged.add(frozenset(ids))
             yield Finding(
@@ -174,7 +187,159 @@ def duplicate_persons(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
                 )
 
 
-CHECKS: tuple[Check, ...] = (sources, codes, references, impossible_dates, counts, duplicate_persons)
+_SECOND = re.compile(r"-[2-9]$")
+
+
+def _measure_chain(items: dict[str, dict[str, Any]], rid: str) -> set[str]:
+    """The measures this one answers, directly or through the measures they answer."""
+    seen: set[str] = set()
+    while (rid := items.get(rid, {}).get("reciprocal_of") or "") and rid not in seen:
+        seen.add(rid)
+    return seen
+
+
+def _close(a: str, b: str) -> bool:
+    """Year-only beside a date of that year, or two dates no more than a week apart."""
+    if len(a) == 4 or len(b) == 4:  # a year alone: dated only to the year
+        return a[:4] == b[:4]
+    gap = max(dates.lower(b) - dates.upper(a), dates.lower(a) - dates.upper(b))
+    return gap <= SAME_MEASURE
+
+
+def duplicate_measures(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
+    """One act recorded twice: same actor, target and type, close in time, and not one answering the other."""
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for item in items.values():
+        if item["kind"] == "measure" and item.get("date"):
+            groups[(item["actor"], item["target"], item["type"])].append(item)
+    for group in groups.values():
+        group.sort(key=lambda m: (dates.lower(m["date"]), m["id"]))
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                chained = a["id"] in _measure_chain(items, b["id"]) or b["id"] in _measure_chain(items, a["id"])
+                told_apart = _SECOND.sub("", a["id"]) == _SECOND.sub("", b["id"])  # `-2`: a second one, knowingly
+                if not chained and not told_apart and _close(a["date"], b["date"]):
+                    pair = f"{a['id']} ({a['date']}) and {b['id']} ({b['date']})"
+                    message = f"{pair} look like one {a['type']}: merge them"
+                    yield Finding(WARNING, "duplicate_measures", b["id"], "date", message)
+
+
+def addresses_check(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
+    """Sources must be web pages (http or https) at their canonical address."""
+    for rid, item in items.items():
+        cited = [item] if item["kind"] == "source" else item.get("sources") or []
+        for i, source in enumerate(cited):
+            url = str(source.get("url") or "").strip()
+            field = "url" if item["kind"] == "source" else f"sources.{i}.url"
+            if not url:
+                continue
+            if not addresses.is_web(url):
+                yield Finding(ERROR, "addresses", rid, field, f"{url!r} is not an http(s) address")
+                continue
+            note = addresses.listed(url) or {}
+            if note.get("reason") == "staging":
+                message = f"{addresses.host(url)} is a staging or CDN host: cite the page on {note['canonical']}"
+                yield Finding(WARNING, "addresses", rid, field, message)
+            elif addresses.normalise(url) != url:
+                yield Finding(WARNING, "addresses", rid, field, f"not normalised: cite {addresses.normalise(url)}")
+
+
+def weak_sources(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
+    """A record that rests only on mirrors, aggregators or content farms needs a primary or reputable page."""
+    for rid, item in items.items():
+        cited = [str(s.get("url") or "") for s in item.get("sources") or []]
+        notes = [(addresses.listed(url) or {}).get("reason") for url in cited]
+        if cited and all(reason in WEAK for reason in notes):
+            hosts = ", ".join(f"{addresses.host(u)} ({r})" for u, r in zip(cited, notes, strict=True))
+            yield Finding(WARNING, "weak_sources", rid, "sources", f"only weak sources: {hosts}")
+
+
+def independent_sites(item: dict[str, Any]) -> set[str]:
+    """The distinct sites a record cites, leaving out weak hosts and counting a staging host as its canonical."""
+    found: set[str] = set()
+    for source in item.get("sources") or []:
+        url = str(source.get("url") or "")
+        note = addresses.listed(url) or {}
+        if note.get("reason") in WEAK:
+            continue
+        found.add(addresses.site("https://" + note["canonical"]) if note.get("canonical") else addresses.site(url))
+    return found - {""}
+
+
+def source_shares(items: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The share of records, by kind, with sources on at least two independent sites."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for item in items.values():
+        if item["kind"] == "source":
+            continue
+        two = len(independent_sites(item)) >= 2
+        kinds = [item["kind"]]
+        if item["kind"] == "posting" and item.get("exit_type"):
+            kinds.append("exit")
+        if item["kind"] == "measure" or "exit" in kinds:
+            kinds.append("exits and measures")
+        for kind in kinds:
+            tally[kind][0] += 1
+            tally[kind][1] += two
+    return {k: {"records": n, "two_or_more": m, "share": round(m / n, 3)} for k, (n, m) in sorted(tally.items())}
+
+
+@cache
+def _exit_words() -> dict[str, dict[str, Any]]:
+    text = resources.files("legation").joinpath("data/exit_words.yaml").read_text("utf-8")
+    data: dict[str, dict[str, Any]] = yaml.safe_load(text)["exit_types"]
+    return data
+
+
+def _words(words: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
+
+
+def exit_words(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
+    """An exit whose reason says otherwise than its type, by the words in `data/exit_words.yaml`."""
+    for rid, item in items.items():
+        rules = _exit_words().get(item.get("exit_type") or "") if item["kind"] == "posting" else None
+        if not rules:
+            continue
+        reason = " ".join(str(item.get(f) or "") for f in ("group", "reason"))
+        if rules.get("contradicted_by") and (hit := _words(rules["contradicted_by"]).search(reason)):
+            message = f"the reason says {hit.group(0)!r}, which contradicts {item['exit_type']}"
+            yield Finding(WARNING, "exit_words", rid, "reason", message)
+        answered = bool(rules.get("or_field") and item.get(str(rules["or_field"])))
+        if rules.get("needs_one_of") and not answered and not _words(rules["needs_one_of"]).search(reason):
+            wanted = ", ".join(rules["needs_one_of"][:6])
+            message = f"{item['exit_type']} but the reason has none of its words ({wanted} ...)"
+            yield Finding(WARNING, "exit_words", rid, "reason", message)
+
+
+def across_sources(items: dict[str, dict[str, Any]]) -> Iterator[Finding]:
+    """Persons from a registry and from elsewhere who may be one person (registry.matching), and
+    the values a merged record kept where its sources disagree."""
+    persons = [item for item in items.values() if item["kind"] == "person"]
+    for a, b in matching.possible_duplicates(persons):
+        message = f"{a['name']} ({a['id']}) and {b['name']} ({b['id']}) may be one person: see `legation review`"
+        yield Finding(WARNING, "across sources", a["id"], "name", message)
+    for rid, item in items.items():
+        for source in item.get("sources") or []:
+            for name, value in (source.get("differs") or {}).items():
+                where = source.get("publisher") or source["url"]
+                message = f"{where} gives {value!r}; the record keeps {item.get(name)!r} ({source['url']})"
+                yield Finding(WARNING, "disagreements", rid, name, message)
+
+
+CHECKS: tuple[Check, ...] = (
+    sources,
+    codes,
+    references,
+    impossible_dates,
+    counts,
+    duplicate_persons,
+    duplicate_measures,
+    addresses_check,
+    weak_sources,
+    exit_words,
+    across_sources,
+)
 
 
 def run(store: Store) -> dict[str, Any]:
@@ -187,4 +352,5 @@ def run(store: Store) -> dict[str, Any]:
         "errors": errors,
         "warnings": len(findings) - errors,
         "findings": [f.as_dict() for f in findings],
+        "two_source_shares": source_shares(items),
     }

@@ -18,6 +18,9 @@ import yaml
 from legation.errors import InputError
 
 MAX_LINE = 1 << 20  # 1 MiB: far above any real record, and it bounds memory on a 1 GB line
+MAX_CELL = MAX_LINE  # a CSV cell may be as long as a JSON Lines record, not csv's default 128 KiB
+MAX_EXPANSION = 100  # YAML aliases may repeat a node, but not blow a file up a hundredfold
+NESTING = "nested too deeply; expected a record (a mapping of fields to text, numbers and lists)"
 MAX_FILE = 256 << 20  # YAML and CSV are read whole; keep them to what fits comfortably
 LIST_FIELDS = ("aliases", "persons", "sources")
 SOURCE_COLUMNS = ("url", "title", "publisher", "published", "accessed")
@@ -64,7 +67,10 @@ def _decode(name: str, data: bytes, line: int | None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start}); expected UTF-8", file=name, line=line) from None
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
+        line = line or data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"not UTF-8 text at column {column}; expected UTF-8", file=name, line=line) from None
 
 
 def _jsonl(name: str, stream: IO[bytes], lazy: bool) -> Iterator[tuple[int, dict[str, Any] | bytes]]:
@@ -99,22 +105,86 @@ def parse_line(name: str, number: int | None, raw: bytes) -> dict[str, Any]:
             file=name,
             line=number,
         ) from None
+    except RecursionError:
+        raise InputError(NESTING, file=name, line=number) from None
     if not isinstance(value, dict):
         raise InputError(f"a JSON {type(value).__name__}; expected an object with a 'kind'", file=name, line=number)
     return value
 
 
-def _yaml(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+class _Loader(yaml.SafeLoader):
+    """Safe YAML with three guards: a key given twice is an error (not last-one-wins), dates stay
+    text (so `2023-02-30` is a field error, not a crash), and aliases cannot multiply the file."""
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 (yaml reads it from the class)
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark
+                )
+            seen.add(key) if isinstance(key, str | int | float | bool) else None
+        return super().construct_mapping(node, deep=deep)
+
+
+def _expanded(root: yaml.Node) -> tuple[int, int]:
+    """(distinct nodes, nodes once every alias is expanded), counted without expanding."""
+    sizes: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    stack = [root]
+    while stack:  # iterative: a deep file must not exhaust the stack here
+        node = stack.pop()
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = 0
+        order.append(node)
+        stack += _children(node)
+    for node in reversed(order):  # children are sized before their parents, shared ones once
+        sizes[id(node)] = 1 + sum(sizes[id(c)] for c in _children(node))
+    return len(order), sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _compose(name: str, text: str) -> tuple[yaml.Node | None, Any]:
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        if root is not None:
+            distinct, expanded = _expanded(root)
+            if expanded > MAX_EXPANSION * distinct + 10_000:
+                raise InputError(
+                    f"YAML aliases expand {distinct} nodes to {expanded}; expected records without alias bombs",
+                    file=name,
+                )
+        return root, loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(f"broken YAML ({problem}); expected a list of records", file=name, line=line) from None
+    except RecursionError:
+        raise InputError(NESTING, file=name) from None
+    finally:
+        loader.dispose()
+
+
+def _yaml(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    root, data = _compose(name, text)
     if not isinstance(data, list) or root is None:
         raise InputError("YAML must be a list of records (each a mapping with a 'kind')", file=name)
+    if not data:
+        raise InputError("an empty list; expected records", file=name, line=root.start_mark.line + 1)
     for node, value in zip(root.value, data, strict=False):
         line = node.start_mark.line + 1
         if not isinstance(value, dict):
@@ -123,14 +193,26 @@ def _yaml(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _csv(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    csv.field_size_limit(MAX_CELL)
     reader = csv.DictReader(io.StringIO(text))
     default_kind = _kind_from_name(name)
-    if not reader.fieldnames:
-        raise InputError("no header row; expected CSV with field names", file=name, line=1)
-    for row in reader:
-        if None in row:
-            raise InputError("more cells than header fields", file=name, line=reader.line_num)
-        yield reader.line_num, _from_cells(name, reader.line_num, row, default_kind)
+    try:
+        if not reader.fieldnames:
+            raise InputError("no header row; expected CSV with field names", file=name, line=1)
+        rows = 0
+        for row in reader:
+            rows += 1
+            if None in row:
+                raise InputError(
+                    "more cells than header fields; expected one per field", file=name, line=reader.line_num
+                )
+            yield reader.line_num, _from_cells(name, reader.line_num, row, default_kind)
+        if not rows:
+            raise InputError("a header row only; expected records below it", file=name, line=1)
+    except csv.Error as exc:
+        raise InputError(
+            f"broken CSV ({exc}); expected quoted cells of at most 1 MiB", file=name, line=reader.line_num + 1
+        ) from None
 
 
 def _kind_from_name(name: str) -> str | None:
@@ -150,10 +232,10 @@ def _from_cells(name: str, line: int, row: dict[str, Any], kind: str | None) -> 
         if isinstance(cell, str):
             try:
                 record[key] = json.loads(cell)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 raise InputError("a JSON list in this cell", file=name, line=line, field=key) from None
     for key in ("count",):
-        if isinstance(record.get(key), str) and record[key].isdigit():
+        if isinstance(record.get(key), str) and record[key].isascii() and record[key].isdigit():
             record[key] = int(record[key])
     flat = {c: record.pop(f"source_{c}", None) for c in SOURCE_COLUMNS}
     if flat["url"]:

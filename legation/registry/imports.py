@@ -12,7 +12,7 @@ import gc
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ParamSpec, TypeVar
@@ -20,7 +20,7 @@ from typing import IO, Any, ParamSpec, TypeVar
 import pydantic
 from sqlalchemy import Connection
 
-from legation.errors import InputError
+from legation.errors import Conflict, InputError
 from legation.registry import formats, records
 from legation.registry.records import AnyRecord, Person, Posting
 from legation.registry.store import Store
@@ -60,21 +60,23 @@ def read_paths(
     fmt: str | None = None,
     stdin: IO[bytes] | None = None,
     errors: list[InputError] | None = None,
+    plain: bool = False,
 ) -> Iterator[Located]:
-    """Raw records from files, folders and `-`. With `errors`, a bad file is noted, not raised."""
+    """Raw records from files, folders and `-`. With `errors`, a bad file is noted, not raised.
+    With `plain`, every record comes parsed (a dict), for callers that look into them first."""
     for path in paths:
         try:
-            yield from _read_one(path, fmt, stdin)
+            yield from _read_one(path, fmt, stdin, not plain)
         except InputError as exc:
             if errors is None:
                 raise
             errors.append(exc)
 
 
-def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Iterator[Located]:
+def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None, lazy: bool = True) -> Iterator[Located]:
     if path == "-":
         stream = stdin or sys.stdin.buffer
-        for line, raw in formats.read("<stdin>", stream, fmt, lazy=True):
+        for line, raw in formats.read("<stdin>", stream, fmt, lazy=lazy):
             yield Located("<stdin>", line, raw)
         return
     target = Path(path)
@@ -82,12 +84,12 @@ def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Iterator[L
         for child in sorted(
             p for p in target.rglob("*") if p.suffix.lower() in (".jsonl", ".ndjson", ".yaml", ".yml", ".csv")
         ):
-            yield from _read_one(str(child), fmt, stdin)
+            yield from _read_one(str(child), fmt, stdin, lazy)
         return
     if not target.exists():
         raise InputError("no such file; expected a JSONL, YAML or CSV file, a folder or '-'", file=path)
     with target.open("rb") as stream:
-        for line, raw in formats.read(path, stream, fmt, lazy=True):
+        for line, raw in formats.read(path, stream, fmt, lazy=lazy):
             yield Located(path, line, raw)
 
 
@@ -145,6 +147,7 @@ class _Pass:
     chunk: list[tuple[Located, AnyRecord, str, str]] = field(default_factory=list)
     deferred: list[tuple[Located, Posting]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
+    expect: Mapping[str, int | None] = field(default_factory=dict)
 
     def add(self, number: int, item: Located, rejects: list[tuple[Located | None, InputError]]) -> None:
         try:
@@ -202,6 +205,7 @@ class _Pass:
             return
         batch = [record for _, record, _, _ in self.chunk]
         known = self.store.existing(self.conn, [r.id for r in batch])
+        self._check_versions(batch, known)
         clash = [(i, r, known[r.id][0]) for i, r, _, _ in self.chunk if r.id in known and known[r.id][0] != r.kind]
         if clash:
             raise _Refused(
@@ -216,6 +220,23 @@ class _Pass:
         if self.progress:
             self.progress(len(self.chunk))
         self.chunk = []
+
+    def _check_versions(self, batch: list[AnyRecord], known: dict[str, tuple[str, str, int]]) -> None:
+        """Refuse a stale edit, or a create over an existing id: read under the write lock, so the
+        version compared is the one this write would replace."""
+        for record in batch:
+            if record.id not in self.expect:
+                continue
+            expected, current = self.expect[record.id], known[record.id][2] if record.id in known else None
+            if expected == current:
+                continue
+            if expected is None:
+                message = f"a new id; {record.id!r} already exists (version {current}): edit it instead"
+            elif current is None:
+                message = f"{record.id!r} at version {expected}; it is no longer in the store"
+            else:
+                message = f"{record.id!r} at version {expected}; it is at version {current} now, changed since"
+            raise Conflict(message, record=record.id, expected=expected, current=current)
 
     def finish(self) -> None:
         self.flush()
@@ -232,7 +253,25 @@ class _Pass:
                 what = f"is a {found}" if found else "is in neither this import nor the store"
                 bad.append((item, _error(item, field_name, f"the id of a {kind}; {ref!r} {what}")))
         if bad:
-            raise _Refused(bad)
+            raise _Refused(bad + self._dependents(bad) if self.keep_going else bad)
+
+    def _dependents(self, bad: list[tuple[Located, InputError]]) -> list[tuple[Located, InputError]]:
+        """Records that point, directly or through others, at a refused one are refused with it, so
+        a chain of references costs one more pass, not one pass per link."""
+        referrers: dict[str, list[tuple[Located, str, str]]] = {}
+        for item, field_name, ref, kind in self.refs:
+            referrers.setdefault(ref, []).append((item, field_name, kind))
+        refused = {_raw_id(item) for item, _ in bad}
+        queue, more = [r for r in refused if r], []
+        while queue:
+            ref = queue.pop()
+            for item, field_name, kind in referrers.get(ref, []):
+                if (rid := _raw_id(item)) in refused:
+                    continue
+                refused.add(rid)
+                queue += [rid] if rid else []
+                more.append((item, _error(item, field_name, f"the id of an accepted {kind}; {ref!r} is refused")))
+        return more
 
     def _stored_name(self, person: str | None) -> str | None:
         found = self.store.get(person or "")
@@ -266,12 +305,16 @@ def import_records(
     actor: str | None = None,
     progress: Progress | None = None,
     file_errors: list[InputError] | None = None,
+    expect: Mapping[str, int | None] | None = None,
 ) -> ImportReport:
     """Validate and write records in one transaction: all or nothing, unless `keep_going`.
 
     A dry run does the same work and rolls it back, so it reports exactly what would change.
     With `keep_going`, a record that points at a refused one is refused too: the pass is
     rolled back and repeated without them until nothing more is refused.
+
+    `expect` maps ids to the version the writer started from (None: the id must be new); a record
+    at another version raises Conflict and nothing is written.
     """
     source = list(items) if keep_going else items
     excluded: set[int] = set()
@@ -281,13 +324,13 @@ def import_records(
         rejects = list(refused)
         try:
             with store.engine.connect() as conn, store.bulk_load(conn):
-                transaction = conn.begin()
-                work = _Pass(store, conn, report, actor, keep_going, excluded, progress)
+                transaction = store.begin_write(conn)
+                work = _Pass(store, conn, report, actor, keep_going, excluded, progress, expect=expect or {})
                 for number, item in enumerate(source):
                     report.read += 1
                     work.add(number, item, rejects)
-                if report.read == 0:
-                    raise InputError("no records found; expected at least one record")
+                if report.read == 0:  # a file that could not be read says so, rather than this
+                    raise refused[0][1] if refused else InputError("no records found; expected at least one record")
                 work.finish()
                 report.valid = len(work.seen)
                 transaction.rollback() if dry_run else transaction.commit()
@@ -305,4 +348,11 @@ def import_records(
 def write_rejects(report: ImportReport, path: str) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for error in report.errors:
-            out.write(json.dumps(error, ensure_ascii=False) + "\n")
+            out.write(json.dumps(error, ensure_ascii=False, default=_text) + "\n")
+
+
+def _text(value: object) -> str:
+    """A JSON Lines line that was never parsed goes into the reject file as its text."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    raise TypeError(f"cannot write {type(value).__name__} to a reject file")

@@ -22,10 +22,16 @@ from pydantic import (
     model_validator,
 )
 
-from legation.registry import bodies, dates, vocabularies
+from legation.errors import clip, quote
+from legation.registry import addresses, bodies, dates, vocabularies
 
 KINDS = ("person", "posting", "consequence", "measure", "contact", "source")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$"
+MAX_COUNT = 1_000_000  # more people than any expulsion or contact log has held: anything above is a typo
+URL_SCHEMES = ("http", "https")
+# C0 controls but tab and newlines, DEL and C1: they never belong in a record, and PostgreSQL
+# refuses NUL outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _term(name: str) -> Any:
@@ -34,7 +40,7 @@ def _term(name: str) -> Any:
 
     def check(value: str) -> str:
         if value not in allowed:
-            raise ValueError(f"one of {', '.join(allowed)}; got {value!r}")
+            raise ValueError(f"one of {', '.join(allowed)}; got {quote(value)}")
         return value
 
     return Annotated[str, AfterValidator(check), WithJsonSchema({"type": "string", "enum": list(allowed)})]
@@ -43,7 +49,7 @@ def _term(name: str) -> Any:
 def _body(value: str) -> str:
     code = value.strip()
     if not bodies.exists(code):
-        raise ValueError(f"a body code (ISO 3166 alpha-3 such as RUS, or UN, EU, NATO...); got {value!r}")
+        raise ValueError(f"a body code (ISO 3166 alpha-3 such as RUS, or UN, EU, NATO...); got {quote(value)}")
     return code
 
 
@@ -51,11 +57,28 @@ def _date(value: object) -> str | None:
     try:
         return dates.normalise(value)
     except ValueError as exc:
-        raise ValueError(f"{exc}; got {value!r}") from None
+        raise ValueError(f"{exc}; got {quote(value)}") from None
+
+
+def _clean(value: object) -> object:
+    """Refuse control characters (an escaped NUL in JSON, a stray form feed) in any text."""
+    if isinstance(value, str) and (found := _CONTROL.search(value)):
+        raise ValueError(f"text without control characters; found U+{ord(found.group()):04X}")
+    return value
 
 
 def _text(value: object) -> object:
     return value.strip() or None if isinstance(value, str) else value
+
+
+def _url(value: str) -> str:
+    """An http(s) address with a host: a `javascript:` or `file:` link must never reach a page."""
+    _clean(value)
+    scheme, _, rest = value.partition(":")
+    host = rest[2:].split("/", 1)[0]
+    if scheme.lower() not in URL_SCHEMES or not rest.startswith("//") or not host or any(c.isspace() for c in value):
+        raise ValueError(f"an http:// or https:// address; got {quote(value)}")
+    return value
 
 
 Body = Annotated[str, AfterValidator(_body)]
@@ -64,8 +87,12 @@ PartialDate = Annotated[
     BeforeValidator(_date),
     WithJsonSchema({"type": ["string", "null"], "examples": ["1981", "1981-12", "1981-12-19"]}),
 ]
-Text = Annotated[str | None, BeforeValidator(_text)]
+Text = Annotated[str | None, BeforeValidator(_text), AfterValidator(_clean)]
+Name = Annotated[str, Field(min_length=1), AfterValidator(_clean)]
+Url = Annotated[str, Field(min_length=1), AfterValidator(_url), WithJsonSchema({"type": "string", "format": "uri"})]
 RecordId = Annotated[str, Field(pattern=ID_PATTERN)]
+# Strict: `true`, "3" and 1.0 are not counts.
+Count = Annotated[int, Field(strict=True, le=MAX_COUNT)]
 if TYPE_CHECKING:  # the vocabularies are data, so mypy sees plain strings
     Certainty: TypeAlias = str
     Role: TypeAlias = str
@@ -84,15 +111,33 @@ else:
     Outcome = _term("outcomes")
 
 
+def _normalised_address(data: Any) -> Any:
+    """Store the normalised address in `url`, and the address as given only where it differs."""
+    if isinstance(data, dict) and isinstance(data.get("url"), str):
+        given, url = data["url"].strip(), addresses.normalise(data["url"])
+        if url != given:
+            data = {**data, "url": url, "original_url": data.get("original_url") or given}
+    return data
+
+
 class Source(BaseModel):
     """Where a fact was read: the page's address, title, publisher and dates."""
 
     model_config = ConfigDict(extra="forbid")
-    url: Annotated[str, Field(min_length=1, pattern=r"\S")]
+    url: Url
+    original_url: Text = None
     title: Text = None
     publisher: Text = None
     published: PartialDate = None
     accessed: PartialDate = None
+    # What this source says where the record keeps another value: a merge of two sources keeps
+    # the curated value and notes the other here, so `legation check` can show the disagreement.
+    differs: dict[str, str] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _address(cls, data: Any) -> Any:
+        return _normalised_address(data)
 
 
 class Canonical(BaseModel):
@@ -119,11 +164,12 @@ class Base(Canonical):
 
 class Person(Base):
     kind: Literal["person"]
-    name: Annotated[str, Field(min_length=1)]
-    aliases: list[str] = Field(default_factory=list)  # a factory: pydantic deep-copies a [] default per record
+    name: Name
+    aliases: list[Name] = Field(default_factory=list)  # a factory: pydantic deep-copies a [] default per record
     birth: PartialDate = None
+    death: PartialDate = None
     citizenship: Body | None = None
-    wikidata: Annotated[str | None, Field(pattern=r"^Q\d+$")] = None
+    wikidata: Annotated[str | None, Field(pattern=r"^Q[0-9]+$")] = None
     notes: Text = None
 
 
@@ -132,7 +178,7 @@ class Posting(Base):
     person: RecordId | None = None
     person_name: Text = None
     group: Text = None
-    count: Annotated[int | None, Field(ge=1)] = None
+    count: Annotated[Count | None, Field(ge=1)] = None
     role: Role
     sending: Body
     receiving: Body | None = None
@@ -169,7 +215,7 @@ class Measure(Base):
     actor: Body
     target: Body
     date: PartialDate = None
-    count: Annotated[int | None, Field(ge=0)] = None
+    count: Annotated[Count | None, Field(ge=0)] = None
     persons: list[RecordId] = Field(default_factory=list)
     detail: Text = None
     reciprocal_of: RecordId | None = None
@@ -177,12 +223,12 @@ class Measure(Base):
 
 class Contact(Base):
     kind: Literal["contact"]
-    from_: Annotated[str, Field(alias="from", min_length=1)]
-    to: Annotated[str, Field(min_length=1)]
+    from_: Annotated[Name, Field(alias="from")]
+    to: Name
     channel: Channel
     outcome: Outcome
     date: PartialDate = None
-    count: Annotated[int, Field(ge=1)] = 1
+    count: Annotated[Count, Field(ge=1)] = 1
     detail: Text = None
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
@@ -193,12 +239,18 @@ class SourceRecord(Canonical):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     kind: Literal["source"]
     id: RecordId
-    url: Annotated[str, Field(min_length=1)]
+    url: Url
+    original_url: Text = None
     title: Text = None
     publisher: Text = None
     published: PartialDate = None
     accessed: PartialDate = None
     certainty: Certainty = "confirmed"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _address(cls, data: Any) -> Any:
+        return _normalised_address(data)
 
 
 Record = Annotated[
@@ -258,6 +310,19 @@ def explain(error: Any) -> tuple[str, str]:
         return path, "a value (this field is required)"
     if error["type"] == "extra_forbidden":
         return path, "no such field (see docs/data-format.md)"
+    got = f"; got {quote(error.get('input'))}"
+    if error["type"] in ("int_type", "int_parsing", "int_from_float"):
+        return path, f"a whole number such as 3 (not text, true or 1.0){got}"
+    context = error.get("ctx") or {}
+    if error["type"] in ("less_than_equal", "greater_than_equal"):
+        bound = "at most" if error["type"] == "less_than_equal" else "at least"
+        return path, f"a number {bound} {context.get('le', context.get('ge'))}{got}"
+    if error["type"] == "string_pattern_mismatch" and context.get("pattern") == ID_PATTERN:
+        return path, f"an id: up to 200 ASCII letters, digits and . _ : - (starting with a letter or digit){got}"
+    if error["type"] == "string_pattern_mismatch":
+        return path, f"text matching {clip(str(context.get('pattern')))}{got}"
+    if error["type"] in ("string_type", "list_type", "model_type", "model_attributes_type", "dict_type"):
+        return path, f"{message.removeprefix('Input should be ')}{got}"
     if not path and ": " in message:
         path, message = message.split(": ", 1)
     return path or "record", message

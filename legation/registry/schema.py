@@ -149,6 +149,24 @@ record_sources = Table(
     sqlite_with_rowid=False,
 )
 
+# What an extractor or a registry import proposed, waiting for a person's decision
+# (legation/extraction/reviews.py; registry.matching queues person merges here).
+review_queue = Table(
+    "review_queue",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("source_id", String, nullable=False),
+    Column("section", String, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("status", String, nullable=False),
+    Column("created_at", String, nullable=False),
+    Column("created_by", String, nullable=False),
+    Column("decided_at", String),
+    Column("decided_by", String),
+    Column("records", Text),
+    Column("reason", Text),
+)
+
 # Projection tables, in the order a record's rows are removed and rebuilt.
 PROJECTIONS = {
     "person": (persons, aliases),

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 TERMS = (
+    "kinds",
     "certainties",
     "roles",
     "exit_types",

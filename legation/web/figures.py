@@ -1,17 +1,39 @@
-"""Charts as inline SVG, drawn on the server with altair and vl-convert (no script, no CDN)."""
+"""Charts as inline SVG, drawn on the server with altair and vl-convert (no script, no CDN).
+
+Each function returns a `Figure`: the SVG and a caption that says what the chart counts and what it
+leaves out, worked out from the same rows, so the caption and the bars cannot disagree.
+"""
 
 from __future__ import annotations
 
+import datetime
 import json
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import altair as alt
 import vl_convert as vlc
 
-from legation.registry import vocabularies
+from legation.analysis.charts import colours
+from legation.registry import bodies, dates, vocabularies
 
 WIDTH = 640
+
+
+NARROW = 300  # the phone version's plot width: at 390 px a 640 px chart would shrink its text to 5 px
+
+
+class Figure(NamedTuple):
+    svg: str
+    caption: str
+    narrow: str | None = None  # the same chart drawn for a phone's width, where it can be
+
+
+def figure(chart: alt.TopLevelMixin, caption: str) -> Figure:
+    """The chart at a laptop's width and, for a single chart, again at a phone's."""
+    narrow = svg(chart.properties(width=NARROW)) if isinstance(chart, alt.Chart) else None
+    return Figure(svg(chart), caption, narrow)
 
 
 @lru_cache(maxsize=128)
@@ -29,52 +51,122 @@ def svg(chart: alt.TopLevelMixin) -> str:
     return _svg(json.dumps(chart.to_dict(), sort_keys=True))
 
 
-def exits_per_year(rows: list[dict[str, Any]]) -> str | None:
+def _legend(columns: int = 3) -> alt.Legend:
+    """Legends under the chart, in several columns, so they stay legible on a phone."""
+    return alt.Legend(orient="bottom", columns=columns, labelFontSize=12, titleFontSize=12, labelLimit=220)
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def exits_per_year(rows: list[dict[str, Any]], undated: int = 0) -> Figure | None:
+    """Exits by the year they ended, on a continuous year axis (years with none stay as gaps)."""
     if not rows:
         return None
-    order = list(vocabularies.codes("exit_types"))
+    shown = [{**r, "exit": vocabularies.label("exit_types", r["exit_type"])} for r in rows]
     chart = (
-        alt.Chart(_data(rows), width=WIDTH, height=220, title="Exits per year, by exit type")
+        alt.Chart(_data(shown), width=WIDTH, height=220, title="Exits per year, by how the posting ended")
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title="year", axis=alt.Axis(labelOverlap=True)),
-            y=alt.Y("sum(exits):Q", title="exits"),
-            color=alt.Color("exit_type:N", sort=order, title="exit type"),
-            order=alt.Order("exit_type:N"),
+            x=alt.X("year:Q", bin=alt.Bin(step=1), title="year the posting ended", axis=alt.Axis(format="d")),
+            y=alt.Y("sum(exits):Q", title="postings that ended", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color(
+                "exit:N",
+                title="how it ended",
+                scale=colours("exit_types", {r["exit_type"] for r in rows}),
+                legend=_legend(),
+            ),
+            tooltip=["year:Q", "exit:N", "sum(exits):Q", "sum(group_people):Q"],
         )
     )
-    return svg(chart)
+    groups = sum(r.get("groups", 0) for r in rows)
+    people = sum(r.get("group_people", 0) for r in rows)
+    caption = "Each bar counts postings that ended, by year and how. "
+    if groups:
+        caption += (
+            f"A group posting counts once: {_plural(groups, 'exit')} shown are group postings "
+            f"(such as many ambassadors recalled together), covering {_plural(people, 'person', 'people')}. "
+        )
+    caption += f"Left out: {_plural(undated, 'exit')} with no known end year." if undated else "No exit is left out."
+    return figure(chart, caption)
 
 
-def postings_timeline(postings: list[dict[str, Any]]) -> str | None:
-    rows = [
-        {
-            "posting": f"{p['role']} → {p.get('receiving') or p.get('post') or 'at large'}",
-            "start": (p.get("start") or p.get("end") or "")[:4],
-            "end": (p.get("end") or p.get("start") or "")[:4],
-            "exit_type": p.get("exit_type") or "in post",
-        }
-        for p in postings
-        if p.get("start") or p.get("end")
-    ]
+def _span(p: dict[str, Any], today: datetime.date) -> dict[str, Any] | None:
+    """A posting's bar: from its start to its end, with an unknown end or start drawn as a one-year
+    stub, marked uncertain, so a posting with one date known still shows."""
+    start, end = p.get("start"), p.get("end")
+    if not start and not end:
+        return None
+    if start and end:
+        first, last, sure = dates.lower(start), dates.upper(end), True
+    elif start:
+        first = dates.lower(start)
+        last, sure = (today, True) if not p.get("exit_type") else (dates.upper(start), False)
+    else:
+        last = dates.upper(end)
+        first, sure = last.replace(year=last.year - 1), False
+    where = bodies.name(p.get("receiving")) if p.get("receiving") else p.get("post") or "at large"
+    return {
+        "posting": f"{vocabularies.label('roles', p['role'])} → {where}",
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+        "exit": vocabularies.label("exit_types", p["exit_type"]) if p.get("exit_type") else "In post",
+        "dates": f"{start or '?'} – {end or ('?' if p.get('exit_type') else 'in post')}",
+        "known": "start and end" if sure else "one end unknown",
+    }
+
+
+def postings_timeline(postings: list[dict[str, Any]]) -> Figure | None:
+    today = datetime.date.today()
+    rows = [row for p in postings if (row := _span(p, today))]
     if not rows:
         return None
+    present = {p["exit_type"] for p in postings if p.get("exit_type")}
+    scale = colours("exit_types", present)
+    if any(r["exit"] == "In post" for r in rows):
+        scale = alt.Scale(domain=[*scale.domain, "In post"], range=[*scale.range, "#4477AA"])
     chart = (
         alt.Chart(_data(rows), width=WIDTH, height=max(40, 28 * len(rows)), title="Postings")
-        .mark_bar(size=14)
+        .mark_bar(size=14, strokeWidth=2)
         .encode(
-            x=alt.X("start:T", title="year", timeUnit="year"),
+            x=alt.X("start:T", title=None),
             x2="end:T",
             y=alt.Y("posting:N", title=None, sort=None),
-            color=alt.Color("exit_type:N", title="exit"),
+            color=alt.Color("exit:N", title="how it ended", scale=scale, legend=_legend()),
+            # An end that is not known is drawn pale and dashed: the bar shows a year, not the span.
+            opacity=alt.Opacity(
+                "known:N",
+                scale=alt.Scale(domain=["start and end", "one end unknown"], range=[0.9, 0.35]),
+                title="dates",
+                legend=_legend(2),
+            ),
+            strokeDash=alt.StrokeDash(
+                "known:N",
+                scale=alt.Scale(domain=["start and end", "one end unknown"], range=[[1, 0], [4, 3]]),
+                legend=None,
+            ),
+            stroke=alt.Stroke("exit:N", scale=scale, legend=None),
+            tooltip=["posting:N", "dates:N", "exit:N"],
         )
     )
-    return svg(chart)
+    unknown = sum(1 for r in rows if r["known"] != "start and end")
+    left = len(postings) - len(rows)
+    caption = "Each posting from its start to its end, coloured by how it ended."
+    if unknown:
+        caption += f" {_plural(unknown, 'posting')} with one date unknown: drawn pale and dashed, one year long."
+    if left:
+        caption += f" Left out: {_plural(left, 'posting')} with no date at all."
+    return figure(chart, caption)
 
 
-def measures_timeline(measures: list[dict[str, Any]]) -> str | None:
+def measures_timeline(measures: list[dict[str, Any]]) -> Figure | None:
     rows = [
-        {"date": m["date"], "direction": f"{m['actor']} → {m['target']}", "type": m["type"], "count": m.get("count")}
+        {
+            "date": dates.lower(m["date"]).isoformat(),
+            "direction": f"{bodies.name(m['actor'])} → {bodies.name(m['target'])}",
+            "type": vocabularies.label("measures", m["type"]),
+        }
         for m in measures
         if m.get("date")
     ]
@@ -86,14 +178,47 @@ def measures_timeline(measures: list[dict[str, Any]]) -> str | None:
         .encode(
             x=alt.X("date:T", title="date"),
             y=alt.Y("direction:N", title=None),
-            color=alt.Color("type:N", title="measure"),
-            shape=alt.Shape("type:N", legend=None),
+            color=alt.Color(
+                "type:N", title="measure", scale=colours("measures", {m["type"] for m in measures}), legend=_legend()
+            ),
         )
     )
-    return svg(chart)
+    return figure(chart, _measures_caption(measures))
 
 
-def analysis_chart(name: str, data: dict[str, Any] | None) -> str | None:
+def _measures_caption(measures: list[dict[str, Any]]) -> str:
+    undated = sum(1 for m in measures if not m.get("date"))
+    rough = sum(1 for m in measures if m.get("date") and len(m["date"]) < 10)
+    caption = "Each dated measure, by who took it against whom; larger marks for larger counts."
+    if rough:
+        caption += f" {_plural(rough, 'measure')} dated only to the month or year: drawn hollow, on its first day."
+    if undated:
+        caption += f" Left out: {_plural(undated, 'undated measure')}."
+    return caption
+
+
+def _isolation_caption(data: dict[str, Any]) -> str:
+    caption = "Attempts at contact by month, and how many were refused (declined, unanswered or cancelled)."
+    coarse = (data.get("not_in_months") or {}).get("attempts", 0)
+    if coarse:
+        caption += (
+            f" Left out: {_plural(coarse, 'attempt')} dated only to the year, which the totals below include "
+            f"({data['attempts']} in all)."
+        )
+    return caption
+
+
+CAPTIONS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "isolation_chart": _isolation_caption,
+    "dyad_chart": lambda data: _measures_caption(data["measures"]),
+    "precedents_chart": lambda data: (
+        "How its diplomats left, beside its peers, and the share of each exit type followed by each "
+        "consequence. Postings still in force, and exits of unknown type, have no precedent to show."
+    ),
+}
+
+
+def analysis_chart(name: str, data: dict[str, Any] | None) -> Figure | None:
     """A chart from legation.analysis.charts (`isolation_chart`, `precedents_chart`, `dyad_chart`), if present."""
     if not data:
         return None
@@ -105,6 +230,59 @@ def analysis_chart(name: str, data: dict[str, Any] | None) -> str | None:
     if make is None:
         return None
     try:
-        return svg(make(data))
+        return figure(make(data), CAPTIONS[name](data))
     except (KeyError, ValueError, TypeError):  # a figure with nothing to draw
         return None
+
+
+def heads_of_mission(rows: list[dict[str, Any]], receiving: str) -> Figure | None:
+    """Who headed each mission to a state, when: one row per head, oldest at the top, coloured by
+    role; an end taken from the successor's start is drawn paler."""
+    today = datetime.date.today()
+    senders = {r["sending"] for r in rows}
+    bars = []
+    for r in rows:
+        first = dates.lower(r["start_date"])
+        last = (
+            dates.upper(r["end_date"])
+            if r["end_date"]
+            else (today if not r["exit_type"] else dates.upper(r["start_date"]))
+        )
+        who = r["person_name"] or r["group_name"] or "?"
+        bars.append(
+            {
+                "head": f"{who} ({bodies.name(r['sending'])})" if len(senders) > 1 else who,
+                "start": first.isoformat(),
+                "end": max(last, first).isoformat(),
+                "role": vocabularies.label("roles", r["role"]),
+                "dates": f"{r['start_date']} – {r['end_date'] or 'in post'}",
+                "end known": "until the successor" if r["end_assumed"] else "as recorded",
+            }
+        )
+    if not bars:
+        return None
+    title = f"Heads of mission to {bodies.name(receiving)}"
+    chart = (
+        alt.Chart(_data(bars), width=WIDTH, height=max(60, 13 * len(bars)), title=title)
+        .mark_bar(size=9)
+        .encode(
+            x=alt.X("start:T", title=None),
+            x2="end:T",
+            y=alt.Y("head:N", title=None, sort=None, axis=alt.Axis(labelFontSize=10, labelLimit=260)),
+            color=alt.Color("role:N", title="role", legend=_legend()),
+            opacity=alt.Opacity(
+                "end known:N",
+                scale=alt.Scale(domain=["as recorded", "until the successor"], range=[0.9, 0.4]),
+                title="end",
+                legend=_legend(2),
+            ),
+            tooltip=["head:N", "role:N", "dates:N"],
+        )
+    )
+    assumed = sum(1 for b in bars if b["end known"] != "as recorded")
+    caption = f"{_plural(len(bars), 'head')} of mission, each from taking up the post to leaving it, by role."
+    if assumed:
+        caption += f" {_plural(assumed, 'end')} not recorded: drawn paler, up to the successor's start."
+    if len(senders) == 1:
+        caption += f" All were sent by {bodies.name(next(iter(senders)))}."
+    return Figure(svg(chart), caption)

@@ -74,7 +74,9 @@ def to_raw(kind: str, form: dict[str, str], existing: dict[str, Any] | None) -> 
         if field.widget == "lines":
             raw[field.name] = [line.strip() for line in value.splitlines() if line.strip()]
         elif value:
-            raw[field.name] = int(value) if field.widget == "number" and value.lstrip("-").isdigit() else value
+            raw[field.name] = (
+                int(value) if field.widget == "number" and value.isascii() and value.lstrip("-").isdigit() else value
+            )
     source = {k: (form.get(f"source_{k}") or "").strip() or None for k in SOURCE_FIELDS}
     kept = [s for s in (existing or {}).get("sources", []) if s.get("url") != source["url"]]
     raw["sources"] = [source, *kept] if source["url"] else kept[:0]

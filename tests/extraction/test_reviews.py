@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,15 @@ TEXT = (
 )
 
 
-def _queue(store: Store, tmp_path: Path) -> tuple[articles.Article, list[str]]:
+def _queue(
+    store: Store, tmp_path: Path, *, url: str | None = "https://example.org/a"
+) -> tuple[articles.Article, list[str]]:
+    """Queue TEXT read from a local copy; `url` is where it was published (None keeps the file's address)."""
     path = tmp_path / "article.txt"
     path.write_text(TEXT, encoding="utf-8")
     article = articles.read(str(path))
+    if url:
+        article = dataclasses.replace(article, url=url)
     return article, reviews.queue(store, article, extract(article.text, store=store), actor="tester")
 
 
@@ -48,6 +54,12 @@ def test_accept_writes_records_with_source_and_history(store: Store, tmp_path: P
         reviews.accept(store, exit_review.id)
 
 
+def test_a_local_copy_cannot_be_cited_until_it_has_a_web_address(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="give the address it was published at"):
+        _queue(store, tmp_path, url=None)
+    assert reviews.listing(store) == [] and store.scalar("SELECT count(*) FROM sources") == 0
+
+
 def test_reject_and_merge(store: Store, tmp_path: Path) -> None:
     _queue(store, tmp_path)
     measure = _pending(store, "measures")
@@ -68,7 +80,9 @@ def test_reject_and_merge(store: Store, tmp_path: Path) -> None:
 def test_cli_extract_review_accept(cli: Any, sqlite_path: str, tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text(TEXT, encoding="utf-8")
-    result = cli(sqlite_path, "extract", str(path), "--format", "json", "--review")
+    refused = cli(sqlite_path, "extract", str(path), "--review")
+    assert refused.exit_code == 2 and "--url" in refused.stderr
+    result = cli(sqlite_path, "extract", str(path), "--format", "json", "--review", "--url", "https://example.org/a")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["exits"][0]["person"] == "Luc Peeters" and len(data["reviews"]) == 2
@@ -86,7 +100,9 @@ def test_cli_accept_all(cli: Any, sqlite_path: str, tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text(TEXT, encoding="utf-8")
     assert cli(sqlite_path, "extract", str(path), "--accept-all").exit_code == 2
-    result = cli(sqlite_path, "extract", str(path), "--review", "--accept-all", "-f", "json")
+    result = cli(
+        sqlite_path, "extract", str(path), "--review", "--accept-all", "-f", "json", "--url", "https://example.org/a"
+    )
     assert result.exit_code == 0, result.output
     store = Store.open(sqlite_path)
     assert store.scalar("SELECT count(*) FROM measures") == 1

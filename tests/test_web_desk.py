@@ -1,0 +1,146 @@
+"""The review desk's JSON API and forms, /changes with diffs, and /changes.atom read back by feedparser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import feedparser  # type: ignore[import-untyped]
+import pytest
+
+from legation.extraction import articles, extract, reviews
+from legation.registry.store import Store
+from tests.webapp import auth, client, load
+
+TEXT = (
+    "The Belgian ambassador to Chile, Luc Peeters, resigned in protest in 2021. "
+    "He was later charged with leaking cables. In 2021 Chile expelled 3 Belgian diplomats. "
+    "The Dutch ambassador to Peru, Anna de Vries, resigned in protest in 2019."
+)
+URL = "https://news.example.org/peeters"
+
+
+def _queued(store: Store) -> dict[str, str]:
+    load(store)
+    article = articles.Article(TEXT, URL, title="Envoy quits", publisher="Example News", published="2026-11-02")
+    reviews.queue(store, article, extract(TEXT, store=store), actor="legation-watch")
+    found = {r.data.get("person") or r.data.get("measure"): r.id for r in reviews.listing(store)}
+    return {str(k): v for k, v in found.items()}
+
+
+def test_review_api_lists_filters_and_decides(store: Store) -> None:
+    ids = _queued(store)
+    with client(store) as web:
+        listing = web.get("/api/review").json()
+        assert listing["total"] == 3
+        first = next(r for r in listing["reviews"] if r["id"] == ids["Luc Peeters"])
+        assert first["source"]["title"] == "Envoy quits" and first["band"] in ("high", "medium", "low")
+        marks = {p["mark"]: p["text"] for p in first["excerpt"]}
+        assert marks["trigger"] == first["evidence"]["trigger"] and marks["trigger"] in TEXT
+        assert "".join(p["text"] for p in first["excerpt"]).strip() == TEXT  # the whole short article
+        assert web.get("/api/review", params={"kind": "measures"}).json()["total"] == 1
+        assert web.get("/api/review", params={"state": "PER"}).json()["total"] == 1
+        assert web.get("/api/review", params={"kind": "nonsense"}).status_code == 422
+        # writing needs a token
+        assert web.post(f"/api/review/{ids['Luc Peeters']}/accept", json={}).status_code == 401
+        accepted = web.post(
+            f"/api/review/{ids['Luc Peeters']}/accept", json={"changes": {"reason": "leaked cables"}}, headers=auth()
+        )
+        assert accepted.status_code == 200, accepted.text
+        assert accepted.json()["status"] == "accepted" and "p-luc-peeters" in accepted.json()["records"]
+        posting = store.get("pos-peeters-chl-2021")
+        assert posting is not None and posting["reason"] == "leaked cables"
+        assert posting["sources"][0]["url"] == URL and posting["sources"][0]["publisher"] == "Example News"
+        again = web.post(f"/api/review/{ids['Luc Peeters']}/accept", json={}, headers=auth())
+        assert again.status_code == 422 and "already accepted" in again.json()["error"]
+        rejected = web.post(f"/api/review/{ids['expulsion']}/reject", json={"reason": "count unclear"}, headers=auth())
+        expected = {"id": ids["expulsion"], "status": "rejected", "records": [], "reason": "count unclear"}
+        assert rejected.json() == expected
+        merged = web.post(f"/api/review/{ids['Anna de Vries']}/merge", json={"into": "p-evil"}, headers=auth())
+        assert merged.json()["status"] == "merged"
+        assert web.get("/api/review").json()["total"] == 0
+        assert web.get("/api/review", params={"status": "all"}).json()["total"] == 3
+        assert web.post("/api/review/rv-nope/reject", json={}, headers=auth()).status_code == 404
+
+
+def test_review_forms_need_csrf_and_a_writer_and_edits_follow_the_form(store: Store) -> None:
+    ids = _queued(store)
+    with client(store) as web:
+        page = web.get("/review")
+        assert page.status_code == 200
+        html = page.text
+        assert "Resigned in protest" in html and "Belgium" in html and "resigned_in_protest</" not in html
+        trigger = reviews.get(store, ids["Luc Peeters"]).data["evidence"]["text"]
+        assert f'<mark class="trigger">{trigger}</mark>' in html
+        csrf = html.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        target = f"/review/{ids['Luc Peeters']}/accept"
+        assert web.post(target, data={"token": "test-token-0123456789"}).status_code == 403  # no CSRF
+        assert web.post(target, data={"csrf": csrf}).status_code == 401  # no writer
+        form = {"csrf": csrf, "token": "test-token-0123456789", "f_exit_type": "defected", "f_receiving_state": "PER"}
+        done = web.post(target, data=form)
+        assert done.status_code == 303 and done.headers["location"] == f"/review/{ids['Luc Peeters']}"
+        written = reviews.get(store, ids["Luc Peeters"]).records
+        posting = next(store.get(i) for i in written if i.startswith("pos-"))
+        assert posting is not None and posting["exit_type"] == "defected" and posting["receiving"] == "PER"
+        assert posting["sending"] == "BEL"  # an untouched field keeps the proposal's value
+        batch = {"csrf": csrf, "token": "test-token-0123456789", "action": "reject", "reason": "off topic"}
+        rest = [ids["expulsion"], ids["Anna de Vries"]]
+        out = web.post("/review/batch", data={**batch, "ids": rest})
+        assert out.status_code == 303 and out.headers["location"] == "/review?done=rejected-2"
+        assert "2 proposals rejected." in web.get(out.headers["location"]).text
+        assert {reviews.get(store, i).reason for i in rest} == {"off topic"}
+        detail = web.get(f"/review/{ids['Anna de Vries']}", params={"find": "Rurarz"})
+        assert "Rejected" in detail.text and "off topic" in detail.text
+
+
+def test_changes_page_and_atom_feed_with_diffs(store: Store) -> None:
+    load(store)
+    with client(store) as web:
+        edited = {**store.get("pos-evil-rus-2022"), "exit_type": "recalled"}  # type: ignore[dict-item]
+        assert web.put("/api/records/pos-evil-rus-2022", json=edited, headers=auth()).status_code == 200
+        found = web.get("/api/changes", params={"state": "RUS"}).json()["changes"]
+        latest = found[0]
+        assert latest["record_id"] == "pos-evil-rus-2022" and latest["version"] == 2 and latest["changed_by"] == "alice"
+        assert {"field": "exit_type", "change": "changed", "before": "expelled", "after": "recalled"} in latest["diff"]
+        assert all("RUS" in {c["data"].get(k) for k in ("sending", "receiving", "actor", "target")} for c in found)
+        assert web.get("/api/changes", params={"state": "POL", "kind": "measure"}).json()["changes"] == []
+        html = web.get("/changes").text
+        assert "<del>Expelled</del>" in html and "<ins>Recalled</ins>" in html  # labels, not codes
+        record = web.get("/record/pos-evil-rus-2022").text
+        assert "<del>Expelled</del>" in record  # the record's history shows the same diff
+        atom = web.get("/changes.atom", params={"state": "RUS"})
+        assert atom.headers["content-type"].startswith("application/atom+xml")
+    parsed: Any = feedparser.parse(atom.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10" and "Russia" in parsed.feed.title
+    first = parsed.entries[0]
+    assert first.link.endswith("/record/pos-evil-rus-2022") and first.author == "alice"
+    assert "exit_type: Expelled → Recalled" in first.summary and "(posting, version 2)" in first.title
+    assert len(parsed.entries) == len(found)
+
+
+@pytest.mark.parametrize("since", ["2026-13-01", "yesterday"])
+def test_changes_refuses_a_bad_date(store: Store, since: str) -> None:
+    with client(store) as web:
+        answer = web.get("/api/changes", params={"since": since})
+    assert answer.status_code == 422 and answer.json()["field"] == "since"
+
+
+def test_gdelt_candidates_appear_in_the_same_desk(store: Store) -> None:
+    from legation.events import review as gdelt_review
+
+    candidate = {
+        "actor": "USA",
+        "target": "RUS",
+        "code": "161",
+        "date": "2026-11-02",
+        "event_id": 123456789,
+        "mentions": 12,
+        "source_url": "https://news.example.org/expulsions",
+    }
+    article = articles.Article("", candidate["source_url"], title="GDELT event 123456789")
+    reviews.queue(store, article, {"measures": [gdelt_review.proposal(candidate)]}, actor=gdelt_review.ACTOR)
+    with client(store) as web:
+        found = web.get("/api/review", params={"kind": "measures", "state": "RUS"}).json()["reviews"]
+        assert [r["created_by"] for r in found] == ["legation-gdelt"] and found[0]["excerpt"] == []
+        html = web.get("/review").text
+    assert "GDELT event 123456789" in html and "Russia" in html
