@@ -16,9 +16,10 @@ Each figure is a fresh process, timed from its start, with its own peak memory (
   country, target country, month and code (count, mentions, Goldstein tenths), as the import's
   aggregate does; no checks, no dedup, no store.
 
-Runs at up to 2M rows are repeated (ROUNDS, interleaved) and the best is kept, as load on a shared
-machine only slows a run; 20M rows run once. Ratios are peer seconds / legation seconds from the same
-run. Spark (local[2], `LEGATION_BENCH_SPARK=1`) is left out by default: it takes half a minute per 2M.
+Runs at up to 2M rows are repeated (ROUNDS, interleaved) and the fastest is kept, as load on a shared
+machine only slows a run; 20M rows run once. CPU seconds (user + system) are printed too. Ratios are
+peer seconds / legation seconds from the same run. Spark (local[2], `LEGATION_BENCH_SPARK=1`) is left
+out by default: it takes half a minute per 2M rows.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ def tiled(rows: int) -> Path:
     return target
 
 
-def measure(args: list[str]) -> tuple[float, float]:
-    """Seconds and peak MB of one child process."""
+def measure(args: list[str]) -> tuple[float, float, float]:
+    """Seconds, peak MB and CPU seconds (user + system, all threads) of one child process. CPU time
+    is shown beside the wall time because it barely moves with the load of a shared machine."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
@@ -116,10 +118,10 @@ def measure(args: list[str]) -> tuple[float, float]:
         text = out.read().decode(errors="replace")
     if status != 0:
         raise RuntimeError(f"{args[:4]} failed: {text[-800:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def legation_import(folder: Path, path: Path, n: int) -> tuple[float, float]:
+def legation_import(folder: Path, path: Path, n: int) -> tuple[float, float, float]:
     db = folder / f"store-{n}.db"
     subprocess.run([sys.executable, "-c", STORE, str(db)], check=True)  # migrated before the clock starts
     try:
@@ -129,7 +131,7 @@ def legation_import(folder: Path, path: Path, n: int) -> tuple[float, float]:
             Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
-def python(code: str, *args: str) -> tuple[float, float]:
+def python(code: str, *args: str) -> tuple[float, float, float]:
     return measure([sys.executable, "-c", code, *args])
 
 
@@ -144,7 +146,7 @@ def run() -> None:
         print("skipped: ../shared is missing")
         return
     codes = _codes()
-    results: dict[tuple[int, str], tuple[float, float]] = {}
+    results: dict[tuple[int, str], tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-gdelt-") as name:
         folder = Path(name)
         for rows in sizes():
@@ -159,7 +161,7 @@ def run() -> None:
                     else:
                         got = python(PANDAS, str(path))
                     best = results.get((rows, who))
-                    results[(rows, who)] = got if best is None else (min(best[0], got[0]), max(best[1], got[1]))
+                    results[(rows, who)] = got if best is None or got[0] < best[0] else best
             if os.environ.get("LEGATION_BENCH_SPARK") and rows <= PANDAS_UP_TO:
                 try:
                     results[(rows, "spark")] = python(SPARK, str(path))
@@ -176,17 +178,17 @@ LABELS = {
 }
 
 
-def _print(results: dict[tuple[int, str], tuple[float, float]]) -> None:
-    print(f"{'rows':>11} {'run':28} {'seconds':>8} {'rows/s':>11} {'peak MB':>8}")
-    for (rows, who), (seconds, peak) in results.items():
-        print(f"{rows:>11,} {LABELS[who]:28} {seconds:>8.2f} {rows / seconds:>11,.0f} {peak:>8.0f}")
+def _print(results: dict[tuple[int, str], tuple[float, float, float]]) -> None:
+    print(f"{'rows':>11} {'run':28} {'seconds':>8} {'rows/s':>11} {'peak MB':>8} {'CPU s':>7}")
+    for (rows, who), (seconds, peak, cpu) in results.items():
+        print(f"{rows:>11,} {LABELS[who]:28} {seconds:>8.2f} {rows / seconds:>11,.0f} {peak:>8.0f} {cpu:>7.2f}")
     for rows in sorted({r for r, _ in results}):
         ours = results[(rows, "legation")][0]
         line = f"{rows:>11,} rows: {results[(rows, 'duckdb')][0] / ours:.2f}x the bare DuckDB scan (goal >= 0.7x)"
         if (rows, "pandas") in results:
             line += f", {results[(rows, 'pandas')][0] / ours:.1f}x pandas (goal >= 10x)"
         print(line)
-    peaks = {rows: peak for (rows, who), (_, peak) in results.items() if who == "legation"}
+    peaks = {rows: peak for (rows, who), (_, peak, _) in results.items() if who == "legation"}
     if 2_000_000 in peaks and 20_000_000 in peaks:
         growth = peaks[20_000_000] / peaks[2_000_000] - 1
         print(
