@@ -6,7 +6,7 @@ DB ?= $(HOME)/.local/share/legation/legation.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser run test lint bench docs clean
+.PHONY: install browser run test lint bench fuzz docs clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -37,6 +37,11 @@ lint: install
 
 bench: install
 	$(PY) -m benchmarks
+
+# The import fuzzer at length: 3,000 generated files, one clean line each, no refused import
+# changing the store (tests/fuzzing.py). `make test` runs the same property on a few dozen.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:xdist tests/test_fuzz.py
 
 docs: install
 	$(PY) -m legation.cli.reference

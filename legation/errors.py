@@ -65,5 +65,32 @@ class NotFound(LegationError):
     """A person, record or body that the store does not hold."""
 
 
+class Ambiguous(NotFound):
+    """A name that fits several records: `candidates` holds their ids, best first."""
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
 class StoreError(LegationError):
     """The store cannot be opened or migrated."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store for longer than this one would wait; try again shortly."""
+
+    def __init__(self, message: str, *, retry_after: int = 2) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class Conflict(LegationError):
+    """A write that started from another version than the store now holds (a stale edit), or that
+    creates a record whose id is taken. Carries the id and both versions' numbers."""
+
+    def __init__(self, message: str, *, record: str, expected: int | None, current: int | None) -> None:
+        self.record = record
+        self.expected = expected
+        self.current = current
+        super().__init__(message)

@@ -9,11 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 from typer.testing import CliRunner
 
 from legation.cli import app
 from legation.registry.store import Store
 from tests import pg
+
+# The import fuzzer (tests/fuzzing.py): a bounded run in the suite, 3,000 inputs under `make fuzz`.
+# No shrinking: a failing file is reported as generated, at once, rather than after minutes.
+_FUZZ = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck), "phases": [Phase.generate]}
+# The suite's run is derandomised, so CI sees the same inputs each time; `make fuzz` explores anew.
+settings.register_profile(
+    "default", max_examples=int(os.environ.get("LEGATION_FUZZ_EXAMPLES", "40")), derandomize=True, **_FUZZ
+)
+settings.register_profile("fuzz", max_examples=3000, **_FUZZ)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium: no browser downloads
 # The flags keep a headless Chromium off the closed network (no update or sync connections).
@@ -68,6 +79,15 @@ def store(db_url: str) -> Iterator[Store]:
 @pytest.fixture
 def sqlite_path(tmp_path: Path) -> str:
     return str(tmp_path / "legation.db")
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store loaded by `legation init --bundled`, once per test process; tests only read it."""
+    db = str(tmp_path_factory.mktemp("bundled") / "legation.db")
+    result = CliRunner().invoke(app, ["--db", db, "init", "--bundled"])
+    assert result.exit_code == 0, result.output
+    return db
 
 
 @pytest.fixture

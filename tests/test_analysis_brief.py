@@ -64,18 +64,6 @@ def test_html_escapes_text_and_inlines_svg(store: Store, tmp_path: Path) -> None
     assert "## Paths" in md and "### Defect (exit type `defected`)" in md
 
 
-@pytest.fixture(scope="module")
-def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from typer.testing import CliRunner
-
-    from legation.cli import app
-
-    db = str(tmp_path_factory.mktemp("bundled") / "legation.db")
-    result = CliRunner().invoke(app, ["--db", db, "init", "--bundled"])
-    assert result.exit_code == 0, result.output
-    return db
-
-
 def _cases(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [case for path in data["paths"] for column in ("state", "peers") for case in path[column]["cases"]]
 

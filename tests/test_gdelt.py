@@ -19,6 +19,7 @@ import pytest
 from legation import events
 from legation.errors import InputError
 from legation.events import files, ledger
+from legation.registry import bodies
 from legation.registry.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gdelt"
@@ -214,7 +215,7 @@ def test_masterfilelist_downloads_and_verifies(store: Store, tmp_path: Path, mon
     body = MARCH_ZIP.read_bytes()
     url = "http://data.gdeltproject.org/gdeltv2/20240331000000.export.CSV.zip"
     client = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, content=body)))
-    monkeypatch.setattr(files.httpx, "stream", client.stream)  # only the network is faked
+    monkeypatch.setattr(httpx, "stream", client.stream)  # only the network is faked
     monkeypatch.setenv(files.ENV_CACHE, str(tmp_path / "cache"))
     good = tmp_path / "masterfilelist.txt"
     md5 = hashlib.md5(body).hexdigest()
@@ -301,3 +302,16 @@ def test_extra_empty_columns_send_the_file_to_whole_lines(tmp_path: Path) -> Non
     fast, slow = _both_passes(tmp_path / "20240201000000.export.CSV", b"\n".join([*good, extra]) + b"\n")
     assert fast.exact and _figures(fast) == _figures(slow)
     assert fast.malformed["63 columns, expected 57, 58 or 61"] == 1
+
+
+def test_census_checks_utf8_across_blocks_and_finds_carriage_returns() -> None:
+    split_letter = [b"1\tZdzis\xc5", b"\x82aw\n2\t\n"]  # "ł" cut in two by the block boundary
+    assert files._count(iter(split_letter)) == files.Census(lines=2, tabs=2, clean=True)
+    assert not files._count(iter([b"1\tZdzis\xc5", b"aw\n"])).clean  # a lead byte with no continuation
+    assert not files._count(iter([b"1\tx\r\n"])).clean
+    assert files._count(iter([b"1\tx\n2"])).lines == 2  # a last line without its newline
+
+
+def test_state_codes_are_the_registrys_states() -> None:
+    states = {code for code, body in bodies.registry().items() if body.kind in ("state", "former_state")}
+    assert bodies.state_codes() == states

@@ -104,9 +104,9 @@ def test_changes_page_and_atom_feed_with_diffs(store: Store) -> None:
         assert all("RUS" in {c["data"].get(k) for k in ("sending", "receiving", "actor", "target")} for c in found)
         assert web.get("/api/changes", params={"state": "POL", "kind": "measure"}).json()["changes"] == []
         html = web.get("/changes").text
-        assert "<del>expelled</del>" in html and "<ins>recalled</ins>" in html
+        assert "<del>Expelled</del>" in html and "<ins>Recalled</ins>" in html  # labels, not codes
         record = web.get("/record/pos-evil-rus-2022").text
-        assert "<del>expelled</del>" in record  # the record's history shows the same diff
+        assert "<del>Expelled</del>" in record  # the record's history shows the same diff
         atom = web.get("/changes.atom", params={"state": "RUS"})
         assert atom.headers["content-type"].startswith("application/atom+xml")
     parsed: Any = feedparser.parse(atom.content)
@@ -114,7 +114,7 @@ def test_changes_page_and_atom_feed_with_diffs(store: Store) -> None:
     assert parsed.version == "atom10" and "Russia" in parsed.feed.title
     first = parsed.entries[0]
     assert first.link.endswith("/record/pos-evil-rus-2022") and first.author == "alice"
-    assert "exit_type: expelled → recalled" in first.summary
+    assert "exit_type: Expelled → Recalled" in first.summary and "(posting, version 2)" in first.title
     assert len(parsed.entries) == len(found)
 
 
@@ -123,3 +123,36 @@ def test_changes_refuses_a_bad_date(store: Store, since: str) -> None:
     with client(store) as web:
         answer = web.get("/api/changes", params={"since": since})
     assert answer.status_code == 422 and answer.json()["field"] == "since"
+
+
+def test_gdelt_candidates_appear_in_the_same_desk(store: Store) -> None:
+    from legation.events import review as gdelt_review
+
+    candidate = {
+        "actor": "USA",
+        "target": "RUS",
+        "code": "161",
+        "date": "2026-11-02",
+        "event_id": 123456789,
+        "mentions": 12,
+        "source_url": "https://news.example.org/expulsions",
+    }
+    article = articles.Article("", candidate["source_url"], title="GDELT event 123456789")
+    reviews.queue(store, article, {"measures": [gdelt_review.proposal(candidate)]}, actor=gdelt_review.ACTOR)
+    with client(store) as web:
+        found = web.get("/api/review", params={"kind": "measures", "state": "RUS"}).json()["reviews"]
+        assert [r["created_by"] for r in found] == ["legation-gdelt"] and found[0]["excerpt"] == []
+        html = web.get("/review").text
+    assert "GDELT event 123456789" in html and "Russia" in html
+
+
+def test_the_desk_pages_fifty_at_a_time(store: Store) -> None:
+    article = articles.Article("", "https://news.example.org/many", title="Many")
+    measures = [{"measure": "expulsion", "actor": "CHL", "target": "BEL", "count": n} for n in range(1, 56)]
+    reviews.queue(store, article, {"measures": measures})
+    with client(store) as web:
+        first, second = (web.get("/api/review", params={"page": n}).json() for n in (1, 2))
+        assert (first["total"], first["pages"], len(first["reviews"]), len(second["reviews"])) == (55, 2, 50, 5)
+        assert not {r["id"] for r in first["reviews"]} & {r["id"] for r in second["reviews"]}
+        assert "Older →" in web.get("/review").text and "← Newer" in web.get("/review?page=2").text
+        assert web.get("/api/review", params={"page": 0}).status_code == 422

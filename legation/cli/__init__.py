@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from legation import __version__
-from legation.cli import analysis, checks, desk, registry, web
+from legation.cli import analysis, checks, desk, registries, registry, web
 from legation.cli import extract as extract_cli
 from legation.cli import gdelt as gdelt_cli
 from legation.cli.common import State
@@ -52,6 +52,7 @@ def main(
 
 
 registry.register(app)
+registries.register(app)
 checks.register(app)
 analysis.register(app)
 gdelt_cli.register(app)

@@ -42,12 +42,23 @@ def check(
     paths: Annotated[list[str] | None, typer.Argument(help="Files to check instead of the store.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    integrity: Annotated[
+        bool, typer.Option("--integrity", help="Check the store's file itself (SQLite's integrity_check).")
+    ] = False,
 ) -> None:
     """Check sources, addresses, duplicates, impossible dates, codes, references, counts and exit words.
 
     Also prints the share of records, by kind, whose sources sit on two or more independent sites.
     """
     with failures():
+        if integrity:
+            problems = state(ctx).store().integrity()
+            for problem in problems:
+                out.print(problem, highlight=False, markup=False)
+            if problems:
+                fail(f"the store is damaged ({len(problems)} found by integrity_check); restore a backup", 1)
+            out.print("the store's file is sound", highlight=False)
+            return
         result = _check_files(paths) if paths else checks.run(state(ctx).store())
         if fmt is Format.json:
             emit_json(result)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +17,10 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from legation.errors import InputError, LegationError
-from legation.registry.store import Store
+from legation.registry.store import Store, damage
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
@@ -54,6 +57,8 @@ def failures() -> Iterator[None]:
         fail(exc.describe(), 2)
     except LegationError as exc:
         fail(str(exc), 1)
+    except (DBAPIError, sqlite3.DatabaseError, json.JSONDecodeError) as exc:  # a damaged file, a lost server
+        fail(f"the store cannot be read ({damage(exc)}); run `legation check --integrity` or restore a backup", 1)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -80,7 +85,7 @@ def lazy(name: str) -> ModuleType:
     not pay for spaCy, FastAPI, altair or DuckDB, which only some commands need."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.find_spec(name)
+    spec = _spec(name)
     assert spec is not None and spec.loader is not None, name
     loader = importlib.util.LazyLoader(spec.loader)
     spec.loader = loader
@@ -88,3 +93,15 @@ def lazy(name: str) -> ModuleType:
     sys.modules[name] = module
     loader.exec_module(module)
     return module
+
+
+def _spec(name: str) -> importlib.machinery.ModuleSpec | None:
+    """Find a module without importing its parent packages: `importlib.util.find_spec` imports
+    them, and `legation.extraction`'s `__init__` alone pulls in spaCy."""
+    parent, _, _ = name.rpartition(".")
+    if not parent:
+        return importlib.util.find_spec(name)
+    outer = _spec(parent)
+    if outer is None or outer.submodule_search_locations is None:
+        return None
+    return importlib.machinery.PathFinder.find_spec(name, list(outer.submodule_search_locations))

@@ -37,12 +37,12 @@ def extract_(
     accept_all: Annotated[
         bool, typer.Option("--accept-all", help="With --review: accept every proposal without review.")
     ] = False,
-    processes: Annotated[
-        int, typer.Option("--processes", "-p", min=1, help="Worker processes, each loading the model once.")
-    ] = 1,
     url: Annotated[
         str | None, typer.Option("--url", help="Where a local file or stdin was published: the proposals' source.")
     ] = None,
+    processes: Annotated[
+        int, typer.Option("--processes", "-p", min=1, help="Worker processes, each loading the model once.")
+    ] = 1,
 ) -> None:
     """Read articles and propose exits, measures, contacts and postings, each with its evidence.
 
@@ -53,9 +53,10 @@ def extract_(
             raise InputError("--accept-all needs --review", field="--accept-all")
         extraction.pipeline.nlp()  # a missing model is named before any file is read
         store = state(ctx).store()
-        found = [articles.read(source, url=url) for source in articles.expand(sources)]
-        if url and len(found) > 1:
+        paths = articles.expand(sources)
+        if url and len(paths) > 1:
             raise InputError("--url names one article's address; give one file with it", field="--url")
+        found = [articles.read(source, url=url) for source in paths]
         results = []
         columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=err, transient=True, disable=not err.is_terminal or len(found) < 2) as bar:
@@ -155,11 +156,13 @@ def review_merge(
 
 @review_app.command("reject")
 def review_reject(
-    ctx: typer.Context, review_id: Annotated[str, typer.Argument(help="The review id (rv-...).")]
+    ctx: typer.Context,
+    review_id: Annotated[str, typer.Argument(help="The review id (rv-...).")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, kept with the proposal.")] = None,
 ) -> None:
     """Reject a proposal; it stays in the queue as rejected and writes nothing."""
     with failures():
-        reviews.reject(state(ctx).store(), review_id)
+        reviews.reject(state(ctx).store(), review_id, reason=reason)
         err.print(f"rejected {review_id}", highlight=False)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from legation.cli.common import Format, emit_json, err, failures, out, state, table
 from legation.errors import InputError
-from legation.registry import bundled, exports, imports, persons, search
+from legation.importers import bundled as bundled_import
+from legation.registry import backups, exports, histories, imports, persons, search
 from legation.registry import stats as stats_mod
 from legation.registry.store import Store
 
@@ -26,12 +29,30 @@ def init(
     with failures():
         store = state(ctx).store()
         if bundled_data:
-            report = _run_import(store, bundled.files(), actor="legation-bundled")
-            err.print(
-                f"bundled data: {report.created} created, {report.updated} updated, {report.unchanged} unchanged",
-                highlight=False,
-            )
+            _load_bundled(store)
         err.print(f"store ready: {store.engine.url.render_as_string(hide_password=True)}", highlight=False)
+
+
+def _load_bundled(store: Store) -> None:
+    """The curated files and the registries' records (POCOM), with a progress bar."""
+    with _bar(bundled_import.size()) as (bar, task):
+        outcome = bundled_import.load(store, progress=lambda n: bar.advance(task, n))
+    err.print(
+        f"bundled data: {_counts(outcome.report)}; {len(outcome.merged)} registry persons merged into curated ones, "
+        f"{len(outcome.proposed)} unsure matches for review",
+        highlight=False,
+    )
+
+
+def _counts(report: imports.ImportReport) -> str:
+    return f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+
+
+@contextmanager
+def _bar(total: int | None, quiet: bool = False) -> Iterator[tuple[Progress, Any]]:
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
+        yield bar, bar.add_task("import", total=total)
 
 
 def _run_import(
@@ -46,11 +67,8 @@ def _run_import(
     """Import with a progress bar on a terminal; the library call does the work."""
     file_errors: list[InputError] | None = [] if keep_going else None
     items = imports.read_paths(paths, fmt=fmt, errors=file_errors)
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     total = _lines(paths)
-    quiet = not err.is_terminal or (total or 0) < 2000
-    with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("import", total=total)
+    with _bar(total, quiet=(total or 0) < 2000) as (bar, task):
         return imports.import_records(
             store,
             items,
@@ -87,10 +105,21 @@ def import_(
     input_format: Annotated[
         str | None, typer.Option("--input-format", help="jsonl, yaml or csv (default: from the file name).")
     ] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Read every version with its author (from export --history).")
+    ] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Import records in the interchange format: all or nothing, unless --keep-going."""
     with failures():
+        if history:
+            restored = histories.import_history(state(ctx).store(), paths, dry_run=dry_run)
+            if fmt is Format.json:
+                emit_json(restored.as_dict())
+                return
+            verb = "would restore" if dry_run else "restored"
+            out.print(f"{verb}: {restored.records} records with {restored.versions} versions", highlight=False)
+            return
         report = _run_import(state(ctx).store(), paths, dry_run=dry_run, keep_going=keep_going, fmt=input_format)
         if report.rejected:
             imports.write_rejects(report, str(reject))
@@ -113,11 +142,21 @@ def export(
         Path | None, typer.Option("-o", "--output", help="File (or folder for csv); default stdout.")
     ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Only records of this kind.")] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Every version with when and by whom (JSON Lines; import --history).")
+    ] = False,
 ) -> None:
     """Export the store as JSON Lines, CSV or FollowTheMoney entities."""
     with failures():
         store = state(ctx).store()
-        if fmt == "csv":
+        if history:
+            if fmt != "jsonl" or kind:
+                raise InputError(
+                    "--history writes JSON Lines of every record; drop --format and --kind", field="history"
+                )
+            with output.open("w", encoding="utf-8") if output else nullcontext(sys.stdout) as handle:
+                histories.export_history(store, handle)
+        elif fmt == "csv":
             result = exports.export(store, fmt, folder=output, kind=kind)
             err.print(f"wrote {result['files']} to {output}", highlight=False)
         elif output:
@@ -229,8 +268,30 @@ def stats(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         table("by sending state (top 20)", ["state", "exits"], list(data["by_sending_state"].items())[:20])
 
 
+def backup(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The backup file to write (replaced if it exists).")],
+) -> None:
+    """Copy the whole store, versions included: SQLite's online backup, or pg_dump for PostgreSQL."""
+    with failures():
+        result = backups.backup(state(ctx).store(), path)
+        out.print(f"backed up the store to {result['path']} ({result['bytes']:,} bytes)", highlight=False)
+
+
+def restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A file made by `legation backup`.")],
+) -> None:
+    """Replace the store's contents with a backup, after checking that the backup is sound."""
+    with failures():
+        result = backups.restore(state(ctx).store(), path)
+        out.print(f"restored {result['records']:,} records from {result['path']}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(init)
+    app.command()(backup)
+    app.command()(restore)
     app.command("import")(import_)
     app.command()(export)
     app.command("search")(search_)

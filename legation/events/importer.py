@@ -8,7 +8,9 @@ through the driver's executemany.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
@@ -48,20 +50,20 @@ def import_file(
         if ledger.known(conn, item.name, size):
             report.status = ledger.ALREADY
             return _done(report, progress)
-    with files.readable(item, path) as source:
-        con = scan.connect()
+    with files.readable(item, path) as source, tempfile.TemporaryDirectory(prefix="legation-duckdb-") as spill:
+        con = scan.connect(Path(spill))
         try:
             found = scan.scan(con, source, item.location)
             _fill(report, found)
             with store.transaction() as conn:
                 _drop_held(con, conn, report)
-                for rows in scan.new(con, batch):
-                    _insert(conn, gdelt_events, _EVENT_COLUMNS, [(*r, report.file) for r in rows])
+                for rows in scan.new(con, batch, report.file):
+                    _insert(conn, gdelt_events, _EVENT_COLUMNS, rows)
                     report.rows_kept += len(rows)
                     if progress:
                         progress(report)
-                chosen = scan.candidates(con, layout.candidate_signal(), min_mentions)
-                _insert(conn, event_candidates, _CANDIDATE_COLUMNS, [(*r, report.file) for r in chosen])
+                chosen = scan.candidates(con, layout.candidate_signal(), min_mentions, report.file)
+                _insert(conn, event_candidates, _CANDIDATE_COLUMNS, chosen)
                 report.candidates = len(chosen)
                 _add_cells(conn, scan.cells(con))
                 ledger.record(conn, report, size)

@@ -77,7 +77,7 @@ def candidate_signal() -> str:
 def countries() -> dict[str, str]:
     """CAMEO country code -> state code, for every code that names a state (not a region)."""
     renamed: dict[str, str] = dict(vocabularies.load()["event_data"]["cameo_countries"])
-    states = {code for code, body in bodies.registry().items() if body.kind in ("state", "former_state")}
+    states = bodies.state_codes()
     found = {code: code for code in states if len(code) == 3}
     found.update({cameo: iso for cameo, iso in renamed.items() if iso in states})
     return found

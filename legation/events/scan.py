@@ -14,6 +14,7 @@ memory follows the number of diplomatic events, not the size of the file.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -80,7 +81,11 @@ def _col(position: int) -> str:
 
 
 MAX_LINE = 1 << 20
-MEMORY = "512MB"  # DuckDB spills beyond this (the kept events of a very large file)
+BUFFER = 4 * MAX_LINE  # bytes per reader buffer (DuckDB takes 16 lines of the longest by default)
+# DuckDB holds at most this and spills the rest to its temporary folder (the kept events of a very
+# large file, their sort). 128 MB also works with BUFFER-sized reader buffers, but spills already at
+# 2M rows and costs a sixth more CPU; the measurements are in docs/events.md.
+MEMORY = "256MB"
 
 
 def _typed(position: int) -> str:
@@ -155,7 +160,7 @@ def _lines_sql(source: str) -> str:
 def _reader(path: Path, columns: str, delim: str) -> str:
     return (
         f"read_csv({_sql_literal(str(path))}, columns={{{columns}}}, delim='{delim}', header=false, quote='',"
-        f" escape='', auto_detect=false, store_rejects=true, max_line_size={MAX_LINE})"
+        f" escape='', auto_detect=false, store_rejects=true, max_line_size={MAX_LINE}, buffer_size={BUFFER})"
     )
 
 
@@ -189,12 +194,20 @@ def _kept_sql() -> str:
         JOIN signals sig ON sig.code = s.code
         WHERE s.id IS NOT NULL AND a.state <> b.state
         QUALIFY row_number() OVER (PARTITION BY s.id ORDER BY {order}) = 1
-        ORDER BY s.id
     """
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"memory_limit": MEMORY, "preserve_insertion_order": False})
+def connect(spill: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that uses every core, holds at most MEMORY and spills the rest to
+    `spill` (a temporary folder; without one DuckDB would spill into the working directory)."""
+    config: dict[str, Any] = {
+        "memory_limit": MEMORY,
+        "threads": os.cpu_count() or 1,
+        "preserve_insertion_order": False,
+    }
+    if spill is not None:
+        config["temp_directory"] = str(spill)
+    con = duckdb.connect(config=config)
     con.execute("SET enable_progress_bar = false")
     for table, key, value, rows in (
         ("countries", "cameo", "state", layout.countries()),
@@ -310,13 +323,15 @@ def _keep(con: duckdb.DuckDBPyConnection, result: Scan) -> None:
         "SELECT coalesce(sum(s.n), 0) FROM scan s JOIN countries a ON a.cameo = s.country1 "
         "JOIN countries b ON b.cameo = s.country2 WHERE s.id IS NOT NULL AND a.state <> b.state"
     ).fetchone()
+    con.execute("DROP TABLE scan")  # everything left to do reads `kept`: free the memory for its sort
     result.not_dyadic = result.diplomatic - int(dyadic[0])  # type: ignore[index]
     result.duplicate = int(dyadic[0]) - kept  # type: ignore[index]
 
 
-def new(con: Connection, batch: int) -> Iterator[list[tuple[Any, ...]]]:
-    """The kept events in batches of tuples, in the order of KEPT."""
-    cursor = con.execute(f"SELECT {', '.join(KEPT)} FROM kept ORDER BY id")
+def new(con: Connection, batch: int, file: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The kept events in batches of tuples, in the order of KEPT and then `file` (a constant here, so
+    no row is copied in Python to add it); in id order, so SQLite appends to its primary key."""
+    cursor = con.execute(f"SELECT {', '.join(KEPT)}, ?::VARCHAR FROM kept ORDER BY id", [file])
     while rows := cursor.fetchmany(batch):
         yield rows
 
@@ -341,10 +356,11 @@ def drop_ids(con: Connection, ids: list[str]) -> int:
     return before - int(con.execute("SELECT count(*) FROM kept").fetchone()[0])  # type: ignore[index]
 
 
-def candidates(con: Connection, signal: str, least: int) -> list[tuple[Any, ...]]:
-    """Kept events of the candidate signal with at least `least` mentions, in the order of CANDIDATE."""
+def candidates(con: Connection, signal: str, least: int, file: str) -> list[tuple[Any, ...]]:
+    """Kept events of the candidate signal with at least `least` mentions, in the order of CANDIDATE and then `file`."""
     return con.execute(
-        f"SELECT {', '.join(_CANDIDATE_SQL)} FROM kept WHERE signal = ? AND mentions >= ? ORDER BY id", [signal, least]
+        f"SELECT {', '.join(_CANDIDATE_SQL)}, ?::VARCHAR FROM kept WHERE signal = ? AND mentions >= ? ORDER BY id",
+        [file, signal, least],
     ).fetchall()
 
 

@@ -20,6 +20,7 @@ from legation.extraction import SECTIONS, proposals
 from legation.extraction.articles import Article
 from legation.registry import imports
 from legation.registry.imports import Located
+from legation.registry.matching import MERGE
 from legation.registry.store import Store, actor_name, now
 
 metadata = MetaData()
@@ -130,7 +131,8 @@ def _with_excerpt(item: dict[str, Any], text: str) -> dict[str, Any]:
     lo, hi = max(0, left - EXCERPT), min(len(text), right + EXCERPT)
     lo = text.find(" ", lo) + 1 if lo else 0
     hi = max(text.rfind(" ", 0, hi), right) if hi < len(text) else hi
-    return {**item, "evidence": {**evidence, "excerpt": text[lo:hi].strip(), "excerpt_start": lo}}
+    clipped = {"excerpt_start": lo, "excerpt_more": hi < len(text)}
+    return {**item, "evidence": {**evidence, "excerpt": text[lo:hi].strip(), **clipped}}
 
 
 def listing(store: Store, *, status: str | None = "pending", newest_first: bool = False) -> list[Review]:
@@ -193,14 +195,14 @@ def accept(
     store: Store, review_id: str, *, changes: dict[str, Any] | None = None, actor: str | None = None
 ) -> list[str]:
     """Accept a pending proposal (with edits): write its records, mark it accepted."""
-    review = _pending(store, review_id)
+    review = _writable(store, review_id)
     data = {**review.data, **(changes or {})}
     return _write(store, review, data, "accepted", actor)
 
 
 def merge(store: Store, review_id: str, into: str, *, actor: str | None = None) -> list[str]:
     """Accept a proposal into an existing person (its new posting) or posting (its exit)."""
-    review = _pending(store, review_id)
+    review = _writable(store, review_id)
     target = store.get(into)
     if target is None or target["kind"] not in ("person", "posting"):
         raise NotFound(f"no person or posting with id {into!r} to merge into")
@@ -230,6 +232,18 @@ def _onto_posting(posting: dict[str, Any], data: dict[str, Any]) -> dict[str, An
         "end": posting.get("end"),
     }
     return {**data, **{k: v for k, v in merged.items() if v is not None}, "_keep": posting}
+
+
+def _writable(store: Store, review_id: str) -> Review:
+    """A pending proposal that records can be written from; a person merge is decided by hand."""
+    review = _pending(store, review_id)
+    if review.section == MERGE:
+        raise InputError(
+            f"review {review_id} proposes that {review.data['incoming']} is {review.data['existing']}: "
+            "add the registry's name as an alias of the stored person and import again, or reject it",
+            record=review_id,
+        )
+    return review
 
 
 def reject(store: Store, review_id: str, *, reason: str | None = None, actor: str | None = None) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Column, Connection, MetaData, String, Table, Text, select
+from sqlalchemy.exc import IntegrityError
 
 from legation import extraction
 from legation.errors import InputError
@@ -156,9 +157,12 @@ def _read_entry(store: Store, feed: Feed, entry: Entry, fetcher: Fetcher, actor:
     count = sum(len(found.get(s, [])) for s in extraction.SECTIONS)
     if count:
         reviews.save_source(store, article, actor=actor)  # idempotent: a rerun after a crash finds it unchanged
-    with store.transaction() as conn:
-        ids = reviews.enqueue(conn, article, found, actor=actor) if count else []
-        _note(conn, addresses, feed, entry, digest, "queued" if ids else "nothing proposed", ids)
+    try:
+        with store.transaction() as conn:
+            ids = reviews.enqueue(conn, article, found, actor=actor) if count else []
+            _note(conn, addresses, feed, entry, digest, "queued" if ids else "nothing proposed", ids)
+    except IntegrityError:  # another watcher noted this entry first: its transaction queued it
+        return 0
     return len(ids)
 
 

@@ -89,6 +89,7 @@ def ftm_entities(items: Iterable[dict[str, Any]]) -> Iterator[EntityProxy]:
                 name=item["name"],
                 alias=item.get("aliases", []),
                 birthDate=item.get("birth"),
+                deathDate=item.get("death"),
                 citizenship=_country(item.get("citizenship")),
                 wikidataId=item.get("wikidata"),
                 notes=item.get("notes"),

@@ -157,8 +157,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def _compose(name: str, text: str) -> tuple[yaml.Node | None, Any]:
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # its reader refuses control characters at once
         root = loader.get_single_node()
         if root is not None:
             distinct, expanded = _expanded(root)
@@ -168,6 +169,9 @@ def _compose(name: str, text: str) -> tuple[yaml.Node | None, Any]:
                     file=name,
                 )
         return root, loader.construct_document(root) if root is not None else None
+    except yaml.reader.ReaderError as exc:
+        message = f"a control character (U+{exc.character:04X}) in YAML; expected printable text"
+        raise InputError(message, file=name, line=text.count("\n", 0, exc.position) + 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -176,13 +180,16 @@ def _compose(name: str, text: str) -> tuple[yaml.Node | None, Any]:
     except RecursionError:
         raise InputError(NESTING, file=name) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _yaml(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     root, data = _compose(name, text)
     if not isinstance(data, list) or root is None:
         raise InputError("YAML must be a list of records (each a mapping with a 'kind')", file=name)
+    if not data:
+        raise InputError("an empty list; expected records", file=name, line=root.start_mark.line + 1)
     for node, value in zip(root.value, data, strict=False):
         line = node.start_mark.line + 1
         if not isinstance(value, dict):
@@ -197,12 +204,16 @@ def _csv(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         if not reader.fieldnames:
             raise InputError("no header row; expected CSV with field names", file=name, line=1)
+        rows = 0
         for row in reader:
+            rows += 1
             if None in row:
                 raise InputError(
                     "more cells than header fields; expected one per field", file=name, line=reader.line_num
                 )
             yield reader.line_num, _from_cells(name, reader.line_num, row, default_kind)
+        if not rows:
+            raise InputError("a header row only; expected records below it", file=name, line=1)
     except csv.Error as exc:
         raise InputError(
             f"broken CSV ({exc}); expected quoted cells of at most 1 MiB", file=name, line=reader.line_num + 1

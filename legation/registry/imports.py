@@ -12,7 +12,7 @@ import gc
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ParamSpec, TypeVar
@@ -20,7 +20,7 @@ from typing import IO, Any, ParamSpec, TypeVar
 import pydantic
 from sqlalchemy import Connection
 
-from legation.errors import InputError
+from legation.errors import Conflict, InputError
 from legation.registry import formats, records
 from legation.registry.records import AnyRecord, Person, Posting
 from legation.registry.store import Store
@@ -60,21 +60,23 @@ def read_paths(
     fmt: str | None = None,
     stdin: IO[bytes] | None = None,
     errors: list[InputError] | None = None,
+    plain: bool = False,
 ) -> Iterator[Located]:
-    """Raw records from files, folders and `-`. With `errors`, a bad file is noted, not raised."""
+    """Raw records from files, folders and `-`. With `errors`, a bad file is noted, not raised.
+    With `plain`, every record comes parsed (a dict), for callers that look into them first."""
     for path in paths:
         try:
-            yield from _read_one(path, fmt, stdin)
+            yield from _read_one(path, fmt, stdin, not plain)
         except InputError as exc:
             if errors is None:
                 raise
             errors.append(exc)
 
 
-def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Iterator[Located]:
+def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None, lazy: bool = True) -> Iterator[Located]:
     if path == "-":
         stream = stdin or sys.stdin.buffer
-        for line, raw in formats.read("<stdin>", stream, fmt, lazy=True):
+        for line, raw in formats.read("<stdin>", stream, fmt, lazy=lazy):
             yield Located("<stdin>", line, raw)
         return
     target = Path(path)
@@ -82,12 +84,12 @@ def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Iterator[L
         for child in sorted(
             p for p in target.rglob("*") if p.suffix.lower() in (".jsonl", ".ndjson", ".yaml", ".yml", ".csv")
         ):
-            yield from _read_one(str(child), fmt, stdin)
+            yield from _read_one(str(child), fmt, stdin, lazy)
         return
     if not target.exists():
         raise InputError("no such file; expected a JSONL, YAML or CSV file, a folder or '-'", file=path)
     with target.open("rb") as stream:
-        for line, raw in formats.read(path, stream, fmt, lazy=True):
+        for line, raw in formats.read(path, stream, fmt, lazy=lazy):
             yield Located(path, line, raw)
 
 
@@ -142,9 +144,10 @@ class _Pass:
     seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (digest, where)
     names: dict[str, str] = field(default_factory=dict)
     refs: list[tuple[Located, str, str, str]] = field(default_factory=list)
-    chunk: list[tuple[Located, AnyRecord, str]] = field(default_factory=list)
+    chunk: list[tuple[Located, AnyRecord, str, str]] = field(default_factory=list)
     deferred: list[tuple[Located, Posting]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
+    expect: Mapping[str, int | None] = field(default_factory=dict)
 
     def add(self, number: int, item: Located, rejects: list[tuple[Located | None, InputError]]) -> None:
         try:
@@ -163,7 +166,8 @@ class _Pass:
             deferred = not name
             record = record if deferred else record.model_copy(update={"person_name": name})
         text = records.dumps(record.canonical())
-        if not self._first(item, record, hashlib.sha1(text.encode()).hexdigest()):
+        digest = hashlib.sha1(text.encode()).hexdigest()
+        if not self._first(item, record, digest):
             return
         item.number = number
         if not self.keep_going:  # the record holds it all now; keep memory flat
@@ -175,7 +179,7 @@ class _Pass:
         if deferred:
             self.deferred.append((item, record))  # type: ignore[arg-type]
         else:
-            self.push(item, record, text)
+            self.push(item, record, text, digest)
 
     def _first(self, item: Located, record: AnyRecord, digest: str) -> bool:
         """True the first time an id is seen; a repeat must carry the same content."""
@@ -190,29 +194,49 @@ class _Pass:
         self.refs += [(item, f, ref, kind) for f, ref, kind in records.references(record)]
         return True
 
-    def push(self, item: Located, record: AnyRecord, text: str | None = None) -> None:
-        self.chunk.append((item, record, text or records.dumps(record.canonical())))
+    def push(self, item: Located, record: AnyRecord, text: str | None = None, digest: str | None = None) -> None:
+        text = text or records.dumps(record.canonical())
+        self.chunk.append((item, record, text, digest or hashlib.sha1(text.encode()).hexdigest()))
         if len(self.chunk) >= WRITE_CHUNK:
             self.flush()
 
     def flush(self) -> None:
         if not self.chunk:
             return
-        batch = [record for _, record, _ in self.chunk]
+        batch = [record for _, record, _, _ in self.chunk]
         known = self.store.existing(self.conn, [r.id for r in batch])
-        clash = [(i, r, known[r.id][0]) for i, r, _ in self.chunk if r.id in known and known[r.id][0] != r.kind]
+        self._check_versions(batch, known)
+        clash = [(i, r, known[r.id][0]) for i, r, _, _ in self.chunk if r.id in known and known[r.id][0] != r.kind]
         if clash:
             raise _Refused(
                 [(i, _error(i, "id", f"a new id; {r.id!r} is already a {k} in the store")) for i, r, k in clash]
             )
-        texts = [text for _, _, text in self.chunk]
-        summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts)
+        texts = [text for _, _, text, _ in self.chunk]
+        digests = [digest for _, _, _, digest in self.chunk]
+        summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts, digests=digests)
         self.report.created += summary.created
         self.report.updated += summary.updated
         self.report.unchanged += summary.unchanged
         if self.progress:
             self.progress(len(self.chunk))
         self.chunk = []
+
+    def _check_versions(self, batch: list[AnyRecord], known: dict[str, tuple[str, str, int]]) -> None:
+        """Refuse a stale edit, or a create over an existing id: read under the write lock, so the
+        version compared is the one this write would replace."""
+        for record in batch:
+            if record.id not in self.expect:
+                continue
+            expected, current = self.expect[record.id], known[record.id][2] if record.id in known else None
+            if expected == current:
+                continue
+            if expected is None:
+                message = f"a new id; {record.id!r} already exists (version {current}): edit it instead"
+            elif current is None:
+                message = f"{record.id!r} at version {expected}; it is no longer in the store"
+            else:
+                message = f"{record.id!r} at version {expected}; it is at version {current} now, changed since"
+            raise Conflict(message, record=record.id, expected=expected, current=current)
 
     def finish(self) -> None:
         self.flush()
@@ -281,12 +305,16 @@ def import_records(
     actor: str | None = None,
     progress: Progress | None = None,
     file_errors: list[InputError] | None = None,
+    expect: Mapping[str, int | None] | None = None,
 ) -> ImportReport:
     """Validate and write records in one transaction: all or nothing, unless `keep_going`.
 
     A dry run does the same work and rolls it back, so it reports exactly what would change.
     With `keep_going`, a record that points at a refused one is refused too: the pass is
     rolled back and repeated without them until nothing more is refused.
+
+    `expect` maps ids to the version the writer started from (None: the id must be new); a record
+    at another version raises Conflict and nothing is written.
     """
     source = list(items) if keep_going else items
     excluded: set[int] = set()
@@ -295,9 +323,9 @@ def import_records(
         report = ImportReport(dry_run=dry_run)
         rejects = list(refused)
         try:
-            with store.engine.connect() as conn:
-                transaction = conn.begin()
-                work = _Pass(store, conn, report, actor, keep_going, excluded, progress)
+            with store.engine.connect() as conn, store.bulk_load(conn):
+                transaction = store.begin_write(conn)
+                work = _Pass(store, conn, report, actor, keep_going, excluded, progress, expect=expect or {})
                 for number, item in enumerate(source):
                     report.read += 1
                     work.add(number, item, rejects)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from legation.errors import NotFound
+from legation.errors import Ambiguous, NotFound
 from legation.registry import search
 from legation.registry.store import Store
 
@@ -19,10 +19,10 @@ def resolve(store: Store, text: str) -> str:
     exact = sorted({r["id"] for r in rows if search.fold(r["name"]) == folded})
     if len(exact) == 1:
         return str(exact[0])
-    hits = search.run(store, text, kind="person", limit=2)["hits"]
+    hits = search.run(store, text, kind="person", limit=20)["hits"]
     if len(exact) > 1 or (len(hits) > 1 and not exact):
-        names = ", ".join(exact or [h["id"] for h in hits])
-        raise NotFound(f"{text!r} matches several persons ({names}); give the id")
+        found = exact or [h["id"] for h in hits]
+        raise Ambiguous(f"{text!r} matches several persons ({', '.join(found)}); give the id", found)
     if hits:
         return str(hits[0]["id"])
     raise NotFound(f"no person matches {text!r}")

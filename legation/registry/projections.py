@@ -10,7 +10,7 @@ from sqlalchemy import delete as sql_delete
 
 from legation.registry import dates, schema
 from legation.registry.records import AnyRecord, Consequence, Contact, Measure, Person, Posting
-from legation.registry.schema import bulk_insert
+from legation.registry.schema import bulk_insert, insert_values
 
 
 def _rows(record: AnyRecord) -> list[tuple[Table, dict[str, Any]]]:
@@ -113,21 +113,21 @@ def _rows(record: AnyRecord) -> list[tuple[Table, dict[str, Any]]]:
 
 def insert(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
     grouped: dict[Table, list[dict[str, Any]]] = defaultdict(list)
-    links: list[dict[str, Any]] = []
-    sources: dict[str, dict[str, Any]] = {}
+    links: list[tuple[str, str]] = []
+    sources: dict[str, tuple[str | None, ...]] = {}
     for record in batch:
         for table, row in _rows(record):
             grouped[table].append(row)
         cited = getattr(record, "sources", [])
         for url in dict.fromkeys(source.url for source in cited):  # a record may cite a page twice
-            links.append({"record_id": record.id, "url": url})
+            links.append((record.id, url))
         for source in cited:
-            if source.url not in sources:
-                sources[source.url] = source.model_dump(mode="json")
+            if source.url not in sources:  # its fields as they are: no model_dump per citation
+                sources[source.url] = (source.url, source.title, source.publisher, source.published, source.accessed)
     for table, rows in grouped.items():
         bulk_insert(conn, table, rows)
-    bulk_insert(conn, schema.record_sources, links)
-    _merge_sources(conn, sources)
+    insert_values(conn, schema.record_sources, ("record_id", "url"), links)
+    _merge_sources(conn, list(sources.values()))
 
 
 _FIELDS = ("title", "publisher", "published", "accessed")
@@ -138,12 +138,11 @@ _MERGE = (
 )
 
 
-def _merge_sources(conn: Connection, sources: dict[str, dict[str, Any]]) -> None:
+def _merge_sources(conn: Connection, rows: list[tuple[str | None, ...]]) -> None:
     """Keep one row per address; a later citation fills fields an earlier one left empty."""
-    if not sources:
+    if not rows:
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    rows = [(url, *(source.get(f) for f in _FIELDS)) for url, source in sources.items()]
     conn.exec_driver_sql(_MERGE.format(marks=", ".join([mark] * 5)), rows)
 
 

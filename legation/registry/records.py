@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import orjson
@@ -71,6 +72,7 @@ def _text(value: object) -> object:
     return value.strip() or None if isinstance(value, str) else value
 
 
+@lru_cache(maxsize=65536)  # registries cite the same few thousand pages over and over
 def _url(value: str) -> str:
     """An http(s) address with a host: a `javascript:` or `file:` link must never reach a page."""
     _clean(value)
@@ -130,6 +132,9 @@ class Source(BaseModel):
     publisher: Text = None
     published: PartialDate = None
     accessed: PartialDate = None
+    # What this source says where the record keeps another value: a merge of two sources keeps
+    # the curated value and notes the other here, so `legation check` can show the disagreement.
+    differs: dict[str, str] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -162,8 +167,9 @@ class Base(Canonical):
 class Person(Base):
     kind: Literal["person"]
     name: Name
-    aliases: list[Name] = []
+    aliases: list[Name] = Field(default_factory=list)  # a factory: pydantic deep-copies a [] default per record
     birth: PartialDate = None
+    death: PartialDate = None
     citizenship: Body | None = None
     wikidata: Annotated[str | None, Field(pattern=r"^Q[0-9]+$")] = None
     notes: Text = None
@@ -212,7 +218,7 @@ class Measure(Base):
     target: Body
     date: PartialDate = None
     count: Annotated[Count | None, Field(ge=0)] = None
-    persons: list[RecordId] = []
+    persons: list[RecordId] = Field(default_factory=list)
     detail: Text = None
     reciprocal_of: RecordId | None = None
 

@@ -9,6 +9,7 @@ are rebuilt from it on every write. The Alembic migrations in `legation/migratio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -148,6 +149,24 @@ record_sources = Table(
     sqlite_with_rowid=False,
 )
 
+# What an extractor or a registry import proposed, waiting for a person's decision
+# (legation/extraction/reviews.py; registry.matching queues person merges here).
+review_queue = Table(
+    "review_queue",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("source_id", String, nullable=False),
+    Column("section", String, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("status", String, nullable=False),
+    Column("created_at", String, nullable=False),
+    Column("created_by", String, nullable=False),
+    Column("decided_at", String),
+    Column("decided_by", String),
+    Column("records", Text),
+    Column("reason", Text),
+)
+
 # Projection tables, in the order a record's rows are removed and rebuilt.
 PROJECTIONS = {
     "person": (persons, aliases),
@@ -165,9 +184,16 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     if not rows:
         return
     columns = list(rows[0])
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(f'"{c}"' for c in columns)
-    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})'
     pick = itemgetter(*columns)
     values = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
-    conn.exec_driver_sql(sql, values)
+    insert_values(conn, table, columns, values)
+
+
+def insert_values(conn: Connection, table: Table, columns: Sequence[str], values: list[tuple[Any, ...]]) -> None:
+    """Insert rows given as tuples in the order of `columns`, in one executemany (the bulk path
+    builds tuples directly, without a dict per row)."""
+    if not values:
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})', values)

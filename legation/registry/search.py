@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, MetaData, Table, text
 
 from legation.registry import bodies, vocabularies
 from legation.registry.records import AnyRecord, Consequence, Contact, Measure, Person, Posting, SourceRecord
-from legation.registry.schema import bulk_insert
+from legation.registry.schema import insert_values
 
 MAX_QUERY = 200
 # Letters and digits only: FTS5's unicode61 tokenizer splits "0_0" at the underscore, and a quoted
@@ -24,33 +26,12 @@ MAX_QUERY = 200
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-# Latin letters that NFKD does not split into a base letter and a mark (ł is not l + stroke).
-_LETTERS = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ı": "i",
-        "þ": "th",
-        "ð": "d",
-    }
-)
-
-
 def fold(value: str) -> str:
-    """Plain lower-case letters, so a query typed without accents finds the accented name."""
+    """Plain lower-case ASCII, so a query typed without accents finds the accented name, and one in
+    another script finds its transliteration ("Антонов" finds Antonov): anyascii romanises every script."""
     if value.isascii():
         return value.lower()
-    decomposed = unicodedata.normalize("NFKD", value.translate(_LETTERS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return anyascii(value).casefold()
 
 
 def _parts(record: AnyRecord) -> list[str | None]:
@@ -94,7 +75,7 @@ SEARCH_INDEX = Table("search_index", MetaData())
 
 def insert(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
     """The search rows of a batch: one folded text per record (a `store.Projection`)."""
-    bulk_insert(conn, SEARCH_INDEX, [{"record_id": r.id, "kind": r.kind, "body": body_of(r)} for r in batch])
+    insert_values(conn, SEARCH_INDEX, ("record_id", "kind", "body"), [(r.id, r.kind, body_of(r)) for r in batch])
 
 
 def delete(conn: Connection, dialect: str, ids: list[str]) -> None:
@@ -103,17 +84,130 @@ def delete(conn: Connection, dialect: str, ids: list[str]) -> None:
 
 
 def terms(query: str) -> list[str]:
-    """The words of a user's query, folded; every word must match, the last as a prefix."""
+    """The words of a user's query, folded (its syntax aside)."""
     return _WORD.findall(fold(query[:MAX_QUERY]))
 
 
-def match_sql(dialect: str, words: list[str]) -> tuple[str, dict[str, Any]]:
-    """A WHERE clause over `search_index` and its parameters; quotes every word."""
+@dataclass(frozen=True)
+class Term:
+    """One thing to find: a word, or a phrase of several words in that order."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    @property
+    def phrase(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: every group must match (a group matches when any of its terms does), and no
+    excluded term may. `OR` joins the terms either side of it; `"..."` is a phrase; `-` excludes."""
+
+    groups: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    @property
+    def plain(self) -> bool:
+        return not self.excluded and all(len(g) == 1 and len(g[0].words) == 1 for g in self.groups)
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def parse(query: str) -> Query:
+    """The query's groups and exclusions; the last plain word matches as a prefix, as one types."""
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    join = False
+    for minus, quoted, bare in _TOKEN.findall(query[:MAX_QUERY]):
+        if bare == "OR":
+            join = bool(groups)
+            continue
+        negative = bool(minus) or (bare.startswith("-") and len(bare) > 1)
+        words = tuple(_WORD.findall(fold(quoted if quoted or minus else bare)))
+        if not words:
+            continue
+        term = Term(words)
+        if negative:
+            excluded.append(term)
+        elif join:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        join = False
+    last = groups[-1][-1] if groups else None
+    if last and len(last.words) == 1 and not query.rstrip().endswith('"'):
+        groups[-1][-1] = Term(last.words, prefix=True)
+    return Query(tuple(tuple(g) for g in groups), tuple(excluded))
+
+
+def _fts(term: Term) -> str:
+    quoted = [f'"{w}"' for w in term.words]
+    if term.prefix:
+        quoted[-1] += "*"
+    return quoted[0] if len(quoted) == 1 else "(" + " AND ".join(quoted) + ")"
+
+
+def _tsquery(term: Term) -> str:
+    words = [*term.words[:-1], f"{term.words[-1]}:*" if term.prefix else term.words[-1]]
+    return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
+
+
+def match_sql(dialect: str, query: Query) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause over `search_index` and its parameters; every word is quoted. SQLite's index
+    keeps no word positions, so a phrase matches its words there and then the folded text itself."""
     if dialect == "sqlite":
-        expr = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
-        return "search_index MATCH :q", {"q": expr.strip()}
-    expr = " & ".join([*words[:-1], f"{words[-1]}:*"])
-    return "search_index.tsv @@ to_tsquery('simple', :q)", {"q": expr}
+        expr = " AND ".join("(" + " OR ".join(_fts(t) for t in g) + ")" for g in query.groups)
+        expr += "".join(f" NOT {_fts(t)}" for t in query.excluded if len(t.words) == 1)
+        where = ["search_index MATCH :q"]
+        params: dict[str, Any] = {}
+        phrases = [g[0] for g in query.groups if len(g) == 1 and len(g[0].words) > 1]
+        for i, term in enumerate(phrases):
+            where.append(f"instr(search_index.body, :phrase{i}) > 0")
+            params[f"phrase{i}"] = term.phrase
+        for i, term in enumerate(t for t in query.excluded if len(t.words) > 1):
+            where.append(f"instr(search_index.body, :not{i}) = 0")
+            params[f"not{i}"] = term.phrase
+        return " AND ".join(where), {"q": expr, **params}
+    parts = ["(" + " | ".join(_tsquery(t) for t in g) + ")" for g in query.groups]
+    parts += [f"!{_tsquery(t)}" for t in query.excluded]
+    return "search_index.tsv @@ to_tsquery('simple', :q)", {"q": " & ".join(parts)}
+
+
+def similar_names(store: Any, text: str, *, cutoff: float = 85, limit: int = 10) -> list[str]:
+    """Persons whose name or alias is close to `text` though not spelt the same ("gordievski" for
+    Gordievsky), best first: what a full-text index misses on a typo or another transliteration."""
+    folded = fold(text.strip())
+    if len(folded) < 4:
+        return []
+    owners = _names(store)
+    found = process.extract(folded, [n for _, n in owners], scorer=fuzz.WRatio, score_cutoff=cutoff, limit=limit * 3)
+    return list(dict.fromkeys(owners[key][0] for _, _, key in found))[:limit]
+
+
+_NAMES: dict[tuple[int, str], list[tuple[str, str]]] = {}
+
+
+def _names(store: Any) -> list[tuple[str, str]]:
+    """(person id, folded name) for every name and alias, and each longer word of them ("gordievski"
+    is close to the surname, less to the whole name); read again only when a person record changed."""
+    sql = "SELECT count(*) || '@' || coalesce(max(updated_at), '') FROM records WHERE kind = 'person'"
+    key = (id(store), str(store.scalar(sql)))
+    if key not in _NAMES:
+        rows = store.rows("SELECT id, name FROM persons UNION SELECT person_id AS id, alias AS name FROM aliases")
+        _NAMES.clear()
+        _NAMES[key] = [
+            (r["id"], name)
+            for r in rows
+            for name in {fold(r["name"]), *_WORD.findall(fold(r["name"]))}
+            if len(name) > 3
+        ]
+    return _NAMES[key]
 
 
 def rank_sql(dialect: str) -> str:
@@ -124,10 +218,10 @@ def rank_sql(dialect: str) -> str:
 
 def run(store: Any, query: str, *, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict[str, Any]:
     """Hits for a query, best first, with each record's kind and a readable title."""
-    words = terms(query)
-    if not words:
+    parsed = parse(query)
+    if not parsed:
         return {"query": query, "total": 0, "hits": []}
-    where, params = match_sql(store.dialect, words)
+    where, params = match_sql(store.dialect, parsed)
     if kind:
         where += " AND search_index.kind = :kind"
         params["kind"] = kind

@@ -10,6 +10,7 @@ import getpass
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,16 +19,24 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event, func, inspect, select, text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from legation.errors import StoreError
+from legation.errors import CLIP, StoreBusy, StoreError, clip
 from legation.registry import schema
 from legation.registry.records import AnyRecord, dumps
-from legation.registry.schema import bulk_insert
+from legation.registry.schema import insert_values
 
 ENV_DB = "LEGATION_DB"
 CHUNK = 500
+BULK_CACHE_KIB = 128 * 1024  # page cache of a bulk load (SQLite's default is 2 MiB)
+LEFTOVER_LOG = 4 << 20  # SQLite checkpoints its log at about 4 MB itself: more was left by a crash
+# The key of the PostgreSQL advisory lock every write transaction holds (any fixed 64-bit number).
+WRITE_LOCK = 0x6C65676174696F6E
+BUSY_WAIT = 30.0  # seconds a writer waits for another to finish before giving up with StoreBusy
+ID_CHUNK = 5000  # ids per `IN (...)` lookup: SQLite takes 32,766 parameters, PostgreSQL 65,535
+_RECORD_COLUMNS = ("id", "kind", "version", "certainty", "data", "hash", "updated_at", "updated_by")
+_VERSION_COLUMNS = ("record_id", "version", "kind", "data", "hash", "changed_at", "changed_by", "change")
 
 
 def default_path() -> Path:
@@ -45,6 +54,13 @@ def url_for(db: str | None) -> str:
     path = Path(db).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
+
+
+def damage(exc: BaseException) -> str:
+    """The driver's own words for a store that cannot be read, on one line."""
+    found = getattr(exc, "orig", None) or exc
+    text = "".join(c if c.isprintable() else "?" for c in " ".join(str(found).split()))
+    return clip(text, 2 * CLIP)  # a damaged page may hand back a kilobyte of garbage
 
 
 def actor_name() -> str:
@@ -71,6 +87,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _busy(exc: OperationalError) -> bool:
+    """A lock another writer holds: SQLite's "database is locked", PostgreSQL's lock timeout."""
+    message = str(exc.orig).lower()
+    return "locked" in message or "busy" in message or "lock timeout" in message
 
 
 class Projection(Protocol):
@@ -106,6 +128,7 @@ class Store:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.projections = PROJECTIONS if projections is None else projections
+        self.busy_wait = BUSY_WAIT
 
     @classmethod
     def open(cls, db: str | None = None, *, migrate: bool = True, projections: list[Projection] | None = None) -> Store:
@@ -115,19 +138,38 @@ class Store:
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_pragmas)
             store = cls(engine, projections)
+            if engine.dialect.name == "sqlite":
+                store._checkpoint_leftover_log()
             if migrate:
                 store.migrate()
         except (SQLAlchemyError, OSError) as exc:
-            raise StoreError(f"cannot open the store at {db or url}: {exc}") from exc
+            raise StoreError(f"cannot open the store at {db or url}: {damage(exc)}") from exc
         return store
+
+    def _checkpoint_leftover_log(self) -> None:
+        """A process killed mid-import leaves its write-ahead log behind (448 MB after one SIGKILL);
+        fold it into the store and truncate it, rather than let every reader scan it."""
+        path = self.engine.url.database
+        log = Path(f"{path}-wal") if path else None
+        if log and log.exists() and log.stat().st_size > LEFTOVER_LOG:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def migrate(self) -> None:
         """Bring the schema to HEAD; a store already there costs one query and no Alembic import."""
         with self.engine.connect() as conn:
-            if self.revision(conn) == HEAD:
+            revision = self.revision(conn)
+            if revision == HEAD:
                 return
         from alembic import command  # loads in about a third of a second: only when needed
+        from alembic.script import ScriptDirectory
 
+        if revision is not None and revision not in {
+            s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+        }:
+            raise StoreError(
+                f"this store was written by a newer Legation (revision {revision}); upgrade Legation to open it"
+            )
         with self.engine.begin() as conn:
             config = alembic_config()
             config.attributes["connection"] = conn
@@ -138,13 +180,78 @@ class Store:
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
+    def begin_write(self, conn: Connection) -> RootTransaction:
+        """Begin a write transaction that holds the store's write lock from its first statement.
+
+        Writers queue here, before they read what they will change, so a version number is
+        allocated under the lock and two writers can never pick the same one. SQLite takes its
+        lock with `BEGIN IMMEDIATE`; PostgreSQL with a transaction-level advisory lock, which
+        also orders two writers creating the same id (row locks cannot lock a row not yet there).
+        A writer waits up to `busy_wait` seconds, then gets StoreBusy rather than a driver error.
+        """
+        deadline = time.monotonic() + self.busy_wait
+        while True:
+            transaction = conn.begin()
+            try:
+                if self.dialect == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                elif self.dialect == "postgresql":
+                    wait_ms = max(1, int((deadline - time.monotonic()) * 1000))
+                    conn.execute(text(f"SET LOCAL lock_timeout = {wait_ms}"))
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+                return transaction
+            except OperationalError as exc:
+                transaction.rollback()
+                if not _busy(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(
+                        f"the store is busy with another write (waited {self.busy_wait:.0f} s); try again shortly"
+                    ) from exc
+                time.sleep(0.05)
+
+    @contextmanager
+    def bulk_load(self, conn: Connection) -> Iterator[None]:
+        """Settings for one large write on this connection, put back afterwards: on SQLite a page
+        cache of BULK_CACHE_KIB, so the pages of a 100,000-record import stay in memory until the
+        commit instead of being spilled to the WAL and written again. Durability is unchanged."""
+        if self.dialect != "sqlite":
+            yield
+            return
+        raw = conn.connection.dbapi_connection  # a PRAGMA on the driver's connection opens no transaction
+        assert raw is not None
+        before = int(raw.execute("PRAGMA cache_size").fetchone()[0])
+        raw.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            raw.execute(f"PRAGMA cache_size = {before}")
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        """A write transaction (see `begin_write`): committed on success, rolled back on error."""
+        with self.engine.connect() as conn:
+            transaction = self.begin_write(conn)
+            try:
+                yield conn
+            except BaseException:
+                transaction.rollback()
+                raise
+            transaction.commit()
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def integrity(self) -> list[str]:
+        """Problems SQLite finds in the file's pages and indexes (`PRAGMA integrity_check`), none if
+        it is sound. PostgreSQL checksums its own pages, so there a full read of every table stands in."""
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                found = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+                return [] if found == ["ok"] else found
+            for table in schema.metadata.sorted_tables:
+                conn.execute(select(func.count()).select_from(table)).scalar()
+        return []
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -153,13 +260,21 @@ class Store:
             row = conn.execute(select(schema.records.c.data).where(schema.records.c.id == record_id)).first()
         return json.loads(row[0]) if row else None
 
+    def version(self, record_id: str) -> int | None:
+        """The current version of a record, or None when the store does not hold it."""
+        with self.engine.connect() as conn:
+            found = self.existing(conn, [record_id]).get(record_id)
+        return found[2] if found else None
+
     def existing(self, conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, str, int]]:
         """id -> (kind, hash, version) for the ids the store already holds."""
         found: dict[str, tuple[str, str, int]] = {}
         t = schema.records
         batch = list(ids)
-        for i in range(0, len(batch), CHUNK):
-            rows = conn.execute(select(t.c.id, t.c.kind, t.c.hash, t.c.version).where(t.c.id.in_(batch[i : i + CHUNK])))
+        for i in range(0, len(batch), ID_CHUNK):
+            rows = conn.execute(
+                select(t.c.id, t.c.kind, t.c.hash, t.c.version).where(t.c.id.in_(batch[i : i + ID_CHUNK]))
+            )
             found.update({r.id: (r.kind, r.hash, r.version) for r in rows})
         return found
 
@@ -202,56 +317,46 @@ class Store:
         actor: str | None = None,
         known: dict[str, tuple[str, str, int]] | None = None,
         texts: list[str] | None = None,
+        digests: list[str] | None = None,
     ) -> WriteSummary:
-        """Write records inside the caller's transaction: new versions for changed ones only."""
+        """Write records inside the caller's transaction: new versions for changed ones only.
+
+        `texts` and `digests` are each record's canonical text and its SHA-1 when the caller has
+        them already (an import computes both to spot repeated ids), so they are not made twice."""
         summary = WriteSummary()
         who, when = actor or actor_name(), now()
         known = self.existing(conn, (r.id for r in batch)) if known is None else known
-        new_rows: list[dict[str, Any]] = []
-        version_rows: list[dict[str, Any]] = []
+        new_rows: list[tuple[Any, ...]] = []
+        version_rows: list[tuple[Any, ...]] = []
         changed: list[AnyRecord] = []
+        updated: list[str] = []
         for n, record in enumerate(batch):
             body = texts[n] if texts else dumps(record.canonical())
-            digest = hashlib.sha1(body.encode()).hexdigest()
+            digest = digests[n] if digests else hashlib.sha1(body.encode()).hexdigest()
             previous = known.get(record.id)
             if previous and previous[1] == digest:
                 summary.unchanged += 1
                 continue
             version = previous[2] + 1 if previous else 1
-            row = {
-                "id": record.id,
-                "kind": record.kind,
-                "version": version,
-                "certainty": record.certainty,
-                "data": body,
-                "hash": digest,
-                "updated_at": when,
-                "updated_by": who,
-            }
+            # the current text lives in `records`; `versions.data` gets it once it is superseded
             version_rows.append(
-                {
-                    "record_id": record.id,
-                    "version": version,
-                    "kind": record.kind,
-                    "data": None,  # the current text lives in `records`; kept here once superseded
-                    "hash": digest,
-                    "changed_at": when,
-                    "changed_by": who,
-                    "change": "update" if previous else "create",
-                }
+                (record.id, version, record.kind, None, digest, when, who, "update" if previous else "create")
             )
+            row = (record.id, record.kind, version, record.certainty, body, digest, when, who)
             if previous:
                 self._supersede(conn, record.id, previous[2])
-                conn.execute(schema.records.update().where(schema.records.c.id == record.id), row)
+                values = dict(zip(_RECORD_COLUMNS, row, strict=True))
+                conn.execute(schema.records.update().where(schema.records.c.id == record.id), values)
                 summary.updated += 1
+                updated.append(record.id)
             else:
                 new_rows.append(row)
                 summary.created += 1
             changed.append(record)
             summary.ids.append(record.id)
-        bulk_insert(conn, schema.records, new_rows)
-        bulk_insert(conn, schema.versions, version_rows)
-        self._project(conn, changed, replace=summary.updated > 0)
+        insert_values(conn, schema.records, _RECORD_COLUMNS, new_rows)
+        insert_values(conn, schema.versions, _VERSION_COLUMNS, version_rows)
+        self._project(conn, changed, updated)
         return summary
 
     def _supersede(self, conn: Connection, record_id: str, version: int) -> None:
@@ -264,11 +369,17 @@ class Store:
             .values(data=current)
         )
 
-    def _project(self, conn: Connection, batch: list[AnyRecord], *, replace: bool) -> None:
+    def project(self, conn: Connection, batch: list[AnyRecord]) -> None:
+        """Fill the derived tables for records written by other means (a restored history)."""
+        self._project(conn, batch, [])
+
+    def _project(self, conn: Connection, batch: list[AnyRecord], updated: list[str]) -> None:
+        """Rebuild the derived rows of the records written; only updated ones have rows to remove
+        (removing search rows one by one costs a scan each on SQLite's full-text index)."""
         if not batch:
             return
-        if replace:
-            ids = [r.id for r in batch]
+        if updated:
+            ids = updated
             for i in range(0, len(ids), CHUNK):
                 for projection in self.projections:
                     projection.delete(conn, self.dialect, ids[i : i + CHUNK])

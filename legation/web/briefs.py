@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from legation.web import page_data
+from legation.errors import Ambiguous
+from legation.web import page_data, persons
 from legation.web.deps import Reader, StoreDep
 from legation.web.models import PROBLEMS, BriefPage
 from legation.web.render import render
@@ -23,4 +24,8 @@ def brief_api(store: StoreDep, person: str) -> dict[str, Any]:
 
 @router.get("/brief/{person}", response_class=HTMLResponse, include_in_schema=False)
 def brief_html(request: Request, store: StoreDep, person: str) -> Response:
-    return render(request, "brief.html", data=page_data.brief_page(store, person))
+    try:
+        data = page_data.brief_page(store, person)
+    except Ambiguous as exc:
+        return persons.choose(request, store, person, exc, "brief")
+    return render(request, "brief.html", data=data)

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from legation import __version__
-from legation.registry import bodies, schema
-from legation.web import page_data
+from legation.registry import bodies, schema, vocabularies
+from legation.web import links, page_data
 from legation.web.deps import Reader, StoreDep
 from legation.web.models import PROBLEMS, ChangesPage
 from legation.web.render import render
@@ -52,11 +52,11 @@ def changes_atom(
     """The changes as an Atom feed, filterable by state (`?state=RUS`) and kind, for feed readers."""
     data = page_data.changes_page(store, since=since, state=state, kind=kind, limit=ATOM_LIMIT)
     base = str(request.base_url).rstrip("/")
-    xml = atom(data, base, str(request.url))
+    xml = atom(data, base, str(request.url), links.Links(store))
     return Response(xml, media_type="application/atom+xml; charset=utf-8")
 
 
-def atom(data: dict[str, Any], base: str, self_url: str) -> bytes:
+def atom(data: dict[str, Any], base: str, self_url: str, names: links.Links) -> bytes:
     """An Atom 1.0 document: one entry per version, linking to the record's page."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -73,16 +73,32 @@ def atom(data: dict[str, Any], base: str, self_url: str) -> bytes:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         link = f"{base}/record/{change['record_id']}"
         verb = "new" if change["change"] == "create" else f"version {change['version']}"
-        _text(entry, "title", f"{change['title']} ({change['kind']}, {verb})")
+        kind = change["kind"]
+        _text(entry, "title", f"{names.title(change['data'])} ({vocabularies.label('kinds', kind).lower()}, {verb})")
         _text(entry, "id", f"{link}#v{change['version']}")
         _text(entry, "updated", _when(change["changed_at"]))
         author = ET.SubElement(entry, f"{{{ATOM}}}author")
         _text(author, "name", change["changed_by"])
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=link, type="text/html")
-        ET.SubElement(entry, f"{{{ATOM}}}category", term=change["kind"])
-        lines = [f"{d['field']}: {d['before'] or '—'} → {d['after'] or '—'}" for d in change["diff"]]
+        ET.SubElement(entry, f"{{{ATOM}}}category", term=kind)
+        lines = [
+            f"{d['field']}: {_plain(kind, d['field'], d['before'])} → {_plain(kind, d['field'], d['after'])}"
+            for d in change["diff"]
+        ]
         _text(entry, "summary", "\n".join(lines) or "no field changed")
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+
+
+def _plain(kind: str, name: str, value: str | None) -> str:
+    """A diff value as text for a feed reader: a state's name, a code's label."""
+    if value is None:
+        return "—"
+    if name in links.STATES:
+        return bodies.name(value) or value
+    vocab = links.VOCAB.get(name) or (
+        {"measure": "measures", "consequence": "consequences"}.get(kind) if name == "type" else None
+    )
+    return vocabularies.label(vocab, value) if vocab else value
 
 
 def _text(parent: ET.Element, name: str, value: str) -> None:

@@ -15,6 +15,17 @@ from legation.web.render import render
 router = APIRouter(dependencies=[Reader])
 
 
+@router.get("/api/dyads", responses=PROBLEMS, tags=["pages"])
+def dyads_api(store: StoreDep) -> dict[str, Any]:
+    """The pairs of states with the most measures between them."""
+    return page_data.dyads_index(store)
+
+
+@router.get("/dyads", response_class=HTMLResponse, include_in_schema=False)
+def dyads_html(request: Request, store: StoreDep) -> Response:
+    return render(request, "dyads.html", data=page_data.dyads_index(store))
+
+
 @router.get("/api/dyad/{a}/{b}", response_model=DyadPage, responses=PROBLEMS, tags=["pages"])
 def dyad_api(store: StoreDep, a: str, b: str, window_days: int = 60) -> dict[str, Any]:
     """Measures between a and b in both directions; reciprocal pairs within window_days."""

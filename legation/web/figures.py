@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any, NamedTuple
 
 import altair as alt
+import orjson
 import vl_convert as vlc
 
 from legation.analysis.charts import colours
@@ -21,9 +23,19 @@ from legation.registry import bodies, dates, vocabularies
 WIDTH = 640
 
 
+NARROW = 300  # the phone version's plot width: at 390 px a 640 px chart would shrink its text to 5 px
+
+
 class Figure(NamedTuple):
     svg: str
     caption: str
+    narrow: str | None = None  # the same chart drawn for a phone's width, where it can be
+
+
+def figure(chart: alt.TopLevelMixin, caption: str) -> Figure:
+    """The chart at a laptop's width and, for a single chart, again at a phone's."""
+    narrow = svg(chart.properties(width=NARROW)) if isinstance(chart, alt.Chart) else None
+    return Figure(svg(chart), caption, narrow)
 
 
 @lru_cache(maxsize=128)
@@ -37,8 +49,30 @@ def _data(rows: list[dict[str, Any]]) -> alt.Data:
 
 
 def svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as an SVG element; identical charts are drawn once."""
-    return _svg(json.dumps(chart.to_dict(), sort_keys=True))
+    """The chart as an SVG element; identical charts are drawn once. The spec is built by our own
+    code, so altair's schema validation (most of the time of to_dict) is skipped."""
+    return _svg(json.dumps(chart.to_dict(validate=False), sort_keys=True))
+
+
+_FIGURES: OrderedDict[bytes, Figure | None] = OrderedDict()
+
+
+def memo(make: Callable[..., Figure | None]) -> Callable[..., Figure | None]:
+    """A figure is worked out once for the same data: building the altair chart costs more than
+    the page around it, and a page asks again with the same rows until the store changes."""
+
+    @wraps(make)
+    def cached(*args: Any, **kwargs: Any) -> Figure | None:
+        key = orjson.dumps([make.__name__, args, kwargs], option=orjson.OPT_SORT_KEYS, default=str)
+        if key in _FIGURES:
+            _FIGURES.move_to_end(key)
+            return _FIGURES[key]
+        found = _FIGURES[key] = make(*args, **kwargs)
+        if len(_FIGURES) > 256:
+            _FIGURES.popitem(last=False)
+        return found
+
+    return cached
 
 
 def _legend(columns: int = 3) -> alt.Legend:
@@ -50,6 +84,7 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
+@memo
 def exits_per_year(rows: list[dict[str, Any]], undated: int = 0) -> Figure | None:
     """Exits by the year they ended, on a continuous year axis (years with none stay as gaps)."""
     if not rows:
@@ -79,7 +114,7 @@ def exits_per_year(rows: list[dict[str, Any]], undated: int = 0) -> Figure | Non
             f"(such as many ambassadors recalled together), covering {_plural(people, 'person', 'people')}. "
         )
     caption += f"Left out: {_plural(undated, 'exit')} with no known end year." if undated else "No exit is left out."
-    return Figure(svg(chart), caption)
+    return figure(chart, caption)
 
 
 def _span(p: dict[str, Any], today: datetime.date) -> dict[str, Any] | None:
@@ -107,6 +142,7 @@ def _span(p: dict[str, Any], today: datetime.date) -> dict[str, Any] | None:
     }
 
 
+@memo
 def postings_timeline(postings: list[dict[str, Any]]) -> Figure | None:
     today = datetime.date.today()
     rows = [row for p in postings if (row := _span(p, today))]
@@ -147,9 +183,10 @@ def postings_timeline(postings: list[dict[str, Any]]) -> Figure | None:
         caption += f" {_plural(unknown, 'posting')} with one date unknown: drawn pale and dashed, one year long."
     if left:
         caption += f" Left out: {_plural(left, 'posting')} with no date at all."
-    return Figure(svg(chart), caption)
+    return figure(chart, caption)
 
 
+@memo
 def measures_timeline(measures: list[dict[str, Any]]) -> Figure | None:
     rows = [
         {
@@ -173,7 +210,7 @@ def measures_timeline(measures: list[dict[str, Any]]) -> Figure | None:
             ),
         )
     )
-    return Figure(svg(chart), _measures_caption(measures))
+    return figure(chart, _measures_caption(measures))
 
 
 def _measures_caption(measures: list[dict[str, Any]]) -> str:
@@ -208,6 +245,7 @@ CAPTIONS: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
+@memo
 def analysis_chart(name: str, data: dict[str, Any] | None) -> Figure | None:
     """A chart from legation.analysis.charts (`isolation_chart`, `precedents_chart`, `dyad_chart`), if present."""
     if not data:
@@ -220,6 +258,60 @@ def analysis_chart(name: str, data: dict[str, Any] | None) -> Figure | None:
     if make is None:
         return None
     try:
-        return Figure(svg(make(data)), CAPTIONS[name](data))
+        return figure(make(data), CAPTIONS[name](data))
     except (KeyError, ValueError, TypeError):  # a figure with nothing to draw
         return None
+
+
+@memo
+def heads_of_mission(rows: list[dict[str, Any]], receiving: str) -> Figure | None:
+    """Who headed each mission to a state, when: one row per head, oldest at the top, coloured by
+    role; an end taken from the successor's start is drawn paler."""
+    today = datetime.date.today()
+    senders = {r["sending"] for r in rows}
+    bars = []
+    for r in rows:
+        first = dates.lower(r["start_date"])
+        last = (
+            dates.upper(r["end_date"])
+            if r["end_date"]
+            else (today if not r["exit_type"] else dates.upper(r["start_date"]))
+        )
+        who = r["person_name"] or r["group_name"] or "?"
+        bars.append(
+            {
+                "head": f"{who} ({bodies.name(r['sending'])})" if len(senders) > 1 else who,
+                "start": first.isoformat(),
+                "end": max(last, first).isoformat(),
+                "role": vocabularies.label("roles", r["role"]),
+                "dates": f"{r['start_date']} – {r['end_date'] or 'in post'}",
+                "end known": "until the successor" if r["end_assumed"] else "as recorded",
+            }
+        )
+    if not bars:
+        return None
+    title = f"Heads of mission to {bodies.name(receiving)}"
+    chart = (
+        alt.Chart(_data(bars), width=WIDTH, height=max(60, 13 * len(bars)), title=title)
+        .mark_bar(size=9)
+        .encode(
+            x=alt.X("start:T", title=None),
+            x2="end:T",
+            y=alt.Y("head:N", title=None, sort=None, axis=alt.Axis(labelFontSize=10, labelLimit=260)),
+            color=alt.Color("role:N", title="role", legend=_legend()),
+            opacity=alt.Opacity(
+                "end known:N",
+                scale=alt.Scale(domain=["as recorded", "until the successor"], range=[0.9, 0.4]),
+                title="end",
+                legend=_legend(2),
+            ),
+            tooltip=["head:N", "role:N", "dates:N"],
+        )
+    )
+    assumed = sum(1 for b in bars if b["end known"] != "as recorded")
+    caption = f"{_plural(len(bars), 'head')} of mission, each from taking up the post to leaving it, by role."
+    if assumed:
+        caption += f" {_plural(assumed, 'end')} not recorded: drawn paler, up to the successor's start."
+    if len(senders) == 1:
+        caption += f" All were sent by {bodies.name(next(iter(senders)))}."
+    return Figure(svg(chart), caption)

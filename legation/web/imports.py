@@ -6,12 +6,13 @@ import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from legation.errors import InputError
 from legation.registry import formats, imports
 from legation.registry.store import Store
-from legation.web import deps, tokens
+from legation.web import deps
 from legation.web.deps import SettingsDep, StoreDep, Writer
 from legation.web.models import PROBLEMS, ImportResult
 from legation.web.render import render
@@ -51,7 +52,7 @@ async def import_api(
     if format and format not in ("jsonl", "yaml", "csv"):
         raise InputError(f"one of jsonl, yaml, csv; got {format!r}", field="format")
     data = await _read(file, settings.upload_limit)
-    return _import(store, _name(file), data, format, user, dry_run)
+    return await run_in_threadpool(_import, store, _name(file), data, format, user, dry_run)
 
 
 @router.get("/import", response_class=HTMLResponse, include_in_schema=False)
@@ -69,12 +70,10 @@ async def import_submit(
     token: Annotated[str, Form()] = "",
 ) -> Response:
     deps.check_csrf(request, csrf)
-    user = deps.user_of(request) or tokens.check(token, settings.write_tokens)
-    if user is None:
-        raise HTTPException(401, "a valid write token: log in, or fill in the token field")
+    user = await deps.form_writer(request, token)
     data = await _read(file, settings.upload_limit)
     try:
-        report = _import(store, _name(file), data, None, user, False)
+        report = await run_in_threadpool(_import, store, _name(file), data, None, user, False)
     except InputError as exc:
         return render(request, "import.html", status=422, report=None, error=exc)
     return render(request, "import.html", report=report, error=None)

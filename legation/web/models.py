@@ -59,7 +59,7 @@ class FacetCount(BaseModel):
 
 class SearchPage(BaseModel):
     query: str
-    filters: dict[str, str]
+    filters: dict[str, list[str]] = Field(description="The facet filters applied; several values of one facet mean OR.")
     total: int
     page: int
     size: int
@@ -111,6 +111,33 @@ class Body(BaseModel):
     region: str | None
     continued_by: str | None
     dissolved_into: list[str]
+
+
+class PostingInForce(BaseModel):
+    id: str
+    person: str | None
+    name: str | None
+    role: str
+    role_label: str
+    sending: str
+    sending_name: str
+    receiving: str | None
+    receiving_name: str
+    start: str | None
+    end: str | None
+    uncertain: bool = Field(description="A start or end known only to the year or month covers the day.")
+    notes: list[str] = Field(description="What makes it uncertain, and 'no end recorded' for an open posting.")
+    sources: list[str]
+
+
+class PostsPage(BaseModel):
+    at: str
+    sending: str | None
+    receiving: str | None
+    role: str | None
+    count: int
+    postings: list[PostingInForce]
+    roles: list[dict[str, str]] = Field(description="The roles to choose from, with their labels.")
 
 
 class StatePage(BaseModel):
@@ -178,7 +205,9 @@ class ReviewItem(BaseModel):
 class ReviewPage(BaseModel):
     filters: dict[str, str | None]
     total: int
-    reviews: list[ReviewItem]
+    page: int
+    pages: int
+    reviews: list[ReviewItem] = Field(description="One page of proposals, 50 at most.")
 
 
 class ReviewDetail(BaseModel):
@@ -225,7 +254,11 @@ class Problem(BaseModel):
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem},
     401: {"model": Problem},
+    403: {"model": Problem},
     404: {"model": Problem},
+    409: {"model": Problem, "description": "A stale edit (If-Match), or a new record whose id is taken."},
     413: {"model": Problem},
     422: {"model": Problem},
+    429: {"model": Problem, "description": "Too many failed token checks from this client; see Retry-After."},
+    503: {"model": Problem, "description": "Another writer holds the store; see Retry-After."},
 }

@@ -7,9 +7,12 @@ one of them is being written.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
+import re
 from collections import Counter
+from collections.abc import Mapping
 from functools import lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -18,7 +21,8 @@ import orjson
 from sqlalchemy import TextClause, text
 
 from legation.errors import InputError, LegationError, NotFound
-from legation.registry import bodies, changes, persons, schema, search
+from legation.registry import bodies, changes, persons, schema, search, vocabularies
+from legation.registry import postings as postings_mod
 from legation.registry.stats import decade
 from legation.registry.store import Store
 
@@ -37,6 +41,7 @@ def _reviews() -> Any:
 FACETS = ("kind", "exit_type", "sending", "receiving", "decade", "certainty")
 MAX_PAGE_SIZE = 100
 FACET_SCAN = 5000  # the most matching records a facet count looks at
+_DECADE = re.compile(r"^\d{3}0s$")
 
 
 def _analysis(module: str, function: str, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
@@ -72,6 +77,8 @@ def _state(code: str) -> str:
 def home(store: Store, *, latest: int = 10) -> dict[str, Any]:
     """Counts, the latest exits, and exits per year by exit type (the home page's chart)."""
     counts = {r["kind"]: r["n"] for r in store.rows("SELECT kind, count(*) AS n FROM records GROUP BY kind")}
+    # Sources are cited inside records as well as held as records: count the distinct addresses.
+    counts["source"] = store.scalar("SELECT count(*) FROM sources") or 0
     exits = store.rows(
         "SELECT p.id, p.person_id, p.person_name, p.group_name, p.role, p.sending, p.receiving, "
         "p.end_date, p.exit_type, p.certainty FROM postings p WHERE p.exit_type IS NOT NULL "
@@ -123,6 +130,12 @@ _MATCH_SQL = (
 )
 
 
+_BY_ID = (
+    " FROM records r LEFT JOIN postings p ON p.id = r.id LEFT JOIN measures m ON m.id = r.id "
+    "LEFT JOIN consequences c ON c.id = r.id WHERE r.id IN ({keys})"
+)
+
+
 @lru_cache(maxsize=64)
 def _statement(sql: str) -> TextClause:
     return text(sql)
@@ -152,24 +165,71 @@ def _facets(row: Match) -> Facets:
     return (kind or None, exit_type or None, sending or None, receiving or None, _decade(date), certainty or None)
 
 
-def _matches(store: Store, words: list[str]) -> list[Match]:
-    """Every matching record (at most FACET_SCAN) with the fields the facets count, best match first."""
-    where, params = search.match_sql(store.dialect, words)
+def _matches(store: Store, q: str) -> list[Match]:
+    """Every matching record (at most FACET_SCAN) with the fields the facets count, best match first;
+    persons whose name is close to a plain query's (a typo, another transliteration) come after."""
+    query = search.parse(q)
+    if not query:
+        return []
+    where, params = search.match_sql(store.dialect, query)
     sql = _MATCH_SQL.format(where=where, rank=search.rank_sql(store.dialect))
     rows: list[Match] = _tuples(store, sql, {**params, "scan": FACET_SCAN})
+    if not query.plain:
+        return rows
+    found = {r[0] for r in rows}
+    similar = [i for i in search.similar_names(store, q) if i not in found]
+    if similar:
+        ids = {f"id{i}": v for i, v in enumerate(similar)}
+        extra = _tuples(store, _MATCH_SQL.split(" FROM ")[0] + _BY_ID.format(keys=", ".join(f":{k}" for k in ids)), ids)
+        order = {v: i for i, v in enumerate(similar)}
+        rows = rows + sorted(extra, key=lambda r: order[r[0]])
     return rows
 
 
-def _filtered(rows: list[Match], values: list[Facets], chosen: list[tuple[int, str]]) -> list[Match]:
+Chosen = list[tuple[int, frozenset[str]]]
+FacetValues = Mapping[str, str | list[str] | None]
+_FACET_VOCAB = {"kind": "kinds", "exit_type": "exit_types", "certainty": "certainties"}
+
+
+def _facet_value(facet: str, value: str) -> str:
+    """A facet value as the index holds it: a vocabulary code (any case), a state's code from its
+    code or name in any case, or a decade such as 1980s; anything else is refused, saying what is accepted."""
+    if facet in _FACET_VOCAB:
+        codes = vocabularies.codes(_FACET_VOCAB[facet])
+        found = value.strip().lower().replace(" ", "_")
+        if found not in codes:
+            raise InputError(f"one of {', '.join(codes)}; got {value!r}", field=facet)
+        return found
+    if facet in ("sending", "receiving"):
+        body = bodies.lookup(value) or bodies.get(value.strip().upper())
+        if body is None:
+            raise InputError(f"a state or body code (RUS) or name (Russia); got {value!r}", field=facet)
+        return body.code
+    if not _DECADE.match(value.strip()):
+        raise InputError(f"a decade such as 1980s; got {value!r}", field=facet)
+    return value.strip()
+
+
+def chosen_facets(facets: FacetValues | None) -> dict[str, list[str]]:
+    """The facet filters asked for, checked and normalised; several values of one facet mean OR."""
+    chosen: dict[str, list[str]] = {}
+    for facet, given in (facets or {}).items():
+        values = [given] if isinstance(given, str) else list(given or [])
+        if facet in FACETS and (kept := [_facet_value(facet, v) for v in values if v and v.strip()]):
+            chosen[facet] = list(dict.fromkeys(kept))
+    return chosen
+
+
+def _filtered(rows: list[Match], values: list[Facets], chosen: Chosen) -> list[Match]:
     if not chosen:
         return rows
-    return [r for r, f in zip(rows, values, strict=True) if all(f[i] == v for i, v in chosen)]
+    return [r for r, f in zip(rows, values, strict=True) if all(f[i] in v for i, v in chosen)]
 
 
 def search_page(
     store: Store,
     q: str,
-    facets: dict[str, str | None] | None = None,
+    facets: FacetValues | None = None,
     page: int = 1,
     size: int = 20,
     *,
@@ -183,12 +243,14 @@ def search_page(
         raise InputError(f"a page size between 1 and {max_size}; got {size}", field="size")
     if page < 1:
         raise InputError(f"a page number of 1 or more; got {page}", field="page")
-    chosen = {k: v for k, v in (facets or {}).items() if v and k in FACETS}
-    by_index = [(FACETS.index(k), v) for k, v in chosen.items()]
-    words = search.terms(q)
-    rows = _matches(store, words) if words else []
+    chosen = chosen_facets(facets)
+    by_index = [(FACETS.index(k), frozenset(v)) for k, v in chosen.items()]
+    rows = _matches(store, q)
     values = [_facets(r) for r in rows]
     hits = _filtered(rows, values, by_index)
+    pages = max(1, -(-len(hits) // size))
+    if page > pages:
+        raise NotFound(f"page {page} of {pages}: the search has {len(hits)} results at {size} a page")
     shown = hits[(page - 1) * size : page * size]
     ids = {f"id{i}": r[0] for i, r in enumerate(shown)}
     data = dict(_tuples(store, _in_sql("SELECT id, data FROM records", len(shown)), ids))
@@ -198,7 +260,7 @@ def search_page(
         "total": len(hits),
         "page": page,
         "size": size,
-        "pages": max(1, -(-len(hits) // size)),
+        "pages": pages,
         "hits": [_hit(r, orjson.loads(data[r[0]]), store.get) for r in shown if r[0] in data],
         "facets": {f: _counts(values, i, by_index) for i, f in enumerate(FACETS)},
     }
@@ -224,20 +286,19 @@ def _hit(row: Match, item: dict[str, Any], lookup: search.Lookup) -> dict[str, A
     }
 
 
-def _counts(values: list[Facets], facet: int, chosen: list[tuple[int, str]]) -> list[dict[str, Any]]:
+def _counts(values: list[Facets], facet: int, chosen: Chosen) -> list[dict[str, Any]]:
     """One facet's counts over the matches that pass every other chosen filter, most first."""
     others = [(i, v) for i, v in chosen if i != facet]
-    passing = values if not others else [f for f in values if all(f[i] == v for i, v in others)]
+    passing = values if not others else [f for f in values if all(f[i] in v for i, v in others)]
     counted = Counter(map(itemgetter(facet), passing))
     counted.pop(None, None)
     return [{"value": v, "count": n} for v, n in sorted(counted.items(), key=lambda kv: (-kv[1], str(kv[0])))]
 
 
-def search_ids(store: Store, q: str, facets: dict[str, str | None] | None = None) -> set[str]:
+def search_ids(store: Store, q: str, facets: FacetValues | None = None) -> set[str]:
     """The ids a search finds, for exporting its records."""
-    chosen = [(FACETS.index(k), v) for k, v in (facets or {}).items() if v and k in FACETS]
-    words = search.terms(q)
-    rows = _matches(store, words) if words else []
+    chosen = [(FACETS.index(k), frozenset(v)) for k, v in chosen_facets(facets).items()]
+    rows = _matches(store, q)
     return {r[0] for r in _filtered(rows, [_facets(r) for r in rows], chosen)}
 
 
@@ -304,9 +365,31 @@ def state_page(store: Store, code: str) -> dict[str, Any]:
     }
 
 
+def posts_page(
+    store: Store,
+    *,
+    at: str | None = None,
+    sending: str | None = None,
+    receiving: str | None = None,
+    role: str | None = None,
+) -> dict[str, Any]:
+    """Who was in post on a day (registry.postings), today unless told."""
+    day = at or datetime.date.today().isoformat()
+    found = postings_mod.in_force(store, day, sending=sending or None, receiving=receiving or None, role=role or None)
+    roles = [{"code": c, "label": vocabularies.label("roles", c)} for c in vocabularies.codes("roles")]
+    return {**found, "roles": roles}
+
+
+def heads_of_mission(store: Store, code: str) -> list[dict[str, Any]]:
+    """Each head of mission accredited to a state or body, for the state page's timeline."""
+    return postings_mod.heads_of_mission(store, _state(code))
+
+
 def dyad_page(store: Store, a: str, b: str, *, window_days: int = 60) -> dict[str, Any]:
     """The measures between two states in both directions, and the reciprocal pairs."""
     first, second = _state(a), _state(b)
+    if first == second:
+        raise InputError(f"two different states or bodies; got {first} twice", field="b")
     if not 1 <= window_days <= 3650:
         raise InputError(f"a window between 1 and 3650 days; got {window_days}", field="window_days")
     measures = _records(
@@ -353,13 +436,88 @@ def available_figures() -> dict[str, bool]:
     return found
 
 
+# --- indexes: states, dyads, sources -----------------------------------------------------------
+
+_STATE_COUNTS = {
+    "exits": "SELECT sending AS code, count(*) AS n FROM postings WHERE exit_type IS NOT NULL GROUP BY sending",
+    "exits_received": "SELECT receiving AS code, count(*) AS n FROM postings "
+    "WHERE exit_type IS NOT NULL AND receiving IS NOT NULL GROUP BY receiving",
+    "measures_taken": "SELECT actor AS code, count(*) AS n FROM measures GROUP BY actor",
+    "measures_suffered": "SELECT target AS code, count(*) AS n FROM measures GROUP BY target",
+}
+STATE_SORTS = ("name", "exits", "exits_received", "measures_taken", "measures_suffered", "total")
+
+
+def states_index(store: Store, sort: str = "total") -> dict[str, Any]:
+    """Every state or body on record, with its exits (of its own diplomats and of others posted to
+    it) and the measures it took and suffered."""
+    if sort not in STATE_SORTS:
+        raise InputError(f"a column to sort by: one of {', '.join(STATE_SORTS)}; got {sort!r}", field="sort")
+    found: dict[str, dict[str, Any]] = {}
+    for key, sql in _STATE_COUNTS.items():
+        for r in store.rows(sql):
+            row = found.setdefault(
+                r["code"], {"code": r["code"], "name": bodies.name(r["code"]), **dict.fromkeys(_STATE_COUNTS, 0)}
+            )
+            row[key] = r["n"]
+    for row in found.values():
+        row["total"] = sum(row[k] for k in _STATE_COUNTS)
+    reverse = sort != "name"
+    states = sorted(found.values(), key=lambda r: (r[sort], r["name"]) if not reverse else (-r[sort], r["name"]))
+    return {"sort": sort, "states": states}
+
+
+def dyads_index(store: Store, *, limit: int = 100) -> dict[str, Any]:
+    """The pairs of states with the most measures between them, both directions counted."""
+    rows = store.rows(
+        "SELECT CASE WHEN actor < target THEN actor ELSE target END AS a, "
+        "CASE WHEN actor < target THEN target ELSE actor END AS b, count(*) AS measures, "
+        "sum(coalesce(count, 0)) AS people, min(date) AS first, max(date) AS last, "
+        "count(reciprocal_of) AS answers FROM measures GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT :n",
+        n=limit,
+    )
+    return {
+        "dyads": [{**r, "a_name": bodies.name(r["a"]), "b_name": bodies.name(r["b"])} for r in rows],
+        "pairs": store.scalar(
+            "SELECT count(*) FROM (SELECT DISTINCT CASE WHEN actor < target THEN actor ELSE target END, "
+            "CASE WHEN actor < target THEN target ELSE actor END FROM measures) AS d"
+        )
+        or 0,
+    }
+
+
+def archive_url(url: str, published: str | None) -> str:
+    """The Wayback Machine's copy nearest the publication date (any date when none is known)."""
+    stamp = (published or "").replace("-", "") or "*"
+    return f"https://web.archive.org/web/{stamp}/{url}"
+
+
+def source_page(store: Store, url: str) -> dict[str, Any]:
+    """One source, its archived copy, and every record it backs."""
+    found = store.rows("SELECT url, title, publisher, published, accessed FROM sources WHERE url = :u", u=url)
+    if not found:
+        raise NotFound(f"no source with the address {url!r}")
+    backs = store.rows(
+        "SELECT r.id, r.kind, r.data FROM record_sources s JOIN records r ON r.id = s.record_id "
+        "WHERE s.url = :u ORDER BY r.kind, r.id",
+        u=url,
+    )
+    return {
+        "source": found[0],
+        "archive": archive_url(url, found[0]["published"]),
+        "records": [
+            {"id": r["id"], "kind": r["kind"], "title": search.title(json.loads(r["data"]), store.get)} for r in backs
+        ],
+    }
+
+
 # --- review desk and changes -----------------------------------------------------------------
 
 SECTION_LABELS = {"exits": "Exit", "measures": "Measure", "contacts": "Contact", "postings_in_force": "Posting"}
 BANDS = {"high": (0.75, 2.0), "medium": (0.5, 0.75), "low": (0.0, 0.5)}
 BAND_LABELS = {"high": "High (0.75 and up)", "medium": "Medium (0.50 to 0.74)", "low": "Low (under 0.50)"}
 PROPOSAL_STATES = ("sending_state", "receiving_state", "actor", "target", "destination")
-REVIEW_LIMIT = 200  # proposals on one page of the desk
+REVIEW_PAGE = 50  # proposals on one page of the desk
 
 
 def band(confidence: Any) -> str:
@@ -374,8 +532,11 @@ def review_page(
     kind: str | None = None,
     state: str | None = None,
     confidence: str | None = None,
+    page: int = 1,
 ) -> dict[str, Any]:
     """The desk: proposals newest first, filtered by kind, state, confidence band and status."""
+    if page < 1:
+        raise InputError(f"a page number of 1 or more; got {page}", field="page")
     queue = _reviews()
     if status not in (*queue.STATUSES, "all"):
         raise InputError(f"one of {', '.join(queue.STATUSES)} or all; got {status!r}", field="status")
@@ -391,11 +552,14 @@ def review_page(
         and (not code or code in {r.data.get(k) for k in PROPOSAL_STATES})
         and (not confidence or band(r.data.get("confidence")) == confidence)
     ]
-    sources = {i: store.get(i) or {} for i in {r.source_id for r in found[:REVIEW_LIMIT]}}
+    shown = found[(page - 1) * REVIEW_PAGE : page * REVIEW_PAGE]
+    sources = {i: store.get(i) or {} for i in {r.source_id for r in shown}}
     return {
         "filters": {"status": status, "kind": kind, "state": code, "confidence": confidence},
         "total": len(found),
-        "reviews": [review_item(r, sources[r.source_id]) for r in found[:REVIEW_LIMIT]],
+        "page": page,
+        "pages": max(1, -(-len(found) // REVIEW_PAGE)),
+        "reviews": [review_item(r, sources[r.source_id]) for r in shown],
     }
 
 
@@ -435,7 +599,9 @@ def excerpt(evidence: dict[str, Any]) -> list[dict[str, str]]:
         if hit >= 0
         else [(sentence, "sentence")]
     )
-    pieces = [(around[:at], ""), *inner, (around[at + len(sentence) :], "")]
+    before = "…" if evidence.get("excerpt_start") else ""
+    after = "…" if evidence.get("excerpt_more") else ""
+    pieces = [(before + around[:at], ""), *inner, (around[at + len(sentence) :] + after, "")]
     return [{"text": t, "mark": m} for t, m in pieces if t]
 
 

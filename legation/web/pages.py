@@ -38,7 +38,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login", include_in_schema=False)
-def login(
+async def login(
     request: Request,
     settings: SettingsDep,
     token: str = Form(""),
@@ -46,7 +46,7 @@ def login(
     next: str = Form("/"),
 ) -> Response:
     deps.check_csrf(request, csrf)
-    user = tokens.check(token, settings.write_tokens)
+    user = await deps.verified(request, token) if token else None
     if user is None:
         return render(request, "login.html", status=401, next=_safe(next), error="not a valid write token")
     response = RedirectResponse(_safe(next), status_code=303)
@@ -57,7 +57,7 @@ def login(
         max_age=deps.SESSION_AGE,
         httponly=True,
         samesite="strict",
-        secure=settings.secure_cookies,
+        secure=settings.secure_cookies or settings.https,
     )
     return response
 

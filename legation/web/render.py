@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -15,6 +16,14 @@ from legation.web import deps, links, page_data
 
 def _label(vocab: str, code: str | None) -> str:
     return vocabularies.label(vocab, code) if code else ""
+
+
+def _qs(params: dict[str, Any], **changes: Any) -> str:
+    """A query string from filters whose values may be lists (one key=value per item); empty ones dropped."""
+    merged = {**params, **changes}
+    return urlencode(
+        [(k, v) for k, vs in merged.items() for v in (vs if isinstance(vs, list) else [vs]) if v not in (None, "")]
+    )
 
 
 def _plural(kind: str, n: int = 2) -> str:
@@ -38,6 +47,8 @@ def environment() -> Environment:
         ref=links.ref,
         field=links.field,
         plural=_plural,
+        qs=_qs,
+        names=lambda codes: ", ".join(bodies.name(c) for c in codes or []),
         vocab=vocabularies.terms,
         figures=page_data.available_figures,
     )
@@ -62,6 +73,6 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     response = HTMLResponse(html, status_code=status)
     fresh = getattr(request.state, "new_csrf", None)
     if fresh:
-        secure = deps.get_settings(request).secure_cookies
+        secure = deps.get_settings(request).secure_cookies or deps.get_settings(request).https
         response.set_cookie(deps.CSRF, fresh, httponly=True, samesite="strict", secure=secure)
     return response

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from legation.web import page_data
-from legation.web.cache import SearchCache
+from legation.web.cache import PageCache
 from legation.web.deps import Reader
 from legation.web.models import PROBLEMS, SearchPage
 from legation.web.render import render
@@ -25,24 +25,24 @@ class SearchQuery(BaseModel):
     then validates the whole query string in one pass (the same parameters in the OpenAPI schema)."""
 
     q: str = Field("", description="Words to find; the last one matches as a prefix.")
-    kind: str | None = None
-    exit_type: str | None = None
-    sending: str | None = None
-    receiving: str | None = None
-    decade: str | None = Field(None, description="Such as 1980s.")
-    certainty: str | None = None
-    page: int = 1
-    size: int = 20
+    kind: list[str] = Field([], description="person, posting, consequence, measure, contact; repeat for OR.")
+    exit_type: list[str] = Field([], description="An exit type (vocabularies.yaml); repeat for OR.")
+    sending: list[str] = Field([], description="A state's code or name, in any case; repeat for OR.")
+    receiving: list[str] = Field([], description="A state's code or name, in any case; repeat for OR.")
+    decade: list[str] = Field([], description="Such as 1980s; repeat for OR.")
+    certainty: list[str] = Field([], description="confirmed, reported or rumoured; repeat for OR.")
+    page: int = Field(1, ge=1)
+    size: int = Field(20, ge=1, le=100, description="Hits per page; the instance's page_size_limit may be lower.")
 
 
 async def _search(request: Request, query: Annotated[SearchQuery, Query()]) -> dict[str, Any]:
-    facets = {f: getattr(query, f) for f in page_data.FACETS}
+    facets: page_data.FacetValues = {f: getattr(query, f) for f in page_data.FACETS}
     settings: Settings = request.app.state.settings
-    cache: SearchCache = request.app.state.search_cache
-    key = (query.q, *facets.values(), query.page, query.size)
+    cache: PageCache = request.app.state.search_cache
+    key = (query.q, *(tuple(getattr(query, f)) for f in page_data.FACETS), query.page, query.size)
     mark = cache.mark()
     if (found := cache.get(key)) is not None:
-        return found
+        return dict(found)
     # The one hop to a worker thread for the SQL; the route itself stays on the event loop.
     data = await run_in_threadpool(
         page_data.search_page,

@@ -29,15 +29,45 @@ class Settings(BaseModel):
         description="Signs session and CSRF cookies; random per process unless set.",
     )
     upload_limit: int = Field(10_000_000, ge=1, description="Largest import upload, in bytes.")
+    body_limit: int = Field(
+        10_000_000,
+        ge=1,
+        description="Largest request body other than an upload (JSON, forms), in bytes; counted while it "
+        "streams in, so a larger one is refused with 413 before it is held in memory.",
+    )
     query_limit: int = Field(200, ge=1, le=1000, description="Longest search query, in characters.")
-    page_size_limit: int = Field(100, ge=1, le=1000, description="Largest search page size.")
+    page_size_limit: int = Field(100, ge=1, le=100, description="Largest search page size (the API declares 100).")
     search_cache: int = Field(
         256,
         ge=0,
         le=100_000,
         description="Search pages kept in memory until the next write to the store (SQLite files); 0 turns it off.",
     )
+    page_cache: int = Field(
+        512,
+        ge=0,
+        le=100_000,
+        description="Whole pages (HTML and JSON, for readers who are not logged in) kept in memory until the "
+        "next write to the store (SQLite files); 0 turns it off.",
+    )
     secure_cookies: bool = Field(False, description="Mark cookies Secure (serve behind HTTPS).")
+    https: bool = Field(
+        False,
+        description="The app is served over HTTPS (behind a proxy): send Strict-Transport-Security and mark "
+        "cookies Secure.",
+    )
+    auth_failures: int = Field(
+        10,
+        ge=1,
+        description="Failed token checks a client (by address) may make in a minute before it must wait (429).",
+    )
+    write_wait: float = Field(
+        10.0,
+        ge=0,
+        le=600,
+        description="Seconds a web write waits for another writer (such as a CLI import) before it answers "
+        "503 with Retry-After.",
+    )
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -15,6 +15,17 @@ from legation.web.render import render
 router = APIRouter(dependencies=[Reader])
 
 
+@router.get("/api/states", responses=PROBLEMS, tags=["pages"])
+def states_api(store: StoreDep, sort: str = "total") -> dict[str, Any]:
+    """Every state or body with its exits, exits of others posted to it, and measures taken and suffered."""
+    return page_data.states_index(store, sort)
+
+
+@router.get("/states", response_class=HTMLResponse, include_in_schema=False)
+def states_html(request: Request, store: StoreDep, sort: str = "total") -> Response:
+    return render(request, "states.html", data=page_data.states_index(store, sort))
+
+
 @router.get("/api/state/{code}", response_model=StatePage, responses=PROBLEMS, tags=["pages"])
 def state_api(store: StoreDep, code: str) -> dict[str, Any]:
     """A state or body by code (RUS, USA, UN...) or name."""
@@ -25,4 +36,5 @@ def state_api(store: StoreDep, code: str) -> dict[str, Any]:
 def state_html(request: Request, store: StoreDep, code: str) -> Response:
     data = page_data.state_page(store, code)
     chart = figures.analysis_chart("precedents_chart", data["precedents"])
-    return render(request, "state.html", data=data, precedents_chart=chart)
+    heads = figures.heads_of_mission(page_data.heads_of_mission(store, code), data["state"]["code"])
+    return render(request, "state.html", data=data, precedents_chart=chart, heads_chart=heads)
