@@ -62,7 +62,7 @@ def serve(db: str, *args: str, env: dict[str, str] | None = None) -> Iterator[Se
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    """`asyncio.run` in a thread of its own: the browser tests' Playwright keeps an event loop
-    running in the test thread, and asyncio.run refuses to start inside one."""
+    """`asyncio.run` in a thread of its own: a browser test earlier in this worker may have left
+    Playwright's event loop running in the main thread, where asyncio.run refuses to start."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
