@@ -101,15 +101,52 @@ def test_canonical_addresses_and_the_backoff() -> None:
         watch.parse_every("soon")
 
 
-# Made-up names for made-up articles.
-SURNAMES = ("Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Brouwer")
+# Made-up names that read as names: the trained pipeline finds a person by how a name looks.
+NAMES = [
+    f"{first} {last}"
+    for first, last in zip(
+        (
+            "Jan",
+            "Pieter",
+            "Willem",
+            "Hendrik",
+            "Maarten",
+            "Sanne",
+            "Eva",
+            "Lotte",
+            "Bram",
+            "Ruud",
+            "Femke",
+            "Joost",
+            "Ilse",
+            "Koen",
+        ),
+        (
+            "Bakker",
+            "Visser",
+            "Smit",
+            "Meijer",
+            "Mulder",
+            "Bos",
+            "Vos",
+            "Peters",
+            "Hendriks",
+            "Dekker",
+            "Brouwer",
+            "Kok",
+            "Jacobs",
+            "Vermeulen",
+        ),
+        strict=True,
+    )
+]
 
 
 def _many(site: Site, n: int) -> None:
     """n articles, each with its own resignation, served slowly enough to kill the watcher mid-run."""
     items = []
     for i in range(n):
-        fact = f"The Dutch ambassador to Peru, Jan {SURNAMES[i % len(SURNAMES)]}, resigned in protest in {1990 + i}."
+        fact = f"The Dutch ambassador to Peru, {NAMES[i]}, resigned in protest in {1990 + i}."
         site.add(f"/many/{i}", page(f"story {i}", fact), delay=0.15)
         items.append((f"Story {i}", f"/many/{i}"))
     site.add("/many.xml", rss(site.base, items), "application/rss+xml")
@@ -148,11 +185,10 @@ def test_sigkill_mid_run_then_a_rerun_neither_loses_nor_duplicates(tmp_path: Pat
     queued = {}
     for path in (killed, clean):
         with sqlite3.connect(path) as conn:
-            queued[path] = conn.execute("SELECT id, source_id FROM review_queue ORDER BY id").fetchall()
-            noted = conn.execute("SELECT count(*) FROM feed_entries WHERE outcome = 'queued'").fetchone()[0]
-            assert conn.execute("SELECT count(DISTINCT source_id) FROM review_queue").fetchone()[0] == noted
-    # the same proposals, each once, whatever the extractor finds in these articles
-    assert queued[killed] == queued[clean] and len(queued[clean]) >= n // 2
+            rows = conn.execute("SELECT id, source_id FROM review_queue ORDER BY id").fetchall()
+            queued[path] = rows
+            assert conn.execute("SELECT count(DISTINCT source_id) FROM review_queue").fetchone()[0] == n
+    assert queued[killed] == queued[clean] and len(queued[clean]) == n
 
 
 def test_every_keeps_polling_and_backs_off_a_failing_feed(tmp_path: Path) -> None:

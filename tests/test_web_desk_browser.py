@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from legation.extraction import reviews
 from legation.importers import feeds, watch
 from legation.registry.store import Store
 from tests.conftest import CHROMIUM
@@ -24,22 +26,25 @@ pytestmark = [
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Iterator[str]:
-    """The server with the bundled data, and four proposals the watcher queued from the test feeds."""
+def desk(tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """The server with the bundled data, and four proposals the watcher queued from the test feeds;
+    with the proposals the bundled data queued itself (unsure person merges), counted."""
     db = tmp_path / "desk.db"
     with serving(db, TOKEN) as url, serve(Site()) as site:
         standard(site)
         store = Store.open(str(db))
+        before = len(reviews.listing(store))
         chosen = [feeds.Feed(f"{site.base}{p}", n) for p, n in (("/rss.xml", "wire"), ("/atom.xml", "atom"))]
         chosen.append(feeds.Feed(f"{site.base}/latin1.xml", "latin"))
         assert watch.run(store, chosen).totals()["proposals_queued"] == 4
         store.close()
-        yield url
+        yield url, before
 
 
-def test_review_edit_accept_reject_and_batch_accept(desk: str, chromium: Any) -> None:
+def test_review_edit_accept_reject_and_batch_accept(desk: tuple[str, int], chromium: Any) -> None:
     from playwright.sync_api import Page, expect
 
+    desk, before = desk
     page: Page = chromium.new_page()
     page.set_default_timeout(15000)
     try:
@@ -49,8 +54,7 @@ def test_review_edit_accept_reject_and_batch_accept(desk: str, chromium: Any) ->
         expect(page).to_have_url(f"{desk}/review")
         expect(page.locator("h1")).to_have_text("Review desk")
         cards = page.locator("article.proposal")
-        for name in ("Luc Peeters", "Anna de Vries", "René Lévêque", "Chile against Belgium"):
-            expect(cards.filter(has_text=name)).to_have_count(1)
+        expect(cards).to_have_count(before + 4)
         peeters = cards.filter(has_text="Luc Peeters")
         expect(peeters).to_contain_text("Resigned in protest")
         expect(peeters.locator("mark.trigger")).to_be_visible()
@@ -73,15 +77,18 @@ def test_review_edit_accept_reject_and_batch_accept(desk: str, chromium: Any) ->
         dutch.get_by_role("button", name="Reject", exact=True).click()
         expect(page.locator(".status")).to_have_text("Rejected")
         expect(page.locator("main")).to_contain_text("reason: Wrong person")
-        # batch-accept the two left from the feeds
-        page.goto(f"{desk}/review?kind=")
-        left = page.locator("article.proposal").filter(has_text="legation-watch")
+        # batch-accept the two left
+        page.goto(f"{desk}/review")
+        expect(page.locator("article.proposal")).to_have_count(before + 2)
+        left = page.locator("article.proposal").filter(
+            has_text=re.compile(r"(Latin|Expel) story")
+        )  # the two from the feeds
         expect(left).to_have_count(2)
         for n in range(2):
             left.nth(n).get_by_role("checkbox").check()
         page.get_by_role("button", name="Accept selected").click()
         expect(page.locator(".notice").first).to_have_text("2 proposals accepted.")
-        expect(page.locator("article.proposal").filter(has_text="legation-watch")).to_have_count(0)
+        expect(page.locator("article.proposal")).to_have_count(before)
         page.goto(f"{desk}/changes")
         expect(page.locator("article.change").first).to_contain_text("by web")
         expect(page.locator("main")).to_contain_text("René Lévêque")
