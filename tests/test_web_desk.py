@@ -156,3 +156,20 @@ def test_the_desk_pages_fifty_at_a_time(store: Store) -> None:
         assert not {r["id"] for r in first["reviews"]} & {r["id"] for r in second["reviews"]}
         assert "Older →" in web.get("/review").text and "← Newer" in web.get("/review?page=2").text
         assert web.get("/api/review", params={"page": 0}).status_code == 422
+
+
+def test_person_merges_from_registries_are_rejected_or_left_not_accepted(store: Store) -> None:
+    from legation.registry import review_queue
+
+    load(store)
+    source = {"url": "https://history.example.org/chiefs", "title": "Chiefs of mission", "accessed": "2026-12-01"}
+    match = {"incoming": "p-evil", "existing": "p-zdzislaw-rurarz", "sure": False, "reasons": ["same name"]}
+    (review_id,) = review_queue.add(store, source, "src-chiefs", [("person_merge", match)])
+    with client(store) as web:
+        html = web.get("/review", params={"kind": "person_merge"}).text
+        assert "from the registry may be" in html and "Zdzisław Rurarz" in html
+        batch = web.post("/api/review/batch", json={"action": "accept", "ids": [review_id]}, headers=auth())
+        assert batch.json()[0]["status"] == "pending"  # decided by hand, never in a batch accept
+        assert web.post(f"/api/review/{review_id}/accept", json={}, headers=auth()).status_code == 422
+        done = web.post(f"/api/review/{review_id}/reject", json={"reason": "two people"}, headers=auth())
+        assert done.json()["status"] == "rejected"

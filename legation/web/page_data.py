@@ -513,7 +513,13 @@ def source_page(store: Store, url: str) -> dict[str, Any]:
 
 # --- review desk and changes -----------------------------------------------------------------
 
-SECTION_LABELS = {"exits": "Exit", "measures": "Measure", "contacts": "Contact", "postings_in_force": "Posting"}
+SECTION_LABELS = {
+    "exits": "Exit",
+    "measures": "Measure",
+    "contacts": "Contact",
+    "postings_in_force": "Posting",
+    "person_merge": "Same person?",  # registry.matching: an unsure match between a registry's person and ours
+}
 BANDS = {"high": (0.75, 2.0), "medium": (0.5, 0.75), "low": (0.0, 0.5)}
 BAND_LABELS = {"high": "High (0.75 and up)", "medium": "Medium (0.50 to 0.74)", "low": "Low (under 0.50)"}
 PROPOSAL_STATES = ("sending_state", "receiving_state", "actor", "target", "destination")

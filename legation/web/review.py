@@ -201,8 +201,8 @@ def _batch(store: Store, action: str, ids: list[str], reason: str | None, user: 
     queue = _queue()
     for review_id in ids:
         queue.get(store, review_id)  # every id must exist before anything is decided
-    if action == "accept":
-        pending = [i for i in ids if queue.get(store, i).status == "pending"]
+    if action == "accept":  # a person merge is decided by hand (reviews._writable): batches leave it
+        pending = [i for i in ids if (r := queue.get(store, i)).status == "pending" and r.section in FIELDS]
         queue.accept_all(store, pending, actor=user)
         return len(pending)
     count: int = queue.reject_all(store, ids, reason=reason, actor=user)
