@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import tarfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -218,9 +220,27 @@ def test_the_bundled_file_is_what_the_importer_makes_from_the_snapshot() -> None
     )
 
 
+@pytest.fixture(scope="module")
+def reading() -> pocom.Reading:
+    return pocom.read(pocom.open_snapshot(SNAPSHOT))
+
+
 @needs_snapshot
-def test_the_snapshot_maps_its_end_notes() -> None:
-    reading = pocom.read(pocom.open_snapshot(SNAPSHOT))
+def test_the_docs_give_the_mapping_counts_of_the_snapshot(reading: pocom.Reading) -> None:
+    postings = [r for r in reading.records if r["kind"] == "posting"]
+    ends = Counter(p.get("exit_type") for p in postings)
+    order = ("term_completed", "unknown", "died", "recalled", "expelled", "resigned")
+    said = ", ".join(f"{ends[e]:,} in `{e}`" for e in order[1:-1]) + f" and {ends['resigned']:,} in `resigned`"
+    text = " ".join((Path(__file__).parents[1] / "docs" / "registries.md").read_text().split())
+    assert f"So {ends['term_completed']:,} postings end in `term_completed`, {said}" in text
+    assert f"| {reading.exits['Left post']:,} |" in text and f"| {ends[None]:,} |" in text
+    measures = Counter(r["type"] for r in reading.records if r["kind"] == "measure")
+    severed = measures["relations_severed"]
+    assert f"{measures['persona_non_grata']} persona non grata measures and {severed} severances" in text
+
+
+@needs_snapshot
+def test_the_snapshot_maps_its_end_notes(reading: pocom.Reading) -> None:
     postings = [r for r in reading.records if r["kind"] == "posting"]
     measures = [r for r in reading.records if r["kind"] == "measure"]
     assert len(postings) == 5968 and sum(r["kind"] == "person" for r in reading.records) == 4261
@@ -232,3 +252,17 @@ def test_the_snapshot_maps_its_end_notes() -> None:
     noted = {m["id"].removesuffix("-relations_severed") for m in measures if m["type"] == "relations_severed"}
     assert {p["id"] for p in postings if "severed" in (p.get("reason") or "")} <= noted
     assert len(noted) == 19
+
+
+@needs_snapshot
+def test_importing_the_snapshot_over_the_bundled_data_changes_nothing(
+    bundled_db: str, tmp_path: Path, cli: Any
+) -> None:
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(bundled_db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)  # the WAL's pages too
+    result = cli(str(copy), "pocom", "import", str(SNAPSHOT), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["created"], report["updated"], report["unchanged"]) == (0, 0, 10254)
+    assert {m["existing"] for m in report["merged"]} >= {"p-john-feeley", "p-james-melville"}

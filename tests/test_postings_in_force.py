@@ -137,3 +137,45 @@ def test_a_name_match_without_a_shared_posting_is_a_proposal_not_a_merge(sqlite_
     assert not any(r["id"] == "pocom-p1" for r in result.records)
     again = matching.reconcile(store, incoming, prefix="pocom-", base=[*result.records[:1], folded])
     assert next(r for r in again.records if r["id"] == "pos-ann") == folded
+
+
+def test_the_posts_page_and_its_json_agree(bundled_db: str) -> None:
+    from tests.webapp import client
+
+    with client(Store.open(bundled_db)) as web:
+        api = web.get("/api/posts", params={"at": "2018-01-01", "sending": "USA", "receiving": "PAN"})
+        assert api.status_code == 200 and [p["name"] for p in api.json()["postings"]] == ["John Feeley"]
+        page = web.get("/posts", params={"at": "2018-01-01", "sending": "USA", "receiving": "PAN"})
+        assert page.status_code == 200 and "John Feeley" in page.text and "Panama" in page.text
+        assert 'href="/person/p-john-feeley"' in page.text
+        bad = web.get("/api/posts", params={"at": "1 May"})
+        assert bad.status_code in (400, 422) and "YYYY-MM-DD" in bad.text
+        state = web.get("/state/PAN")
+        assert state.status_code == 200 and "Heads of mission to Panama" in state.text and "John Feeley" in state.text
+        crocker = web.get("/person/p-ryan-crocker")
+        assert "Career, in order" in crocker.text
+        order = [crocker.text.index(w) for w in ("→ Lebanon", "→ Kuwait", "→ Syria", "→ Pakistan", "→ Iraq")]
+        assert order == sorted(order)
+
+
+def test_in_force_and_matching_on_both_backends(store: Store) -> None:
+    from legation.registry import postings
+
+    person = {"kind": "person", "id": "p-a", "name": "Ann Able", "certainty": "confirmed", "sources": [SOURCE]}
+    raws = [person, _posting("pos-year", "p-a", "2012", "2014"), _posting("pos-open", "p-a", "2015-01-01", None)]
+    imports.import_records(store, [Located("test", n, r) for n, r in enumerate(raws, 1)])
+    assert [p["id"] for p in postings.in_force(store, "2013-05-01")["postings"]] == ["pos-year"]
+    assert [p["id"] for p in postings.in_force(store, "2020-05-01", sending="usa")["postings"]] == ["pos-open"]
+    assert [h["id"] for h in postings.heads_of_mission(store, "PAN")] == ["pos-year", "pos-open"]
+    incoming = [
+        {
+            "kind": "person",
+            "id": "pocom-able-ann",
+            "name": "Ann B. Able",
+            "certainty": "confirmed",
+            "sources": [SOURCE],
+        },
+        _posting("pocom-1", "pocom-able-ann", "2012-02-01", "2014-03-09"),
+    ]
+    result = matching.reconcile(store, incoming, prefix="pocom-")
+    assert [(m.incoming, m.existing) for m in result.merged] == [("pocom-able-ann", "p-a")]

@@ -7,7 +7,7 @@ is data, declared once in `data/source_hosts.yaml`.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -25,6 +25,7 @@ def _tracking(pair: str) -> bool:
     return key in TRACKING_EXACT or key.startswith(TRACKING)
 
 
+@lru_cache(maxsize=65536)  # a pure function of the text, and imports cite the same pages again and again
 def normalise(url: str) -> str:
     """Lowercase scheme and host, no trailing dot, no tracking parameters, no fragment.
 

@@ -119,10 +119,10 @@ def in_force(
                 continue  # a successor took up the post
             notes.append("no end recorded")
         postings.append(_row(posting, notes))
-    postings.sort(
+    postings.sort(  # by the names a reader sees, heads of mission first
         key=lambda p: (
-            p["sending"],
-            p["receiving"] or "",
+            p["sending_name"],
+            p["receiving_name"],
             HEADS.index(p["role"]) if p["role"] in HEADS else 99,
             p["start"],
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import orjson
@@ -71,6 +72,7 @@ def _text(value: object) -> object:
     return value.strip() or None if isinstance(value, str) else value
 
 
+@lru_cache(maxsize=65536)  # registries cite the same few thousand pages over and over
 def _url(value: str) -> str:
     """An http(s) address with a host: a `javascript:` or `file:` link must never reach a page."""
     _clean(value)
