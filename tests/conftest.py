@@ -142,9 +142,11 @@ def write_jsonl(path: Path, items: list[dict[str, Any]]) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """A real headless Chromium; absent locally it skips, in CI it must be there."""
+    """A real headless Chromium; absent locally it skips, in CI it must be there. One per module:
+    Playwright's sync API keeps an event loop running while it is open, and a later test in the same
+    worker that calls asyncio.run (the concurrent-writer tests) would find it."""
     if not CHROMIUM.exists() and not os.environ.get("CI"):
         pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
