@@ -130,9 +130,10 @@ def _listed(code: str, entry: dict[str, Any], kind: str) -> Body:
 def state_codes() -> frozenset[str]:
     """The codes of every state and former state, as `registry()` has them, without building it
     (countryinfo reads its files per country: a fifth of a second that a GDELT import need not pay)."""
-    international = set(_extra()["international"])
+    extra = _extra()
     found = {c.alpha_3 for c in pycountry.countries} | {c.alpha_3 for c in pycountry.historic_countries}
-    return frozenset(found - international)
+    found |= set(extra["former"]) | set(extra.get("unlisted", {}))  # the states ISO never listed
+    return frozenset(found - set(extra["international"]))
 
 
 def get(code: str) -> Body | None:
