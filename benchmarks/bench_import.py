@@ -1,5 +1,7 @@
-"""Import 100,000 generated records into a fresh SQLite store, beside `sqlite-utils insert` of the
-same rows as plain JSON. Goal: at least 0.5x sqlite-utils' throughput, peak memory under 500 MB."""
+"""Import 100,000 generated records into a fresh SQLite store, beside `sqlite-utils insert --nl --pk id
+--alter` of the same file (one table, the lists kept as JSON text). Ours does more: validation against
+the vocabularies, references, versions, sources, the query tables and the full-text index, all in one
+transaction. Goal: at least 1.0x sqlite-utils' throughput, peak memory under 500 MB."""
 
 from __future__ import annotations
 
@@ -134,7 +136,8 @@ ROUNDS = 3  # interleaved; the best round of each is reported, as load on a shar
 
 
 def _best(runs: list[dict[str, float]]) -> dict[str, float]:
-    return {"seconds": min(r["seconds"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs)}
+    fastest = min(runs, key=lambda r: r["seconds"])
+    return {"seconds": fastest["seconds"], "cpu": fastest.get("cpu", 0.0), "peak_mb": max(r["peak_mb"] for r in runs)}
 
 
 def run() -> None:
@@ -152,11 +155,11 @@ def run() -> None:
     ours, peer = _best(ours_runs), _best(peer_runs)
     ratio = peer["seconds"] / ours["seconds"]
     print(f"{N:,} records, best of {ROUNDS} interleaved rounds each")
-    print(f"{'':28}{'seconds':>9}{'records/s':>12}{'peak MB':>9}   all rounds (s)")
+    print(f"{'':28}{'seconds':>9}{'records/s':>12}{'peak MB':>9}{'CPU s':>8}   all rounds (s)")
     for name, m, runs in (("legation import", ours, ours_runs), ("sqlite-utils insert (peer)", peer, peer_runs)):
         rounds = ", ".join(f"{r['seconds']:.2f}" for r in runs)
-        print(f"{name:28}{m['seconds']:9.2f}{N / m['seconds']:12,.0f}{m['peak_mb']:9.0f}   {rounds}")
+        print(f"{name:28}{m['seconds']:9.2f}{N / m['seconds']:12,.0f}{m['peak_mb']:9.0f}{m['cpu']:8.2f}   {rounds}")
     print(
-        f"throughput ratio legation/sqlite-utils: {ratio:.2f}x (goal >= 0.5x); "
+        f"throughput ratio legation/sqlite-utils: {ratio:.2f}x (goal >= 1.0x); "
         f"legation peak memory {ours['peak_mb']:.0f} MB (goal < 500 MB)"
     )

@@ -9,16 +9,19 @@ import sys
 import time
 
 
-def measure(cmd: list[str]) -> dict[str, float]:
-    """Time `cmd` in a fresh wrapper process, so each peak RSS belongs to that command alone."""
-    wrapper = [sys.executable, "-m", "benchmarks.measure", *cmd]
+def measure(cmd: list[str], *, allow_failure: bool = False) -> dict[str, float]:
+    """Time `cmd` in a fresh wrapper process, so each peak RSS belongs to that command alone.
+    With `allow_failure`, a non-zero exit (`check` finding errors) still counts as a run."""
+    wrapper = [sys.executable, "-m", "benchmarks.measure", *(["--allow-failure"] if allow_failure else []), *cmd]
     done = subprocess.run(wrapper, check=True, capture_output=True, text=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 if __name__ == "__main__":
+    allowed = sys.argv[1] == "--allow-failure"
     start = time.perf_counter()
-    subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(sys.argv[1 + allowed :], check=not allowed, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime  # barely moves with the load of a shared machine
+    print(json.dumps({"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "cpu": cpu}))

@@ -75,5 +75,5 @@ def test_cli_dyad_json_and_chart(cli: Any, sqlite_path: str, tmp_path: Path) -> 
     result = cli(sqlite_path, "dyad", "RUS", "USA", "--window", "100", "--format", "json", "--chart", str(svg))
     assert result.exit_code == 0, result.output
     assert {p["measure"] for p in json.loads(result.stdout)["reciprocal_pairs"]} == {"m-b", "m-d", "m-f", "m-h"}
-    assert svg.read_text().lstrip().startswith("<svg") and "RUS" in svg.read_text()
+    assert svg.read_text().lstrip().startswith("<svg") and "Russia" in svg.read_text()
     assert cli(sqlite_path, "dyad", "RUS", "USA", "--chart", str(tmp_path / "x.txt")).exit_code == 2

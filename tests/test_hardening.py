@@ -213,6 +213,7 @@ CRASHED = [
         "id,name,certainty,source_url\np-long," + "a" * 2_000_000 + ",confirmed,https://example.org\n",
         "persons.csv:line 2: broken CSV",
     ),
+    ("control character in YAML", "ctl.yaml", "- kind: person\n  id: p\x11\n", "ctl.yaml:line 2: a control character"),
     ("bad UTF-8 in YAML", "bad.yaml", b"- kind: person\n  id: p\n  name: Bad \xff\n", "bad.yaml:line 3: not UTF-8"),
     ("bad UTF-8 in CSV", "persons.csv", b"id,name\np-1,Good\np-2,Bad \xff\n", "persons.csv:line 3: not UTF-8"),
 ]

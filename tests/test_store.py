@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from legation.registry import exports, imports, search
@@ -126,3 +131,34 @@ def test_head_constant_is_alembics_head(store: Store) -> None:
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
     with store.engine.connect() as conn:
         assert store.revision(conn) == HEAD
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_an_import_killed_midway_leaves_the_store_as_it_was(sqlite_path: str, tmp_path: Path) -> None:
+    """SIGKILL while the bulk load is under way (big page cache, one transaction): nothing of it is
+    kept, the file is sound, and the same import run again writes everything."""
+    store = Store.open(sqlite_path)
+    load(store, tmp_path, [PERSON, POSTING], "before.jsonl")
+    people = [rec("person", f"p-{i}", name=f"Envoy {i}", aliases=[f"E. {i}"]) for i in range(40_000)]
+    big = write_jsonl(tmp_path / "big.jsonl", people)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [str(Path(sys.executable).parent / "legation"), "--db", sqlite_path, "import", str(big)]
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while child.poll() is None and _cpu_seconds(child.pid) < 1.5:  # past start-up, inside the import
+        time.sleep(0.01)
+    assert child.poll() is None, "the import finished before it could be killed; make the file bigger"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert store.scalar("PRAGMA integrity_check") == "ok"
+    assert store.scalar("SELECT count(*) FROM records") == 2
+    assert store.scalar("SELECT count(*) FROM search_index") == 2
+    assert store.scalar("SELECT count(*) FROM versions") == 2
+    report = imports.import_records(store, imports.read_paths([str(big)]), actor="tester")
+    assert report.created == 40_000
+    assert store.scalar("SELECT count(*) FROM persons") == 40_001
+    assert search.run(store, "envoy 39999")["total"] == 1
+    store.close()

@@ -101,11 +101,52 @@ def test_canonical_addresses_and_the_backoff() -> None:
         watch.parse_every("soon")
 
 
+# Made-up names that read as names: the trained pipeline finds a person by how a name looks.
+NAMES = [
+    f"{first} {last}"
+    for first, last in zip(
+        (
+            "Jan",
+            "Pieter",
+            "Willem",
+            "Hendrik",
+            "Maarten",
+            "Sanne",
+            "Eva",
+            "Lotte",
+            "Bram",
+            "Ruud",
+            "Femke",
+            "Joost",
+            "Ilse",
+            "Koen",
+        ),
+        (
+            "Bakker",
+            "Visser",
+            "Smit",
+            "Meijer",
+            "Mulder",
+            "Bos",
+            "Vos",
+            "Peters",
+            "Hendriks",
+            "Dekker",
+            "Brouwer",
+            "Kok",
+            "Jacobs",
+            "Vermeulen",
+        ),
+        strict=True,
+    )
+]
+
+
 def _many(site: Site, n: int) -> None:
     """n articles, each with its own resignation, served slowly enough to kill the watcher mid-run."""
     items = []
     for i in range(n):
-        fact = f"The Dutch ambassador to Peru, Jan Test{i:02d}, resigned in protest in {1990 + i}."
+        fact = f"The Dutch ambassador to Peru, {NAMES[i]}, resigned in protest in {1990 + i}."
         site.add(f"/many/{i}", page(f"story {i}", fact), delay=0.15)
         items.append((f"Story {i}", f"/many/{i}"))
     site.add("/many.xml", rss(site.base, items), "application/rss+xml")
@@ -148,3 +189,25 @@ def test_sigkill_mid_run_then_a_rerun_neither_loses_nor_duplicates(tmp_path: Pat
             queued[path] = rows
             assert conn.execute("SELECT count(DISTINCT source_id) FROM review_queue").fetchone()[0] == n
     assert queued[killed] == queued[clean] and len(queued[clean]) == n
+
+
+def test_every_keeps_polling_and_backs_off_a_failing_feed(tmp_path: Path) -> None:
+    db = str(tmp_path / "poll.db")
+    with serve(Site()) as site:
+        standard(site)
+        command = [LEGATION, "--db", db, "watch", "--every", "1s", "--retries", "0"]
+        process = subprocess.Popen(
+            [*command, f"{site.base}/rss.xml", f"{site.base}/broken.xml"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while site.hits["/rss.xml"] < 5 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert site.hits["/rss.xml"] >= 5
+    # after each failure the broken feed waits twice as long: 1 s, 2 s, 4 s while the good one is read every second
+    assert site.hits["/broken.xml"] <= 3
+    assert site.hits["/a/belgian"] == 1  # polled five times, fetched once
+    assert b"stopped" in stderr and process.returncode == 0

@@ -144,3 +144,15 @@ def test_gdelt_candidates_appear_in_the_same_desk(store: Store) -> None:
         assert [r["created_by"] for r in found] == ["legation-gdelt"] and found[0]["excerpt"] == []
         html = web.get("/review").text
     assert "GDELT event 123456789" in html and "Russia" in html
+
+
+def test_the_desk_pages_fifty_at_a_time(store: Store) -> None:
+    article = articles.Article("", "https://news.example.org/many", title="Many")
+    measures = [{"measure": "expulsion", "actor": "CHL", "target": "BEL", "count": n} for n in range(1, 56)]
+    reviews.queue(store, article, {"measures": measures})
+    with client(store) as web:
+        first, second = (web.get("/api/review", params={"page": n}).json() for n in (1, 2))
+        assert (first["total"], first["pages"], len(first["reviews"]), len(second["reviews"])) == (55, 2, 50, 5)
+        assert not {r["id"] for r in first["reviews"]} & {r["id"] for r in second["reviews"]}
+        assert "Older →" in web.get("/review").text and "← Newer" in web.get("/review?page=2").text
+        assert web.get("/api/review", params={"page": 0}).status_code == 422

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from legation.registry import vocabularies
 from legation.registry.store import Store
-from legation.web import figures
+from legation.web import figures, forms
 from tests.conftest import SOURCE, rec
-from tests.webapp import auth, client, load
+from tests.webapp import TOKEN, auth, client, load
 
 
 @pytest.fixture
@@ -168,3 +168,101 @@ def test_an_ambiguous_name_gives_a_page_to_choose_from(store: Store) -> None:
         assert '<a href="/person/p-ivan-petrov">Ivan Petrov</a>' in page.text
         assert '<a href="/person/p-olga-petrova">Olga Petrova</a>' in page.text
         assert '<a href="/brief/p-ivan-petrov">' in web.get("/brief/Petrov").text
+
+
+def _csrf(web: TestClient, url: str) -> str:
+    return web.get(url).text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
+def test_an_edit_form_adds_a_source_without_carrying_the_old_ones_title(web: TestClient, store: Store) -> None:
+    edit = web.get("/record/pos-rurarz-jpn-1981/edit").text
+    assert f'value="{SOURCE["url"]}"' not in edit and "The record keeps its 1 source" in edit
+    form = {
+        "csrf": _csrf(web, "/record/pos-rurarz-jpn-1981/edit"),
+        "token": TOKEN,
+        **{k: v for k, v in forms.values(store.get("pos-rurarz-jpn-1981")).items()},
+        "source_url": "https://example.org/new-article",
+    }
+    assert web.post("/record/pos-rurarz-jpn-1981/edit", data=form).status_code == 303
+    new, old = store.get("pos-rurarz-jpn-1981")["sources"]
+    assert new["url"] == "https://example.org/new-article" and new.get("title") is None and new.get("publisher") is None
+    assert old == SOURCE
+
+
+def test_a_known_address_with_blank_fields_keeps_its_title_and_dates(web: TestClient, store: Store) -> None:
+    form = {
+        "csrf": _csrf(web, "/records/new?kind=person"),
+        "token": TOKEN,
+        "kind": "person",
+        "id": "p-new",
+        "name": "New Person",
+        "certainty": "confirmed",
+        "source_url": SOURCE["url"],
+    }
+    assert web.post("/records/new", data=form).status_code == 303
+    assert store.get("p-new")["sources"] == [SOURCE]
+
+
+def test_a_form_shows_every_problem_at_once_in_plain_words(web: TestClient, store: Store) -> None:
+    form = {
+        "csrf": _csrf(web, "/records/new?kind=posting"),
+        "token": TOKEN,
+        "kind": "posting",
+        "id": "pos-bad",
+        "person": "p-evil",
+        "role": "diplomat",
+        "sending": "XXX",
+        "end": "someday",
+        "certainty": "confirmed",
+    }
+    page = web.post("/records/new", data=form)
+    assert page.status_code == 422 and "3 things to fix" in page.text
+    for field in ("sending", "end", "source_url"):
+        assert f'id="{field}-error"' in page.text
+    assert "List should have" not in page.text and "<web form>" not in page.text
+    assert store.get("pos-bad") is None
+
+
+def test_lowercase_state_codes_are_read_as_codes(web: TestClient, store: Store) -> None:
+    form = {
+        "csrf": _csrf(web, "/records/new?kind=posting"),
+        "token": TOKEN,
+        "kind": "posting",
+        "id": "pos-lower",
+        "person": "p-evil",
+        "role": "diplomat",
+        "sending": "pol",
+        "receiving": "japan",
+        "certainty": "confirmed",
+        **{f"source_{k}": str(v) for k, v in SOURCE.items()},
+    }
+    assert web.post("/records/new", data=form).status_code == 303
+    saved = store.get("pos-lower")
+    assert (saved["sending"], saved["receiving"]) == ("POL", "JPN")
+
+
+def test_a_401_gives_the_form_back_as_typed(web: TestClient, store: Store) -> None:
+    form = {
+        "csrf": _csrf(web, "/records/new?kind=person"),
+        "token": "not-the-token",
+        "kind": "person",
+        "id": "p-typed",
+        "name": "Typed With Care",
+        "certainty": "confirmed",
+        "source_url": "https://example.org/typed",
+    }
+    page = web.post("/records/new", data=form)
+    assert page.status_code == 401
+    assert 'value="Typed With Care"' in page.text and 'value="https://example.org/typed"' in page.text
+    assert 'id="token-error"' in page.text and store.get("p-typed") is None
+
+
+def test_a_search_exports_one_flat_csv_per_kind(web: TestClient) -> None:
+    answer = web.get("/api/export", params={"format": "flat", "kind": "posting", "q": "rurarz"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert [r["id"] for r in rows] == ["pos-rurarz-jpn-1981"]
+    assert rows[0]["source_1_url"] == SOURCE["url"] and rows[0]["source_1_title"] == SOURCE["title"]
+    assert rows[0]["sending"] == "POL" and "sources" not in rows[0]
+    assert web.get("/api/export", params={"format": "flat", "kind": "bogus"}).status_code == 422
+    assert "format=flat" in web.get("/export", params={"q": "rurarz"}).text

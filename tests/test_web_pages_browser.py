@@ -57,7 +57,7 @@ def test_swagger_ui_renders_the_operations_offline_with_no_csp_violation(page: A
     page.goto(server)
     page.get_by_role("link", name="API", exact=True).click()
     expect(page).to_have_url(f"{server}/docs")
-    expect(page.locator(".opblock").first).to_be_visible()
+    expect(page.locator(".opblock").first).to_be_visible(timeout=30000)
     expect(page.locator(".opblock-summary-path", has_text="/api/search")).to_be_visible()
     assert page.problems == [] and page.outside == []
 
@@ -66,7 +66,7 @@ def test_redoc_renders_the_operations_offline_with_no_csp_violation(page: Any, s
     from playwright.sync_api import expect
 
     page.goto(f"{server}/redoc")
-    expect(page.get_by_text("/api/search").first).to_be_attached()
+    expect(page.get_by_text("/api/search").first).to_be_attached(timeout=30_000)  # ReDoc parses the whole schema first
     expect(page.locator("h1").first).to_contain_text("Legation")
     assert page.problems == [] and page.outside == []
 
@@ -89,10 +89,33 @@ PAGES = [
     "/brief/p-zdzislaw-rurarz",
     "/record/m-usa-rus-2016-12-29-persona_non_grata",
     "/record/pos-rurarz-jpn-1981",
+    "/record/con-rurarz-jpn-1981-sentenced_to_death_in_absentia",
+    "/persons",
+    "/postings",
+    "/consequences",
+    "/measures?sort=-count",
+    "/contacts",
+    "/sources",
+    "/states",
+    "/dyads",
+    "/source?url=https%3A%2F%2Fwww.theguardian.com%2Fworld%2F2016%2Faug%2F16%2Fnorth-korean-diplomat-in-london-defects-says-south-korean-media",
+    "/person/Petrov",
     "/changes",
     "/changes?state=RUS&kind=measure",
     "/review?status=all",
 ]
+
+# The pages the issue names, photographed at a laptop's and a phone's width.
+SCREENS = {
+    "home": "/",
+    "search": "/search?q=expelled",
+    "person": "/person/p-anatoly-antonov",
+    "state": "/state/RUS",
+    "dyad": "/dyad/GBR/RUS",
+    "brief": "/brief/p-anatoly-antonov",
+    "table": "/measures",
+    "states": "/states",
+}
 
 # The text a reader sees, with <code> (where ids and codes may be shown as such) left out.
 # Text nodes are joined with spaces: a chart's SVG labels sit side by side with none between them.
@@ -133,3 +156,28 @@ def test_no_raw_code_or_bare_id_is_shown_on_any_page_type(page: Any, server: str
         if bad:
             shown[path] = bad
     assert shown == {}, "\n".join(f"{path}: {', '.join(bad)}" for path, bad in shown.items())
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_pages_fit_the_screen_at_laptop_and_phone_widths(page: Any, server: str, width: int) -> None:
+    """No page scrolls sideways; each is saved as a screenshot (LEGATION_SCREENSHOTS) to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    wide: dict[str, int] = {}
+    for name, path in SCREENS.items():
+        page.goto(f"{server}{path}")
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        scrolled = page.evaluate("document.documentElement.scrollWidth")
+        if scrolled > width:
+            wide[name] = scrolled
+    assert wide == {}, f"wider than {width} px: {wide}"
+    assert page.problems == []
+
+
+def test_state_page_leads_with_its_summary_and_the_brief_with_its_paths(page: Any, server: str) -> None:
+    page.goto(f"{server}/state/RUS")
+    assert page.locator("table.cards").first.locator("tbody tr").count() <= 10
+    assert page.evaluate("document.documentElement.scrollHeight") < 12000
+    page.goto(f"{server}/brief/p-anatoly-antonov")
+    headings = page.locator("h2").all_inner_texts()
+    assert headings[1].startswith("Paths"), headings

@@ -13,7 +13,7 @@ import altair as alt
 import vl_convert
 
 from legation.errors import InputError
-from legation.registry import dates, vocabularies
+from legation.registry import bodies, dates, vocabularies
 
 WIDTH = 520
 
@@ -65,7 +65,7 @@ def _precedent_rows(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[di
     counts: list[dict[str, Any]] = []
     shares: list[dict[str, Any]] = []
     for column, figures in (("state", data["exit_types"]), ("peers", data["peers"]["exit_types"])):
-        label = data["state"] if column == "state" else "peers"
+        label = bodies.name(data["state"]) if column == "state" else "peers"
         for exit_type, block in figures.items():
             name = vocabularies.label("exit_types", exit_type)
             counts.append({"column": label, "exit_type": name, "count": block["count"]})
@@ -85,7 +85,7 @@ def precedents_chart(data: dict[str, Any]) -> alt.TopLevelMixin:
     """Cases by exit type (state beside peers), and the share of each exit type's cases per consequence."""
     counts, shares = _precedent_rows(data)
     bars = (
-        alt.Chart(_data(counts), title=f"Exits from {data['state']} and peers")
+        alt.Chart(_data(counts), title=f"Exits from {bodies.name(data['state'])} and peers")
         .mark_bar()
         .encode(
             y=alt.Y("exit_type:N", title=None),
@@ -119,7 +119,7 @@ def dyad_chart(data: dict[str, Any]) -> alt.TopLevelMixin:
         {
             "date": dates.lower(m["date"]).isoformat(),
             "as_reported": m["date"],
-            "direction": f"{m['actor']} → {m['target']}",
+            "direction": f"{bodies.name(m['actor'])} → {bodies.name(m['target'])}",
             "type": vocabularies.label("measures", m["type"]),
             "precision": "day" if len(m["date"]) == 10 else "month or year only",
             "count": m.get("count") or 1,
@@ -129,7 +129,7 @@ def dyad_chart(data: dict[str, Any]) -> alt.TopLevelMixin:
         if m.get("date")
     ]
     chart: alt.TopLevelMixin = (
-        alt.Chart(_data(rows), title=f"Measures between {data['a']} and {data['b']}")
+        alt.Chart(_data(rows), title=f"Measures between {bodies.name(data['a'])} and {bodies.name(data['b'])}")
         .mark_point(filled=True, strokeWidth=1.5)
         .encode(
             x=alt.X("date:T", title=None),

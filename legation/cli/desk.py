@@ -45,16 +45,23 @@ def watch_(
             if once:
                 summary = _pass(store, chosen, fetcher, fmt)
                 raise typer.Exit(1 if summary.errors else 0)
-            schedule = watch.Schedule(chosen, period)
-            while True:
-                due = schedule.ready(time.monotonic())
-                if due:
-                    summary = _pass(store, due, fetcher, fmt)
-                    for report in summary.feeds:
-                        schedule.done(report, time.monotonic())
-                time.sleep(max(1.0, schedule.next_due() - time.monotonic()))
+            _poll(store, chosen, fetcher, fmt, period)
+        except KeyboardInterrupt:  # Ctrl-C between or during passes: every committed entry stays noted
+            err.print("stopped", highlight=False)
         finally:
             fetcher.close()
+
+
+def _poll(store: object, chosen: list[feeds.Feed], fetcher: feeds.Fetcher, fmt: Format, period: float) -> None:
+    """Read each feed when it is due, for ever; a failing feed waits longer each time (Schedule)."""
+    schedule = watch.Schedule(chosen, period)
+    while True:
+        due = schedule.ready(time.monotonic())
+        if due:
+            summary = _pass(store, due, fetcher, fmt)
+            for report in summary.feeds:
+                schedule.done(report, time.monotonic())
+        time.sleep(max(1.0, schedule.next_due() - time.monotonic()))
 
 
 def _pass(store: object, chosen: list[feeds.Feed], fetcher: feeds.Fetcher, fmt: Format) -> watch.Summary:

@@ -156,11 +156,13 @@ def review_merge(
 
 @review_app.command("reject")
 def review_reject(
-    ctx: typer.Context, review_id: Annotated[str, typer.Argument(help="The review id (rv-...).")]
+    ctx: typer.Context,
+    review_id: Annotated[str, typer.Argument(help="The review id (rv-...).")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, kept with the proposal.")] = None,
 ) -> None:
     """Reject a proposal; it stays in the queue as rejected and writes nothing."""
     with failures():
-        reviews.reject(state(ctx).store(), review_id)
+        reviews.reject(state(ctx).store(), review_id, reason=reason)
         err.print(f"rejected {review_id}", highlight=False)
 
 

@@ -11,7 +11,7 @@ from legation.importers import bundled as bundled_import
 from legation.registry.store import Store
 
 if TYPE_CHECKING:
-    from legation.web import tokens
+    from legation.web import Settings, tokens
 else:  # FastAPI loads only when the web commands run
     tokens = lazy("legation.web.tokens")
 
@@ -39,8 +39,20 @@ def serve(
     no_bundled: Annotated[
         bool, typer.Option("--no-bundled", help="Do not load the bundled data into an empty store.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Worker processes (one per core is a good start); they share the store, its write lock and "
+            "one secret key, each keeping its own page cache.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web app and REST API (docs at /docs). An empty store gets the bundled data first."""
+    import os
+
     import uvicorn
 
     from legation.web import Settings, create_app
@@ -56,9 +68,34 @@ def serve(
             settings.write_tokens = [*settings.write_tokens, *hashes]
         if not settings.write_tokens:
             err.print("no write token configured: the app is read-only (see `legation token`)", highlight=False)
-        app = create_app(settings, store=store)
-    err.print(f"serving http://{host}:{port}", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+        if workers > 1:
+            # Each worker builds its app from the environment: the same settings, and one secret key,
+            # so a cookie signed by one worker is good in every other.
+            store.close()
+            os.environ.update(_environment(settings))
+            os.environ.pop("LEGATION_WRITE_TOKEN", None)  # already hashed into LEGATION_WRITE_TOKENS
+        else:
+            app = create_app(settings, store=store)
+    err.print(f"serving http://{host}:{port}" + (f" with {workers} workers" if workers > 1 else ""), highlight=False)
+    if workers > 1:
+        uvicorn.run(
+            "legation.web.app:from_env", factory=True, workers=workers, host=host, port=port, log_level="warning"
+        )
+    else:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    """The settings as `LEGATION_*` variables, which `Settings.from_env` reads back."""
+    values = settings.model_dump()
+    env = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            value = ",".join(value)
+        env[f"LEGATION_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+    return env
 
 
 def token(

@@ -81,9 +81,10 @@ def _col(position: int) -> str:
 
 
 MAX_LINE = 1 << 20
-# DuckDB holds at most this and spills the rest to its temporary folder: the kept events of a very
-# large file, their sort. The reader's buffers need about 100 MB (128 MB fails); a cap just above
-# what a 2M-row file needs keeps the peak flat however large the file (docs/events.md).
+BUFFER = 4 * MAX_LINE  # bytes per reader buffer (DuckDB takes 16 lines of the longest by default)
+# DuckDB holds at most this and spills the rest to its temporary folder (the kept events of a very
+# large file, their sort). 128 MB also works with BUFFER-sized reader buffers, but spills already at
+# 2M rows and costs a sixth more CPU; the measurements are in docs/events.md.
 MEMORY = "256MB"
 
 
@@ -159,7 +160,7 @@ def _lines_sql(source: str) -> str:
 def _reader(path: Path, columns: str, delim: str) -> str:
     return (
         f"read_csv({_sql_literal(str(path))}, columns={{{columns}}}, delim='{delim}', header=false, quote='',"
-        f" escape='', auto_detect=false, store_rejects=true, max_line_size={MAX_LINE})"
+        f" escape='', auto_detect=false, store_rejects=true, max_line_size={MAX_LINE}, buffer_size={BUFFER})"
     )
 
 

@@ -21,7 +21,8 @@ CHUNK = 16  # texts per worker task when extracting with several processes
 
 def extract(text: str, *, store: Store | None = None, published: str | None = None) -> dict[str, Any]:
     """The proposals in one text; `published` (an ISO date) dates what the text leaves undated."""
-    return read(text, pipeline.sentences(text), store=store, published=published)
+    known = gazetteer.persons(store)
+    return read(text, pipeline.sentences(text, known.names), store=store, published=published, known=known)
 
 
 def extract_many(
@@ -38,8 +39,10 @@ def extract_many(
     listed = list(texts)
     dates = list(published) if published is not None else [None] * len(listed)
     if processes <= 1 or len(listed) <= chunk:
-        for text, sentences, date in zip(listed, pipeline.sentences_many(listed), dates, strict=True):
-            yield read(text, sentences, store=store, published=date)
+        known = gazetteer.persons(store)
+        parsed = pipeline.sentences_many(listed, known.names)
+        for text, sentences, date in zip(listed, parsed, dates, strict=True):
+            yield read(text, sentences, store=store, published=date, known=known)
         return
     parts = [(listed[i : i + chunk], dates[i : i + chunk]) for i in range(0, len(listed), chunk)]
     known = gazetteer.persons(store)
@@ -56,12 +59,18 @@ def _work(part: tuple[list[str], list[str | None]]) -> list[dict[str, Any]]:
 
 
 def read(
-    text: str, sentences: list[pipeline.Sentence], *, store: Store | None = None, published: str | None = None
+    text: str,
+    sentences: list[pipeline.Sentence],
+    *,
+    store: Store | None = None,
+    published: str | None = None,
+    known: gazetteer.Persons | None = None,
 ) -> dict[str, Any]:
-    """Apply the rules to a parsed text."""
+    """Apply the rules to a parsed text (`known`: the store's persons, when already read)."""
     context.resolve(sentences)
-    known = gazetteer.persons(store)
-    facts = exits.Facts(citizenship={k: v for k, v in known.citizenship.items()})
+    known = known or gazetteer.persons(store)
+    by_name = {name: known.citizenship.get(known.link(name) or "") for name in known.names}
+    facts = exits.Facts(citizenship={name: state for name, state in by_name.items() if state})
     found: list[exits.Found] = []
     result: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     in_force: list[dict[str, Any]] = []
@@ -108,7 +117,10 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         record, other = first.record, one.record
         if record["exit_type"] == "sought_asylum" and other["exit_type"] == "defected":
             record["exit_type"] = "defected"
+        surer = other["confidence"] > record["confidence"]
         for field in ("sending_state", "receiving_state", "year", "destination"):
+            if surer and other.get(field):
+                record[field] = other[field]  # the states of the surer reading
             record[field] = record.get(field) or other.get(field)
         first.actor = first.actor or one.actor
         record["confidence"] = max(record["confidence"], other["confidence"])
@@ -134,7 +146,7 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
     ]  # "recalled its envoy" in a headline, named in the body
 
 
-HEADS_OF_MISSION = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
+HEADS_OF_MISSION = exits.HEADS
 
 
 def _measures_of_exits(
@@ -147,7 +159,7 @@ def _measures_of_exits(
     for one in found:
         record = one.record
         sending, receiving = record.get("sending_state"), record.get("receiving_state")
-        if record["exit_type"] == "expelled" and record.get("person"):
+        if record["exit_type"] == "expelled" and (record.get("person") or record.get("role") in HEADS_OF_MISSION):
             actor = one.actor if one.actor != sending else None
             actor = actor or receiving or _other(sentences, sending)
             measure, target, count = "persona_non_grata", sending, 1

@@ -142,7 +142,8 @@ def preposition_objects(token: Token, words: tuple[str, ...]) -> list[Token]:
     return [t for o in found for t in coordinated(o)]
 
 
-DONE = frozenset({"decide", "vote", "choose", "move", "go", "begin", "start", "have", "be"})  # "decided to recall"
+DONE = frozenset({"decide", "vote", "choose", "move", "go", "begin", "start", "have", "be", "order", "force"})
+DECISIONS = frozenset({"decision", "order", "move", "step", "ruling"})  # "the U.S. decision to shut"
 
 
 def generic(token: Token, *, gerunds: bool = True) -> bool:
@@ -158,6 +159,8 @@ def generic(token: Token, *, gerunds: bool = True) -> bool:
             return False  # "Britain responded by expelling ..." reports what was done
         return not (aux - {"to"}) or token.dep_ in ("pcomp", "pobj", "csubj")
     if token.tag_ == "VB" and "to" in aux:
+        if token.dep_ == "acl" and token.head.lemma_ in DECISIONS:
+            return False
         return token.dep_ not in ("xcomp", "advcl") or token.head.lemma_ not in DONE
     return False
 
@@ -173,7 +176,10 @@ def _past(verb: Token) -> bool:
     return verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.lower_ in ("has", "had", "have") for c in verb.children))
 
 
-STANCE = frozenset({"demand", "call", "urge", "seek", "want", "propose", "threaten", "consider", "rule", "deny"})
+STANCE = frozenset(
+    {"demand", "call", "urge", "seek", "want", "propose", "threaten", "consider", "rule", "deny"}
+    | {"rumour", "rumor", "speculation", "possibility", "prospect", "threat", "fear", "talk", "risk"}
+)  # "demanding the recall of", "Rumours of his dismissal": a noun trigger that names no event
 
 
 def stance(token: Token) -> bool:
@@ -187,3 +193,11 @@ def stance(token: Token) -> bool:
     while head.dep_ == "prep" and head.head != head:
         head = head.head
     return head.lemma_ in STANCE
+
+
+def clause_start(sentence: Sentence, token: Token | None) -> int:
+    """Where the hedges that can reach a trigger begin: the noun an infinitive or participle
+    hangs on ("the U.S. decision to shut"), else the start of the sentence."""
+    if token is not None and token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN"):
+        return sentence.offset(token.head.left_edge)
+    return 0

@@ -145,9 +145,12 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
     return None
 
 
-def hedged(sentence: Sentence, start: int) -> bool:
-    """True when the clause before a trigger negates it, makes it hypothetical, or urges it."""
-    head = sentence.text[:start]
+def hedged(sentence: Sentence, start: int, since: int = 0) -> bool:
+    """True when the clause before a trigger negates it, makes it hypothetical, or urges it.
+
+    `since` starts the clause later: at the noun an infinitive hangs on ("the U.S. decision to
+    shut": what "will" said before it does not hedge the shutting)."""
+    head = sentence.text[since:start]
     breaks = list(CLAUSE_BREAK.finditer(head))
     clause = head[breaks[-1].end() :] if breaks else head
     window = " ".join(clause.split()[-8:])

@@ -22,6 +22,7 @@ DESTINATION = re.compile(r"^\s+to\s+(?:the\s+)?$", re.IGNORECASE)
 ASYLUM_IN = re.compile(r"^\s+in\s+(?:the\s+)?$", re.IGNORECASE)
 BASE_SUBJECT = re.compile(r"\b(?:who|that)\s+$", re.IGNORECASE)
 NOT_ENVOYS = frozenset({"official", "mission_staff"})
+HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
 
@@ -259,6 +260,12 @@ def _referents(
             continue
         determiner = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
         owned = bool(determiner & OWN)
+        states = [b for p in clauses.preposition_objects(token, ("of", "from")) if (b := body_of(sentence, p))]
+        if token.tag_ == "NNS" and role in HEADS and states and not owned:
+            local = sentence.offset(token)
+            for state in states:  # "The ambassadors of Estonia and Latvia were declared persona non grata"
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, state, [None]), 0.85))
+            continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
         if group is not None and not owned:
             found.append(Reading(group, 0.85))
@@ -384,7 +391,7 @@ def find(
 
 def _actor(sentence: Sentence, token: Token, facts: Facts) -> str | None:
     """The state that acts: "Malawi expelled ...", "declared persona non grata by Peru", "expelled from Chile"."""
-    agents = [c for p in token.children if p.dep_ == "agent" for c in p.children if c.dep_ == "pobj"]
+    agents = [t for t in token.subtree if t.dep_ == "pobj" and t.head.lower_ == "by" and t.head.head.i <= token.i + 4]
     subjects = agents or ([] if clauses.passive(token) else clauses.subjects(token))
     for subject in subjects:
         body = body_of(sentence, subject) or states_around(sentence, subject)[0]
@@ -477,6 +484,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         sending = sending or facts.citizenship.get(key)
         if phrase is None and sending is None and reading.role is None and trigger_sending is None:
             return None  # no role anywhere in the document: a footballer retiring is no exit
+        if phrase is not None and phrase.past and code in ("died", "retired"):
+            return None  # "Former ambassador X ... died": the posting had ended before
         role = phrase.role if phrase else reading.role or "diplomat"
         if role in NOT_ENVOYS and code != "resigned":
             confidence -= 0.2

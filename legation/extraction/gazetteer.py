@@ -81,6 +81,7 @@ class Persons:
 
     by_name: dict[str, str] = field(default_factory=dict)
     citizenship: dict[str, str] = field(default_factory=dict)
+    names: tuple[str, ...] = ()  # names and aliases as written, of two words or more
 
     def link(self, name: str) -> str | None:
         return self.by_name.get(search.fold(name))
@@ -94,6 +95,9 @@ def persons(store: Store | None) -> Persons:
         found.by_name.setdefault(search.fold(row["name"]), row["id"])
         if row["citizenship"]:
             found.citizenship[row["id"]] = row["citizenship"]
+    written = {row["name"] for row in store.rows("SELECT name FROM persons")}
     for row in store.rows("SELECT person_id, alias FROM aliases"):
         found.by_name.setdefault(search.fold(row["alias"]), row["person_id"])
+        written.add(row["alias"])
+    found.names = tuple(sorted(n for n in written if n and len(n.split()) >= 2))
     return found

@@ -11,6 +11,7 @@ from legation.extraction import clauses, context, lexicon
 from legation.extraction.exits import Facts, body_of, states_around
 from legation.extraction.pipeline import Sentence
 
+ORDERS = frozenset({"order", "tell", "force", "require", "instruct", "give"})
 GENERIC_ACTORS = frozenset({"nations", "countries", "states", "governments", "members", "capitals", "allies"})
 
 HOST = re.compile(r"^\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -71,13 +72,21 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
     if person is not None and person.key and facts.roles.get(person.key):
         sending = facts.roles[person.key].sending
         return [sending] if sending else []
+    owners = [b for p in clauses.preposition_objects(token, ("of", "from")) if (b := body_of(sentence, p))]
+    if len(owners) > 1:
+        return owners  # "the ambassadors of Estonia and Latvia"
     sending, _ = states_around(sentence, token)
     if sending:
         return [sending]
+    for inner in clauses.preposition_objects(token, ("of",)):
+        if inner.pos_ in ("NOUN", "PROPN") and inner != token:
+            inside = [b for b in _body(sentence, inner, facts) if b]
+            if inside:
+                return inside  # "the same number of British diplomats"
     if token.lower_ in GENERIC_ACTORS:
         listed = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "like")]
         listed += [c for c in token.head.children if c.dep_ == "appos"]  # "Seven nations ...: Ghana, Mali"
-        bodies = []
+        bodies: list[str] = []
         for item in listed:
             for t in item.subtree:
                 body = body_of(sentence, t)
@@ -96,6 +105,8 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
             [b for s in clauses.subjects(verb.head) for b in _body(sentence, s, facts)] if verb.dep_ == "dobj" else []
         )
     agents = [c for p in verb.children if p.dep_ == "agent" for c in p.children if c.dep_ == "pobj"]
+    if not agents and clauses.passive(verb):  # "declared persona non grata by Minsk", "by" hung lower
+        agents = [t for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "by" and t.i > verb.i]
     subjects = agents or ([] if clauses.passive(verb) else clauses.subjects(verb))
     if not subjects and verb.dep_ == "acl":  # "the U.S. decision to shut"
         return [
@@ -124,6 +135,9 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
         for body in _body(sentence, partner, facts):
             if body not in found:
                 found.append(body)
+    if not found and verb.dep_ == "xcomp" and verb.head.lemma_ in ORDERS:
+        for obj in clauses.objects(verb.head):  # "Moscow ordered the US to cut its staff"
+            found += [b for b in _body(sentence, obj, facts) if b not in found]
     return found
 
 
@@ -137,11 +151,11 @@ def find(
     for trigger in lexicon.measures():
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
-            if context.hedged(sentence, start):
+            token = clauses.head(sentence, start, end)
+            if context.hedged(sentence, start, clauses.clause_start(sentence, token)):
                 continue
             if trigger.option("needs_body") and not _body_at(sentence, end):
                 continue
-            token = clauses.head(sentence, start, end)
             if token is not None and (
                 clauses.negated(token) or clauses.generic(token, gerunds=False) or clauses.stance(token)
             ):

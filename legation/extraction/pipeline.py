@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -136,7 +136,7 @@ def _bodies(doc: Doc, base: int) -> list[Mention]:
         inside = {t.ent_type_ for t in span} - {""}
         if ent is not None and ent.label_ == "PERSON" and len(ent) > len(span) and not _placed(doc, start):
             continue  # "Jordan" in a person's name; a state the model took for a person stays a body
-        if label == capital and inside & CAPITAL_INSIDE:
+        if label == capital and inside & CAPITAL_INSIDE and ent is not None and len(ent) > len(span):
             continue  # "Washington" in "The Washington Post"
         taken.update(range(start, end))
         found.append(Mention("body", base + span.start_char, base + span.end_char, span.text, phrases[span.text]))
@@ -197,15 +197,32 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         marked = any(w in roles for w in before) or (span.root.dep_ == "appos" and head.lower_ in roles)
         between = i > 0 and j < len(doc) and doc[i - 1].text == "," and doc[j].text == ","
         marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
-        labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG"}
-        if len(span) >= 2 and marked and not labels:
+        labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
+        if len(span) >= 2 and marked and not labels and not any(t.like_num for t in span):
             yield span
         i = j
 
 
-def _mentions(doc: Doc, base: int, surnames: dict[str, str]) -> list[Mention]:
+@lru_cache(maxsize=4)
+def _known(names: tuple[str, ...]) -> PhraseMatcher:
+    """The names the store knows, matched as written: a person the NER misses is still found."""
+    matcher = PhraseMatcher(nlp().vocab, attr="ORTH")
+    matcher.add("KNOWN", [nlp().make_doc(name) for name in names])
+    return matcher
+
+
+def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, ...] = ()) -> list[Mention]:
     found = _bodies(doc, base)
     body_spans = [(m.start, m.end) for m in found]
+    for _, first, last in sorted(_known(names)(doc), key=lambda m: (m[1], -m[2])) if names else ():
+        name = doc[first:last]
+        start, end = base + name.start_char, base + name.end_char
+        if any(s < end and start < e for s, e in [(m.start, m.end) for m in found]):
+            continue
+        key = surnames.get(name.text) or name.text
+        surnames.setdefault(name.text, key)
+        surnames.setdefault(name[-1].text, key)
+        found.append(Mention("person", start, end, name.text, key))
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
@@ -213,7 +230,9 @@ def _mentions(doc: Doc, base: int, surnames: dict[str, str]) -> list[Mention]:
         if span is None:
             continue
         start, end = base + span.start_char, base + span.end_char
-        if any(s <= start < e for s, e in body_spans):
+        if any(s <= start < e for s, e in body_spans) or any(
+            m.kind == "person" and m.start < end and start < m.end for m in found
+        ):
             continue
         key = surnames.get(span.text) or span.text
         if len(span) >= 2:
@@ -256,11 +275,11 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return [(b, c) for b, c in paragraphs(text) if c.strip()]
 
 
-def _sentences(chunks: list[tuple[int, str]], docs: Iterable[Doc]) -> list[Sentence]:
+def _sentences(chunks: list[tuple[int, str]], docs: Iterable[Doc], names: tuple[str, ...] = ()) -> list[Sentence]:
     surnames: dict[str, str] = {}
     found: list[Sentence] = []
     for number, ((base, _), doc) in enumerate(zip(chunks, docs, strict=True)):
-        mentions = _mentions(doc, base, surnames)
+        mentions = _mentions(doc, base, surnames, names)
         for sent in doc.sents:
             if not sent.text.strip():
                 continue
@@ -270,16 +289,17 @@ def _sentences(chunks: list[tuple[int, str]], docs: Iterable[Doc]) -> list[Sente
     return found
 
 
-def sentences(text: str) -> list[Sentence]:
-    """Split the text into sentences carrying their parse and their body, person and anaphor mentions."""
+def sentences(text: str, names: tuple[str, ...] = ()) -> list[Sentence]:
+    """Split the text into sentences carrying their parse and their body, person and anaphor
+    mentions; `names` are persons the store knows, found even where the NER misses them."""
     chunks = _chunks(text)
-    return _sentences(chunks, nlp().pipe((c for _, c in chunks), batch_size=BATCH))
+    return _sentences(chunks, nlp().pipe((c for _, c in chunks), batch_size=BATCH), names)
 
 
-def sentences_many(texts: Iterable[str]) -> Iterator[list[Sentence]]:
+def sentences_many(texts: Iterable[str], names: tuple[str, ...] = ()) -> Iterator[list[Sentence]]:
     """`sentences` for many texts at once: every paragraph goes through one `nlp.pipe`, in batches."""
     listed = [_chunks(t) for t in texts]
     flat = ((chunk, i) for i, chunks in enumerate(listed) for _, chunk in chunks)
     docs = nlp().pipe(flat, batch_size=BATCH, as_tuples=True)
     for chunks in listed:
-        yield _sentences(chunks, (doc for doc, _ in (next(docs) for _ in chunks)))
+        yield _sentences(chunks, (doc for doc, _ in (next(docs) for _ in chunks)), names)

@@ -132,7 +132,7 @@ def state_codes() -> frozenset[str]:
     (countryinfo reads its files per country: a fifth of a second that a GDELT import need not pay)."""
     extra = _extra()
     found = {c.alpha_3 for c in pycountry.countries} | {c.alpha_3 for c in pycountry.historic_countries}
-    found |= set(extra["former"]) | set(extra.get("unlisted", {}))  # the states ISO never listed
+    found |= set(extra["former"]) | set(extra.get("unlisted", {}))  # the states bodies.yaml adds
     return frozenset(found - set(extra["international"]))
 
 

@@ -41,6 +41,12 @@ def parse(value: str) -> tuple[int, int | None, int | None]:
 
 def normalise(value: object) -> str | None:
     """Accept a string, an int year or a date; return the ISO string at its precision."""
+    if value.__class__ is str:  # the usual case first: an import validates hundreds of thousands
+        if value == "":
+            return None
+        text = value.strip()
+        parse(text)
+        return text
     if value is None or value == "":
         return None
     if isinstance(value, date) and not hasattr(value, "hour"):  # a datetime carries a time: refuse it

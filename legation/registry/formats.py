@@ -157,8 +157,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def _compose(name: str, text: str) -> tuple[yaml.Node | None, Any]:
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # its reader refuses control characters at once
         root = loader.get_single_node()
         if root is not None:
             distinct, expanded = _expanded(root)
@@ -168,6 +169,9 @@ def _compose(name: str, text: str) -> tuple[yaml.Node | None, Any]:
                     file=name,
                 )
         return root, loader.construct_document(root) if root is not None else None
+    except yaml.reader.ReaderError as exc:
+        message = f"a control character (U+{exc.character:04X}) in YAML; expected printable text"
+        raise InputError(message, file=name, line=text.count("\n", 0, exc.position) + 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -176,7 +180,8 @@ def _compose(name: str, text: str) -> tuple[yaml.Node | None, Any]:
     except RecursionError:
         raise InputError(NESTING, file=name) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _yaml(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:

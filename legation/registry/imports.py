@@ -323,7 +323,7 @@ def import_records(
         report = ImportReport(dry_run=dry_run)
         rejects = list(refused)
         try:
-            with store.engine.connect() as conn:
+            with store.engine.connect() as conn, store.bulk_load(conn):
                 transaction = store.begin_write(conn)
                 work = _Pass(store, conn, report, actor, keep_going, excluded, progress, expect=expect or {})
                 for number, item in enumerate(source):

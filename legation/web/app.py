@@ -33,7 +33,8 @@ from legation.web import (
     sources,
     states,
 )
-from legation.web.cache import SearchCache
+from legation.web.cache import PageCache, Responses, WriteMark
+from legation.web.deps import SESSION
 from legation.web.guard import Guard
 from legation.web.render import render
 from legation.web.settings import Settings
@@ -152,7 +153,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     app.state.store = store or Store.open(settings.db)
     app.state.store.busy_wait = settings.write_wait
-    app.state.search_cache = SearchCache(app.state.store, settings.search_cache)
+    mark = WriteMark(app.state.store)
+    app.state.search_cache = PageCache(mark, settings.search_cache)
+    app.state.page_cache = PageCache(mark, settings.page_cache)
     app.state.verifier = Verifier(settings.write_tokens, per_minute=settings.auth_failures)
     _handlers(app)
     for module in (
@@ -175,6 +178,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.include_router(module.router)
     static = resources.files("legation") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.add_middleware(Responses, cache=app.state.page_cache, session_cookie=SESSION, private=settings.private)
     app.add_middleware(Guard, settings=settings, verifier=app.state.verifier, problem=_problem, router=app.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def from_env() -> FastAPI:
+    """The app as `legation serve --workers N` starts it in each worker: settings from `LEGATION_*`."""
+    return create_app(Settings.from_env())

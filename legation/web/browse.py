@@ -34,11 +34,15 @@ class Params:
     ) -> None:
         self.values = {"page": page, "size": size, "sort": sort, "start": start, "end": end, "decade": decade}
 
-    def data(self, store: Store, name: str, **extra: Any) -> dict[str, Any]:
-        return tables.page(store, name, **{**self.values, **extra})
+    def data(self, store: Store, request: Request, name: str, **extra: Any) -> dict[str, Any]:
+        # The table's own filters (sending=RUS, type=expulsion) differ by table, so they are read
+        # from the query string here and checked by tables.page.
+        where = {k: v for k, v in request.query_params.items() if k not in _COMMON}
+        return tables.page(store, name, **{**self.values, **extra}, where=where)
 
 
 ParamsDep = Annotated[Params, Depends()]
+_COMMON = {"page", "size", "sort", "from", "to", "decade"}
 
 
 def _csv(data: dict[str, Any]) -> Response:
@@ -54,14 +58,14 @@ def _csv(data: dict[str, Any]) -> Response:
 def _routes(name: str) -> None:
     title = tables.TABLES[name].title
 
-    def as_json(store: StoreDep, params: ParamsDep) -> Response:
-        return Response(orjson.dumps(params.data(store, name)), media_type="application/json")
+    def as_json(request: Request, store: StoreDep, params: ParamsDep) -> Response:
+        return Response(orjson.dumps(params.data(store, request, name)), media_type="application/json")
 
-    def as_csv(store: StoreDep, params: ParamsDep) -> Response:
-        return _csv(params.data(store, name, everything=True))
+    def as_csv(request: Request, store: StoreDep, params: ParamsDep) -> Response:
+        return _csv(params.data(store, request, name, everything=True))
 
     def as_html(request: Request, store: StoreDep, params: ParamsDep) -> Response:
-        return render(request, "table.html", data=params.data(store, name), tables=tables.TABLES)
+        return render(request, "table.html", data=params.data(store, request, name), tables=tables.TABLES)
 
     doc = f"{title}: one page, sorted by any column, within a date range."
     router.add_api_route(

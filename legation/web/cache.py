@@ -1,60 +1,158 @@
-"""Search pages already worked out, dropped as soon as anything writes to the store.
+"""Pages already worked out, dropped as soon as anything writes to the store.
 
-The write mark is SQLite's `PRAGMA data_version`, read on a connection the cache keeps for that
-alone and never writes with: its value changes whenever any other connection commits, whether in
-this process (an edit through the app) or in another (a `legation import` into the same file).
-Reading it costs a few microseconds, so a repeated search answers without a trip to the worker
+The write mark is SQLite's `PRAGMA data_version`, read on a connection kept for that alone and
+never written with: its value changes whenever any other connection commits, whether in this
+process (an edit through the app) or in another (a `legation import`, another `serve` worker).
+Reading it costs a few microseconds, so a repeated page answers without a trip to the worker
 thread. Stores without such a mark (PostgreSQL, in-memory SQLite) are not cached.
+
+Two caches use it: `PageCache` for search data (every reader, logged in or not) and `Responses`,
+whole answers (HTML and JSON) for readers who are not logged in, in front of the routes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable, MutableMapping
 from typing import Any
 
 from legation.registry.store import Store
 
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGI = Callable[[Scope, Any, Any], Awaitable[None]]
 
-def _watcher(store: Store) -> sqlite3.Connection | None:
-    path = store.engine.url.database
-    if store.dialect != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
-        return None
-    # Autocommit, so the connection never holds a read snapshot open; used from the event loop only.
-    return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+# Page routes whose answer depends only on the URL and the store (forms, exports and uploads do not).
+CACHED = ("/api/home", "/api/search", "/api/person/", "/api/state/", "/api/dyad/", "/api/brief/", "/api/records/")
+CACHED_PAGES = ("/search", "/person/", "/state/", "/dyad/", "/brief/", "/record/")
+LARGEST = 1 << 20  # bytes: a bigger answer is worked out each time rather than crowding others out
 
 
-class SearchCache:
-    """At most `size` search pages, least recently used dropped first; size 0 turns it off."""
+class WriteMark:
+    """The store's write mark, or None for stores without one."""
 
-    def __init__(self, store: Store, size: int) -> None:
+    def __init__(self, store: Store) -> None:
+        path = store.engine.url.database
+        self._watch: sqlite3.Connection | None = None
+        if store.dialect == "sqlite" and path and path != ":memory:" and not path.startswith("file:"):
+            # Autocommit, so the connection never holds a read snapshot open; used from the event loop only.
+            self._watch = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+    def read(self) -> int | None:
+        if self._watch is None:
+            return None
+        return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
+
+class PageCache:
+    """At most `size` pages, least recently used dropped first; size 0 turns it off."""
+
+    def __init__(self, mark: WriteMark, size: int) -> None:
         self.size = size
-        self._watch = _watcher(store) if size > 0 else None
+        self._watch = mark if size > 0 else None
         self._mark: int | None = None
-        self._pages: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        self._pages: OrderedDict[Hashable, Any] = OrderedDict()
 
     def mark(self) -> int | None:
         """The store's write mark now, forgetting every page if it moved; None when not caching.
         Read it BEFORE working out a page, so a page is never filed under a later mark than its data."""
         if self._watch is None:
             return None
-        mark = int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+        mark = self._watch.read()
         if mark != self._mark:
             self._pages.clear()
             self._mark = mark
         return mark
 
-    def get(self, key: Hashable) -> dict[str, Any] | None:
+    def get(self, key: Hashable) -> Any:
         found = self._pages.get(key)
         if found is not None:
             self._pages.move_to_end(key)
         return found
 
-    def put(self, key: Hashable, mark: int | None, page: dict[str, Any]) -> None:
+    def put(self, key: Hashable, mark: int | None, page: Any) -> None:
         """Keep a page worked out under `mark`, unless the store has moved on since."""
         if mark is None or mark != self._mark:
             return
         self._pages[key] = page
         if len(self._pages) > self.size:
             self._pages.popitem(last=False)
+
+
+def cacheable(scope: Scope, session_cookie: str) -> bool:
+    """A GET of a page route by a reader who is not logged in (no token, no session)."""
+    path: str = scope["path"]
+    if scope["method"] != "GET" or path.endswith("/edit"):
+        return False
+    if path != "/" and not path.startswith(CACHED) and not path.startswith(CACHED_PAGES):
+        return False
+    for name, value in scope["headers"]:
+        if name == b"authorization" or (name == b"cookie" and session_cookie.encode() in value):
+            return False
+    return True
+
+
+class Responses:
+    """Whole answers for readers who are not logged in, kept until the next write to the store.
+
+    A hit costs one read of the write mark and no route, template or query. Only complete 200
+    answers are kept, without their Set-Cookie headers (a CSRF cookie belongs to one browser;
+    the form pages that need it are not cached). Private instances cache nothing here.
+    """
+
+    def __init__(self, app: ASGI, cache: PageCache, session_cookie: str, private: bool) -> None:
+        self.app = app
+        self.cache = cache
+        self.session_cookie = session_cookie
+        self.off = private or cache.size == 0
+        self._working: dict[Hashable, asyncio.Event] = {}
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if self.off or scope["type"] != "http" or not cacheable(scope, self.session_cookie):
+            await self.app(scope, receive, send)
+            return
+        key = (scope["path"], scope.get("query_string", b""))
+        if await self._answered(key, send):
+            return
+        # One request works a page out; the others asking for it meanwhile wait for its answer
+        # instead of working it out again (200 readers of a fresh page would cost 200 times).
+        while (working := self._working.get(key)) is not None:
+            await working.wait()
+            if await self._answered(key, send):
+                return
+        self._working[key] = asyncio.Event()
+        try:
+            await self._work_out(key, scope, receive, send)
+        finally:
+            self._working.pop(key).set()
+
+    async def _answered(self, key: Hashable, send: Any) -> bool:
+        self.cache.mark()
+        found = self.cache.get(key)
+        if found is None:
+            return False
+        headers, body = found
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return True
+
+    async def _work_out(self, key: Hashable, scope: Scope, receive: Any, send: Any) -> None:
+        mark = self.cache.mark()
+        start: Message = {}
+        parts: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+                if not message.get("more_body") and start.get("status") == 200:
+                    body = b"".join(parts)
+                    if len(body) <= LARGEST:
+                        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"set-cookie"]
+                        self.cache.put(key, mark, (headers, body))
+            await send(message)
+
+        await self.app(scope, receive, keep)

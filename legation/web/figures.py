@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any, NamedTuple
 
 import altair as alt
+import orjson
 import vl_convert as vlc
 
 from legation.analysis.charts import colours
@@ -47,8 +49,30 @@ def _data(rows: list[dict[str, Any]]) -> alt.Data:
 
 
 def svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as an SVG element; identical charts are drawn once."""
-    return _svg(json.dumps(chart.to_dict(), sort_keys=True))
+    """The chart as an SVG element; identical charts are drawn once. The spec is built by our own
+    code, so altair's schema validation (most of the time of to_dict) is skipped."""
+    return _svg(json.dumps(chart.to_dict(validate=False), sort_keys=True))
+
+
+_FIGURES: OrderedDict[bytes, Figure | None] = OrderedDict()
+
+
+def memo(make: Callable[..., Figure | None]) -> Callable[..., Figure | None]:
+    """A figure is worked out once for the same data: building the altair chart costs more than
+    the page around it, and a page asks again with the same rows until the store changes."""
+
+    @wraps(make)
+    def cached(*args: Any, **kwargs: Any) -> Figure | None:
+        key = orjson.dumps([make.__name__, args, kwargs], option=orjson.OPT_SORT_KEYS, default=str)
+        if key in _FIGURES:
+            _FIGURES.move_to_end(key)
+            return _FIGURES[key]
+        found = _FIGURES[key] = make(*args, **kwargs)
+        if len(_FIGURES) > 256:
+            _FIGURES.popitem(last=False)
+        return found
+
+    return cached
 
 
 def _legend(columns: int = 3) -> alt.Legend:
@@ -60,6 +84,7 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
+@memo
 def exits_per_year(rows: list[dict[str, Any]], undated: int = 0) -> Figure | None:
     """Exits by the year they ended, on a continuous year axis (years with none stay as gaps)."""
     if not rows:
@@ -117,6 +142,7 @@ def _span(p: dict[str, Any], today: datetime.date) -> dict[str, Any] | None:
     }
 
 
+@memo
 def postings_timeline(postings: list[dict[str, Any]]) -> Figure | None:
     today = datetime.date.today()
     rows = [row for p in postings if (row := _span(p, today))]
@@ -160,6 +186,7 @@ def postings_timeline(postings: list[dict[str, Any]]) -> Figure | None:
     return figure(chart, caption)
 
 
+@memo
 def measures_timeline(measures: list[dict[str, Any]]) -> Figure | None:
     rows = [
         {
@@ -218,6 +245,7 @@ CAPTIONS: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
+@memo
 def analysis_chart(name: str, data: dict[str, Any] | None) -> Figure | None:
     """A chart from legation.analysis.charts (`isolation_chart`, `precedents_chart`, `dyad_chart`), if present."""
     if not data:
@@ -235,6 +263,7 @@ def analysis_chart(name: str, data: dict[str, Any] | None) -> Figure | None:
         return None
 
 
+@memo
 def heads_of_mission(rows: list[dict[str, Any]], receiving: str) -> Figure | None:
     """Who headed each mission to a state, when: one row per head, oldest at the top, coloured by
     role; an end taken from the successor's start is drawn paler."""

@@ -205,7 +205,9 @@ class ReviewItem(BaseModel):
 class ReviewPage(BaseModel):
     filters: dict[str, str | None]
     total: int
-    reviews: list[ReviewItem]
+    page: int
+    pages: int
+    reviews: list[ReviewItem] = Field(description="One page of proposals, 50 at most.")
 
 
 class ReviewDetail(BaseModel):

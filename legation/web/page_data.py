@@ -517,7 +517,7 @@ SECTION_LABELS = {"exits": "Exit", "measures": "Measure", "contacts": "Contact",
 BANDS = {"high": (0.75, 2.0), "medium": (0.5, 0.75), "low": (0.0, 0.5)}
 BAND_LABELS = {"high": "High (0.75 and up)", "medium": "Medium (0.50 to 0.74)", "low": "Low (under 0.50)"}
 PROPOSAL_STATES = ("sending_state", "receiving_state", "actor", "target", "destination")
-REVIEW_LIMIT = 200  # proposals on one page of the desk
+REVIEW_PAGE = 50  # proposals on one page of the desk
 
 
 def band(confidence: Any) -> str:
@@ -532,8 +532,11 @@ def review_page(
     kind: str | None = None,
     state: str | None = None,
     confidence: str | None = None,
+    page: int = 1,
 ) -> dict[str, Any]:
     """The desk: proposals newest first, filtered by kind, state, confidence band and status."""
+    if page < 1:
+        raise InputError(f"a page number of 1 or more; got {page}", field="page")
     queue = _reviews()
     if status not in (*queue.STATUSES, "all"):
         raise InputError(f"one of {', '.join(queue.STATUSES)} or all; got {status!r}", field="status")
@@ -549,11 +552,14 @@ def review_page(
         and (not code or code in {r.data.get(k) for k in PROPOSAL_STATES})
         and (not confidence or band(r.data.get("confidence")) == confidence)
     ]
-    sources = {i: store.get(i) or {} for i in {r.source_id for r in found[:REVIEW_LIMIT]}}
+    shown = found[(page - 1) * REVIEW_PAGE : page * REVIEW_PAGE]
+    sources = {i: store.get(i) or {} for i in {r.source_id for r in shown}}
     return {
         "filters": {"status": status, "kind": kind, "state": code, "confidence": confidence},
         "total": len(found),
-        "reviews": [review_item(r, sources[r.source_id]) for r in found[:REVIEW_LIMIT]],
+        "page": page,
+        "pages": max(1, -(-len(found) // REVIEW_PAGE)),
+        "reviews": [review_item(r, sources[r.source_id]) for r in shown],
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Request
+from fastapi import APIRouter, Body, Header, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
@@ -148,8 +148,12 @@ def _form(
     action: str,
     existing: dict[str, Any] | None = None,
     status: int = 200,
+    problems: dict[str, str] | None = None,
 ) -> Response:
     field = _form_field(error.field) if error else None
+    found = dict(problems or {})
+    if error is not None:
+        found.setdefault(field or "record", error.message)
     return render(
         request,
         "form.html",
@@ -161,6 +165,7 @@ def _form(
         values=values,
         error=error,
         error_field=field,
+        problems=found,
         action=action,
         existing=existing,
     )
@@ -180,7 +185,15 @@ async def _submit(
     request: Request, store: Store, kind: str, form: dict[str, str], existing: dict[str, Any] | None, action: str
 ) -> Response:
     deps.check_csrf(request, form.get("csrf"))
-    user = await deps.form_writer(request, form.get("token", ""))
+    try:
+        user = await deps.form_writer(request, form.get("token", ""))
+    except HTTPException as exc:
+        # The form comes back as it was typed, with the token field marked, rather than a bare 401.
+        problem = {"token": "Not saved: give a valid write token here, or log in first."}
+        return _form(request, kind, form, None, action, existing, status=exc.status_code, problems=problem)
+    problems = forms.check(kind, form, existing)
+    if problems:
+        return _form(request, kind, form, None, action, existing, status=422, problems=problems)
     return await run_in_threadpool(_save, request, store, kind, form, existing, action, user)
 
 
@@ -194,7 +207,9 @@ def _save(
     user: str,
 ) -> Response:
     """The import a form makes, in a worker thread: it may wait for the write lock."""
-    raw = forms.to_raw(kind, form, existing)
+    url = (form.get("source_url") or "").strip()
+    known = store.rows("SELECT url, title, publisher, published, accessed FROM sources WHERE url = :u", u=url)
+    raw = forms.to_raw(kind, form, existing, known)
     # An edit carries the version its form was opened at (a hidden field); an Add form, none: the
     # id must be new. Either is checked under the write lock.
     started, record_id = form.get("version", ""), str(raw.get("id") or "")

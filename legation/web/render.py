@@ -48,6 +48,7 @@ def environment() -> Environment:
         field=links.field,
         plural=_plural,
         qs=_qs,
+        names=lambda codes: ", ".join(bodies.name(c) for c in codes or []),
         vocab=vocabularies.terms,
         figures=page_data.available_figures,
     )

@@ -153,10 +153,12 @@ def review_api(
     kind: str | None = None,
     state: str | None = None,
     confidence: str | None = None,
+    page: int = 1,
 ) -> dict[str, Any]:
     """Proposals, newest first: status (pending, accepted, merged, rejected, all), kind (exits,
-    measures, contacts, postings_in_force), state (a code any state field names), confidence band."""
-    return page_data.review_page(store, status=status, kind=kind, state=state, confidence=confidence)
+    measures, contacts, postings_in_force), state (a code any state field names), confidence band
+    (high, medium, low); 50 to a page."""
+    return page_data.review_page(store, status=status, kind=kind, state=state, confidence=confidence, page=page)
 
 
 @router.get(
@@ -222,11 +224,11 @@ def review_html(
     kind: str | None = None,
     state: str | None = None,
     confidence: str | None = None,
+    page: int = 1,
     done: str | None = None,
 ) -> Response:
-    data = page_data.review_page(
-        store, status=status, kind=kind or None, state=state or None, confidence=confidence or None
-    )
+    chosen = {"kind": kind or None, "state": state or None, "confidence": confidence or None}
+    data = page_data.review_page(store, status=status, page=page, **chosen)
     return _page(request, "review.html", data=data, done=_done(done))
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from legation.web import page_data
-from legation.web.cache import SearchCache
+from legation.web.cache import PageCache
 from legation.web.deps import Reader
 from legation.web.models import PROBLEMS, SearchPage
 from legation.web.render import render
@@ -38,11 +38,11 @@ class SearchQuery(BaseModel):
 async def _search(request: Request, query: Annotated[SearchQuery, Query()]) -> dict[str, Any]:
     facets: page_data.FacetValues = {f: getattr(query, f) for f in page_data.FACETS}
     settings: Settings = request.app.state.settings
-    cache: SearchCache = request.app.state.search_cache
+    cache: PageCache = request.app.state.search_cache
     key = (query.q, *(tuple(getattr(query, f)) for f in page_data.FACETS), query.page, query.size)
     mark = cache.mark()
     if (found := cache.get(key)) is not None:
-        return found
+        return dict(found)
     # The one hop to a worker thread for the SQL; the route itself stays on the event loop.
     data = await run_in_threadpool(
         page_data.search_page,

@@ -44,7 +44,7 @@ class Settings(BaseModel):
         description="Search pages kept in memory until the next write to the store (SQLite files); 0 turns it off.",
     )
     page_cache: int = Field(
-        1024,
+        512,
         ge=0,
         le=100_000,
         description="Whole pages (HTML and JSON, for readers who are not logged in) kept in memory until the "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from legation.errors import InputError, NotFound
-from legation.registry import dates
+from legation.registry import bodies, dates
 from legation.registry.store import Store
 
 MAX_SIZE = 200
@@ -35,6 +35,7 @@ class Table:
     columns: tuple[Column, ...]
     date: str | None
     order: str
+    filters: tuple[tuple[str, str], ...] = ()  # query parameter, the column it must equal
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -53,17 +54,19 @@ TABLES = {
             "persons",
             "person",
             "Persons",
-            "persons x JOIN records r ON r.id = x.id",
+            "persons x JOIN records r ON r.id = x.id LEFT JOIN "
+            "(SELECT person_id, count(*) AS n FROM postings GROUP BY person_id) k ON k.person_id = x.id",
             (
                 Column("id", "Id", "x.id", "record"),
                 Column("name", "Name", "x.name", "record"),
                 Column("citizenship", "Citizenship", "x.citizenship", "state"),
                 Column("birth", "Born", "x.birth", "date"),
-                Column("postings", "Postings", "(SELECT count(*) FROM postings p WHERE p.person_id = x.id)", "number"),
+                Column("postings", "Postings", "coalesce(k.n, 0)", "number"),
                 _CERTAINTY,
             ),
             "x.birth",
             "name",
+            (("citizenship", "x.citizenship"),),
         ),
         Table(
             "postings",
@@ -84,6 +87,7 @@ TABLES = {
             ),
             "coalesce(x.end_date, x.start_date)",
             "-end",
+            (("sending", "x.sending"), ("receiving", "x.receiving"), ("exit_type", "x.exit_type")),
         ),
         Table(
             "consequences",
@@ -101,6 +105,7 @@ TABLES = {
             ),
             "x.date",
             "-date",
+            (("sending", "p.sending"), ("type", "x.type")),
         ),
         Table(
             "measures",
@@ -118,6 +123,7 @@ TABLES = {
             ),
             "x.date",
             "-date",
+            (("actor", "x.actor"), ("target", "x.target"), ("type", "x.type")),
         ),
         Table(
             "contacts",
@@ -141,12 +147,13 @@ TABLES = {
             "sources",
             "source",
             "Sources",
-            "sources x",
+            "sources x LEFT JOIN (SELECT url AS cited, count(*) AS n FROM record_sources GROUP BY url) k "
+            "ON k.cited = x.url",
             (
                 Column("title", "Title", "coalesce(x.title, x.url)", "source"),
                 Column("publisher", "Publisher", "x.publisher", "text"),
                 Column("published", "Published", "x.published", "date"),
-                Column("records", "Records", "(SELECT count(*) FROM record_sources s WHERE s.url = x.url)", "number"),
+                Column("records", "Records", "coalesce(k.n, 0)", "number"),
                 Column("url", "Address", "x.url", "url"),
             ),
             "x.published",
@@ -183,11 +190,32 @@ def _range(start: str | None, end: str | None, decade: str | None) -> tuple[str 
     return first, last
 
 
-def _where(t: Table, first: str | None, last: str | None) -> tuple[str, dict[str, Any]]:
-    """A date of any precision is kept when it may fall in the range: "1981" is kept for 1981-06."""
-    if t.date is None or not (first or last):
-        return "", {}
+_STATE_FILTERS = {"citizenship", "sending", "receiving", "actor", "target"}
+
+
+def _equal(t: Table, given: dict[str, str]) -> tuple[list[str], dict[str, Any]]:
+    """The table's own filters (a state, an exit or measure type), each value checked."""
+    allowed = dict(t.filters)
     parts, params = [], {}
+    for name, value in given.items():
+        if name not in allowed:
+            accepted = ", ".join(allowed) or "none"
+            raise InputError(f"a filter this table has ({accepted}); got {name!r}", field=name)
+        if name in _STATE_FILTERS:
+            body = bodies.lookup(value) or bodies.get(value.strip().upper())
+            if body is None:
+                raise InputError(f"a state or body code (RUS) or name (Russia); got {value!r}", field=name)
+            value = body.code
+        parts.append(f"{allowed[name]} = :f_{name}")
+        params[f"f_{name}"] = value
+    return parts, params
+
+
+def _where(t: Table, first: str | None, last: str | None, given: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """A date of any precision is kept when it may fall in the range: "1981" is kept for 1981-06."""
+    parts, params = _equal(t, given)
+    if t.date is None or not (first or last):
+        return (" WHERE " + " AND ".join(parts) if parts else ""), params
     if first:
         parts.append(f"(substr({t.date}, 1, length(:first)) >= :first OR :first LIKE {t.date} || '-%')")
         params["first"] = first
@@ -208,6 +236,7 @@ def page(
     end: str | None = None,
     decade: str | None = None,
     everything: bool = False,
+    where: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """One page of a table, sorted by any column (`-date` for newest first), within a date range;
     `everything` gives all rows (the CSV download)."""
@@ -219,8 +248,9 @@ def page(
     order = sort or t.order
     column = t.column(order.lstrip("-"))
     first, last = _range(start, end, decade)
-    where, params = _where(t, first, last)
-    total = store.scalar(f"SELECT count(*) FROM {t.source}{where}", **params) or 0
+    given = {k: v for k, v in (where or {}).items() if v}
+    clause, params = _where(t, first, last, given)
+    total = store.scalar(f"SELECT count(*) FROM {t.source}{clause}", **params) or 0
     pages = max(1, -(-total // size))
     if page > pages:
         raise NotFound(f"page {page} of {pages}: this table has {total} rows at {size} a page")
@@ -230,7 +260,8 @@ def page(
     select = ", ".join(f'{c.sql} AS "{c.name}"' for c in t.columns)
     limit = "" if everything else f" LIMIT {size} OFFSET {(page - 1) * size}"
     rows = store.rows(
-        f"SELECT {select} FROM {t.source}{where} ORDER BY {nulls}, {column.sql} {direction}, {t.columns[0].sql}{limit}",
+        f"SELECT {select} FROM {t.source}{clause} "
+        f"ORDER BY {nulls}, {column.sql} {direction}, {t.columns[0].sql}{limit}",
         **params,
     )
     return {
@@ -247,4 +278,6 @@ def page(
         "from": first,
         "to": last,
         "decade": decade,
+        "filters": given,
+        "filterable": [name for name, _ in t.filters],
     }
