@@ -8,14 +8,13 @@ import socket
 import threading
 import time
 from collections.abc import Awaitable
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from legation.registry.store import Store
 from legation.web.tokens import Verifier, hash_token
 from tests.conftest import rec
 from tests.webapp import TOKEN, auth, client, load
-from tests.webserver import serve
+from tests.webserver import run_async, serve
 
 MB = 1 << 20
 
@@ -161,9 +160,7 @@ def test_token_checks_run_off_the_event_loop_and_are_remembered() -> None:
         first = await ticks_during(verifier.user("the-right-token"))
         return first, await ticks_during(verifier.user("the-right-token"))
 
-    # a thread of its own: a browser test in this worker may have left an event loop running here
-    with ThreadPoolExecutor(1) as pool:
-        (user, ticks), (again, ticks_again) = pool.submit(asyncio.run, both()).result()
+    (user, ticks), (again, ticks_again) = run_async(both())
     assert user == again == "alice"
     assert ticks > 10  # the loop kept running while scrypt worked in a thread
     assert ticks_again == 0  # the second check is remembered: it never leaves the loop

@@ -17,7 +17,7 @@ from legation.registry.store import Store
 from tests.conftest import SOURCE, rec, rurarz, write_jsonl
 from tests.webapp import TOKEN as WEB_TOKEN
 from tests.webapp import auth, client, load
-from tests.webserver import serve
+from tests.webserver import run_async, serve
 
 TOKEN = "writers-test-token-0123456789"
 PERSON = "p-zdzislaw-rurarz"
@@ -36,7 +36,7 @@ def test_60_concurrent_puts_to_one_record_keep_every_acknowledged_edit(db_url: s
     store.close()
     bodies = [rurarz(citizenship="POL", notes=f"concurrent edit {n}") for n in range(60)]
     with serve(db_url, "--no-bundled", env={"LEGATION_WRITE_TOKEN": TOKEN}) as server:
-        responses = asyncio.run(_put_all(server.url, bodies, {}))
+        responses = run_async(_put_all(server.url, bodies, {}))
         history = httpx.get(f"{server.url}/api/records/{PERSON}").json()["history"]
     statuses = [r.status_code for r in responses]
     assert [s for s in statuses if s >= 500] == []
@@ -55,7 +55,7 @@ def test_concurrent_puts_from_one_version_let_exactly_one_through(db_url: str) -
     with serve(db_url, "--no-bundled", env={"LEGATION_WRITE_TOKEN": TOKEN}) as server:
         tag = httpx.get(f"{server.url}/api/records/{PERSON}").headers["etag"]
         assert tag == '"1"'
-        responses = asyncio.run(_put_all(server.url, bodies, {"If-Match": tag}))
+        responses = run_async(_put_all(server.url, bodies, {"If-Match": tag}))
         history = httpx.get(f"{server.url}/api/records/{PERSON}").json()["history"]
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200] + [409] * 19
