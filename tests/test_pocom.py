@@ -266,3 +266,8 @@ def test_importing_the_snapshot_over_the_bundled_data_changes_nothing(
     report = json.loads(result.stdout)
     assert (report["created"], report["updated"], report["unchanged"]) == (0, 0, 10254)
     assert {m["existing"] for m in report["merged"]} >= {"p-john-feeley", "p-james-melville"}
+    queued = json.loads(cli(str(copy), "review", "--format", "json").stdout)
+    proposals = [r for r in queued if r["section"] == "person_merge"]
+    assert len(proposals) == len(report["proposed"]) > 0
+    again = cli(str(copy), "pocom", "import", str(SNAPSHOT))
+    assert again.exit_code == 0 and len(json.loads(cli(str(copy), "review", "--format", "json").stdout)) == len(queued)

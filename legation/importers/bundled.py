@@ -2,7 +2,9 @@
 
 The curated files and each registry's records (POCOM) go in one transaction: the registries'
 persons are matched with the curated ones first (registry.matching), and a merged record takes the
-curated record's place, so loading twice changes nothing.
+curated record's place, so loading twice changes nothing. Unsure matches are not queued for review
+here, so that a new store starts with an empty queue: `legation check` reports them (across sources),
+and `legation pocom import` queues them.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def load(store: Store, *, actor: str = "legation-bundled", progress: Progress | 
         name=path,
         source=SOURCES[name],
         base=curated,
+        propose=False,  # a fresh store's review queue stays empty; `legation check` lists the pairs
         actor=actor,
         progress=progress,
     )

@@ -38,12 +38,13 @@ def load(
     name: str,
     source: dict[str, Any],
     base: list[Located] | None = None,
+    propose: bool = True,
     dry_run: bool = False,
     actor: str | None = None,
     progress: Progress | None = None,
 ) -> Outcome:
     """Reconcile `raws` (ids starting with `prefix`) with the store's persons, then import them in
-    one transaction. Unsure matches are queued for review (not on a dry run).
+    one transaction. Unsure matches are queued for review (not on a dry run, nor without `propose`).
 
     `base` are other records to import in the same transaction (the curated bundled files); a
     registry's person merges into them as into the store, and the merged record takes the base
@@ -56,7 +57,7 @@ def load(
     items = [Located(b.file, b.line, merged.get(_id(b), b.raw)) for b in base]
     items += [Located(name, n, raw) for n, raw in enumerate(result.records, 1) if raw["id"] not in ids]
     report = imports.import_records(store, items, dry_run=dry_run, actor=actor, progress=progress)
-    if not dry_run:
+    if propose and not dry_run:
         matching.propose(store, source, result.proposals, actor=actor)
     return Outcome(report, [m.as_dict() for m in result.merged], [m.as_dict() for m in result.proposals])
 
