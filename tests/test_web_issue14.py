@@ -266,3 +266,20 @@ def test_a_search_exports_one_flat_csv_per_kind(web: TestClient) -> None:
     assert rows[0]["sending"] == "POL" and "sources" not in rows[0]
     assert web.get("/api/export", params={"format": "flat", "kind": "bogus"}).status_code == 422
     assert "format=flat" in web.get("/export", params={"q": "rurarz"}).text
+
+
+def test_a_state_with_many_cases_lists_fifty_and_links_the_rest(store: Store) -> None:
+    """POCOM gives the United States thousands of cases: the state page lists 50 per exit type."""
+    persons = [rec("person", f"p-envoy-{n}", name=f"Envoy {n}") for n in range(60)]
+    postings = [
+        rec("posting", f"pos-died-{n}", person=f"p-envoy-{n}", role="ambassador", sending="NOR", receiving="SWE")
+        | {"end": str(1900 + n), "exit_type": "died"}
+        for n in range(60)
+    ]
+    load(store, persons + postings)
+    with client(store) as web:
+        page = web.get("/state/NOR")
+    assert page.status_code == 200
+    listed = page.text.split("<details><summary>60 cases</summary>", 1)[1].split("</details>", 1)[0]
+    assert listed.count("<li>") == 50
+    assert "and 10 more" in listed and 'href="/postings?sending=NOR&amp;exit_type=died"' in listed
