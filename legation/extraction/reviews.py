@@ -13,32 +13,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, MetaData, String, Table, Text, select
+from sqlalchemy import Connection, select
 
 from legation.errors import InputError, NotFound
 from legation.extraction import SECTIONS, proposals
 from legation.extraction.articles import Article
-from legation.registry import imports
+from legation.registry import imports, review_queue, schema
 from legation.registry.imports import Located
 from legation.registry.matching import MERGE
 from legation.registry.store import Store, actor_name, now
 
-metadata = MetaData()
-queue_table = Table(
-    "review_queue",
-    metadata,
-    Column("id", String, primary_key=True),
-    Column("source_id", String, nullable=False),
-    Column("section", String, nullable=False),
-    Column("data", Text, nullable=False),
-    Column("status", String, nullable=False),
-    Column("created_at", String, nullable=False),
-    Column("created_by", String, nullable=False),
-    Column("decided_at", String),
-    Column("decided_by", String),
-    Column("records", Text),
-    Column("reason", Text),
-)
+queue_table = schema.review_queue  # declared with the other tables; the registry queues person merges too
 STATUSES = ("pending", "accepted", "merged", "rejected")
 INTEGER_FIELDS = frozenset({"year", "count"})
 EXCERPT = 280  # characters of the article kept on each side of the evidence sentence
@@ -94,28 +79,8 @@ def enqueue(conn: Connection, article: Article, extraction: dict[str, Any], *, a
     rows = []
     for section in SECTIONS:
         for item in extraction.get(section, []):
-            body = json.dumps({"section": section, "source": src, **item}, sort_keys=True, ensure_ascii=False)
-            review_id = "rv-" + hashlib.sha1(body.encode()).hexdigest()[:10]
-            rows.append((review_id, section, _with_excerpt(item, article.text)))
-    if not rows:
-        return []
-    known = {r[0] for r in conn.execute(select(queue_table.c.id).where(queue_table.c.id.in_([r[0] for r in rows])))}
-    fresh = [
-        {
-            "id": rid,
-            "source_id": src,
-            "section": section,
-            "data": json.dumps(item, ensure_ascii=False),
-            "status": "pending",
-            "created_at": now(),
-            "created_by": actor or actor_name(),
-        }
-        for rid, section, item in rows
-        if rid not in known
-    ]
-    if fresh:
-        conn.execute(queue_table.insert(), fresh)
-    return [r[0] for r in rows]
+            rows.append((review_queue.review_id(section, src, item), section, _with_excerpt(item, article.text)))
+    return review_queue.enqueue(conn, src, rows, actor=actor)
 
 
 def _with_excerpt(item: dict[str, Any], text: str) -> dict[str, Any]:
