@@ -91,8 +91,10 @@ def read(
         recent = (recent + [b.key for b in sentence.of("body") if b.key])[-RECENT:]
         years.learn(sentence)
     found = _merge(found)
+    _name_envoys(found, facts)
     result["exits"] = [f.record for f in found]
     result["measures"] = _unique(result["measures"] + _measures_of_exits(found, sentences, result["measures"]))
+    result["measures"] = _named_expulsions(result["measures"])
     exited = {f.key for f in found}
     seen: set[str] = set()
     for posting in in_force:
@@ -110,9 +112,10 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
     outranks the asylum request it came with ("defected and was seeking asylum")."""
     kept: dict[str, exits.Found] = {}
     for one in found:
-        first = kept.get(one.key) if one.record.get("person") else None
+        key = one.key if one.record.get("person") else _unnamed_key(one)
+        first = kept.get(key) if key else None
         if first is None:
-            kept[one.key if one.record.get("person") else f"{one.key}#{len(kept)}"] = one
+            kept[key or f"{one.key}#{len(kept)}"] = one
             continue
         record, other = first.record, one.record
         if record["exit_type"] == "sought_asylum" and other["exit_type"] == "defected":
@@ -127,7 +130,11 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         for code in other["consequences"]:
             if code not in record["consequences"]:
                 record["consequences"].append(code)
-    named = {(f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")}
+    named = {
+        (f.record["exit_type"], f.record["sending_state"])
+        for f in kept.values()
+        if f.record.get("person") and f.record["confidence"] >= 0.7  # a guess names no one
+    }
     by_sentence = Counter(
         (f.sentence, f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")
     )
@@ -144,6 +151,39 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         or f.record.get("group")
         or (f.record["exit_type"], f.record["sending_state"]) not in named
     ]  # "recalled its envoy" in a headline, named in the body
+
+
+def _unnamed_key(one: exits.Found) -> str | None:
+    """An envoy named by role only is one envoy however often the text says it: "each recalled
+    their ambassadors" and "Santos recalled the country's ambassador from Venezuela"."""
+    record = one.record
+    if record.get("group") or not record.get("sending_state") or not record.get("receiving_state"):
+        return None
+    return f"unnamed:{record['exit_type']}:{record['role']}:{record['sending_state']}:{record['receiving_state']}"
+
+
+def _name_envoys(found: list[exits.Found], facts: exits.Facts) -> None:
+    """An envoy named by role only takes the name the text gives the holder of that post elsewhere
+    ("Thailand recalled its ambassador" ... "Thailand Ambassador to Cambodia Prasas Prasavinitchai")."""
+    exited = {f.record["person"] for f in found if f.record.get("person")}
+    for one in found:
+        record = one.record
+        if record.get("person") or record.get("group") or record.get("role") not in exits.HEADS:
+            continue
+        holders = [
+            key
+            for key, phrase in facts.roles.items()
+            if phrase.role == record["role"]
+            and phrase.sending == record["sending_state"]
+            and phrase.receiving == record["receiving_state"]
+            and record["receiving_state"]
+            and key not in exited
+        ]
+        if len(holders) == 1:
+            record["person"] = holders[0]
+            record["confidence"] = min(record["confidence"], 0.8)
+            one.key = holders[0]
+            exited.add(holders[0])
 
 
 HEADS_OF_MISSION = exits.HEADS
@@ -191,14 +231,43 @@ def _other(sentences: list[pipeline.Sentence], besides: str | None) -> str | Non
     return counts.most_common(1)[0][0] if counts else None
 
 
+def _era(measure: dict[str, Any], kept: dict[tuple[Any, ...], dict[str, Any]]) -> int | None:
+    """The year that tells two measures of one type between one pair apart ("December 1999: Russia
+    expels ..." and "February 1994: Moscow retaliates by expelling ..."); an undated one is the
+    same measure as any dated one."""
+    year: int | None = measure.get("year")
+    if year is None:
+        return None
+    same: list[int | None] = [k[3] for k in kept if k[:3] == (measure["measure"], measure["actor"], measure["target"])]
+    if None in same:
+        return None
+    return next((y for y in same if y is not None and abs(y - year) <= 1), year)
+
+
 def _unique(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One measure per type and pair of states in a document; the surest reading is kept."""
-    kept: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
+    """One measure per type, pair of states and year in a document; the surest reading is kept."""
+    kept: dict[tuple[Any, ...], dict[str, Any]] = {}
     for measure in measures:
-        key = (measure["measure"], measure["actor"], measure["target"])
+        key = (measure["measure"], measure["actor"], measure["target"], _era(measure, kept))
         if key not in kept or measure["confidence"] > kept[key]["confidence"]:
             kept[key] = {**measure, "year": kept[key]["year"] or measure["year"]} if key in kept else measure
     return list(kept.values())
+
+
+def _named_expulsions(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ "Expelling a U.S. diplomat, Karen Doyle" is the persona non grata of one named person: the
+    expulsion of one, read from the same sentence, says it twice."""
+    png = [m for m in measures if m["measure"] == "persona_non_grata"]
+    named = {(m["actor"], m["target"], m["evidence"]["sentence"]) for m in png}
+    return [
+        m
+        for m in measures
+        if not (
+            m["measure"] == "expulsion"
+            and m.get("count") == 1
+            and (m["actor"], m["target"], m["evidence"]["sentence"]) in named
+        )
+    ]
 
 
 def _dominant(sentences: list[pipeline.Sentence]) -> list[str]:

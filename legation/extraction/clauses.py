@@ -57,9 +57,19 @@ def _antecedent(token: Token) -> Token:
     return token
 
 
+def _past_dateline(token: Token) -> Token:
+    """ "ULAN BATOR, Mongolia - A senior diplomat ... has resigned": the parser makes the dateline's
+    place the subject and the real one its apposition."""
+    if token.ent_type_ in ("GPE", "LOC") or token.text.isupper():
+        for child in token.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i > token.i:
+                return child
+    return token
+
+
 def subjects(verb: Token, *, depth: int = 3) -> list[Token]:
     """The verb's subjects, or those of the verb it hangs on ("decided to recall", "and sought")."""
-    found = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    found = [_past_dateline(c) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if found:
         return [t for s in found for t in coordinated(_antecedent(s))]
     if verb.dep_ in ("relcl", "acl") and verb.head != verb and not passive(verb):
@@ -155,8 +165,8 @@ def generic(token: Token, *, gerunds: bool = True) -> bool:
     if token.tag_ == "VBG" and token.dep_ == "conj" and token.head.tag_ == "VBG" and token.head != token:
         return generic(token.head)  # "by withholding visas ... and sending home his cook"
     if token.tag_ == "VBG":
-        if token.dep_ == "pcomp" and (_past(token.head.head) or _past(token.head.head.head)):
-            return False  # "Britain responded by expelling ..." reports what was done
+        if token.dep_ == "pcomp" and any(_past(v) or _acting(v) for v in (token.head.head, token.head.head.head)):
+            return False  # "Britain responded by expelling ...", "Moscow retaliates by expelling": what was done
         return not (aux - {"to"}) or token.dep_ in ("pcomp", "pobj", "csubj")
     if token.tag_ == "VB" and "to" in aux:
         if token.dep_ == "acl" and token.head.lemma_ in DECISIONS:
@@ -172,12 +182,19 @@ def is_mission(token: Token) -> bool:
     return token.lower_ in MISSIONS or (token.lower_ == "commission" and token.i > 0)
 
 
+def _acting(verb: Token) -> bool:
+    """A state's act told in the present, as chronologies and headlines do ("Moscow retaliates")."""
+    states = ("GPE", "NORP", "ORG")
+    return verb.tag_ == "VBZ" and any(c.dep_ == "nsubj" and c.ent_type_ in states for c in verb.children)
+
+
 def _past(verb: Token) -> bool:
     return verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.lower_ in ("has", "had", "have") for c in verb.children))
 
 
 STANCE = frozenset(
-    {"demand", "call", "urge", "seek", "want", "propose", "threaten", "consider", "rule", "deny"}
+    {"demand", "call", "urge", "seek", "want", "propose", "threaten", "consider", "rule", "deny", "face", "mull"}
+    | {"discuss", "request"}
     | {"rumour", "rumor", "speculation", "possibility", "prospect", "threat", "fear", "talk", "risk"}
 )  # "demanding the recall of", "Rumours of his dismissal": a noun trigger that names no event
 
@@ -193,6 +210,23 @@ def stance(token: Token) -> bool:
     while head.dep_ == "prep" and head.head != head:
         head = head.head
     return head.lemma_ in STANCE
+
+
+DEMANDS = frozenset(
+    {"call", "urge", "demand", "propose", "vote", "want", "seek", "threaten", "consider", "mull", "request", "discuss"}
+)
+DEMAND_NOUNS = frozenset({"request", "resolution", "motion", "bill", "proposal", "call", "demand", "petition"})
+
+
+def demanded(token: Token) -> bool:
+    """A trigger that something is asked for, not done: under a call, demand or vote ("called on
+    parliament to vote on a resolution to close the embassy", "a request ... to expel")."""
+    node, steps = token, 0
+    while node.head != node and steps < 6 and node.dep_ in ("xcomp", "acl", "pobj", "prep", "advcl", "relcl", "conj"):
+        node, steps = node.head, steps + 1
+        if (node.lemma_ in DEMANDS and node.pos_ == "VERB") or (node.lemma_ in DEMAND_NOUNS and node.pos_ == "NOUN"):
+            return True
+    return False
 
 
 def clause_start(sentence: Sentence, token: Token | None) -> int:

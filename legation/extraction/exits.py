@@ -24,6 +24,7 @@ BASE_SUBJECT = re.compile(r"\b(?:who|that)\s+$", re.IGNORECASE)
 NOT_ENVOYS = frozenset({"official", "mission_staff"})
 HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
+SELF = frozenset({"country", "nation", "government"})  # "the country's ambassador": the subject's state
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
 
 
@@ -116,6 +117,26 @@ def body_of(sentence: Sentence, token: Token) -> str | None:
     return mention.key if mention else None
 
 
+def subject_states(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
+    """The states a verb's subjects stand for: a body ("Cambodia and Thailand recalled"), a person's
+    state ("Santos said he had recalled"), or the state in the subject's modifiers ("his government")."""
+    found: list[str] = []
+    for subject in clauses.subjects(verb):
+        state = body_of(sentence, subject)
+        nodes = [subject, *[c for c in subject.children if c.dep_ == "poss"]]
+        for node in nodes if state is None else ():
+            person = sentence.mention_of(node)
+            key = person.key if person is not None else None
+            phrase = facts.roles.get(key) if key else None
+            state = (phrase.sending if phrase else None) or (facts.citizenship.get(key) if key else None)
+            state = state or states_around(sentence, node)[0]
+            if state:
+                break
+        if state and state not in found:
+            found.append(state)
+    return found
+
+
 def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str | None]]:
     """The sending state in a noun's modifiers ("North Korean diplomat", "Britain's envoy", "from
     China's consulate") and the receiving states after it ("in London", "to the United States and
@@ -124,6 +145,9 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
     receiving: list[str | None] = []
     for node in [noun, *clauses.named(noun)]:
         for child in clauses.modifiers(node):
+            if child.i > 0 and child.doc[child.i - 1].lower_ in ("to", "in", "at"):
+                receiving.append(body_of(sentence, child))  # "its envoy to India Sohail Mahmood"
+                continue
             sending = sending or body_of(sentence, child)
             for grand in clauses.modifiers(child):
                 sending = sending or body_of(sentence, grand)
@@ -176,7 +200,7 @@ def _ahead(
     """The person behind "the Mexican ambassador" or "a North Korean diplomat": one named earlier
     with that role and state, or one named later with them; for an indefinite lead ("a diplomat
     ... has defected"), also the subject of the next sentence, the usual shape of a news lead."""
-    for key, phrase in reversed(facts.roles.items()):
+    for key, phrase in reversed(facts.roles.items() if definite else ()):  # "a diplomat" is someone new
         if phrase.role == role and (sending is None or phrase.sending == sending):
             return Mention("person", 0, 0, key, key)
     for offset, later in enumerate(sentences[index + 1 :]):
@@ -259,7 +283,7 @@ def _referents(
             found.append(Reading(mention, 0.9 if mention.kind == "person" else 0.8, **hint))
             continue
         determiner = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
-        owned = bool(determiner & OWN)
+        owned = bool(determiner & (OWN | SELF))  # "its envoy", "the country's ambassador"
         states = [b for p in clauses.preposition_objects(token, ("of", "from")) if (b := body_of(sentence, p))]
         if token.tag_ == "NNS" and role in HEADS and states and not owned:
             local = sentence.offset(token)
@@ -280,23 +304,27 @@ def _referents(
             continue
         sending = hint["sending"]
         receiving: list[str | None] = [hint["receiving"]] if hint["receiving"] else []
+        if owned and sending in states:  # "recalled the country's ambassador from Venezuela": from the post
+            receiving, sending = [sending], None
         if not owned and token.tag_ != "NNS":
             later = _ahead(sentences, sentence.index, role, sending, facts, definite=not determiner & {"a", "an"})
             if later is not None:
                 found.append(Reading(later, 0.8, **hint))
             continue
         if owned or token.tag_ == "NNS":
-            owner = next((body_of(sentence, s) for s in clauses.subjects(verb) if body_of(sentence, s)), None)
-            sending = sending or owner
-            if sending is None or not owned:
+            owners: list[str | None] = [sending] if sending else [*subject_states(sentence, verb, facts)]
+            if not owners or not owned:
                 continue  # "our ambassadors" said by someone unnamed; "ambassadors" in general
             if not receiving:
                 places = [body_of(sentence, p) for p in clauses.preposition_objects(verb, ("to", "from", "in"))]
-                receiving = [r for r in places if r and r != sending] or [None]
+                receiving = [r for r in places if r and r not in (sending, *owners)] or [None]
             count = next((lexicon.numbers().get(c.lower_) for c in token.children if c.dep_ == "nummod"), None)
             local = sentence.offset(token)
-            unnamed = Unnamed(local, local + len(token.text), token.text, role, sending, receiving, count)
-            found.append(Reading(unnamed, 0.85))
+            for owner in owners:
+                others: list[str | None] = [o for o in owners if o != owner]
+                places = others if len(owners) > 1 and receiving == [None] else receiving  # "each other's"
+                unnamed = Unnamed(local, local + len(token.text), token.text, role, owner, places, count)
+                found.append(Reading(unnamed, 0.85))
     return found
 
 
@@ -361,7 +389,12 @@ def find(
             if token is None and context.generic(sentence, start, match.group(0)):
                 continue
             if token is not None and (
-                clauses.negated(token) or clauses.generic(token) or _reported_speech(token) or clauses.stance(token)
+                clauses.negated(token)
+                or clauses.generic(token)
+                or _reported_speech(token)
+                or clauses.stance(token)
+                or clauses.demanded(token)
+                or token.dep_ == "amod"  # "the ousted president": a description, not a report
             ):
                 continue
             if trigger.option("base") and not (BASE_SUBJECT.search(sentence.text[:start]) and groups(sentence)):

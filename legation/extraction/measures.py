@@ -157,9 +157,14 @@ def find(
             if trigger.option("needs_body") and not _body_at(sentence, end):
                 continue
             if token is not None and (
-                clauses.negated(token) or clauses.generic(token, gerunds=False) or clauses.stance(token)
+                clauses.negated(token)
+                or clauses.generic(token, gerunds=False)
+                or clauses.stance(token)
+                or clauses.demanded(token)
             ):
                 continue
+            if trigger.code == "sanction_on_person" and not _names_person(sentence, end):
+                continue  # "sanctions against Russia" hit a state, not a person
             pairs: list[tuple[str | None, str | None, float]] = []
             if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
                 agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts)
@@ -176,6 +181,12 @@ def find(
     return found
 
 
+def _names_person(sentence: Sentence, end: int) -> bool:
+    """The first name after a trigger is a person's ("sanctioned Yevgeny Prigozhin")."""
+    after = [m for m in sentence.mentions if sentence.local(m.start) >= end and m.kind in ("person", "body")]
+    return bool(after) and after[0].kind == "person"
+
+
 def _record(
     code: str, actor: str, target: str, sentence: Sentence, span: tuple[int, int], year: int | None, sure: float
 ) -> dict[str, Any]:
@@ -185,7 +196,7 @@ def _record(
         "target": target,
         "measure": code,
         "year": year,
-        "count": count(sentence.text[max(0, start - 10) : end + 40]),
+        "count": count(sentence.text[max(0, start - 10) : end + 40]) or _one(code, sentence.text[start:end]),
         "detail": sentence.text[start : min(len(sentence.text), end + 60)].strip(),
         "certainty": context.certainty(sentence.text),
         "evidence": context.evidence(sentence, start, end),
@@ -198,6 +209,14 @@ NUMBER = re.compile(
     r"(?:[A-Za-z\-]+\s+){0,2}"
     r"(?:diplomats|officials|staff|employees|people|personnel|envoys|ambassadors|[A-Z][a-z]+ans)\b"
 )
+
+
+SINGLE = re.compile(r"\b(?:a|an|one)\s+(?:[\w.-]+\s+){0,3}(?:diplomat|official|envoy)\b", re.IGNORECASE)
+
+
+def _one(code: str, trigger: str) -> int | None:
+    """ "Expelling a British diplomat" is the expulsion of one."""
+    return 1 if code == "expulsion" and SINGLE.search(trigger) else None
 
 
 def count(text: str) -> int | None:

@@ -191,6 +191,8 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         j = i
         while j < len(doc) and doc[j].tag_ == "NNP" and doc[j].is_title and doc[j].text not in stop:
             j += 1
+        while i < j - 2 and doc[i].ent_type_ in ("GPE", "NORP"):
+            i += 1  # "Ambassador to Cambodia Prasas Prasavinitchai": the post is no part of the name
         span = doc[i:j]
         before = [t.lower_ for t in doc[max(0, i - 3) : i]]
         head = span.root.head
