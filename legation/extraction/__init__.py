@@ -95,6 +95,7 @@ def read(
     result["exits"] = [f.record for f in found]
     result["measures"] = _unique(result["measures"] + _measures_of_exits(found, sentences, result["measures"]))
     result["measures"] = _named_expulsions(result["measures"])
+    _soviet_era(result, sentences, text)
     exited = {f.key for f in found}
     seen: set[str] = set()
     for posting in in_force:
@@ -112,7 +113,7 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
     outranks the asylum request it came with ("defected and was seeking asylum")."""
     kept: dict[str, exits.Found] = {}
     for one in found:
-        key = one.key if one.record.get("person") else _unnamed_key(one)
+        key = one.key if one.record.get("person") else _unnamed_key(one, kept)
         first = kept.get(key) if key else None
         if first is None:
             kept[key or f"{one.key}#{len(kept)}"] = one
@@ -153,13 +154,17 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
     ]  # "recalled its envoy" in a headline, named in the body
 
 
-def _unnamed_key(one: exits.Found) -> str | None:
+def _unnamed_key(one: exits.Found, kept: dict[str, exits.Found]) -> str | None:
     """An envoy named by role only is one envoy however often the text says it: "each recalled
-    their ambassadors" and "Santos recalled the country's ambassador from Venezuela"."""
+    their ambassadors" and "Santos recalled the country's ambassador from Venezuela"; one told
+    without a post ("Thailand recalled its ambassador") is the one told with it before."""
     record = one.record
-    if record.get("group") or not record.get("sending_state") or not record.get("receiving_state"):
+    if record.get("group") or not record.get("sending_state"):
         return None
-    return f"unnamed:{record['exit_type']}:{record['role']}:{record['sending_state']}:{record['receiving_state']}"
+    prefix = f"unnamed:{record['exit_type']}:{record['role']}:{record['sending_state']}:"
+    if not record.get("receiving_state"):
+        return next((key for key in kept if key.startswith(prefix)), None)
+    return prefix + str(record["receiving_state"])
 
 
 def _name_envoys(found: list[exits.Found], facts: exits.Facts) -> None:
@@ -196,6 +201,7 @@ def _measures_of_exits(
     ambassador_recalled measure (docs/extraction.md)."""
     made = []
     named = {(m["measure"], m["actor"]) for m in stated}
+    sure = {(m["measure"], m["actor"]) for m in stated if m["confidence"] >= 0.8}  # a guess blocks no reading
     for one in found:
         record = one.record
         sending, receiving = record.get("sending_state"), record.get("receiving_state")
@@ -208,7 +214,8 @@ def _measures_of_exits(
             actor, target, measure, count = sending, target or _other(sentences, sending), "ambassador_recalled", None
         else:
             continue
-        if actor and target and actor != target and (measure, actor) not in named:
+        guessed = measure == "ambassador_recalled" and not receiving  # the post is the text's other state
+        if actor and target and actor != target and (measure, actor) not in (named if guessed else sure):
             made.append(
                 {
                     "actor": actor,
@@ -236,11 +243,9 @@ def _era(measure: dict[str, Any], kept: dict[tuple[Any, ...], dict[str, Any]]) -
     expels ..." and "February 1994: Moscow retaliates by expelling ..."); an undated one is the
     same measure as any dated one."""
     year: int | None = measure.get("year")
-    if year is None:
-        return None
     same: list[int | None] = [k[3] for k in kept if k[:3] == (measure["measure"], measure["actor"], measure["target"])]
-    if None in same:
-        return None
+    if year is None or None in same:
+        return same[0] if year is None and same else None
     return next((y for y in same if y is not None and abs(y - year) <= 1), year)
 
 
@@ -252,6 +257,29 @@ def _unique(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if key not in kept or measure["confidence"] > kept[key]["confidence"]:
             kept[key] = {**measure, "year": kept[key]["year"] or measure["year"]} if key in kept else measure
     return list(kept.values())
+
+
+ERA_END = 1991  # "Russian" and "Moscow" stood for the Soviet Union until its end
+
+
+def _soviet_era(result: dict[str, list[dict[str, Any]]], sentences: list[pipeline.Sentence], text: str) -> None:
+    """Russia in an event before 1992 is the Soviet Union; so is an undated one in a text that names
+    the Soviet Union and no later year ("the Russians retaliated" in a 1985 spy row)."""
+    soviet = any(m.key == "SUN" for s in sentences for m in s.of("body"))
+    years = [int(y) for y in context.YEAR.findall(text)]
+    undated = soviet and (not years or max(years) <= ERA_END)
+
+    def era(code: str | None, year: int | None) -> str | None:
+        if code == "RUS" and ((year is not None and year <= ERA_END) or (year is None and undated)):
+            return "SUN"
+        return code
+
+    for record in result["exits"]:
+        for field in ("sending_state", "receiving_state", "destination"):
+            record[field] = era(record.get(field), record.get("year"))
+    for record in result["measures"]:
+        record["actor"], record["target"] = era(record["actor"], record["year"]), era(record["target"], record["year"])
+    result["measures"] = [m for m in result["measures"] if m["actor"] != m["target"]]
 
 
 def _named_expulsions(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:

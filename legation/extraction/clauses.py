@@ -67,9 +67,22 @@ def _past_dateline(token: Token) -> Token:
     return token
 
 
+def _speaker(token: Token) -> Token:
+    """ "Russia said it was expelling ...": the "it" of a reported clause is the one who said it."""
+    if token.lower_ not in ("it", "they"):
+        return token
+    node = token.head
+    while node.dep_ in ("xcomp", "conj") and node.head != node:
+        node = node.head
+    if node.dep_ != "ccomp" or node.head == node:
+        return token
+    said = [c for c in node.head.children if c.dep_ == "nsubj" and c.i < token.i]
+    return said[0] if said else token
+
+
 def subjects(verb: Token, *, depth: int = 3) -> list[Token]:
     """The verb's subjects, or those of the verb it hangs on ("decided to recall", "and sought")."""
-    found = [_past_dateline(c) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    found = [_speaker(_past_dateline(c)) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if found:
         return [t for s in found for t in coordinated(_antecedent(s))]
     if verb.dep_ in ("relcl", "acl") and verb.head != verb and not passive(verb):
@@ -215,6 +228,7 @@ def stance(token: Token) -> bool:
 DEMANDS = frozenset(
     {"call", "urge", "demand", "propose", "vote", "want", "seek", "threaten", "consider", "mull", "request", "discuss"}
 )
+DEMAND_PATH = frozenset({"xcomp", "acl", "pobj", "prep", "advcl", "relcl", "conj", "appos", "dobj"})
 DEMAND_NOUNS = frozenset({"request", "resolution", "motion", "bill", "proposal", "call", "demand", "petition"})
 
 
@@ -222,7 +236,7 @@ def demanded(token: Token) -> bool:
     """A trigger that something is asked for, not done: under a call, demand or vote ("called on
     parliament to vote on a resolution to close the embassy", "a request ... to expel")."""
     node, steps = token, 0
-    while node.head != node and steps < 6 and node.dep_ in ("xcomp", "acl", "pobj", "prep", "advcl", "relcl", "conj"):
+    while node.head != node and steps < 6 and node.dep_ in DEMAND_PATH:
         node, steps = node.head, steps + 1
         if (node.lemma_ in DEMANDS and node.pos_ == "VERB") or (node.lemma_ in DEMAND_NOUNS and node.pos_ == "NOUN"):
             return True

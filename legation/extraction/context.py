@@ -43,6 +43,7 @@ def resolve(sentences: list[Sentence]) -> None:
     unanswered ... Russian ambassador Anatoly Antonov").
     """
     salient: str | None = None
+    holders: dict[str, str] = {}  # person -> role, in the order the text names them
     for i, sentence in enumerate(sentences):
         subject = _grammatical_subject(sentence)
         for mention in sentence.mentions:
@@ -50,9 +51,31 @@ def resolve(sentences: list[Sentence]) -> None:
                 if not CREDIT.search(sentence.text[: sentence.local(mention.start)][-12:]):
                     subject = subject or mention.key
             elif mention.kind == "anaphor":
-                mention.key = subject or salient or _ahead(sentences, i)
+                mention.key = _holder(mention.text, holders) or subject or salient or _ahead(sentences, i)
                 subject = subject or mention.key
         salient = subject or salient
+        if lexicon.role_pattern().search(sentence.text):
+            for phrase in _role_phrases(sentence):
+                if phrase.person:
+                    holders.pop(phrase.person, None)
+                    holders[phrase.person] = phrase.role
+
+
+ENVOYS = frozenset(
+    {"ambassador", "charge_d_affaires", "special_envoy", "deputy_chief_of_mission", "consul", "diplomat"}
+)
+
+
+def _holder(anaphor: str, holders: dict[str, str]) -> str | None:
+    """ "The envoy" is the last envoy the text named, not the spokesman who speaks of him."""
+    words = anaphor.lower().split()
+    if len(words) < 2 or words[0] != "the":
+        return None
+    role = lexicon.roles().get(words[-1])
+    if role is None:
+        return None
+    wanted = ENVOYS if role in ENVOYS else {role}
+    return next((person for person, held in reversed(holders.items()) if held in wanted), None)
 
 
 def _grammatical_subject(sentence: Sentence) -> str | None:

@@ -158,6 +158,8 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
                 receiving += [body_of(sentence, p) for p in clauses.preposition_objects(pobj, ("in", "to", "at"))]
             elif pobj.head.lower_ in ("from", "of"):
                 sending = sending or body_of(sentence, pobj)
+                for child in clauses.modifiers(pobj) if pobj.head.lower_ == "of" else ():
+                    sending = sending or body_of(sentence, child)  # "head of KGB operations"
             else:
                 receiving.append(body_of(sentence, pobj))
     unique: list[str | None] = []
@@ -406,6 +408,8 @@ def find(
             if token is not None:
                 arguments = _arguments(trigger.code, token, active)
                 readings = _referents(sentence, arguments, sentences or [sentence], token, facts)
+            if not readings and token is not None and token.tag_ == "NNS":
+                readings = _listed(sentence, end)  # "Three defections occurred last year: A, B and C"
             if not readings and not trigger.option("parse_only"):
                 fallback = _subject(sentence, start, end, active)
                 readings = [Reading(fallback, 0.6)] if fallback is not None else []
@@ -420,6 +424,17 @@ def find(
                     actor = _actor(sentence, token, facts) if token is not None else None
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
+
+
+LIST_GAP = 60  # characters between a plural trigger and the colon that opens its list
+
+
+def _listed(sentence: Sentence, end: int) -> list[Reading]:
+    """The persons listed after a colon that follows a plural trigger."""
+    colon = sentence.text.find(":", end)
+    if colon < 0 or colon - end > LIST_GAP:
+        return []
+    return [Reading(m, 0.75) for m in sentence.of("person") if m.key and sentence.local(m.start) > colon]
 
 
 def _actor(sentence: Sentence, token: Token, facts: Facts) -> str | None:

@@ -14,6 +14,7 @@ from legation.extraction.pipeline import Sentence
 ORDERS = frozenset({"order", "tell", "force", "require", "instruct", "give"})
 GENERIC_ACTORS = frozenset({"nations", "countries", "states", "governments", "members", "capitals", "allies"})
 
+HIT = frozenset({"dobj", "dative", "nsubj"})  # "declaring persona non grata two Russian officials" (misparsed)
 HOST = re.compile(r"^\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -123,7 +124,9 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     if verb.pos_ in ("NOUN", "PROPN"):
         objects = clauses.preposition_objects(verb, ("of", "against", "on", "with"))
     else:
-        objects = clauses.objects(verb) or ([s for s in clauses.subjects(verb)] if clauses.passive(verb) else [])
+        objects = [*clauses.objects(verb), *(clauses.subjects(verb) if clauses.passive(verb) else [])]
+        if not any(_body(sentence, o, facts) for o in objects):
+            objects += [t for t in verb.subtree if t.i > verb.i and t.dep_ in HIT and _misparsed(t, verb)]
     found: list[str] = []
     for obj in objects:
         partners = clauses.preposition_objects(obj, ("with", "against"))
@@ -169,6 +172,8 @@ def find(
             if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
                 agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts)
                 pairs = [(a, t, 0.85) for a in agents for t in targets if a != t]
+                if not agents and targets:
+                    pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
             if not pairs:
                 actor, target = _parties(sentence, trigger, start, end, facts, recent)
                 pairs = [(actor, target, 0.6 if len(sentence.of("body")) >= 2 else 0.4)]
@@ -179,6 +184,24 @@ def find(
                 when = years.at(sentence, start) if years else year
                 found.append(_record(trigger.code, actor, target, sentence, (start, end), when, sure))
     return found
+
+
+def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: list[str]) -> tuple[str | None, float]:
+    """Who acted when the parse names only whom it hit: for "the Vatican's ambassador to Managua
+    was declared persona non grata", the state the envoy served in; else the state the text named
+    last besides the target."""
+    for patient in clauses.subjects(verb) if clauses.passive(verb) else clauses.objects(verb):
+        person = sentence.mention_of(patient)
+        phrase = facts.roles.get(person.key) if person is not None and person.key else None
+        posts = [phrase.receiving] if phrase and phrase.receiving else states_around(sentence, patient)[1]
+        post = next((p for p in posts if p and p != target), None)
+        if post:
+            return post, 0.75
+    return next((b for b in reversed(recent) if b != target), None), 0.6
+
+
+def _misparsed(token: Token, verb: Token) -> bool:
+    return token.head.dep_ in ("ccomp", "xcomp") and token.head.head == verb
 
 
 def _names_person(sentence: Sentence, end: int) -> bool:
@@ -207,7 +230,7 @@ def _record(
 NUMBER = re.compile(
     r"\b(?:(?:more than|over|at least|about|some|nearly|almost)\s+)?(\d[\d,]*|[a-z]+(?:\s+dozen)?)\s+"
     r"(?:[A-Za-z\-]+\s+){0,2}"
-    r"(?:diplomats|officials|staff|employees|people|personnel|envoys|ambassadors|[A-Z][a-z]+ans)\b"
+    r"(?:diplomats|officials|staff|employees|people|personnel|envoys|ambassadors|nationals|citizens|[A-Z][a-z]+ans)\b"
 )
 
 

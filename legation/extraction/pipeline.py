@@ -177,6 +177,19 @@ def _clean(span: Span) -> Span | None:
     return cleaned
 
 
+def _named_body(word: str) -> bool:
+    return word in gazetteer.body_phrases() or word in gazetteer.capitals()
+
+
+ROLE_AFTER = re.compile(r"\s*,\s*(?:(?:a|an|the)\s+)?(?:former\s+)?")
+
+
+def _role_follows(text: str, end: int) -> bool:
+    """ "Pyotr Orlov, a second secretary at ...": a role in apposition right after the name."""
+    gap = ROLE_AFTER.match(text, end)
+    return bool(gap and gap.end() > end and lexicon.role_pattern().match(text, gap.end()))
+
+
 def _titled_names(doc: Doc) -> Iterator[Span]:
     """Names the model's NER missed but the sentence marks as a person's: a run of proper nouns
     right after a role word ("the French ambassador, Sylvain Itte") or in apposition to one."""
@@ -191,7 +204,7 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         j = i
         while j < len(doc) and doc[j].tag_ == "NNP" and doc[j].is_title and doc[j].text not in stop:
             j += 1
-        while i < j - 2 and doc[i].ent_type_ in ("GPE", "NORP"):
+        while i < j - 2 and _named_body(doc[i].text):
             i += 1  # "Ambassador to Cambodia Prasas Prasavinitchai": the post is no part of the name
         span = doc[i:j]
         before = [t.lower_ for t in doc[max(0, i - 3) : i]]
@@ -199,7 +212,10 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         marked = any(w in roles for w in before) or (span.root.dep_ == "appos" and head.lower_ in roles)
         between = i > 0 and j < len(doc) and doc[i - 1].text == "," and doc[j].text == ","
         marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
+        marked = marked or (len(span) in (2, 3) and _role_follows(doc.text, span.end_char))
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
+        if any(w in roles for w in before) and not any(_named_body(t.text) for t in span):
+            labels -= {"GPE", "NORP", "LOC"}  # a name right after a title that the NER took for a place
         if len(span) >= 2 and marked and not labels and not any(t.like_num for t in span):
             yield span
         i = j
