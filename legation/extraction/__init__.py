@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from legation.extraction import consequences, contacts, context, exits, gazetteer, measures, pipeline, postings
+from legation.extraction import clauses, consequences, contacts, context, exits, gazetteer, measures, pipeline, postings
 from legation.registry.store import Store
 
 SECTIONS = ("exits", "measures", "contacts", "postings_in_force")
@@ -92,6 +92,7 @@ def read(
         years.learn(sentence)
     found = _merge(found)
     _name_envoys(found, facts)
+    found = _name_members(found, sentences)
     result["exits"] = [f.record for f in found]
     result["measures"] = _unique(result["measures"] + _measures_of_exits(found, sentences, result["measures"]))
     result["measures"] = _named_expulsions(result["measures"])
@@ -159,6 +160,8 @@ def _unnamed_key(one: exits.Found, kept: dict[str, exits.Found]) -> str | None:
     their ambassadors" and "Santos recalled the country's ambassador from Venezuela"; one told
     without a post ("Thailand recalled its ambassador") is the one told with it before."""
     record = one.record
+    if record.get("group") and record.get("count"):  # "Three Ethiopian diplomats ... resign" told twice
+        return f"group:{record['exit_type']}:{record['sending_state']}:{record['count']}"
     if record.get("group") or not record.get("sending_state"):
         return None
     prefix = f"unnamed:{record['exit_type']}:{record['role']}:{record['sending_state']}:"
@@ -189,6 +192,52 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts) -> None:
             record["confidence"] = min(record["confidence"], 0.8)
             one.key = holders[0]
             exited.add(holders[0])
+
+
+MEMBERS_AHEAD = 3  # sentences after a counted group searched for its members' names
+
+
+def _name_members(found: list[exits.Found], sentences: list[pipeline.Sentence]) -> list[exits.Found]:
+    """ "Two Libyan diplomats ... have resigned. Counsels A and B denounced ...": a counted group
+    whose members the next sentences name, coordinated and as many, is those persons."""
+    exited = {f.record["person"] for f in found if f.record.get("person")}
+    kept: list[exits.Found] = []
+    for one in found:
+        record = one.record
+        count = record.get("count")
+        names = (
+            _coordinated_names(sentences[one.sentence : one.sentence + 1 + MEMBERS_AHEAD], count, exited)
+            if record.get("group") and count and 2 <= count <= 6
+            else None
+        )
+        if not names:
+            kept.append(one)
+            continue
+        for name in names:
+            person = {
+                **record,
+                "person": name,
+                "group": None,
+                "count": None,
+                "consequences": list(record["consequences"]),
+            }
+            person["confidence"] = min(record["confidence"], 0.7)
+            kept.append(exits.Found(person, name, one.sentence, one.actor))
+            exited.add(name)
+    return kept
+
+
+def _coordinated_names(sentences: list[pipeline.Sentence], count: int, exited: set[str]) -> list[str] | None:
+    for sentence in sentences:
+        for mention in sentence.of("person"):
+            token = sentence.token_at(sentence.local(mention.start))
+            if token is None or not mention.key or mention.key in exited:
+                continue
+            root = token.head if token.dep_ in ("compound", "flat") else token
+            names = [m.key for t in clauses.coordinated(root) if (m := sentence.mention_of(t, ("person",))) and m.key]
+            if len(names) == count and len(set(names)) == count and not set(names) & exited:
+                return names
+    return None
 
 
 HEADS_OF_MISSION = exits.HEADS

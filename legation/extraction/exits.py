@@ -26,6 +26,7 @@ HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanen
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
 SELF = frozenset({"country", "nation", "government"})  # "the country's ambassador": the subject's state
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
+HOSTS_ACT = frozenset({"expel", "oust", "order", "declare"})  # verbs whose subject is the envoy's host
 
 
 @dataclass
@@ -197,14 +198,31 @@ def _person_near(sentence: Sentence, token: Token) -> Mention | None:
 
 
 def _ahead(
-    sentences: list[Sentence], index: int, role: str, sending: str | None, facts: Facts, *, definite: bool
+    sentences: list[Sentence],
+    index: int,
+    role: str,
+    sending: str | None,
+    facts: Facts,
+    *,
+    definite: bool,
+    post: str | None = None,
 ) -> Mention | None:
     """The person behind "the Mexican ambassador" or "a North Korean diplomat": one named earlier
     with that role and state, or one named later with them; for an indefinite lead ("a diplomat
-    ... has defected"), also the subject of the next sentence, the usual shape of a news lead."""
-    for key, phrase in reversed(facts.roles.items() if definite else ()):  # "a diplomat" is someone new
-        if phrase.role == role and (sending is None or phrase.sending == sending):
+    ... has defected"), also the subject of the next sentence, the usual shape of a news lead.
+    `post` is where the envoy must serve ("Ecuador expels U.S. ambassador": one posted to Ecuador);
+    a holder of the role named without a state ("Ambassador Heather Hodges") comes second."""
+    roles = HEADS if role == "special_envoy" else {role}  # "the British envoy" may be its ambassador
+    held = [(k, p) for k, p in reversed(facts.roles.items()) if p.role in roles and p.receiving in (None, post)]
+    for key, phrase in held if definite else ():  # "a diplomat" is someone new
+        if sending is None or phrase.sending == sending:
             return Mention("person", 0, 0, key, key)
+    stateless = [k for k, p in held if p.sending is None and facts.citizenship.get(k) in (None, sending)]
+    if definite and sending and stateless:
+        order = [p.person for later in sentences[index + 1 :] for p in context.role_phrases(later)]
+        key = next((k for k in order if k in stateless), stateless[0])  # the first named after it
+        facts.citizenship[key] = sending
+        return Mention("person", 0, 0, key, key)
     for offset, later in enumerate(sentences[index + 1 :]):
         for phrase in context.role_phrases(later):
             if not phrase.person or phrase.role in NOT_ENVOYS:
@@ -309,7 +327,9 @@ def _referents(
         if owned and sending in states:  # "recalled the country's ambassador from Venezuela": from the post
             receiving, sending = [sending], None
         if not owned and token.tag_ != "NNS":
-            later = _ahead(sentences, sentence.index, role, sending, facts, definite=not determiner & {"a", "an"})
+            post = next(iter(subject_states(sentence, verb, facts)), None) if verb.lemma_ in HOSTS_ACT else None
+            indefinite = bool(determiner & {"a", "an"})
+            later = _ahead(sentences, sentence.index, role, sending, facts, definite=not indefinite, post=post)
             if later is not None:
                 found.append(Reading(later, 0.8, **hint))
             continue

@@ -153,8 +153,14 @@ def _clean(span: Span) -> Span | None:
     stop = lexicon.not_names()
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].text in stop or doc[start].text in HONORIFICS or not doc[start].is_alpha):
-        start += 1
+    roles = lexicon.roles()
+    while start < end and (
+        doc[start].text in stop
+        or doc[start].text in HONORIFICS
+        or not doc[start].is_alpha
+        or doc[start].lower_ in roles
+    ):
+        start += 1  # "Counsels Saleh Ali Al Majbari": a title the NER took into the name
     if _placed(doc, start):
         phrases = {**gazetteer.body_phrases(), **gazetteer.capitals()}
         for size in (3, 2, 1):
@@ -213,6 +219,7 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         between = i > 0 and j < len(doc) and doc[i - 1].text == "," and doc[j].text == ","
         marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
         marked = marked or (len(span) in (2, 3) and _role_follows(doc.text, span.end_char))
+        marked = marked or (span.root.dep_ == "conj" and span.root.head.ent_type_ == "PERSON")  # "A, B and C"
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
         if any(w in roles for w in before) and not any(_named_body(t.text) for t in span):
             labels -= {"GPE", "NORP", "LOC"}  # a name right after a title that the NER took for a place
