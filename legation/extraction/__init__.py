@@ -94,9 +94,10 @@ def read(
     _name_envoys(found, facts)
     found = _name_members(found, sentences)
     result["exits"] = [f.record for f in found]
-    result["measures"] = _unique(result["measures"] + _measures_of_exits(found, sentences, result["measures"]))
-    result["measures"] = _named_expulsions(result["measures"])
     _soviet_era(result, sentences, text)
+    result["measures"] = result["measures"] + _measures_of_exits(found, sentences, result["measures"])
+    _soviet_era(result, sentences, text)
+    result["measures"] = _named_expulsions(_unique(result["measures"]))
     exited = {f.key for f in found}
     seen: set[str] = set()
     for posting in in_force:
@@ -250,7 +251,7 @@ def _measures_of_exits(
     ambassador_recalled measure (docs/extraction.md)."""
     made = []
     named = {(m["measure"], m["actor"]) for m in stated}
-    sure = {(m["measure"], m["actor"]) for m in stated if m["confidence"] >= 0.8}  # a guess blocks no reading
+    sure = {(m["measure"], m["actor"], m["target"]) for m in stated if m["confidence"] >= 0.8}  # a guess blocks none
     for one in found:
         record = one.record
         sending, receiving = record.get("sending_state"), record.get("receiving_state")
@@ -264,7 +265,8 @@ def _measures_of_exits(
         else:
             continue
         guessed = measure == "ambassador_recalled" and not receiving  # the post is the text's other state
-        if actor and target and actor != target and (measure, actor) not in (named if guessed else sure):
+        stated_already = (measure, actor) in named if guessed else (measure, actor, target) in sure
+        if actor and target and actor != target and not stated_already:
             made.append(
                 {
                     "actor": actor,

@@ -51,7 +51,8 @@ def resolve(sentences: list[Sentence]) -> None:
                 if not CREDIT.search(sentence.text[: sentence.local(mention.start)][-12:]):
                     subject = subject or mention.key
             elif mention.kind == "anaphor":
-                mention.key = _holder(mention.text, holders) or subject or salient or _ahead(sentences, i)
+                forward = None if mention.text.lower().startswith("the ") else _ahead(sentences, i)
+                mention.key = _holder(mention.text, holders) or subject or salient or forward
                 subject = subject or mention.key
         salient = subject or salient
         if lexicon.role_pattern().search(sentence.text):
@@ -160,7 +161,9 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
     """The person a role phrase names: right after it, or in apposition right before it."""
     for mention in people(sentence):
         local, local_end = sentence.local(mention.start), sentence.local(mention.end)
-        if local >= phrase.end and re.fullmatch(r"\s*[,|]?\s*", sentence.text[phrase.end : local]):
+        if local >= phrase.end and re.fullmatch(
+            r"\s*(?:\([A-Z.]{2,8}\))?\s*[,|]?\s*", sentence.text[phrase.end : local]
+        ):
             return mention.key
         gap = sentence.text[local_end : phrase.start]
         if local_end <= phrase.start and APPOSITION.fullmatch(gap):

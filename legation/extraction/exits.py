@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from legation.extraction import clauses, context, lexicon
 from legation.extraction.context import RolePhrase
 from legation.extraction.groups import Group, groups
 from legation.extraction.pipeline import Mention, Sentence
+from legation.registry import bodies
 
 REASON = re.compile(
     r"(?:in protest (?:over|against|at)|to protest|citing|in opposition to|after condemning|condemning|over)"
@@ -26,7 +28,7 @@ HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanen
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
 SELF = frozenset({"country", "nation", "government"})  # "the country's ambassador": the subject's state
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
-HOSTS_ACT = frozenset({"expel", "oust", "order", "declare"})  # verbs whose subject is the envoy's host
+HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell"})  # verbs whose subject is the envoy's host
 
 
 @dataclass
@@ -332,6 +334,9 @@ def _referents(
             later = _ahead(sentences, sentence.index, role, sending, facts, definite=not indefinite, post=post)
             if later is not None:
                 found.append(Reading(later, 0.8, **hint))
+            elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
+                local = sentence.offset(token)
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
             continue
         if owned or token.tag_ == "NNS":
             owners: list[str | None] = [sending] if sending else [*subject_states(sentence, verb, facts)]
@@ -383,10 +388,16 @@ def _reason(text: str) -> str | None:
 
 
 def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[str]) -> str | None:
-    for body in sentence.of("body"):
-        if body.key not in used:
-            return body.key
-    return recent[-1] if recent else None
+    """A state the sentence or the text names besides the envoy's post: an envoy is sent by a
+    state, not by the United Nations the sentence also names."""
+    states = [b.key for b in sentence.of("body") if b.key not in used and _state(b.key)]
+    earlier = Counter(b for b in reversed(recent) if b not in used and _state(b))
+    return next(iter(states + [b for b, _ in earlier.most_common()]), None)
+
+
+def _state(code: str | None) -> bool:
+    body = bodies.registry().get(code or "")
+    return body is not None and body.kind != "international"
 
 
 def find(
@@ -434,14 +445,14 @@ def find(
                 fallback = _subject(sentence, start, end, active)
                 readings = [Reading(fallback, 0.6)] if fallback is not None else []
                 readings = [r for r in readings if not _official(r, facts)]
+            actor = _actor(sentence, token, facts) if token is not None and readings else None
             for reading in readings:
-                at = At(sentence, phrases, (start, end), facts, recent, token)
+                at = At(sentence, phrases, (start, end), facts, recent, token, actor)
                 for record in _records(trigger.code, reading, at):
                     if record["_key"] in seen:
                         continue
                     seen.add(record["_key"])
                     record["year"] = years.at(sentence, start) if years else year
-                    actor = _actor(sentence, token, facts) if token is not None else None
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
 
@@ -494,6 +505,7 @@ class At:
     facts: Facts
     recent: list[str]
     token: Token | None
+    actor: str | None = None  # the state that expels or recalls, read from the parse
 
 
 def _records(code: str, reading: Reading, at: At) -> list[dict[str, Any]]:
@@ -550,7 +562,9 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])
         sending = (phrase.sending if phrase else None) or reading.sending or around_sending
         sending = sending or facts.citizenship.get(key)
-        if phrase is None and sending is None and reading.role is None and trigger_sending is None:
+        expelled_by_state = code == "expelled" and at.actor is not None and reading.sure >= 0.85
+        unplaced = phrase is None and sending is None and reading.role is None and trigger_sending is None
+        if unplaced and not expelled_by_state:
             return None  # no role anywhere in the document: a footballer retiring is no exit
         if phrase is not None and phrase.past and code in ("died", "retired"):
             return None  # "Former ambassador X ... died": the posting had ended before
@@ -562,7 +576,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         receiving = receiving or (around_receiving[0] if around_receiving else None)
         sending = sending or trigger_sending
         if sending is None:
-            sending = _fallback_sending(sentence, {receiving, destination}, recent)
+            host = at.actor if code == "expelled" else None  # the state that expels is the post
+            sending = _fallback_sending(sentence, {receiving, destination, host}, recent)
             confidence -= 0.25
         if phrase is None and reading.role is None:
             confidence -= 0.1
