@@ -79,6 +79,7 @@ def read(
     years = context.Years.of(text, published)
     for sentence in sentences:  # what the whole document says about each person's role
         facts.learn(context.role_phrases(sentence))
+    facts.fill()
     for sentence in sentences:
         year = context.year(sentence, last_year)
         last_year = year or last_year
@@ -90,8 +91,10 @@ def read(
         in_force += postings.find(sentence)
         recent = (recent + [b.key for b in sentence.of("body") if b.key])[-RECENT:]
         years.learn(sentence)
+        facts.follow(sentence)
     found = _merge(found)
-    _name_envoys(found, facts)
+    _name_envoys(found, facts, sentences)
+    found = [f for f in found if not f.record.pop("_merged", False)]
     found = _name_members(found, sentences)
     result["exits"] = [f.record for f in found]
     _soviet_era(result, sentences, text)
@@ -171,7 +174,7 @@ def _unnamed_key(one: exits.Found, kept: dict[str, exits.Found]) -> str | None:
     return prefix + str(record["receiving_state"])
 
 
-def _name_envoys(found: list[exits.Found], facts: exits.Facts) -> None:
+def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[pipeline.Sentence]) -> None:
     """An envoy named by role only takes the name the text gives the holder of that post elsewhere
     ("Thailand recalled its ambassador" ... "Thailand Ambassador to Cambodia Prasas Prasavinitchai")."""
     exited = {f.record["person"] for f in found if f.record.get("person")}
@@ -188,6 +191,26 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts) -> None:
             and record["receiving_state"]
             and key not in exited
         ]
+        lead = exits._lead(sentences, sentences[one.sentence]) if one.sentence <= exits.LEAD else None
+        official = lead is not None and lead.key in facts.roles and facts.roles[lead.key].role in exits.NOT_ENVOYS
+        if not holders and lead is not None and lead.key and lead.key not in exited and not official:
+            holders = [lead.key]  # "sacked the country's ambassador to the UN ... Kyaw Moe Tun in a speech said"
+        named = [
+            f
+            for f in found
+            if f.record.get("person")
+            and f.record["exit_type"] == record["exit_type"]
+            and f.record.get("role") == record["role"]
+            and f.record.get("sending_state") in (None, record["sending_state"])
+            and f.record.get("receiving_state") in (None, record["receiving_state"])
+        ]
+        if not holders and len(named) == 1:  # "recalls ambassador ... calling Ambassador Pavel Rondon back"
+            other = named[0].record
+            for field in ("sending_state", "receiving_state", "year"):
+                other[field] = other.get(field) or record.get(field)
+            other["confidence"] = max(other["confidence"], min(record["confidence"], 0.8))
+            record["_merged"] = True
+            continue
         if len(holders) == 1:
             record["person"] = holders[0]
             record["confidence"] = min(record["confidence"], 0.8)

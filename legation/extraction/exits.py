@@ -25,6 +25,7 @@ ASYLUM_IN = re.compile(r"^\s+in\s+(?:the\s+)?$", re.IGNORECASE)
 BASE_SUBJECT = re.compile(r"\b(?:who|that)\s+$", re.IGNORECASE)
 NOT_ENVOYS = frozenset({"official", "mission_staff"})
 HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
+STATE_NOUNS = frozenset({"kingdom", "country", "government", "nation", "republic", "regime", "junta"})
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
 SELF = frozenset({"country", "nation", "government"})  # "the country's ambassador": the subject's state
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
@@ -37,11 +38,46 @@ class Facts:
 
     roles: dict[str, RolePhrase] = field(default_factory=dict)
     citizenship: dict[str, str] = field(default_factory=dict)
+    actor: str | None = None  # the state last named as a subject: what "the kingdom" stands for
+
+    def state_of(self, token: Token) -> str | None:
+        """ "The kingdom announces ...": a state named by a common noun is the state last in subject position."""
+        definite = any(c.lower_ == "the" for c in token.children)
+        return self.actor if definite and token.lower_ in STATE_NOUNS else None
+
+    def follow(self, sentence: Sentence) -> None:
+        if sentence.span is None:
+            return
+        for token in sentence.span:
+            if token.dep_ in ("nsubj", "nsubjpass") and (body := body_of(sentence, token)):
+                self.actor = body
+                return
+
+    unnamed: list[RolePhrase] = field(default_factory=list)
 
     def learn(self, phrases: list[RolePhrase]) -> None:
         for phrase in phrases:
-            if phrase.person and (phrase.person not in self.roles or phrase.sending):
+            known = self.roles.get(phrase.person or "")
+            fuller = known is not None and phrase.receiving is not None and known.receiving is None
+            if phrase.person and (known is None or phrase.sending or fuller):
                 self.roles[phrase.person] = phrase
+            elif not phrase.person and phrase.sending and phrase not in self.unnamed:
+                self.unnamed.append(phrase)
+
+    def fill(self) -> None:
+        """ "North Korea's former acting ambassador to Kuwait ... The diplomat, Ryu Hyun-woo, was
+        acting chief of mission in Kuwait": a holder named without a state is the one the text
+        gives that post with a state, when it gives only one."""
+        for key, phrase in self.roles.items():
+            if phrase.sending or key in self.citizenship:
+                continue
+            states = {
+                u.sending
+                for u in self.unnamed
+                if u.role == phrase.role and phrase.receiving is not None and u.receiving == phrase.receiving
+            }
+            if len(states) == 1:
+                self.citizenship[key] = states.pop()  # type: ignore[assignment]
 
 
 @dataclass
@@ -125,7 +161,7 @@ def subject_states(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     state ("Santos said he had recalled"), or the state in the subject's modifiers ("his government")."""
     found: list[str] = []
     for subject in clauses.subjects(verb):
-        state = body_of(sentence, subject)
+        state = body_of(sentence, subject) or facts.state_of(subject)
         nodes = [subject, *[c for c in subject.children if c.dep_ == "poss"]]
         for node in nodes if state is None else ():
             person = sentence.mention_of(node)
@@ -244,7 +280,23 @@ def _ahead(
     return None
 
 
-NAME_GAP = re.compile(r"\s*,?\s*(?:(?:to|in|at|of|from)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+|\s+){0,6}?)?\s*,?\s*$")
+LEAD = 2  # the sentences of a news lead, which names its person in the next sentence
+
+
+def _lead(sentences: list[Sentence], sentence: Sentence) -> Mention | None:
+    """The person a lead's role noun stands for: the subject of the next sentence ("North Korea's top
+    diplomat in Kuwait has defected ... Ryu Hyun Woo secretly arrived in South Korea")."""
+    later = next((s for s in sentences if s.index == sentence.index + 1), None)
+    if later is None or later.span is None:
+        return None
+    subject = next(
+        (t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp")), None
+    )
+    person = later.mention_of(subject, ("person",)) if subject is not None else None
+    return person if person is not None and person.key else None
+
+
+NAME_GAP = re.compile(r"\s*[,\[(]?\s*(?:(?:to|in|at|of|from)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+|\s+){0,6}?)?\s*,?\s*$")
 
 
 def _name_after(sentence: Sentence, token: Token) -> Mention | None:
@@ -332,8 +384,11 @@ def _referents(
             post = next(iter(subject_states(sentence, verb, facts)), None) if verb.lemma_ in HOSTS_ACT else None
             indefinite = bool(determiner & {"a", "an"})
             later = _ahead(sentences, sentence.index, role, sending, facts, definite=not indefinite, post=post)
-            if later is not None:
-                found.append(Reading(later, 0.8, **hint))
+            lead = None if later is not None or indefinite or sentence.index > LEAD else _lead(sentences, sentence)
+            if lead is not None and lead.key in facts.roles and facts.roles[lead.key].role in NOT_ENVOYS:
+                lead = None  # the president who announced it is not the envoy
+            if later is not None or lead is not None:
+                found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
                 local = sentence.offset(token)
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
@@ -361,7 +416,7 @@ def _role_for(key: str, sentence: Sentence, phrases: list[RolePhrase], end: int,
             return phrase
     for phrase in phrases:
         if phrase.start >= end and re.fullmatch(
-            r"\s+(?:his|her|their)?\s*(?:position\s+)?as\s+(?:the\s+|a\s+|an\s+)?(?:[\w.]+\s+){0,2}",
+            r"\s+(?:his|her|their)?\s*(?:position\s+)?as\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’]+\s+){0,2}",
             sentence.text[end : phrase.start],
         ):
             return phrase

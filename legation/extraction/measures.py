@@ -8,14 +8,21 @@ from typing import Any
 from spacy.tokens import Token
 
 from legation.extraction import clauses, context, lexicon
-from legation.extraction.exits import Facts, body_of, states_around
+from legation.extraction.exits import HEADS, Facts, body_of, states_around
 from legation.extraction.pipeline import Sentence
+from legation.registry import bodies
 
 ORDERS = frozenset({"order", "tell", "force", "require", "instruct", "give"})
 GENERIC_ACTORS = frozenset({"nations", "countries", "states", "governments", "members", "capitals", "allies"})
 
 HIT = frozenset({"dobj", "dative", "nsubj"})  # "declaring persona non grata two Russian officials" (misparsed)
 HOST = re.compile(r"^\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _international(code: str | None) -> bool:
+    """One is suspended from the UN or the Arab League, not "expelled from Chile"."""
+    body = bodies.registry().get(code or "")
+    return body is not None and body.kind == "international"
 
 
 def _body_at(sentence: Sentence, at: int) -> str | None:
@@ -66,7 +73,7 @@ def _parties(
 def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
     """The bodies a party token stands for: a state, a person's state, or the state in its modifiers
     ("The Chinese Foreign Ministry", "Russia's foreign minister", "60 Russian diplomats")."""
-    found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t))]
+    found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t) or facts.state_of(t))]
     if found:
         return found
     person = sentence.mention_of(token)
@@ -118,7 +125,7 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     return [b for s in subjects for b in _body(sentence, s, facts)]
 
 
-def _targets(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
+def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = False) -> list[str]:
     """Whom the measure hits: the owner of its object ("Britain's envoy", "the U.S. consulate"),
     the partner in "relations with Britain", or the object itself."""
     if verb.pos_ in ("NOUN", "PROPN"):
@@ -130,6 +137,8 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     found: list[str] = []
     for obj in objects:
         partners = clauses.preposition_objects(obj, ("with", "against"))
+        if recall and lexicon.roles().get(obj.lower_) in HEADS:  # "recalling its ambassador to Canada": his post
+            partners = partners or [p for p in clauses.preposition_objects(obj, ("to", "in")) if body_of(sentence, p)]
         for token in partners or [obj]:
             for body in _body(sentence, token, facts):
                 if body not in found:
@@ -157,7 +166,7 @@ def find(
             token = clauses.head(sentence, start, end)
             if context.hedged(sentence, start, clauses.clause_start(sentence, token)):
                 continue
-            if trigger.option("needs_body") and not _body_at(sentence, end):
+            if trigger.option("needs_body") and not _international(_body_at(sentence, end)):
                 continue
             if token is not None and (
                 clauses.negated(token)
@@ -170,10 +179,16 @@ def find(
                 continue  # "sanctions against Russia" hit a state, not a person
             pairs: list[tuple[str | None, str | None, float]] = []
             if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
-                agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts)
+                recall = trigger.code == "ambassador_recalled"
+                agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts, recall=recall)
                 pairs = [(a, t, 0.85) for a in agents for t in targets if a != t]
                 if not agents and targets:
                     pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
+                elif agents and not pairs:  # the parse made the target its own actor: take the nearest state before
+                    before = [
+                        b.key for b in sentence.of("body") if sentence.local(b.end) <= start and b.key not in targets
+                    ]
+                    pairs = [(before[-1], t, 0.6) for t in targets] if before else []
             if not pairs:
                 actor, target = _parties(sentence, trigger, start, end, facts, recent)
                 pairs = [(actor, target, 0.6 if len(sentence.of("body")) >= 2 else 0.4)]
@@ -228,9 +243,9 @@ def _record(
 
 
 NUMBER = re.compile(
-    r"\b(?:(?:more than|over|at least|about|some|nearly|almost)\s+)?(\d[\d,]*|[a-z]+(?:\s+dozen)?)\s+"
-    r"(?:[A-Za-z\-]+\s+){0,2}"
-    r"(?:diplomats|officials|staff|employees|people|personnel|envoys|ambassadors|nationals|citizens|[A-Z][a-z]+ans)\b"
+    r"(?=\b(?:(?:more than|over|at least|about|some|nearly|almost)\s+)?(\d[\d,]*|[a-z]+(?:\s+dozen)?)\s+"
+    r"(?:[A-Za-z\-()]+\s+){0,3}"
+    r"(?:diplomats|officials|staff|employees|people|personnel|envoys|ambassadors|nationals|citizens|[A-Z][a-z]+ans)\b)"
 )
 
 
@@ -244,7 +259,7 @@ def _one(code: str, trigger: str) -> int | None:
 
 def count(text: str) -> int | None:
     """A count from digits or number words: "60 Russian diplomats", "two dozen", "more than 150"."""
-    for match in NUMBER.finditer(text):
+    for match in NUMBER.finditer(text):  # overlapping: "expelled four Somali diplomats" tries "four" too
         word = match.group(1).lower().replace(",", "")
         value = int(word) if word.isdigit() else lexicon.numbers().get(word)
         if value:

@@ -220,6 +220,8 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
         marked = marked or (len(span) in (2, 3) and _role_follows(doc.text, span.end_char))
         marked = marked or (span.root.dep_ == "conj" and span.root.head.ent_type_ == "PERSON")  # "A, B and C"
+        unlabelled = all(t.ent_type_ in ("", "PERSON") and not _named_body(t.text) for t in span)
+        marked = marked or (span.root.dep_ == "nsubj" and len(span) in (2, 3) and unlabelled)  # "Tesfay Gebre arrived"
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
         if any(w in roles for w in before) and not any(_named_body(t.text) for t in span):
             labels -= {"GPE", "NORP", "LOC"}  # a name right after a title that the NER took for a place
@@ -311,7 +313,23 @@ def _sentences(chunks: list[tuple[int, str]], docs: Iterable[Doc], names: tuple[
             start, end = base + sent.start_char, base + sent.end_char
             inside = [m for m in mentions if start <= m.start < end]
             found.append(Sentence(len(found), start, end, sent.text, number, inside, span=sent))
+    text = " ".join(chunk for _, chunk in chunks)
+    for sentence in found:
+        if _title_case(sentence.text):
+            sentence.mentions = [m for m in sentence.mentions if m.kind != "person" or _elsewhere(m, sentence, text)]
     return found
+
+
+def _title_case(text: str) -> bool:
+    """A headline in title case ("Saudi Arabia Expels Canadian Ambassador and Suspends New Trade"),
+    where the NER takes any run of capitals for a name."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _elsewhere(mention: Mention, sentence: Sentence, text: str) -> bool:
+    """A name in a title-case headline counts when the text names that person again."""
+    return text.count(mention.text) > sentence.text.count(mention.text)
 
 
 def sentences(text: str, names: tuple[str, ...] = ()) -> list[Sentence]:
