@@ -154,7 +154,7 @@ def _body_before(sentence: Sentence, start: int) -> Mention | None:
         end = sentence.local(mention.end)
         if end <= start:
             gap = sentence.text[end:start]
-            return mention if re.fullmatch(r"(?:['’]s)?\s+(?:[a-z\-]+\s+){0,2}", gap) else None
+            return mention if re.fullmatch(r"(?:['’]s)?\s+(?:[A-Za-z\-]+\s+){0,2}", gap) else None
     return None
 
 

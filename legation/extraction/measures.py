@@ -15,6 +15,8 @@ from legation.registry import bodies
 ORDERS = frozenset({"order", "tell", "force", "require", "instruct", "give"})
 GENERIC_ACTORS = frozenset({"nations", "countries", "states", "governments", "members", "capitals", "allies"})
 
+PARTNERED = frozenset({"relations_severed", "relations_downgraded"})
+TIES = frozenset({"relations", "ties"})
 HIT = frozenset({"dobj", "dative", "nsubj"})  # "declaring persona non grata two Russian officials" (misparsed)
 HOST = re.compile(r"^\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -181,6 +183,14 @@ def find(
             if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
                 recall = trigger.code == "ambassador_recalled"
                 agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts, recall=recall)
+                if not targets and trigger.code in PARTNERED:  # "the breaking off of relations with Israel"
+                    ties = [t for t in sentence.span or () if start <= sentence.offset(t) < end and t.lower_ in TIES]
+                    targets = [
+                        b
+                        for t in ties
+                        for p in clauses.preposition_objects(t, ("with",))
+                        for b in _body(sentence, p, facts)
+                    ]
                 pairs = [(a, t, 0.85) for a in agents for t in targets if a != t]
                 if not agents and targets:
                     pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
@@ -212,7 +222,8 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
         post = next((p for p in posts if p and p != target), None)
         if post:
             return post, 0.75
-    return next((b for b in reversed(recent) if b != target), None), 0.6
+    before = [b.key for b in sentence.of("body") if b.key and b.end <= sentence.start + sentence.offset(verb)]
+    return next((b for b in [*reversed(before), *reversed(recent)] if b != target), None), 0.6
 
 
 def _misparsed(token: Token, verb: Token) -> bool:
