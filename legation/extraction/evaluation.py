@@ -10,7 +10,7 @@ first gold record it matches.
 - posting in force: the same person, sending and receiving state.
 
 Persons match when their folded names are equal, or when their last words are (a surname against
-a full name); text in parentheses is a gloss and is ignored.
+a full name); text in parentheses is a gloss and is ignored, and so is a suffix such as "Jr.".
 """
 
 from __future__ import annotations
@@ -31,11 +31,21 @@ CORPUS_SECTIONS = ("exits", "measures")  # what a corpus passage's gold holds
 BANDS = (0.8, 0.6, 0.0)  # lower edges of the confidence bands, highest first
 
 
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})  # "James D. Melville Jr." is a Melville
+
+
 def same_person(a: object, b: object) -> bool:
     if not a or not b:
         return False
-    left, right = fold(GLOSS.sub("", str(a))).split(), fold(GLOSS.sub("", str(b))).split()
+    left, right = (_name(x) for x in (a, b))
     return bool(left and right) and (left == right or left[-1] == right[-1])
+
+
+def _name(name: object) -> list[str]:
+    words = fold(GLOSS.sub("", str(name))).replace(",", " ").split()
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        words.pop()
+    return words
 
 
 def near_year(a: object, b: object) -> bool:

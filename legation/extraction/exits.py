@@ -251,7 +251,11 @@ def _ahead(
     `post` is where the envoy must serve ("Ecuador expels U.S. ambassador": one posted to Ecuador);
     a holder of the role named without a state ("Ambassador Heather Hodges") comes second."""
     roles = HEADS if role == "special_envoy" else {role}  # "the British envoy" may be its ambassador
-    held = [(k, p) for k, p in reversed(facts.roles.items()) if p.role in roles and p.receiving in (None, post)]
+    held = [
+        (k, p)
+        for k, p in reversed(facts.roles.items())
+        if p.role in roles and (post is None or p.receiving in (None, post))
+    ]
     for key, phrase in held if definite else ():  # "a diplomat" is someone new
         if sending is None or phrase.sending == sending:
             return Mention("person", 0, 0, key, key)
@@ -382,6 +386,7 @@ def _referents(
             receiving, sending = [sending], None
         if not owned and token.tag_ != "NNS":
             post = next(iter(subject_states(sentence, verb, facts)), None) if verb.lemma_ in HOSTS_ACT else None
+            post = post or hint["receiving"]  # "The US Ambassador to Estonia has resigned": the one posted there
             indefinite = bool(determiner & {"a", "an"})
             later = _ahead(sentences, sentence.index, role, sending, facts, definite=not indefinite, post=post)
             lead = None if later is not None or indefinite or sentence.index > LEAD else _lead(sentences, sentence)

@@ -168,9 +168,14 @@ def _clean(span: Span) -> Span | None:
                 start += size  # "ambassador to Peru Luis Rojas": the state is no part of the name
                 break
     while end > start and (
-        doc[end - 1].text in stop or doc[end - 1].tag_ == "POS" or not doc[end - 1].text[0].isalpha()
+        doc[end - 1].text in stop
+        or doc[end - 1].tag_ == "POS"
+        or not doc[end - 1].text[0].isalpha()
+        or doc[end - 1].lower_ in roles  # "Air Attache": a title, not a name
     ):
         end -= 1
+    if end - start == 1 and doc[start].lower_ in ("air", "military", "naval", "assistant", "deputy"):
+        return None
     if end <= start:
         return None
     cleaned = doc[start:end]
@@ -324,7 +329,8 @@ def _title_case(text: str) -> bool:
     """A headline in title case ("Saudi Arabia Expels Canadian Ambassador and Suspends New Trade"),
     where the NER takes any run of capitals for a name."""
     words = [w for w in text.split() if w[:1].isalpha()]
-    return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    verbs = [w for w in words[1:] if w[0].isupper() and w.lower().endswith(("s", "ed"))]  # "Expels", "Suspends"
+    return len(words) >= 5 and bool(verbs) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _elsewhere(mention: Mention, sentence: Sentence, text: str) -> bool:
