@@ -333,7 +333,7 @@ def _unique(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(kept.values())
 
 
-ERA_END = 1991  # "Russian" and "Moscow" stood for the Soviet Union until its end
+ERA_START, ERA_END = 1918, 1991  # "Russian" and "Moscow" stood for the Soviet state in these years
 
 
 def _soviet_era(result: dict[str, list[dict[str, Any]]], sentences: list[pipeline.Sentence], text: str) -> None:
@@ -341,10 +341,10 @@ def _soviet_era(result: dict[str, list[dict[str, Any]]], sentences: list[pipelin
     the Soviet Union and no later year ("the Russians retaliated" in a 1985 spy row)."""
     soviet = any(m.key == "SUN" for s in sentences for m in s.of("body"))
     years = [int(y) for y in context.YEAR.findall(text)]
-    undated = soviet and (not years or max(years) <= ERA_END)
+    undated = soviet and (not years or ERA_START <= max(years) <= ERA_END)
 
     def era(code: str | None, year: int | None) -> str | None:
-        if code == "RUS" and ((year is not None and year <= ERA_END) or (year is None and undated)):
+        if code == "RUS" and ((year is not None and ERA_START <= year <= ERA_END) or (year is None and undated)):
             return "SUN"
         return code
 

@@ -222,7 +222,7 @@ def stance(token: Token) -> bool:
         return True
     while head.dep_ == "prep" and head.head != head:
         head = head.head
-    return head.lemma_ in STANCE
+    return head.lemma_.lower() in STANCE  # "MPs in Jordan Call for Closure of Israeli Embassy"
 
 
 DEMANDS = frozenset(
@@ -238,7 +238,8 @@ def demanded(token: Token) -> bool:
     node, steps = token, 0
     while node.head != node and steps < 6 and node.dep_ in DEMAND_PATH:
         node, steps = node.head, steps + 1
-        if (node.lemma_ in DEMANDS and node.pos_ == "VERB") or (node.lemma_ in DEMAND_NOUNS and node.pos_ == "NOUN"):
+        lemma = node.lemma_.lower()
+        if (lemma in DEMANDS and node.pos_ in ("VERB", "PROPN")) or (lemma in DEMAND_NOUNS and node.pos_ == "NOUN"):
             return True
     return False
 

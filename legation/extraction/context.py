@@ -167,6 +167,9 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
         ):
             return mention.key
         gap = sentence.text[local_end : phrase.start]
+        for body in sentence.of("body"):  # "Howard Felchlin, United States Assistant Military Attache"
+            if local_end <= sentence.local(body.start) and sentence.local(body.end) <= phrase.start:
+                gap = gap.replace(body.text, "", 1)
         if local_end <= phrase.start and APPOSITION.fullmatch(gap):
             return mention.key
     return None

@@ -621,6 +621,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         phrase = _role_for(key, sentence, phrases, end, facts)
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])
         sending = (phrase.sending if phrase else None) or reading.sending or around_sending
+        if sending is None and code == "recalled" and at.actor:
+            sending = at.actor  # "was recalled by Peru": the state that recalls is the one that sent him
         sending = sending or facts.citizenship.get(key)
         expelled_by_state = code == "expelled" and at.actor is not None and reading.sure >= 0.85
         unplaced = phrase is None and sending is None and reading.role is None and trigger_sending is None

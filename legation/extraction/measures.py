@@ -93,6 +93,10 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
             inside = [b for b in _body(sentence, inner, facts) if b]
             if inside:
                 return inside  # "the same number of British diplomats"
+    if any(c.dep_ == "poss" and c.lower_ in ("their", "its") for c in token.children):
+        speakers = _speakers(sentence, token, facts)
+        if speakers:
+            return speakers  # "France, Germany and Poland said Russia was expelling four of their diplomats"
     if token.lower_ in GENERIC_ACTORS:
         listed = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "like")]
         listed += [c for c in token.head.children if c.dep_ == "appos"]  # "Seven nations ...: Ghana, Mali"
@@ -106,6 +110,17 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
     return []
 
 
+def _speakers(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
+    """The states a reported clause's "their" stands for: the subjects of the verb that reports it."""
+    node = token
+    while node.head != node and node.dep_ != "ccomp":
+        node = node.head
+    if node.dep_ != "ccomp":
+        return []
+    said = [c for c in node.head.children if c.dep_ == "nsubj"]
+    return [b for s in said for t in clauses.coordinated(s) if (b := body_of(sentence, t))]
+
+
 def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     """Who takes the measure: the subject, the passive's "by", the owner of "the U.S. decision to shut"."""
     if verb.pos_ in ("NOUN", "PROPN"):
@@ -117,6 +132,8 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     agents = [c for p in verb.children if p.dep_ == "agent" for c in p.children if c.dep_ == "pobj"]
     if not agents and clauses.passive(verb):  # "declared persona non grata by Minsk", "by" hung lower
         agents = [t for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "by" and t.i > verb.i]
+    if not agents and clauses.passive(verb) and verb.lemma_ == "expel":  # "expelled from the United States"
+        agents = [p for p in clauses.preposition_objects(verb, ("from",)) if body_of(sentence, p)]
     subjects = agents or ([] if clauses.passive(verb) else clauses.subjects(verb))
     if not subjects and verb.dep_ == "acl":  # "the U.S. decision to shut"
         return [
@@ -256,7 +273,7 @@ def _record(
 NUMBER = re.compile(
     r"(?=\b(?:(?:more than|over|at least|about|some|nearly|almost)\s+)?(\d[\d,]*|[a-z]+(?:\s+dozen)?)\s+"
     r"(?:[A-Za-z\-()]+\s+){0,3}"
-    r"(?:diplomats|officials|staff|employees|people|personnel|envoys|ambassadors|nationals|citizens|[A-Z][a-z]+ans)\b)"
+    r"(?:diplomats|officials|staff|employees|people|personnel|envoys|ambassadors|nationals|citizens|representatives|[A-Z][a-z]+ans)\b)"
 )
 
 
