@@ -137,7 +137,7 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
             if code not in record["consequences"]:
                 record["consequences"].append(code)
     named = {
-        (f.record["exit_type"], f.record["sending_state"])
+        (_kind(f.record["exit_type"]), f.record["sending_state"])
         for f in kept.values()
         if f.record.get("person") and f.record["confidence"] >= 0.7  # a guess names no one
     }
@@ -155,8 +155,13 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         for f in kept.values()
         if f.record.get("person")
         or f.record.get("group")
-        or (f.record["exit_type"], f.record["sending_state"]) not in named
+        or (_kind(f.record["exit_type"]), f.record["sending_state"]) not in named
     ]  # "recalled its envoy" in a headline, named in the body
+
+
+def _kind(exit_type: str) -> str:
+    """A defection and the asylum request that goes with it are one story about one envoy."""
+    return "defected" if exit_type == "sought_asylum" else exit_type
 
 
 def _unnamed_key(one: exits.Found, kept: dict[str, exits.Found]) -> str | None:

@@ -228,7 +228,9 @@ def stance(token: Token) -> bool:
 DEMANDS = frozenset(
     {"call", "urge", "demand", "propose", "vote", "want", "seek", "threaten", "consider", "mull", "request", "discuss"}
 )
-DEMAND_PATH = frozenset({"xcomp", "acl", "pobj", "prep", "advcl", "relcl", "conj", "appos", "dobj"})
+DEMAND_PATH = frozenset(
+    {"xcomp", "acl", "pobj", "prep", "advcl", "conj", "appos", "dobj"}
+)  # a relative clause tells a fact
 DEMAND_NOUNS = frozenset({"request", "resolution", "motion", "bill", "proposal", "call", "demand", "petition"})
 
 
@@ -242,6 +244,30 @@ def demanded(token: Token) -> bool:
         if (lemma in DEMANDS and node.pos_ in ("VERB", "PROPN")) or (lemma in DEMAND_NOUNS and node.pos_ == "NOUN"):
             return True
     return False
+
+
+NOMINAL = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "prep", "attr", "appos", "conj"})
+VERBAL = frozenset({"xcomp", "ccomp", "advcl", "conj", "pcomp", "prep", "aux", "auxpass", "neg", "mark", "advmod"})
+
+
+def reaches(sentence: Sentence, offsets: list[int], token: Token | None) -> bool:
+    """Whether a hedge word governs the trigger: it sits on the trigger's verb or on a verb the
+    trigger depends on through verbs alone ("urged envoys to resign", "did not resign"). A hedge
+    on a noun the trigger hangs from does not ("demanded a meeting with a diplomat said to have
+    defected"). Without a parse every hedge counts."""
+    if token is None or sentence.span is None:
+        return bool(offsets)
+    words = [sentence.token_at(o) for o in offsets]
+    if any(w is None for w in words):
+        return True
+    chain, node = [token], token
+    while node.pos_ in ("NOUN", "PROPN") and node.dep_ in NOMINAL and node.head != node:
+        node = node.head  # "considered her expulsion unjustified": the verb a noun trigger hangs on
+        chain.append(node)
+    while node.dep_ in VERBAL and node.head != node:
+        node = node.head
+        chain.append(node)
+    return any(w in chain or w.head in chain for w in words if w is not None)
 
 
 def clause_start(sentence: Sentence, token: Token | None) -> int:

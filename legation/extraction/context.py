@@ -180,11 +180,20 @@ def hedged(sentence: Sentence, start: int, since: int = 0) -> bool:
 
     `since` starts the clause later: at the noun an infinitive hangs on ("the U.S. decision to
     shut": what "will" said before it does not hedge the shutting)."""
+    return bool(hedges(sentence, start, since))
+
+
+WINDOW = re.compile(r"(?:\S+\s+){0,8}\S*$")  # the last eight words before a trigger
+
+
+def hedges(sentence: Sentence, start: int, since: int = 0) -> list[int]:
+    """The local offsets of the hedge words in the clause before a trigger (see `hedged`)."""
     head = sentence.text[since:start]
     breaks = list(CLAUSE_BREAK.finditer(head))
-    clause = head[breaks[-1].end() :] if breaks else head
-    window = " ".join(clause.split()[-8:])
-    return bool(lexicon.pattern("hedges").search(window))
+    begin = since + (breaks[-1].end() if breaks else 0)
+    window = WINDOW.search(sentence.text, begin, start)
+    at = window.start() if window else begin
+    return [at + m.start() for m in lexicon.pattern("hedges").finditer(sentence.text[at:start])]
 
 
 def generic(sentence: Sentence, start: int, word: str) -> bool:

@@ -26,6 +26,8 @@ BASE_SUBJECT = re.compile(r"\b(?:who|that)\s+$", re.IGNORECASE)
 NOT_ENVOYS = frozenset({"official", "mission_staff"})
 HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
 STATE_NOUNS = frozenset({"kingdom", "country", "government", "nation", "republic", "regime", "junta"})
+NAMING = frozenset({"defector"})
+SELF_ACTS = frozenset({"defect", "resign", "seek", "flee", "desert", "quit", "step", "request", "ask", "apply"})
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
 SELF = frozenset({"country", "nation", "government"})  # "the country's ambassador": the subject's state
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
@@ -141,6 +143,8 @@ def _subject(sentence: Sentence, start: int, end: int, active: bool) -> Mention 
 
 def _arguments(code: str, token: Token, active: bool) -> list[Token]:
     """The tokens the exit is about, read from the parse."""
+    if token.lower_ in NAMING:
+        return [token]  # "defector Oleg Lyalin" names its person
     if token.pos_ in ("NOUN", "PROPN"):
         return clauses.owners(token)
     if active or code in ("expelled", "dismissed", "recalled"):
@@ -228,7 +232,7 @@ def _person_near(sentence: Sentence, token: Token) -> Mention | None:
         mention = sentence.mention_of(node, ("person",)) if ok and step == token else None
         if mention is not None and mention.key:
             return mention
-    if token.dep_ == "appos":
+    if token.dep_ in ("appos", "compound"):  # "KGB defector Oleg Lyalin"
         mention = sentence.mention_of(token.head, ("person",))
         if mention is not None and mention.key:
             return mention
@@ -335,8 +339,11 @@ def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
                 noun = subject
                 break
     sending, receiving = states_around(sentence, noun)
+    role = lexicon.roles().get(noun.lower_)
+    if role == "official" and any(c.lower_ in clauses.MISSIONS for c in noun.children if c.dep_ == "compound"):
+        role = "diplomat"  # "an embassy official" works at a mission
     return {
-        "role": lexicon.roles().get(noun.lower_),
+        "role": role,
         "sending": sending,
         "receiving": receiving[0] if receiving else None,
     }
@@ -397,6 +404,10 @@ def _referents(
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
                 local = sentence.offset(token)
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
+            elif sending and verb.lemma_ in SELF_ACTS and token.tag_ in ("NN", "NNP"):  # "A North Korean embassy
+                local = sentence.offset(token)  # official in Beijing has defected", named nowhere
+                places = [hint["receiving"]]
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.7))
             continue
         if owned or token.tag_ == "NNS":
             owners: list[str | None] = [sending] if sending else [*subject_states(sentence, verb, facts)]
@@ -477,7 +488,7 @@ def find(
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
             token = clauses.head(sentence, start, end)
-            if context.hedged(sentence, start):
+            if clauses.reaches(sentence, context.hedges(sentence, start), token):
                 continue
             if token is None and context.generic(sentence, start, match.group(0)):
                 continue

@@ -183,7 +183,7 @@ def find(
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
             token = clauses.head(sentence, start, end)
-            if context.hedged(sentence, start, clauses.clause_start(sentence, token)):
+            if clauses.reaches(sentence, context.hedges(sentence, start, clauses.clause_start(sentence, token)), token):
                 continue
             if trigger.option("needs_body") and not _international(_body_at(sentence, end)):
                 continue
