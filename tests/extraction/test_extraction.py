@@ -109,6 +109,16 @@ def test_title_points_back_to_the_person() -> None:
     assert exit_["consequences"] == ["citizenship_stripped"]
 
 
+def test_a_name_suffix_is_no_surname() -> None:
+    assert evaluation.same_person("James D. Melville Jr.", "Jim Melville")
+    assert not evaluation.same_person("James D. Melville Jr.", "Peter Jr.")
+
+
+def test_sanctions_on_a_state_are_no_sanction_on_a_person() -> None:
+    found = extract("Montenegro has joined international sanctions against Russia over its invasion of Ukraine.")
+    assert [m for m in found["measures"] if m["measure"] == "sanction_on_person"] == []
+
+
 def test_scoring_counts_misses_and_false_alarms() -> None:
     gold = {"exits": [{"person": "A B", "exit_type": "defected", "sending_state": "POL", "year": 1981}]}
     found = {"exits": [{"person": "B", "exit_type": "defected", "sending_state": "POL", "year": 1983}]}
