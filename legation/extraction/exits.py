@@ -27,6 +27,7 @@ NOT_ENVOYS = frozenset({"official", "mission_staff"})
 HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
 STATE_NOUNS = frozenset({"kingdom", "country", "government", "nation", "republic", "regime", "junta"})
 NAMING = frozenset({"defector"})
+POSTED = frozenset({"station", "base", "post", "serve", "accredit"})  # "who is stationed in Tel Aviv"
 SELF_ACTS = frozenset({"defect", "resign", "seek", "flee", "desert", "quit", "step", "request", "ask", "apply"})
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
 SELF = frozenset({"country", "nation", "government"})  # "the country's ambassador": the subject's state
@@ -194,6 +195,8 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
             sending = sending or body_of(sentence, child)
             for grand in clauses.modifiers(child):
                 sending = sending or body_of(sentence, grand)
+        for clause in [c for c in node.children if c.dep_ == "relcl" and c.lemma_ in POSTED]:
+            receiving += [body_of(sentence, p) for p in clauses.preposition_objects(clause, ("in", "to", "at"))]
         for pobj in clauses.preposition_objects(node, ("from", "of", "at", "in", "to")):
             if clauses.is_mission(pobj):
                 owner = [body_of(sentence, c) for c in clauses.modifiers(pobj)]

@@ -196,6 +196,8 @@ def find(
                 continue
             if trigger.code == "sanction_on_person" and not _names_person(sentence, end):
                 continue  # "sanctions against Russia" hit a state, not a person
+            if trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end):
+                continue  # "broke off ties with Prime Minister Netanyahu": with a man, not a state
             pairs: list[tuple[str | None, str | None, float]] = []
             if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
                 recall = trigger.code == "ambassador_recalled"
@@ -245,6 +247,12 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
 
 def _misparsed(token: Token, verb: Token) -> bool:
     return token.head.dep_ in ("ccomp", "xcomp") and token.head.head == verb
+
+
+def _with_person(sentence: Sentence, token: Token, start: int, end: int) -> bool:
+    ties = [t for t in token.subtree if start <= sentence.offset(t) < end and t.lower_ in TIES] or [token]
+    partners = [p for t in ties for p in clauses.preposition_objects(t, ("with",))]
+    return bool(partners) and all(sentence.mention_of(p, ("person",)) is not None for p in partners)
 
 
 def _names_person(sentence: Sentence, end: int) -> bool:

@@ -64,7 +64,7 @@ def test_own_texts_in_new_shapes() -> None:
 
 
 def test_own_texts_for_the_held_out_error_classes() -> None:
-    """Texts 49 to 63, written in my own words for the error classes that real passages outside
+    """Texts 49 to 64, written in my own words for the error classes that real passages outside
     every development set showed (held-out batches kept outside the repository): dateline subjects,
     states recalling each other's envoys, the holder of a post named elsewhere, demands under a
     call or resolution, present-tense chronologies, persona non grata without "by", lists after a
@@ -72,11 +72,11 @@ def test_own_texts_for_the_held_out_error_classes() -> None:
     "their diplomats", Soviet-era states, hedges that do not govern the trigger, defectors."""
     scores = []
     for doc in sorted(DEV.glob("*.txt")):
-        if 49 <= int(doc.name[:2]) <= 63:
+        if 49 <= int(doc.name[:2]) <= 64:
             gold = json.loads(doc.with_suffix(".gold.json").read_text("utf-8"))
             scores.append(evaluation.score(gold, next(extract_many([doc.read_text("utf-8")]))))
     total = evaluation.total(scores)
-    assert len(scores) == 15
+    assert len(scores) == 16
     assert total["exits"].f1 >= 0.9 and total["measures"].f1 >= 0.9, (total["exits"].f1, total["measures"].f1)
 
 
