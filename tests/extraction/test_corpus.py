@@ -53,13 +53,8 @@ def test_own_texts_in_new_shapes() -> None:
     """Texts written for issue 11 alone (31 to 48), paraphrased in new sentence shapes: coordination,
     passive persona non grata, capitals as governments, number words, "the Soviet embassy", hours
     to leave, plural envoys of several states, rumours and demands that are no events."""
-    scores = []
-    for doc in sorted(DEV.glob("*.txt")):
-        if 31 <= int(doc.name[:2]) <= 48:
-            gold = json.loads(doc.with_suffix(".gold.json").read_text("utf-8"))
-            scores.append(evaluation.score(gold, next(extract_many([doc.read_text("utf-8")]))))
-    total = evaluation.total(scores)
-    assert len(scores) == 18
+    count, total = _own(31, 48)
+    assert count == 18
     assert total["exits"].f1 >= 0.85 and total["measures"].f1 >= 0.8
 
 
@@ -70,14 +65,17 @@ def test_own_texts_for_the_held_out_error_classes() -> None:
     call or resolution, present-tense chronologies, persona non grata without "by", lists after a
     colon, counted groups whose members are named, leads named in the next sentence, reported
     "their diplomats", Soviet-era states, hedges that do not govern the trigger, defectors."""
-    scores = []
-    for doc in sorted(DEV.glob("*.txt")):
-        if 49 <= int(doc.name[:2]) <= 64:
-            gold = json.loads(doc.with_suffix(".gold.json").read_text("utf-8"))
-            scores.append(evaluation.score(gold, next(extract_many([doc.read_text("utf-8")]))))
-    total = evaluation.total(scores)
-    assert len(scores) == 16
+    count, total = _own(49, 64)
+    assert count == 16
     assert total["exits"].f1 >= 0.9 and total["measures"].f1 >= 0.9, (total["exits"].f1, total["measures"].f1)
+
+
+def _own(first: int, last: int) -> tuple[int, dict[str, evaluation.Score]]:
+    """How many of the hand-written texts numbered first to last there are, and their total score."""
+    docs = [d for d in sorted(DEV.glob("*.txt")) if first <= int(d.name[:2]) <= last]
+    found = extract_many([d.read_text("utf-8") for d in docs])
+    golds = [json.loads(d.with_suffix(".gold.json").read_text("utf-8")) for d in docs]
+    return len(docs), evaluation.total([evaluation.score(g, f) for g, f in zip(golds, found, strict=True)])
 
 
 def test_counts_and_capitals() -> None:
