@@ -133,6 +133,20 @@ def test_head_constant_is_alembics_head(store: Store) -> None:
         assert store.revision(conn) == HEAD
 
 
+def test_a_new_sqlite_store_gets_the_schema_alembic_makes(tmp_path: Path) -> None:
+    """A new file is made from the bundled script, not by Alembic: both must give the same schema."""
+    from legation.migrations import snapshot
+
+    assert snapshot.text() == snapshot.from_alembic(), "run `python -m legation.migrations.snapshot`"
+    Store.open(str(tmp_path / "new.db")).close()
+    assert snapshot.dump(str(tmp_path / "new.db")) == snapshot.text()
+    store = Store.open(str(tmp_path / "new.db"))
+    load(store, tmp_path, [rurarz()])
+    assert store.rows("SELECT record_id FROM search_index WHERE search_index MATCH 'rurarz'") == [
+        {"record_id": "p-zdzislaw-rurarz"}
+    ]
+
+
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

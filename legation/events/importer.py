@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from legation.events import files, layout, ledger, scan
+from legation.events.layout import MIN_MENTIONS
 from legation.events.ledger import FileReport
 from legation.events.tables import event_candidates, gdelt_events
 from legation.registry.store import Store
 
-MIN_MENTIONS = 5
 BATCH = 10_000
 CHUNK = 500
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ParamSpec, TypeVar
@@ -148,6 +149,8 @@ class _Pass:
     deferred: list[tuple[Located, Posting]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
     expect: Mapping[str, int | None] = field(default_factory=dict)
+    writer: ThreadPoolExecutor | None = None
+    pending: Future[None] | None = None
 
     def add(self, number: int, item: Located, rejects: list[tuple[Located | None, InputError]]) -> None:
         try:
@@ -198,28 +201,53 @@ class _Pass:
         text = text or records.dumps(record.canonical())
         self.chunk.append((item, record, text, digest or hashlib.sha1(text.encode()).hexdigest()))
         if len(self.chunk) >= WRITE_CHUNK:
-            self.flush()
+            self.flush(background=self.store.dialect == "sqlite")
 
-    def flush(self) -> None:
-        if not self.chunk:
+    def flush(self, background: bool = False) -> None:
+        """Write the chunk. In the background, SQLite writes it in a thread of its own while the
+        next chunk is read and validated: its inserts run without Python's lock (see
+        `schema.insert_values`), so the two share the cores. One chunk at a time is in flight,
+        and its error, if any, is raised here or by `settle`, before anything read later."""
+        self.settle()
+        chunk, self.chunk = self.chunk, []
+        if not chunk:
             return
-        batch = [record for _, record, _, _ in self.chunk]
+        if background:
+            self.writer = self.writer or ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+            self.pending = self.writer.submit(self._write, chunk)
+        else:
+            self._write(chunk)
+        if self.progress:
+            self.progress(len(chunk))
+
+    def settle(self) -> None:
+        """Wait for the chunk in flight; raise its error."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Let the chunk in flight finish, so the transaction can be rolled back or committed."""
+        if self.pending is not None:
+            wait([self.pending])
+        if self.writer is not None:
+            self.writer.shutdown()
+
+    def _write(self, chunk: list[tuple[Located, AnyRecord, str, str]]) -> None:
+        batch = [record for _, record, _, _ in chunk]
         known = self.store.existing(self.conn, [r.id for r in batch])
         self._check_versions(batch, known)
-        clash = [(i, r, known[r.id][0]) for i, r, _, _ in self.chunk if r.id in known and known[r.id][0] != r.kind]
+        clash = [(i, r, known[r.id][0]) for i, r, _, _ in chunk if r.id in known and known[r.id][0] != r.kind]
         if clash:
             raise _Refused(
                 [(i, _error(i, "id", f"a new id; {r.id!r} is already a {k} in the store")) for i, r, k in clash]
             )
-        texts = [text for _, _, text, _ in self.chunk]
-        digests = [digest for _, _, _, digest in self.chunk]
+        texts = [text for _, _, text, _ in chunk]
+        digests = [digest for _, _, _, digest in chunk]
         summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts, digests=digests)
         self.report.created += summary.created
         self.report.updated += summary.updated
         self.report.unchanged += summary.unchanged
-        if self.progress:
-            self.progress(len(self.chunk))
-        self.chunk = []
 
     def _check_versions(self, batch: list[AnyRecord], known: dict[str, tuple[str, str, int]]) -> None:
         """Refuse a stale edit, or a create over an existing id: read under the write lock, so the
@@ -240,6 +268,7 @@ class _Pass:
 
     def finish(self) -> None:
         self.flush()
+        self.settle()
         bad: list[tuple[Located, InputError]] = []
         for item, posting in self.deferred:
             name = self.names.get(posting.person or "") or self._stored_name(posting.person)
@@ -326,12 +355,18 @@ def import_records(
             with store.engine.connect() as conn, store.bulk_load(conn):
                 transaction = store.begin_write(conn)
                 work = _Pass(store, conn, report, actor, keep_going, excluded, progress, expect=expect or {})
-                for number, item in enumerate(source):
-                    report.read += 1
-                    work.add(number, item, rejects)
-                if report.read == 0:  # a file that could not be read says so, rather than this
-                    raise refused[0][1] if refused else InputError("no records found; expected at least one record")
-                work.finish()
+                try:
+                    for number, item in enumerate(source):
+                        report.read += 1
+                        work.add(number, item, rejects)
+                    if report.read == 0:  # a file that could not be read says so, rather than this
+                        raise refused[0][1] if refused else InputError("no records found; expected at least one record")
+                    work.finish()
+                except Exception:
+                    work.settle()  # an error in an earlier chunk comes first
+                    raise
+                finally:
+                    work.close()
                 report.valid = len(work.seen)
                 transaction.rollback() if dry_run else transaction.commit()
         except _Refused as exc:

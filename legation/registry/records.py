@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import orjson
@@ -142,15 +142,23 @@ class Source(BaseModel):
         return _normalised_address(data)
 
 
+@cache
+def _key_order(model: type[BaseModel]) -> tuple[str, ...]:
+    """The stored order of a model's keys (by alias), worked out once per kind rather than per record."""
+    keys = [f.alias or name for name, f in model.model_fields.items()]
+    tail = [k for k in ("certainty", "sources") if k in keys]
+    middle = [k for k in keys if k not in ("kind", "id", *tail)]
+    return ("kind", "id", *middle, *tail)
+
+
 class Canonical(BaseModel):
     """The stored form of a record, and the digest that tells whether it changed."""
 
     def canonical(self) -> dict[str, Any]:
-        """The record as stored and exported: no nulls, no empty lists, fields in model order."""
+        """The record as stored and exported: no nulls, no empty lists, kind and id first, then the
+        fields in model order, certainty and sources last."""
         data = self.model_dump(mode="json", exclude_none=True, by_alias=True)
-        head: dict[str, Any] = {"kind": data.pop("kind"), "id": data.pop("id")}
-        tail: dict[str, Any] = {k: data.pop(k) for k in ("certainty", "sources") if k in data}
-        return {k: v for k, v in {**head, **data, **tail}.items() if v != []}
+        return {k: v for k in _key_order(type(self)) if (v := data.get(k)) is not None and v != []}
 
     def digest(self) -> str:
         """Must match the hash `Store.write` computes from the same canonical text."""
