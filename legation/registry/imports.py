@@ -142,7 +142,7 @@ class _Pass:
     keep_going: bool
     excluded: set[int]
     progress: Progress | None
-    seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (digest, where)
+    seen: dict[str, tuple[str, str, int | None]] = field(default_factory=dict)  # id -> (digest, file, line)
     names: dict[str, str] = field(default_factory=dict)
     refs: list[tuple[Located, str, str, str]] = field(default_factory=list)
     chunk: list[tuple[Located, AnyRecord, str, str]] = field(default_factory=list)
@@ -167,7 +167,8 @@ class _Pass:
             name = self.names.get(record.person)
             # its person comes later in the input, or is in the store: fill the name in at the end
             deferred = not name
-            record = record if deferred else record.model_copy(update={"person_name": name})
+            if not deferred:
+                record.person_name = name  # the record is this import's own: no copy needed
         text = records.dumps(record.canonical())
         digest = hashlib.sha1(text.encode()).hexdigest()
         if not self._first(item, record, digest):
@@ -189,10 +190,11 @@ class _Pass:
         first = self.seen.get(record.id)
         if first:
             if first[0] != digest:
-                message = f"a unique id; {record.id!r} is already used at {first[1]} with other content"
+                where = f"{first[1]} line {first[2]}"
+                message = f"a unique id; {record.id!r} is already used at {where} with other content"
                 raise _error(item, "id", message, record.id)
             return False
-        self.seen[record.id] = (digest, f"{item.file} line {item.line}")
+        self.seen[record.id] = (digest, item.file, item.line)
         self.kinds[record.id] = record.kind
         self.refs += [(item, f, ref, kind) for f, ref, kind in records.references(record)]
         return True
@@ -271,8 +273,8 @@ class _Pass:
         self.settle()
         bad: list[tuple[Located, InputError]] = []
         for item, posting in self.deferred:
-            name = self.names.get(posting.person or "") or self._stored_name(posting.person)
-            self.push(item, posting.model_copy(update={"person_name": name}))
+            posting.person_name = self.names.get(posting.person or "") or self._stored_name(posting.person)
+            self.push(item, posting)
         self.flush()
         wanted = {ref for _, _, ref, _ in self.refs if ref not in self.kinds}
         outside = {k: v[0] for k, v in self.store.existing(self.conn, wanted).items()}
