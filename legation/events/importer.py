@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, select
 
 from legation.events import files, layout, ledger, scan
 from legation.events.layout import MIN_MENTIONS
 from legation.events.ledger import FileReport
 from legation.events.tables import event_candidates, gdelt_events
+from legation.registry.schema import insert_values
 from legation.registry.store import Store
 
 BATCH = 10_000
@@ -58,12 +59,12 @@ def import_file(
             with store.transaction() as conn:
                 _drop_held(con, conn, report)
                 for rows in scan.new(con, batch, report.file):
-                    _insert(conn, gdelt_events, _EVENT_COLUMNS, rows)
+                    insert_values(conn, gdelt_events, _EVENT_COLUMNS, rows)
                     report.rows_kept += len(rows)
                     if progress:
                         progress(report)
                 chosen = scan.candidates(con, layout.candidate_signal(), min_mentions, report.file)
-                _insert(conn, event_candidates, _CANDIDATE_COLUMNS, chosen)
+                insert_values(conn, event_candidates, _CANDIDATE_COLUMNS, chosen)
                 report.candidates = len(chosen)
                 _add_cells(conn, scan.cells(con))
                 ledger.record(conn, report, size)
@@ -101,15 +102,6 @@ def _drop_held(con: scan.Connection, conn: Connection, report: FileReport) -> No
         query = select(gdelt_events.c.id).where(gdelt_events.c.id >= low, gdelt_events.c.id <= high)
         held.extend(conn.execute(query).scalars())
     report.rows_duplicate += scan.drop_ids(con, held)
-
-
-def _insert(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Many rows through the driver's executemany (SQLAlchemy's per-row processing costs more than the insert)."""
-    if not rows:
-        return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(f'"{c}"' for c in columns)
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})', rows)
 
 
 def _add_cells(conn: Connection, cells: list[tuple[Any, ...]]) -> None:
