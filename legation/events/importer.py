@@ -21,6 +21,7 @@ from legation.events.ledger import FileReport
 from legation.events.tables import event_candidates, gdelt_events
 from legation.registry.schema import insert_values
 from legation.registry.store import Store
+from legation.registry.writer import Writer
 
 BATCH = 10_000
 CHUNK = 500
@@ -58,11 +59,16 @@ def import_file(
             _fill(report, found)
             with store.transaction() as conn:
                 _drop_held(con, conn, report)
-                for rows in scan.new(con, batch, report.file):
-                    insert_values(conn, gdelt_events, _EVENT_COLUMNS, rows)
-                    report.rows_kept += len(rows)
-                    if progress:
-                        progress(report)
+                writer = Writer(threaded=store.dialect == "sqlite")  # the next batch is fetched meanwhile
+                try:
+                    for rows in scan.new(con, batch, report.file):
+                        writer.submit(insert_values, conn, gdelt_events, _EVENT_COLUMNS, rows)
+                        report.rows_kept += len(rows)
+                        if progress:
+                            progress(report)
+                    writer.settle()
+                finally:
+                    writer.close()
                 chosen = scan.candidates(con, layout.candidate_signal(), min_mentions, report.file)
                 insert_values(conn, event_candidates, _CANDIDATE_COLUMNS, chosen)
                 report.candidates = len(chosen)

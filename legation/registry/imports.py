@@ -13,7 +13,6 @@ import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ParamSpec, TypeVar
@@ -25,6 +24,7 @@ from legation.errors import Conflict, InputError
 from legation.registry import formats, records
 from legation.registry.records import AnyRecord, Person, Posting
 from legation.registry.store import Store
+from legation.registry.writer import Writer
 
 WRITE_CHUNK = 5000
 Progress = Callable[[int], None]
@@ -149,8 +149,7 @@ class _Pass:
     deferred: list[tuple[Located, Posting]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
     expect: Mapping[str, int | None] = field(default_factory=dict)
-    writer: ThreadPoolExecutor | None = None
-    pending: Future[None] | None = None
+    writer: Writer = field(default_factory=Writer)
 
     def add(self, number: int, item: Located, rejects: list[tuple[Located | None, InputError]]) -> None:
         try:
@@ -207,33 +206,26 @@ class _Pass:
 
     def flush(self, background: bool = False) -> None:
         """Write the chunk. In the background, SQLite writes it in a thread of its own while the
-        next chunk is read and validated: its inserts run without Python's lock (see
-        `schema.insert_values`), so the two share the cores. One chunk at a time is in flight,
-        and its error, if any, is raised here or by `settle`, before anything read later."""
-        self.settle()
+        next chunk is read and validated (legation.registry.writer); its error, if any, is raised
+        by the next flush or by `settle`, before anything read after it."""
         chunk, self.chunk = self.chunk, []
         if not chunk:
+            self.settle()
             return
         if background:
-            self.writer = self.writer or ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
-            self.pending = self.writer.submit(self._write, chunk)
+            self.writer.submit(self._write, chunk)
         else:
+            self.settle()
             self._write(chunk)
         if self.progress:
             self.progress(len(chunk))
 
     def settle(self) -> None:
         """Wait for the chunk in flight; raise its error."""
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            pending.result()
+        self.writer.settle()
 
     def close(self) -> None:
-        """Let the chunk in flight finish, so the transaction can be rolled back or committed."""
-        if self.pending is not None:
-            wait([self.pending])
-        if self.writer is not None:
-            self.writer.shutdown()
+        self.writer.close()
 
     def _write(self, chunk: list[tuple[Located, AnyRecord, str, str]]) -> None:
         batch = [record for _, record, _, _ in chunk]
