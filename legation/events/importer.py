@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 from legation.events import files, layout, ledger, scan
 from legation.events.layout import MIN_MENTIONS
 from legation.events.ledger import FileReport
-from legation.events.tables import event_candidates, gdelt_events
+from legation.events.tables import event_candidates, event_dyad_months, gdelt_events
 from legation.registry.schema import insert_values
 from legation.registry.store import Store
 from legation.registry.writer import Writer
@@ -112,15 +112,9 @@ def _drop_held(con: scan.Connection, conn: Connection, report: FileReport) -> No
 
 def _add_cells(conn: Connection, cells: list[tuple[Any, ...]]) -> None:
     """Add the increments to the dyad-month rows, creating the rows that are new."""
-    if not cells:
-        return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(_CELL)
     summed = ", ".join(f"{k} = event_dyad_months.{k} + excluded.{k}" for k in _SUMMED)
-    conn.exec_driver_sql(
-        f"INSERT INTO event_dyad_months ({names}) VALUES ({', '.join([mark] * len(_CELL))}) "
-        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {summed}",
-        cells,
+    insert_values(
+        conn, event_dyad_months, _CELL, cells, upsert=f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {summed}"
     )
 
 

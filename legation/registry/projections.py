@@ -86,18 +86,12 @@ def insert(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
 
 _FIELDS = ("title", "publisher", "published", "accessed")
 # One statement for new and known pages alike (SQLite 3.24+ and PostgreSQL both have ON CONFLICT).
-_MERGE = (
-    "INSERT INTO sources (url, title, publisher, published, accessed) VALUES ({marks}) "
-    "ON CONFLICT (url) DO UPDATE SET " + ", ".join(f"{f} = coalesce(sources.{f}, excluded.{f})" for f in _FIELDS)
-)
+_MERGE = "ON CONFLICT (url) DO UPDATE SET " + ", ".join(f"{f} = coalesce(sources.{f}, excluded.{f})" for f in _FIELDS)
 
 
 def _merge_sources(conn: Connection, rows: list[tuple[str | None, ...]]) -> None:
     """Keep one row per address; a later citation fills fields an earlier one left empty."""
-    if not rows:
-        return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    conn.exec_driver_sql(_MERGE.format(marks=", ".join([mark] * 5)), rows)
+    insert_values(conn, schema.sources, ("url", *_FIELDS), rows, upsert=_MERGE)
 
 
 def delete(conn: Connection, dialect: str, ids: list[str]) -> None:

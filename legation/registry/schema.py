@@ -194,23 +194,27 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     insert_values(conn, table, columns, values)
 
 
-def insert_values(conn: Connection, table: Table, columns: Sequence[str], values: list[tuple[Any, ...]]) -> None:
+def insert_values(
+    conn: Connection, table: Table, columns: Sequence[str], values: list[tuple[Any, ...]], upsert: str = ""
+) -> None:
     """Insert rows given as tuples in the order of `columns` (the bulk path builds tuples directly,
-    without a dict per row). On SQLite, thousands of rows go into one multi-row `VALUES`
-    statement: the driver binds them all and SQLite then runs without Python's lock, where
-    `executemany` takes it back after every row. Elsewhere, one `executemany`."""
+    without a dict per row); `upsert` is an `ON CONFLICT ...` clause. On SQLite, thousands of rows
+    go into one multi-row `VALUES` statement: the driver binds them all and SQLite then runs
+    without Python's lock, where `executemany` takes it back after every row. Elsewhere, one
+    `executemany`."""
     if not values:
         return
     if conn.dialect.name != "sqlite":
         marks = ", ".join(["%s"] * len(columns))
-        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({_names(columns)}) VALUES ({marks})', values)
+        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({_names(columns)}) VALUES ({marks}) {upsert}', values)
         return
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     per = SQLITE_VARIABLES // len(columns)
     try:
         for start in range(0, len(values), per):
             part = values[start : start + per]
-            cursor.execute(_multi_insert(table.name, tuple(columns), len(part)), list(chain.from_iterable(part)))
+            sql = _multi_insert(table.name, tuple(columns), len(part), upsert)
+            cursor.execute(sql, list(chain.from_iterable(part)))
     finally:
         cursor.close()
 
@@ -220,6 +224,6 @@ def _names(columns: Sequence[str]) -> str:
 
 
 @lru_cache(maxsize=256)
-def _multi_insert(table: str, columns: tuple[str, ...], rows: int) -> str:
+def _multi_insert(table: str, columns: tuple[str, ...], rows: int, upsert: str) -> str:
     row = "(" + ", ".join(["?"] * len(columns)) + ")"
-    return f'INSERT INTO "{table}" ({_names(columns)}) VALUES ' + ", ".join([row] * rows)
+    return f'INSERT INTO "{table}" ({_names(columns)}) VALUES ' + ", ".join([row] * rows) + f" {upsert}"
