@@ -22,6 +22,12 @@ def text() -> str:
     return resources.files("legation.migrations").joinpath(FILE).read_text("utf-8")
 
 
+def statements() -> list[str]:
+    """The script's statements, one by one (each ends a line with `;`; none holds `;` and a newline)."""
+    body = text().split("\n", 1)[1]  # after the heading comment; kept byte for byte, as SQLite stores it
+    return [part for part in body.split(";\n") if part.strip()]
+
+
 def dump(path: str) -> str:
     """The script that makes the schema of the SQLite file at `path`, with its Alembic revision."""
     conn = sqlite3.connect(path)

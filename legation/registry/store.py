@@ -167,7 +167,15 @@ class Store:
 
                 raw = conn.connection.dbapi_connection
                 assert raw is not None
-                raw.executescript(f"BEGIN IMMEDIATE;\n{head.text()}COMMIT;\n")  # all of it, or none
+                raw.execute("BEGIN IMMEDIATE")  # all of it or none, and once if two processes race
+                try:
+                    if not raw.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        for statement in head.statements():
+                            raw.execute(statement)
+                    raw.execute("COMMIT")
+                except BaseException:
+                    raw.execute("ROLLBACK")
+                    raise
                 return
         from alembic import command  # loads in about a third of a second: only when needed
         from alembic.script import ScriptDirectory
