@@ -1,15 +1,24 @@
-"""Search pages kept between writes: a write anywhere, in the app or through another connection to the
-same store (as `legation import` makes), shows in the next search. On both backends, and with the
-cache off, tiny (one page, so pages push each other out) and at its default size."""
+"""Pages kept between writes: a write anywhere, in the app or through another connection to the
+same store (as `legation import` makes), shows in the next answer. On both backends; search data
+with the cache off, tiny (one page, so pages push each other out) and at its default size; whole
+pages through the app and through a real `legation serve --workers 2`."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
 import pytest
 
 from legation.registry import imports
 from legation.registry.store import Store
 from tests.conftest import rec
-from tests.webapp import auth, client, load
+from tests.webapp import TOKEN, auth, client, load
+from tests.webserver import serve
 
 SIZES = [0, 1, 256]
 
@@ -64,3 +73,100 @@ def test_pages_and_filters_are_kept_apart(store: Store, size: int) -> None:
             assert _ids(first) != _ids(second) and first["total"] == second["total"] == 2
             only = web.get("/api/search", params={"q": "zdzislaw", "kind": "posting"}).json()
             assert _ids(only) == {"pos-rurarz-jpn-1981"} and only["filters"] == {"kind": ["posting"]}
+
+
+# Whole pages (web/cache.py's Responses): home, search, person, dyad, brief and state pages, in HTML
+# and JSON, kept until the store's write mark moves, on SQLite and on PostgreSQL alike.
+
+PAGES = [
+    "/",
+    "/search?q=Rurarz",
+    "/person/p-zdzislaw-rurarz",
+    "/dyad/USA/RUS",
+    "/brief/p-zdzislaw-rurarz",
+    "/state/POL",
+    "/api/person/p-zdzislaw-rurarz",
+]
+REASON = "Martial law in Poland"
+
+
+def _worked_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages the app works out (rather than answering from the cache), by route function."""
+    from legation.web import page_data
+
+    seen: list[str] = []
+    for name in ("home", "search_page", "person_page", "dyad_page", "brief_page", "state_page"):
+        real = getattr(page_data, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            seen.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(page_data, name, spy)
+    return seen
+
+
+def test_whole_pages_are_kept_until_a_write_on_both_backends(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    load(store)
+    seen = _worked_out(monkeypatch)
+    with client(store) as web:
+        first = {url: web.get(url) for url in PAGES}
+        assert all(r.status_code == 200 for r in first.values()), {u: r.status_code for u, r in first.items()}
+        worked = len(seen)
+        assert worked >= len(PAGES)
+        again = {url: web.get(url) for url in PAGES}
+        assert len(seen) == worked  # every page came from the cache: no page data worked out again
+        assert all(again[u].content == first[u].content for u in PAGES)
+        assert REASON in again["/person/p-zdzislaw-rurarz"].text
+
+        # an edit through the app: the next answer of every page is worked out afresh and shows it
+        posting = {**store.get("pos-rurarz-jpn-1981"), "reason": "Recalled after the coup"}  # type: ignore[dict-item]
+        assert web.put("/api/records/pos-rurarz-jpn-1981", json=posting, headers=auth()).status_code == 200
+        edited = web.get("/person/p-zdzislaw-rurarz").text
+        assert "Recalled after the coup" in edited and REASON not in edited
+        assert web.get("/api/person/p-zdzislaw-rurarz").json()["postings"][0]["reason"] == "Recalled after the coup"
+        assert len(seen) > worked
+
+        # a write from another connection (as `legation import` makes) drops the pages as well
+        other = Store.open(store.engine.url.render_as_string(hide_password=False))
+        try:
+            row = rec("person", "p-jan-rurarz", name="Jan Rurarz", citizenship="POL")
+            imports.import_records(other, [imports.Located("<other>", 1, row)], actor="cli")
+        finally:
+            other.close()
+        assert "Jan Rurarz" in web.get("/search", params={"q": "Rurarz"}).text
+        assert web.get("/").text != first["/"].text  # the home page counts one more person
+
+
+def test_a_real_server_with_two_workers_shows_an_edit_at_once(db_url: str, tmp_path: Path) -> None:
+    """`legation serve --workers 2`: each worker keeps its own page cache; an edit through one
+    worker, and an import by another process, show in the next answer of either worker."""
+    store = Store.open(db_url)
+    load(store)
+    posting = store.get("pos-rurarz-jpn-1981")
+    store.close()
+    assert posting is not None
+    page = "/person/p-zdzislaw-rurarz"
+    with serve(db_url, "--workers", "2", "--no-bundled", env={"LEGATION_WRITE_TOKEN": TOKEN}) as server:
+
+        def answers() -> list[str]:
+            # new connections, so that both workers answer some (the kernel spreads them)
+            return [httpx.get(server.url + page, timeout=30).text for _ in range(8)]
+
+        assert all(REASON in text for text in answers() + answers())  # worked out, then from the caches
+        edited = {**posting, "reason": "Recalled after the coup"}
+        put = httpx.put(f"{server.url}/api/records/pos-rurarz-jpn-1981", json=edited, headers=auth(), timeout=30)
+        assert put.status_code == 200, put.text
+        shown = answers()
+        assert all("Recalled after the coup" in text and REASON not in text for text in shown)
+        again = {**edited, "reason": "Left for the United States"}
+        path = tmp_path / "again.jsonl"
+        path.write_text(json.dumps(again) + "\n")
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "legation"), "--db", db_url, "import", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert all("Left for the United States" in text for text in answers())

@@ -41,14 +41,14 @@ class Settings(BaseModel):
         256,
         ge=0,
         le=100_000,
-        description="Search pages kept in memory until the next write to the store (SQLite files); 0 turns it off.",
+        description="Search pages kept in memory until the next write to the store; 0 turns it off.",
     )
     page_cache: int = Field(
         512,
         ge=0,
         le=100_000,
         description="Whole pages (HTML and JSON, for readers who are not logged in) kept in memory until the "
-        "next write to the store (SQLite files); 0 turns it off.",
+        "next write to the store; 0 turns it off.",
     )
     secure_cookies: bool = Field(False, description="Mark cookies Secure (serve behind HTTPS).")
     https: bool = Field(
