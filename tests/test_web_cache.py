@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +171,40 @@ def test_a_real_server_with_two_workers_shows_an_edit_at_once(db_url: str, tmp_p
         )
         assert done.returncode == 0, done.stderr
         assert all("Left for the United States" in text for text in answers())
+
+
+def test_charts_drawn_once_are_found_on_disk_by_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figure shelf: a chart drawn by one worker is read back by the others and after a restart
+    (here: with this process's memory cache emptied) without drawing it again; other rows, or a
+    new day, are drawn afresh."""
+    from legation.web import figures
+
+    drawn: list[str] = []
+    real = figures.vlc.vegalite_to_svg
+
+    def counted(spec: Any) -> str:
+        drawn.append("svg")
+        return str(real(spec))
+
+    monkeypatch.setattr(figures.vlc, "vegalite_to_svg", counted)
+    monkeypatch.setattr(figures, "SHELF", figures.Shelf(tmp_path / "figures"))
+    figures._svg.cache_clear()
+    rows = [{"year": 1981, "exit_type": "defected", "exits": 2}, {"year": 1983, "exit_type": "expelled", "exits": 1}]
+    first = figures.exits_per_year(rows, 0)
+    assert first is not None and drawn == ["svg", "svg"]  # the laptop's and the phone's widths
+    assert len(list((tmp_path / "figures").glob("*/*.json"))) == 1
+
+    figures._FIGURES.clear()  # as in another worker, or after a restart
+    figures._svg.cache_clear()
+    assert figures.exits_per_year(rows, 0) == first and len(drawn) == 2
+
+    figures._FIGURES.clear()
+    other = figures.exits_per_year([*rows, {"year": 1990, "exit_type": "recalled", "exits": 1}], 0)
+    assert other is not None and other != first and len(drawn) == 4
+
+    monkeypatch.setattr(figures, "_today", lambda: date(2999, 1, 1))
+    figures._FIGURES.clear()
+    figures._svg.cache_clear()
+    assert figures.exits_per_year(rows, 0) == first and len(drawn) == 6  # open postings run to today

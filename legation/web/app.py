@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,6 +24,7 @@ from legation.web import (
     changes,
     dyads,
     exports,
+    figures,
     imports,
     pages,
     persons,
@@ -157,6 +159,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.search_cache = PageCache(mark, settings.search_cache)
     app.state.page_cache = PageCache(mark, settings.page_cache)
     app.state.verifier = Verifier(settings.write_tokens, per_minute=settings.auth_failures)
+    figures.SHELF.folder = Path(settings.figure_cache) if settings.figure_cache else None
     _handlers(app)
     for module in (
         apidocs,
