@@ -21,7 +21,7 @@ import altair as alt
 import orjson
 import vl_convert as vlc
 
-from legation.analysis.charts import colours
+from legation.analysis.charts import colours, tooltips
 from legation.registry import bodies, dates, vocabularies
 
 WIDTH = 640
@@ -193,7 +193,7 @@ def exits_per_year(rows: list[dict[str, Any]], undated: int = 0) -> Figure | Non
                 scale=colours("exit_types", {r["exit_type"] for r in rows}),
                 legend=_legend(),
             ),
-            tooltip=["year:Q", "exit:N", "sum(exits):Q", "sum(group_people):Q"],
+            tooltip=tooltips("year:Q", "exit:N", "sum(exits):Q", "sum(group_people):Q"),
         )
     )
     groups = sum(r.get("groups", 0) for r in rows)
@@ -248,7 +248,7 @@ def postings_timeline(postings: list[dict[str, Any]]) -> Figure | None:
         .mark_bar(size=14, strokeWidth=2)
         .encode(
             x=alt.X("start:T", title=None),
-            x2="end:T",
+            x2=alt.X2("end:T"),
             y=alt.Y("posting:N", title=None, sort=None),
             color=alt.Color("exit:N", title="how it ended", scale=scale, legend=_legend()),
             # An end that is not known is drawn pale and dashed: the bar shows a year, not the span.
@@ -264,7 +264,7 @@ def postings_timeline(postings: list[dict[str, Any]]) -> Figure | None:
                 legend=None,
             ),
             stroke=alt.Stroke("exit:N", scale=scale, legend=None),
-            tooltip=["posting:N", "dates:N", "exit:N"],
+            tooltip=tooltips("posting:N", "dates:N", "exit:N"),
         )
     )
     unknown = sum(1 for r in rows if r["known"] != "start and end")
@@ -387,7 +387,7 @@ def heads_of_mission(rows: list[dict[str, Any]], receiving: str) -> Figure | Non
         .mark_bar(size=9)
         .encode(
             x=alt.X("start:T", title=None),
-            x2="end:T",
+            x2=alt.X2("end:T"),
             y=alt.Y("head:N", title=None, sort=None, axis=alt.Axis(labelFontSize=10, labelLimit=260)),
             color=alt.Color("role:N", title="role", legend=_legend()),
             opacity=alt.Opacity(
@@ -396,7 +396,7 @@ def heads_of_mission(rows: list[dict[str, Any]], receiving: str) -> Figure | Non
                 title="end",
                 legend=_legend(2),
             ),
-            tooltip=["head:N", "role:N", "dates:N"],
+            tooltip=tooltips("head:N", "role:N", "dates:N"),
         )
     )
     assumed = sum(1 for b in bars if b["end known"] != "as recorded")
