@@ -1,15 +1,19 @@
 """200 connections on a mix of home, search, person, dyad and brief pages against `legation serve`.
 
-A bounded async client (h11 over asyncio streams) on loopback keeps CONNECTIONS requests in flight for SECONDS (at most
-MAX_REQUESTS requests), over the bundled data, and prints req/s, p50, p99, errors and the server's
-resident memory against the goal of issue 12: at least 200 req/s with p99 at most 1 s and no errors,
-on 2 cores. The server runs with `--workers WORKERS`; the client shares the machine's cores with it.
+A bounded async client (h11 over asyncio streams, cheap enough to leave the cores to the server)
+on loopback keeps CONNECTIONS requests in flight for SECONDS (at most MAX_REQUESTS requests), over
+the bundled data, and prints req/s, p50, p99, errors, the CPU milliseconds per request of the server
+and of the client, and the server's resident memory, against the goal of issue 12: at least 200
+req/s with p99 at most 1 s and no errors, on 2 cores. The server runs with `--workers WORKERS`.
 
-Two phases, both printed: "cold", from a fresh server until each URL has been answered COLD_PASSES
-times (every page is worked out, charts drawn, in each worker), and "warm", the next SECONDS, when
-pages come from the page cache until the next write, as they do on a server that has been up a while.
+Three phases: "cold", from a fresh server with an empty chart shelf until each URL has been
+answered COLD_PASSES times (every page worked out, every chart drawn); "warm", the next SECONDS,
+when pages come from the page cache until the next write, as on a server that has been up a
+while; "restart", a new server over the same shelf, cold again but with the charts drawn before.
+On SQLite, and on PostgreSQL when its server binaries are installed.
 
-`LEGATION_BENCH_SECONDS` and `LEGATION_BENCH_WORKERS` change the run's length and the worker count.
+`LEGATION_BENCH_SECONDS` and `LEGATION_BENCH_WORKERS` change the run's length and the worker count;
+`LEGATION_BENCH_BACKENDS` (default `sqlite,postgresql`) the stores it runs on.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -58,15 +63,17 @@ def _family(pid: int) -> list[int]:
     return [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time used so far by a process and its children, from /proc (user + system)."""
+def cpu_seconds(*pids: int) -> float:
+    """CPU time used so far by processes and their children, from /proc (user + system, with
+    that of children that have ended: PostgreSQL's backends come and go)."""
     total = 0
-    for one in _family(pid):
-        try:
-            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
+    for pid in pids:
+        for one in _family(pid):
+            try:
+                fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += sum(int(f) for f in fields[11:15])
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -155,9 +162,9 @@ class _Connection:
         self.streams = None
 
 
-async def _load(base: str, mix: list[str], cold: bool, server: int) -> Phase:
+async def _load(base: str, mix: list[str], cold: bool, server: tuple[int, ...]) -> Phase:
     phase = Phase()
-    server_cpu, client_cpu = cpu_seconds(server), time.process_time()
+    server_cpu, client_cpu = cpu_seconds(*server), time.process_time()
     answered = {url: 0 for url in mix}
     deadline = time.perf_counter() + (COLD_LIMIT if cold else SECONDS)
     pick = random.Random(12)
@@ -189,7 +196,7 @@ async def _load(base: str, mix: list[str], cold: bool, server: int) -> Phase:
     began = time.perf_counter()
     await asyncio.gather(*(one_connection() for _ in range(CONNECTIONS)))
     phase.elapsed = time.perf_counter() - began
-    phase.server_cpu, phase.client_cpu = cpu_seconds(server) - server_cpu, time.process_time() - client_cpu
+    phase.server_cpu, phase.client_cpu = cpu_seconds(*server) - server_cpu, time.process_time() - client_cpu
     return phase
 
 
@@ -197,9 +204,7 @@ def _start(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [str(Path(sys.executable).parent / "legation"), "--db", db, "serve", "--port", str(port), "--no-bundled"]
     if workers > 1:
         command += ["--workers", str(workers)]
-    # a chart shelf of its own, empty: the cold phase draws every chart, as a first start does
-    env = {**os.environ, "LEGATION_FIGURE_CACHE": str(Path(db).parent / "figures")}
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=LOG, env=env)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=LOG)
     for _ in range(300):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/home", timeout=1).status_code == 200:
@@ -210,38 +215,90 @@ def _start(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("legation serve did not start")
 
 
-def run() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "legation.db")
-        store = Store.open(db)
-        imports.import_records(store, imports.read_paths(bundled.files()), actor="bench")
-        mix = urls(store)
-        store.close()
+def _phases(db: str, mix: list[str], database: int | None) -> tuple[dict[str, Phase], tuple[float, float]]:
+    """cold, warm and, after a restart with the charts already drawn on the shelf, cold again.
+    The server's CPU counts the database server's too (`database`, PostgreSQL's postmaster)."""
+    phases: dict[str, Phase] = {}
+    idle = loaded = 0.0
+    for restart in (False, True):
         port = _port()
         server = _start(db, port, WORKERS)
         try:
+            base = f"http://127.0.0.1:{port}"
+            pids = (server.pid,) if database is None else (server.pid, database)
+            if restart:
+                phases["restart"] = asyncio.run(_load(base, mix, cold=True, server=pids))
+                continue
             idle = rss_mb(server.pid)
-            cold = asyncio.run(_load(f"http://127.0.0.1:{port}", mix, cold=True, server=server.pid))
-            warm = asyncio.run(_load(f"http://127.0.0.1:{port}", mix, cold=False, server=server.pid))
+            phases["cold"] = asyncio.run(_load(base, mix, cold=True, server=pids))
+            phases["warm"] = asyncio.run(_load(base, mix, cold=False, server=pids))
             loaded = rss_mb(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print(f"{len(mix)} URLs (home, search, person, dyad, brief) over the bundled data; {CONNECTIONS} connections")
-    print(f"legation serve --workers {WORKERS}; {os.cpu_count()} cores shared with the client; load {_load_average()}")
-    print("cpu/req: CPU milliseconds per answered request, of the server (all processes) and of this client")
+    return phases, (idle, loaded)
+
+
+def _report(backend: str, mix: list[str], phases: dict[str, Phase], rss: tuple[float, float]) -> None:
+    print(f"\n{backend}: {len(mix)} URLs (home, search, person, dyad, brief) over the bundled data")
     header = ["req/s", "p50 ms", "p99 ms", "errors", "s", "requests", "server", "client"]
     print(
         f"{'phase':8}"
         + "".join(f"{h:>{7 if h in ('errors', 's') else 9}}" for h in header).replace("  errors", " errors")
     )
-    print(cold.row("cold"))
-    print(warm.row("warm"))
+    for name, phase in phases.items():
+        print(phase.row(name))
     print(f"{'goal':8}{'>= 200':>9}{'':>9}{'<= 1000':>9}{'0':>8}")
+    warm = phases["warm"]
     cuts = statistics.quantiles(warm.latencies, n=100)
     met = len(warm.latencies) / warm.elapsed >= GOAL_RPS and cuts[98] <= GOAL_P99 and not warm.errors
-    print(f"warm phase against the goal: {'met' if met else 'MISSED'}; errors {warm.errors or cold.errors or 'none'}")
-    print(f"server RSS: {idle:.0f} MB idle, {loaded:.0f} MB after the load (all processes)")
+    errors = {k: v for p in phases.values() for k, v in p.errors.items()}
+    print(f"warm phase against the goal: {'met' if met else 'MISSED'}; errors {errors or 'none'}")
+    print(f"server RSS: {rss[0]:.0f} MB idle, {rss[1]:.0f} MB after the load (all processes)")
+
+
+def _backends(tmp: str) -> Iterator[tuple[str, str, int | None]]:
+    """(name, store) for SQLite and, where its server binaries are installed, PostgreSQL (a
+    throwaway cluster, as the tests start); `LEGATION_BENCH_BACKENDS=sqlite` keeps to one."""
+    wanted = os.environ.get("LEGATION_BENCH_BACKENDS", "sqlite,postgresql").split(",")
+    if "sqlite" in wanted:
+        yield "SQLite", str(Path(tmp) / "legation.db"), None
+    if "postgresql" not in wanted:
+        return
+    try:
+        from tests import pg  # benchmarks run from the repository's root, beside tests/
+    except ImportError:
+        return
+    if not pg.available():
+        print("PostgreSQL: skipped, its server binaries are not installed")
+        return
+    cluster = pg.Cluster()
+    cluster.start()
+    try:
+        postmaster = int((cluster.dir / "data" / "postmaster.pid").read_text().split()[0])
+        yield "PostgreSQL", cluster.new_database(), postmaster
+    finally:
+        cluster.stop()
+
+
+def run() -> None:
+    print(
+        f"{CONNECTIONS} connections; legation serve --workers {WORKERS}; {os.cpu_count()} cores shared with the client"
+    )
+    print("phases: cold (a fresh server, no chart drawn), warm (the next seconds), restart (a new server")
+    print("  whose charts are already on the shelf); cpu/req: CPU milliseconds per answered request, of the")
+    print("  server (all its processes, and PostgreSQL's) and of this client: the load-independent figures")
+    with tempfile.TemporaryDirectory() as tmp:
+        for backend, db, database in _backends(tmp):
+            store = Store.open(db)
+            imports.import_records(store, imports.read_paths(bundled.files()), actor="bench")
+            mix = urls(store)
+            store.close()
+            # a chart shelf of its own, empty at first: the cold phase draws every chart
+            os.environ["LEGATION_FIGURE_CACHE"] = str(Path(tmp) / f"figures-{backend}")
+            phases, rss = _phases(db, mix, database)
+            _report(backend, mix, phases, rss)
+    print(f"load average {_load_average()}")
 
 
 def _load_average() -> str:
