@@ -19,16 +19,19 @@ On SQLite, and on PostgreSQL when its server binaries are installed.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import h11
@@ -131,13 +134,19 @@ class _Connection:
         self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
         self.http = h11.Connection(h11.CLIENT)
 
-    async def get(self, target: str) -> int:
+    async def get(self, target: str, method: str = "GET", body: bytes = b"", token: str = "") -> int:
         if self.streams is None:
             self.streams = await asyncio.open_connection(self.host, self.port)
             self.http = h11.Connection(h11.CLIENT)
         reader, writer = self.streams
-        request = h11.Request(method="GET", target=target, headers=[("Host", f"{self.host}:{self.port}")])
-        writer.write(self.http.send(request) + (self.http.send(h11.EndOfMessage()) or b""))
+        headers = [("Host", f"{self.host}:{self.port}")]
+        if body:
+            headers += [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            headers += [("Authorization", f"Bearer {token}")]
+        request = h11.Request(method=method, target=target, headers=headers)
+        data = self.http.send(request) or b""
+        data += (self.http.send(h11.Data(data=body)) or b"") if body else b""
+        writer.write(data + (self.http.send(h11.EndOfMessage()) or b""))
         status = 0
         while True:
             event = self.http.next_event()
@@ -162,7 +171,32 @@ class _Connection:
         self.streams = None
 
 
-async def _load(base: str, mix: list[str], cold: bool, server: tuple[int, ...]) -> Phase:
+@dataclass
+class Edits:
+    """One edit a second through the API during a phase: each drops every cached page."""
+
+    record: dict[str, Any]
+    token: str
+    done: int = 0
+    failed: int = 0
+
+    async def run(self, host: str, port: int, going: Callable[[], bool]) -> None:
+        connection = _Connection(host, port)
+        while going():
+            await asyncio.sleep(1)
+            body = json.dumps({**self.record, "notes": f"Edited by the load benchmark, edit {self.done + 1}."})
+            try:
+                target = f"/api/records/{self.record['id']}"
+                status = await connection.get(target, "PUT", body.encode(), self.token)
+            except (OSError, h11.ProtocolError):
+                status = 0
+                connection.close()
+            self.done += status == 200
+            self.failed += status != 200
+        connection.close()
+
+
+async def _load(base: str, mix: list[str], cold: bool, server: tuple[int, ...], edits: Edits | None = None) -> Phase:
     phase = Phase()
     server_cpu, client_cpu = cpu_seconds(*server), time.process_time()
     answered = {url: 0 for url in mix}
@@ -194,13 +228,15 @@ async def _load(base: str, mix: list[str], cold: bool, server: tuple[int, ...]) 
         connection.close()
 
     began = time.perf_counter()
-    await asyncio.gather(*(one_connection() for _ in range(CONNECTIONS)))
+    writer = [edits.run(host, int(port), going)] if edits else []
+    await asyncio.gather(*(one_connection() for _ in range(CONNECTIONS)), *writer)
     phase.elapsed = time.perf_counter() - began
     phase.server_cpu, phase.client_cpu = cpu_seconds(*server) - server_cpu, time.process_time() - client_cpu
     return phase
 
 
 def _start(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """`legation serve` with a write token for the edits (LEGATION_WRITE_TOKEN, set by `run`)."""
     command = [str(Path(sys.executable).parent / "legation"), "--db", db, "serve", "--port", str(port), "--no-bundled"]
     if workers > 1:
         command += ["--workers", str(workers)]
@@ -215,9 +251,12 @@ def _start(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("legation serve did not start")
 
 
-def _phases(db: str, mix: list[str], database: int | None) -> tuple[dict[str, Phase], tuple[float, float]]:
-    """cold, warm and, after a restart with the charts already drawn on the shelf, cold again.
-    The server's CPU counts the database server's too (`database`, PostgreSQL's postmaster)."""
+def _phases(
+    db: str, mix: list[str], database: int | None, edits: Edits
+) -> tuple[dict[str, Phase], tuple[float, float]]:
+    """cold, warm, warm with an edit a second, and, after a restart with the charts already drawn
+    on the shelf, cold again. The server's CPU counts the database server's too (`database`,
+    PostgreSQL's postmaster)."""
     phases: dict[str, Phase] = {}
     idle = loaded = 0.0
     for restart in (False, True):
@@ -232,6 +271,9 @@ def _phases(db: str, mix: list[str], database: int | None) -> tuple[dict[str, Ph
             idle = rss_mb(server.pid)
             phases["cold"] = asyncio.run(_load(base, mix, cold=True, server=pids))
             phases["warm"] = asyncio.run(_load(base, mix, cold=False, server=pids))
+            phases["edits"] = asyncio.run(_load(base, mix, cold=False, server=pids, edits=edits))
+            if edits.failed or not edits.done:
+                phases["edits"].errors["edit"] = edits.failed or 1
             loaded = rss_mb(server.pid)
         finally:
             server.terminate()
@@ -285,18 +327,23 @@ def run() -> None:
     print(
         f"{CONNECTIONS} connections; legation serve --workers {WORKERS}; {os.cpu_count()} cores shared with the client"
     )
-    print("phases: cold (a fresh server, no chart drawn), warm (the next seconds), restart (a new server")
-    print("  whose charts are already on the shelf); cpu/req: CPU milliseconds per answered request, of the")
+    print("phases: cold (a fresh server, no chart drawn), warm (the next seconds), edits (as warm, with an")
+    print("  edit a second through the API, each dropping every cached page), restart (a new server whose")
+    print("  charts are already on the shelf); cpu/req: CPU milliseconds per answered request, of the")
     print("  server (all its processes, and PostgreSQL's) and of this client: the load-independent figures")
+    token = secrets.token_urlsafe(24)
+    os.environ["LEGATION_WRITE_TOKEN"] = token
     with tempfile.TemporaryDirectory() as tmp:
         for backend, db, database in _backends(tmp):
             store = Store.open(db)
             imports.import_records(store, imports.read_paths(bundled.files()), actor="bench")
             mix = urls(store)
+            edited = store.get(mix[-1].rsplit("/", 1)[1])  # a person whose page and brief are in the mix
             store.close()
+            assert edited is not None
             # a chart shelf of its own, empty at first: the cold phase draws every chart
             os.environ["LEGATION_FIGURE_CACHE"] = str(Path(tmp) / f"figures-{backend}")
-            phases, rss = _phases(db, mix, database)
+            phases, rss = _phases(db, mix, database, Edits(edited, token))
             _report(backend, mix, phases, rss)
     print(f"load average {_load_average()}")
 

@@ -48,17 +48,21 @@ def test_a_write_through_the_app_shows_in_the_next_search(store: Store, size: in
         assert "Jan Rurarz" in html.text
 
 
+def _write_elsewhere(store: Store, row: dict[str, Any]) -> None:
+    """Import one record through another connection to the same store, as `legation import` does."""
+    other = Store.open(store.engine.url.render_as_string(hide_password=False))
+    try:
+        imports.import_records(other, [imports.Located("<other>", 1, row)], actor="cli")
+    finally:
+        other.close()
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_a_write_from_another_connection_shows_in_the_next_search(store: Store, size: int) -> None:
     load(store)
     with client(store, search_cache=size) as web:
         assert web.get("/api/search", params={"q": "Antonov"}).json()["total"] == 0
-        other = Store.open(store.engine.url.render_as_string(hide_password=False))
-        try:
-            row = rec("person", "p-anatoly-antonov", name="Anatoly Antonov", citizenship="RUS")
-            imports.import_records(other, [imports.Located("<other>", 1, row)], actor="cli")
-        finally:
-            other.close()
+        _write_elsewhere(store, rec("person", "p-anatoly-antonov", name="Anatoly Antonov", citizenship="RUS"))
         found = web.get("/api/search", params={"q": "Antonov"}).json()
         assert found["total"] == 1 and _ids(found) == {"p-anatoly-antonov"}
 
@@ -129,12 +133,7 @@ def test_whole_pages_are_kept_until_a_write_on_both_backends(store: Store, monke
         assert len(seen) > worked
 
         # a write from another connection (as `legation import` makes) drops the pages as well
-        other = Store.open(store.engine.url.render_as_string(hide_password=False))
-        try:
-            row = rec("person", "p-jan-rurarz", name="Jan Rurarz", citizenship="POL")
-            imports.import_records(other, [imports.Located("<other>", 1, row)], actor="cli")
-        finally:
-            other.close()
+        _write_elsewhere(store, rec("person", "p-jan-rurarz", name="Jan Rurarz", citizenship="POL"))
         assert "Jan Rurarz" in web.get("/search", params={"q": "Rurarz"}).text
         assert web.get("/").text != first["/"].text  # the home page counts one more person
 
