@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -141,11 +143,18 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.write_mark.close()
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """The web app over one store; pass `store` to share an open one (tests do)."""
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="Legation",
+        lifespan=_lifespan,
         docs_url=None,  # served from the package by web/apidocs.py
         redoc_url=None,
         version=__version__,
@@ -155,7 +164,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     app.state.store = store or Store.open(settings.db)
     app.state.store.busy_wait = settings.write_wait
-    mark = WriteMark(app.state.store)
+    mark = app.state.write_mark = WriteMark(app.state.store)
     app.state.search_cache = PageCache(mark, settings.search_cache)
     app.state.page_cache = PageCache(mark, settings.page_cache)
     app.state.verifier = Verifier(settings.write_tokens, per_minute=settings.auth_failures)

@@ -53,6 +53,16 @@ class WriteMark:
         elif store.dialect == "postgresql":
             self._server = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
+    def close(self) -> None:
+        """Let go of the connection (the app's shutdown), so no server connection outlives the app."""
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+        if self._pg is not None:
+            self._pg.close()
+            self._pg = None
+        self._server = None
+
     def read(self) -> Mark | None:
         if self._watch is not None:
             return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
