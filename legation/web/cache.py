@@ -75,7 +75,7 @@ class WriteMark:
                 # autocommit: each read is its own statement, so no transaction (and no snapshot) stays open
                 self._pg = psycopg.connect(self._server, autocommit=True, connect_timeout=5)
             return str(self._pg.execute("SELECT pg_current_snapshot()::text").fetchone()[0])
-        except Exception:
+        except Exception:  # a lost or restarted server: no mark, so nothing is cached or served from the cache
             self._pg = None
             return None
 
