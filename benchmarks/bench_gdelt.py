@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.measure import as_installed
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REAL = SHARED / "data/gdelt/arekziobrowski_gdelt-big-data/20191024143000.export.CSV"
 SIZES = (1_000_000, 2_000_000, 20_000_000)
@@ -145,6 +147,7 @@ def run() -> None:
     if not REAL.exists():
         print("skipped: ../shared is missing")
         return
+    as_installed()
     codes = _codes()
     results: dict[tuple[int, str], tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-gdelt-") as name:

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import measure
+from benchmarks.measure import as_installed, measure
 
 N = 100_000
 STATES = [
@@ -141,6 +141,7 @@ def _best(runs: list[dict[str, float]]) -> dict[str, float]:
 
 
 def run() -> None:
+    as_installed()
     rng = random.Random(7)
     ours_runs: list[dict[str, float]] = []
     peer_runs: list[dict[str, float]] = []

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import compileall
 import json
 import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "legation"
+
+
+def as_installed() -> None:
+    """Compile Legation's sources to bytecode, as `pip install` does: the peers in site-packages
+    were compiled when they were installed, and with PYTHONDONTWRITEBYTECODE set (as on the dev
+    machines) a checkout would otherwise compile every module again in every run, about 0.15 s."""
+    compileall.compile_dir(PACKAGE, quiet=1)
 
 
 def measure(cmd: list[str], *, allow_failure: bool = False) -> dict[str, float]:

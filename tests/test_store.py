@@ -10,6 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from legation.errors import InputError
 from legation.registry import exports, imports, search
 from legation.registry.store import Store
 from tests.conftest import rec, rurarz, rurarz_posting, write_jsonl
@@ -131,6 +134,36 @@ def test_head_constant_is_alembics_head(store: Store) -> None:
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
     with store.engine.connect() as conn:
         assert store.revision(conn) == HEAD
+
+
+def test_an_error_in_a_chunk_being_written_comes_before_a_later_one(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks are written while the next is read; the first error in the input is still the one
+    reported, and nothing of the import is kept."""
+    load(store, tmp_path, [rec("person", "p-1", name="One")], "first.jsonl")
+    monkeypatch.setattr(imports, "WRITE_CHUNK", 2)
+    clash = rec("measure", "p-1", type="expulsion", actor="RUS", target="POL")
+    bad = rec("person", "p-9", name="Nine", certainty="sure")  # read while the first chunk is written
+    with pytest.raises(InputError, match="already a person in the store") as caught:
+        load(store, tmp_path, [clash, rec("person", "p-2", name="Two"), bad, rec("person", "p-3", name="Three")])
+    assert caught.value.as_dict()["line"] == 1
+    assert store.scalar("SELECT count(*) FROM records") == 1
+    assert store.scalar("SELECT count(*) FROM search_index") == 1
+
+
+def test_a_new_sqlite_store_gets_the_schema_alembic_makes(tmp_path: Path) -> None:
+    """A new file is made from the bundled script, not by Alembic: both must give the same schema."""
+    from legation.migrations import snapshot
+
+    assert snapshot.text() == snapshot.from_alembic(), "run `python -m legation.migrations.snapshot`"
+    Store.open(str(tmp_path / "new.db")).close()
+    assert snapshot.dump(str(tmp_path / "new.db")) == snapshot.text()
+    store = Store.open(str(tmp_path / "new.db"))
+    load(store, tmp_path, [rurarz()])
+    assert store.rows("SELECT record_id FROM search_index WHERE search_index MATCH 'rurarz'") == [
+        {"record_id": "p-zdzislaw-rurarz"}
+    ]
 
 
 def _cpu_seconds(pid: int) -> float:

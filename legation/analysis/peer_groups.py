@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from legation.errors import InputError, NotFound
-from legation.registry import bodies, dates
+from legation.registry import bodies, dates, vocabularies
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def _group(key: str, raw: Any, where: str) -> PeerGroup:
 def parse(text: str, where: str) -> dict[str, PeerGroup]:
     """Groups from YAML text of the bundled shape: `groups: {key: {name, members, sources}}`."""
     try:
-        data = yaml.safe_load(text)
+        data = vocabularies.parse_yaml(text)
     except yaml.YAMLError as exc:
         raise InputError(f"valid YAML: {exc}", file=where) from None
     if not isinstance(data, dict) or not isinstance(data.get("groups"), dict):

@@ -9,7 +9,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from legation import events
 from legation.cli.common import Format, emit_json, err, failures, out, state, table
-from legation.events import files, importer, ledger
+from legation.events import ledger
+from legation.events.layout import MIN_MENTIONS
 
 gdelt = typer.Typer(help="GDELT event data: import files, dyad series against a baseline, candidate measures.")
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: a table, or JSON.")]
@@ -34,10 +35,12 @@ def import_(
     ],
     min_mentions: Annotated[
         int, typer.Option("--min-mentions", min=0, help="Mentions a 161 event needs to become a candidate measure.")
-    ] = importer.MIN_MENTIONS,
+    ] = MIN_MENTIONS,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Import GDELT 1.0 and 2.0 events: keep the diplomatic ones, count every row, skip files already imported."""
+    from legation.events import files, importer  # DuckDB and numpy: only for this command
+
     with failures():
         store = state(ctx).store()
         found = files.expand(inputs)

@@ -9,12 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from legation.analysis.signals import EventsQuery, register_events_provider
-from legation.events.importer import import_files
 from legation.events.ledger import FileReport
 from legation.events.series import candidates, dyad_series
 from legation.registry import bodies
+from legation.registry.store import Store
 
 __all__ = ["FileReport", "candidates", "dyad_series", "events_block", "import_files"]
+
+
+def import_files(store: Store, inputs: list[str], **options: Any) -> list[FileReport]:
+    """`importer.import_files`, imported on first use: DuckDB and numpy load only for an import."""
+    from legation.events import importer
+
+    return importer.import_files(store, inputs, **options)
 
 
 def events_block(query: EventsQuery) -> dict[str, Any] | None:

@@ -13,14 +13,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, select
 
 from legation.events import files, layout, ledger, scan
+from legation.events.layout import MIN_MENTIONS
 from legation.events.ledger import FileReport
-from legation.events.tables import event_candidates, gdelt_events
+from legation.events.tables import event_candidates, event_dyad_months, gdelt_events
+from legation.registry.schema import insert_values
 from legation.registry.store import Store
+from legation.registry.writer import Writer
 
-MIN_MENTIONS = 5
 BATCH = 10_000
 CHUNK = 500
 
@@ -57,13 +59,18 @@ def import_file(
             _fill(report, found)
             with store.transaction() as conn:
                 _drop_held(con, conn, report)
-                for rows in scan.new(con, batch, report.file):
-                    _insert(conn, gdelt_events, _EVENT_COLUMNS, rows)
-                    report.rows_kept += len(rows)
-                    if progress:
-                        progress(report)
+                writer = Writer(threaded=store.dialect == "sqlite")  # the next batch is fetched meanwhile
+                try:
+                    for rows in scan.new(con, batch, report.file):
+                        writer.submit(insert_values, conn, gdelt_events, _EVENT_COLUMNS, rows)
+                        report.rows_kept += len(rows)
+                        if progress:
+                            progress(report)
+                    writer.settle()
+                finally:
+                    writer.close()
                 chosen = scan.candidates(con, layout.candidate_signal(), min_mentions, report.file)
-                _insert(conn, event_candidates, _CANDIDATE_COLUMNS, chosen)
+                insert_values(conn, event_candidates, _CANDIDATE_COLUMNS, chosen)
                 report.candidates = len(chosen)
                 _add_cells(conn, scan.cells(con))
                 ledger.record(conn, report, size)
@@ -103,26 +110,11 @@ def _drop_held(con: scan.Connection, conn: Connection, report: FileReport) -> No
     report.rows_duplicate += scan.drop_ids(con, held)
 
 
-def _insert(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Many rows through the driver's executemany (SQLAlchemy's per-row processing costs more than the insert)."""
-    if not rows:
-        return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(f'"{c}"' for c in columns)
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})', rows)
-
-
 def _add_cells(conn: Connection, cells: list[tuple[Any, ...]]) -> None:
     """Add the increments to the dyad-month rows, creating the rows that are new."""
-    if not cells:
-        return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(_CELL)
     summed = ", ".join(f"{k} = event_dyad_months.{k} + excluded.{k}" for k in _SUMMED)
-    conn.exec_driver_sql(
-        f"INSERT INTO event_dyad_months ({names}) VALUES ({', '.join([mark] * len(_CELL))}) "
-        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {summed}",
-        cells,
+    insert_values(
+        conn, event_dyad_months, _CELL, cells, upsert=f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {summed}"
     )
 
 

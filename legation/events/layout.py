@@ -13,6 +13,8 @@ from functools import cache
 
 from legation.registry import bodies, vocabularies
 
+MIN_MENTIONS = 5  # mentions a 161 event needs to become a candidate measure
+
 WIDTHS = (57, 58, 61)
 
 

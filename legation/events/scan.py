@@ -8,8 +8,9 @@ DuckDB's reason. A census taken in a parallel thread (legation.events.files) cou
 checks every byte's encoding: the skipped empty lines are counted by difference, and a file where
 the figures disagree (bad bytes in a column not read, a carriage return, a row with extra empty
 columns that DuckDB silently takes as full) is read again the exact way (`exact`): every line whole.
-Rows are grouped by (width, reason, kept fields): rows not kept collapse into a few groups, so
-memory follows the number of diplomatic events, not the size of the file.
+Rows are grouped by (width, reason, diplomatic or not, kept fields), and only the diplomatic rows
+between two states keep their fields: the other rows collapse into a few groups, so memory follows
+the number of kept events, not the size of the file.
 """
 
 from __future__ import annotations
@@ -141,8 +142,24 @@ def _codes() -> str:
     return ", ".join(_sql_literal(c) for c in layout.signals())
 
 
+def _state(value: str) -> str:
+    """The state a CAMEO country code names, for a code known to name one (see `_between_states`)."""
+    renamed = {k: v for k, v in layout.countries().items() if k != v}
+    cases = " ".join(f"WHEN {_sql_literal(k)} THEN {_sql_literal(v)}" for k, v in renamed.items())
+    return f"CASE {value} {cases} ELSE {value} END" if cases else value
+
+
+def _between_states(col: Callable[[int], str]) -> str:
+    """True when a diplomatic row's two actor countries are two different states: only those rows
+    keep their fields in the scan, so the others collapse into a few groups and `kept` is small."""
+    one, two = col(layout.ACTOR1_COUNTRY.position), col(layout.ACTOR2_COUNTRY.position)
+    states = "(SELECT cameo FROM countries)"
+    return f"diplomatic AND {one} IN {states} AND {two} IN {states} AND {_state(one)} <> {_state(two)}"
+
+
 def _lines_sql(source: str) -> str:
-    """Group the lines of `source` (a relation with one VARCHAR column `line`) by width, reason and kept fields."""
+    """Group the lines of `source` (a relation with one VARCHAR column `line`) by width, reason,
+    whether they are diplomatic, and the fields of those kept."""
     fields = _fields(
         _col, "CASE len(f) WHEN 58 THEN f[58] WHEN 61 THEN f[61] END", "CASE len(f) WHEN 61 THEN f[60] ELSE f[57] END"
     )
@@ -150,10 +167,11 @@ def _lines_sql(source: str) -> str:
         WITH raw AS (SELECT line, string_split(line, chr(9)) AS f FROM {source}),
         checked AS (SELECT len(f) AS width, {reason_sql()} AS reason, f FROM raw),
         marked AS (
-            SELECT width, reason, CASE WHEN reason IS NULL AND f[{layout.EVENT_CODE.position + 1}] IN ({_codes()})
-                                       THEN f END AS f
-            FROM checked)
-        SELECT width, reason, {", ".join(f"{e} AS {n}" for e, n in fields)}, count(*) AS n FROM marked GROUP BY ALL
+            SELECT *, reason IS NULL AND f[{layout.EVENT_CODE.position + 1}] IN ({_codes()}) AS diplomatic
+            FROM checked),
+        kept AS (SELECT width, reason, diplomatic, CASE WHEN {_between_states(_col)} THEN f END AS f FROM marked)
+        SELECT width, reason, diplomatic, {", ".join(f"{e} AS {n}" for e, n in fields)}, count(*) AS n
+        FROM kept GROUP BY ALL
     """
 
 
@@ -174,10 +192,11 @@ def _typed_sql(path: Path, width: int) -> str:
     return f"""
         WITH checked AS (
             SELECT *, CASE {" ".join(_checks_sql(_typed))} END AS reason FROM {_reader(path, columns, _TAB)}),
-        marked AS (SELECT *, reason IS NULL AND {code} IN ({_codes()}) AS keep FROM checked)
-        SELECT {width} AS width, reason, {", ".join(f"CASE WHEN keep THEN {e} END AS {n}" for e, n in fields)},
-               count(*) AS n
-        FROM marked GROUP BY ALL
+        marked AS (SELECT *, reason IS NULL AND {code} IN ({_codes()}) AS diplomatic FROM checked),
+        kept AS (SELECT *, {_between_states(_typed)} AS keep FROM marked)
+        SELECT {width} AS width, reason, diplomatic,
+               {", ".join(f"CASE WHEN keep THEN {e} END AS {n}" for e, n in fields)}, count(*) AS n
+        FROM kept GROUP BY ALL
     """
 
 
@@ -305,7 +324,7 @@ def _count(con: duckdb.DuckDBPyConnection) -> Scan:
 
 def _add(con: duckdb.DuckDBPyConnection, result: Scan, table: str) -> None:
     for width, reason, diplomatic, rows in con.execute(
-        f"SELECT width, reason, id IS NOT NULL, sum(n) FROM {table} GROUP BY ALL"
+        f"SELECT width, reason, diplomatic, sum(n) FROM {table} GROUP BY ALL"
     ).fetchall():
         result.read += int(rows)
         if reason is not None:
@@ -319,10 +338,7 @@ def _add(con: duckdb.DuckDBPyConnection, result: Scan, table: str) -> None:
 def _keep(con: duckdb.DuckDBPyConnection, result: Scan) -> None:
     con.execute(f"CREATE TEMP TABLE kept AS {_kept_sql()}")
     kept = int(con.execute("SELECT count(*) FROM kept").fetchone()[0])  # type: ignore[index]
-    dyadic = con.execute(
-        "SELECT coalesce(sum(s.n), 0) FROM scan s JOIN countries a ON a.cameo = s.country1 "
-        "JOIN countries b ON b.cameo = s.country2 WHERE s.id IS NOT NULL AND a.state <> b.state"
-    ).fetchone()
+    dyadic = con.execute("SELECT coalesce(sum(n), 0) FROM scan WHERE id IS NOT NULL").fetchone()  # between states
     con.execute("DROP TABLE scan")  # everything left to do reads `kept`: free the memory for its sort
     result.not_dyadic = result.diplomatic - int(dyadic[0])  # type: ignore[index]
     result.duplicate = int(dyadic[0]) - kept  # type: ignore[index]

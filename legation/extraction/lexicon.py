@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from legation.registry import vocabularies
 
 FLAGS = re.IGNORECASE
 
@@ -28,7 +28,7 @@ class Trigger:
 @cache
 def load() -> dict[str, Any]:
     text = resources.files("legation").joinpath("data/extraction.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = vocabularies.parse_yaml(text)
     return data
 
 

@@ -21,6 +21,7 @@ import yaml
 
 from legation import __version__
 from legation.errors import InputError, LegationError
+from legation.registry import vocabularies
 
 USER_AGENT = f"Legation/{__version__} (news desk feed watcher; python-httpx)"
 TIMEOUT = 15.0
@@ -67,7 +68,7 @@ def from_arguments(urls: list[str]) -> list[Feed]:
 def load(path: str) -> list[Feed]:
     """A feeds file: a YAML list (or `feeds:` list) of {url, name, keywords}."""
     try:
-        data = yaml.safe_load(Path(path).read_text("utf-8"))
+        data = vocabularies.parse_yaml(Path(path).read_text("utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read the feeds file: {exc.strerror}", file=path) from None
     except yaml.YAMLError as exc:

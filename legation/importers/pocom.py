@@ -22,11 +22,10 @@ from typing import IO, Any
 
 import orjson
 import pycountry
-import yaml
 
 from legation.errors import InputError
 from legation.importers import reconciled
-from legation.registry import dates
+from legation.registry import dates, vocabularies
 from legation.registry import records as records_mod
 from legation.registry.imports import Progress
 from legation.registry.store import Store
@@ -46,7 +45,7 @@ FOLDERS = ("missions-countries/", "missions-orgs/", "people/")
 @cache
 def rules() -> dict[str, Any]:
     text = resources.files("legation").joinpath("data/pocom.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = vocabularies.parse_yaml(text)
     for rule in data["exits"]:
         rule["regex"] = re.compile(rule["pattern"], re.IGNORECASE)
     return data

@@ -12,8 +12,9 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import yaml
 from tld import get_fld
+
+from legation.registry import vocabularies
 
 TRACKING = ("utm_",)  # query-parameter prefixes that only say how a reader arrived
 TRACKING_EXACT = frozenset({"fbclid", "gclid"})
@@ -72,7 +73,7 @@ def site(url: str) -> str:
 @cache
 def _hosts() -> dict[str, dict[str, Any]]:
     text = resources.files("legation").joinpath("data/source_hosts.yaml").read_text("utf-8")
-    data: dict[str, dict[str, Any]] = yaml.safe_load(text)["hosts"]
+    data: dict[str, dict[str, Any]] = vocabularies.parse_yaml(text)["hosts"]
     return data
 
 

@@ -14,8 +14,9 @@ from importlib import resources
 from typing import Any
 
 import pycountry
-import yaml
 from countryinfo import CountryInfo
+
+from legation.registry import vocabularies
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Body:
 
 def _extra() -> dict[str, Any]:
     text = resources.files("legation").joinpath("data/bodies.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = vocabularies.parse_yaml(text)
     return data
 
 

@@ -17,10 +17,9 @@ from typing import Any
 
 import orjson
 import pydantic
-import yaml
 from rapidfuzz import fuzz, process
 
-from legation.registry import addresses, dates, matching, records, search
+from legation.registry import addresses, dates, matching, records, search, vocabularies
 from legation.registry.store import Store
 
 ERROR, WARNING = "error", "warning"
@@ -312,7 +311,7 @@ def _shares(tally: dict[str, list[int]]) -> dict[str, dict[str, Any]]:
 @cache
 def _exit_words() -> dict[str, dict[str, Any]]:
     text = resources.files("legation").joinpath("data/exit_words.yaml").read_text("utf-8")
-    data: dict[str, dict[str, Any]] = yaml.safe_load(text)["exit_types"]
+    data: dict[str, dict[str, Any]] = vocabularies.parse_yaml(text)["exit_types"]
     return data
 
 

@@ -24,6 +24,7 @@ from legation.errors import Conflict, InputError
 from legation.registry import formats, records
 from legation.registry.records import AnyRecord, Person, Posting
 from legation.registry.store import Store
+from legation.registry.writer import Writer
 
 WRITE_CHUNK = 5000
 Progress = Callable[[int], None]
@@ -138,13 +139,14 @@ class _Pass:
     keep_going: bool
     excluded: set[int]
     progress: Progress | None
-    seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (digest, where)
+    seen: dict[str, tuple[str, str, int | None]] = field(default_factory=dict)  # id -> (digest, file, line)
     names: dict[str, str] = field(default_factory=dict)
     refs: list[tuple[Located, str, str, str]] = field(default_factory=list)
     chunk: list[tuple[Located, AnyRecord, str, str]] = field(default_factory=list)
     deferred: list[tuple[Located, Posting]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
     expect: Mapping[str, int | None] = field(default_factory=dict)
+    writer: Writer = field(default_factory=Writer)
 
     def add(self, number: int, item: Located, rejects: list[tuple[Located | None, InputError]]) -> None:
         try:
@@ -161,7 +163,8 @@ class _Pass:
             name = self.names.get(record.person)
             # its person comes later in the input, or is in the store: fill the name in at the end
             deferred = not name
-            record = record if deferred else record.model_copy(update={"person_name": name})
+            if not deferred:
+                record.person_name = name  # the record is this import's own: no copy needed
         text = records.dumps(record.canonical())
         digest = hashlib.sha1(text.encode()).hexdigest()
         if not self._first(item, record, digest):
@@ -183,10 +186,11 @@ class _Pass:
         first = self.seen.get(record.id)
         if first:
             if first[0] != digest:
-                message = f"a unique id; {record.id!r} is already used at {first[1]} with other content"
+                where = f"{first[1]} line {first[2]}"
+                message = f"a unique id; {record.id!r} is already used at {where} with other content"
                 raise _error(item, "id", message, record.id)
             return False
-        self.seen[record.id] = (digest, f"{item.file} line {item.line}")
+        self.seen[record.id] = (digest, item.file, item.line)
         self.kinds[record.id] = record.kind
         self.refs += [(item, f, ref, kind) for f, ref, kind in records.references(record)]
         return True
@@ -195,28 +199,46 @@ class _Pass:
         text = text or records.dumps(record.canonical())
         self.chunk.append((item, record, text, digest or hashlib.sha1(text.encode()).hexdigest()))
         if len(self.chunk) >= WRITE_CHUNK:
-            self.flush()
+            self.flush(background=self.store.dialect == "sqlite")
 
-    def flush(self) -> None:
-        if not self.chunk:
+    def flush(self, background: bool = False) -> None:
+        """Write the chunk. In the background, SQLite writes it in a thread of its own while the
+        next chunk is read and validated (legation.registry.writer); its error, if any, is raised
+        by the next flush or by `settle`, before anything read after it."""
+        chunk, self.chunk = self.chunk, []
+        if not chunk:
+            self.settle()
             return
-        batch = [record for _, record, _, _ in self.chunk]
+        if background:
+            self.writer.submit(self._write, chunk)
+        else:
+            self.settle()
+            self._write(chunk)
+        if self.progress:
+            self.progress(len(chunk))
+
+    def settle(self) -> None:
+        """Wait for the chunk in flight; raise its error."""
+        self.writer.settle()
+
+    def close(self) -> None:
+        self.writer.close()
+
+    def _write(self, chunk: list[tuple[Located, AnyRecord, str, str]]) -> None:
+        batch = [record for _, record, _, _ in chunk]
         known = self.store.existing(self.conn, [r.id for r in batch])
         self._check_versions(batch, known)
-        clash = [(i, r, known[r.id][0]) for i, r, _, _ in self.chunk if r.id in known and known[r.id][0] != r.kind]
+        clash = [(i, r, known[r.id][0]) for i, r, _, _ in chunk if r.id in known and known[r.id][0] != r.kind]
         if clash:
             raise _Refused(
                 [(i, _error(i, "id", f"a new id; {r.id!r} is already a {k} in the store")) for i, r, k in clash]
             )
-        texts = [text for _, _, text, _ in self.chunk]
-        digests = [digest for _, _, _, digest in self.chunk]
+        texts = [text for _, _, text, _ in chunk]
+        digests = [digest for _, _, _, digest in chunk]
         summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts, digests=digests)
         self.report.created += summary.created
         self.report.updated += summary.updated
         self.report.unchanged += summary.unchanged
-        if self.progress:
-            self.progress(len(self.chunk))
-        self.chunk = []
 
     def _check_versions(self, batch: list[AnyRecord], known: dict[str, tuple[str, str, int]]) -> None:
         """Refuse a stale edit, or a create over an existing id: read under the write lock, so the
@@ -237,10 +259,11 @@ class _Pass:
 
     def finish(self) -> None:
         self.flush()
+        self.settle()
         bad: list[tuple[Located, InputError]] = []
         for item, posting in self.deferred:
-            name = self.names.get(posting.person or "") or self._stored_name(posting.person)
-            self.push(item, posting.model_copy(update={"person_name": name}))
+            posting.person_name = self.names.get(posting.person or "") or self._stored_name(posting.person)
+            self.push(item, posting)
         self.flush()
         wanted = {ref for _, _, ref, _ in self.refs if ref not in self.kinds}
         outside = {k: v[0] for k, v in self.store.existing(self.conn, wanted).items()}
@@ -323,12 +346,18 @@ def import_records(
             with store.engine.connect() as conn, store.bulk_load(conn):
                 transaction = store.begin_write(conn)
                 work = _Pass(store, conn, report, actor, keep_going, excluded, progress, expect=expect or {})
-                for number, item in enumerate(source):
-                    report.read += 1
-                    work.add(number, item, rejects)
-                if report.read == 0:  # a file that could not be read says so, rather than this
-                    raise refused[0][1] if refused else InputError("no records found; expected at least one record")
-                work.finish()
+                try:
+                    for number, item in enumerate(source):
+                        report.read += 1
+                        work.add(number, item, rejects)
+                    if report.read == 0:  # a file that could not be read says so, rather than this
+                        raise refused[0][1] if refused else InputError("no records found; expected at least one record")
+                    work.finish()
+                except Exception:
+                    work.settle()  # an error in an earlier chunk comes first
+                    raise
+                finally:
+                    work.close()
                 report.valid = len(work.seen)
                 transaction.rollback() if dry_run else transaction.commit()
         except _Refused as exc:

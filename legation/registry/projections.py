@@ -10,109 +10,63 @@ from sqlalchemy import delete as sql_delete
 
 from legation.registry import dates, schema
 from legation.registry.records import AnyRecord, Consequence, Contact, Measure, Person, Posting
-from legation.registry.schema import bulk_insert, insert_values
+from legation.registry.schema import insert_values
+
+# The columns of each query table, in the order `_rows` fills them.
+COLUMNS: dict[Table, tuple[str, ...]] = {
+    schema.persons: ("id", "name", "birth", "citizenship", "wikidata", "certainty"),
+    schema.aliases: ("person_id", "alias"),
+    schema.postings: (
+        "id",
+        "person_id",
+        "person_name",
+        "group_name",
+        "count",
+        "role",
+        "sending",
+        "receiving",
+        "post",
+        "start_date",
+        "end_date",
+        "end_year",
+        "exit_type",
+        "reason",
+        "statement",
+        "destination",
+        "next_role",
+        "certainty",
+    ),
+    schema.consequences: ("id", "posting_id", "type", "date", "authority", "detail", "certainty"),
+    schema.measures: ("id", "type", "actor", "target", "date", "count", "detail", "reciprocal_of", "certainty"),
+    schema.measure_persons: ("measure_id", "person_id"),
+    schema.contacts: ("id", "from_ref", "to_ref", "channel", "outcome", "date", "count", "detail", "certainty"),
+}
 
 
-def _rows(record: AnyRecord) -> list[tuple[Table, dict[str, Any]]]:
-    c = record.certainty
-    if isinstance(record, Person):
-        rows: list[tuple[Table, dict[str, Any]]] = [
-            (
-                schema.persons,
-                {
-                    "id": record.id,
-                    "name": record.name,
-                    "birth": record.birth,
-                    "citizenship": record.citizenship,
-                    "wikidata": record.wikidata,
-                    "certainty": c,
-                },
-            )
+def _rows(record: AnyRecord) -> list[tuple[Table, tuple[Any, ...]]]:
+    """The query-table rows of one record, as tuples in the order of COLUMNS: no dict per row."""
+    r, c = record, record.certainty
+    if isinstance(r, Person):
+        rows: list[tuple[Table, tuple[Any, ...]]] = [
+            (schema.persons, (r.id, r.name, r.birth, r.citizenship, r.wikidata, c))
         ]
-        rows += [(schema.aliases, {"person_id": record.id, "alias": a}) for a in record.aliases]
-        return rows
-    if isinstance(record, Posting):
-        return [
-            (
-                schema.postings,
-                {
-                    "id": record.id,
-                    "person_id": record.person,
-                    "person_name": record.person_name,
-                    "group_name": record.group,
-                    "count": record.count,
-                    "role": record.role,
-                    "sending": record.sending,
-                    "receiving": record.receiving,
-                    "post": record.post,
-                    "start_date": record.start,
-                    "end_date": record.end,
-                    "end_year": dates.year(record.end),
-                    "exit_type": record.exit_type,
-                    "reason": record.reason,
-                    "statement": record.statement,
-                    "destination": record.destination,
-                    "next_role": record.next_role,
-                    "certainty": c,
-                },
-            )
-        ]
-    if isinstance(record, Consequence):
-        return [
-            (
-                schema.consequences,
-                {
-                    "id": record.id,
-                    "posting_id": record.posting,
-                    "type": record.type,
-                    "date": record.date,
-                    "authority": record.authority,
-                    "detail": record.detail,
-                    "certainty": c,
-                },
-            )
-        ]
-    if isinstance(record, Measure):
-        rows = [
-            (
-                schema.measures,
-                {
-                    "id": record.id,
-                    "type": record.type,
-                    "actor": record.actor,
-                    "target": record.target,
-                    "date": record.date,
-                    "count": record.count,
-                    "detail": record.detail,
-                    "reciprocal_of": record.reciprocal_of,
-                    "certainty": c,
-                },
-            )
-        ]
-        rows += [(schema.measure_persons, {"measure_id": record.id, "person_id": p}) for p in record.persons]
-        return rows
-    if isinstance(record, Contact):
-        return [
-            (
-                schema.contacts,
-                {
-                    "id": record.id,
-                    "from_ref": record.from_,
-                    "to_ref": record.to,
-                    "channel": record.channel,
-                    "outcome": record.outcome,
-                    "date": record.date,
-                    "count": record.count,
-                    "detail": record.detail,
-                    "certainty": c,
-                },
-            )
-        ]
+        return rows + [(schema.aliases, (r.id, a)) for a in r.aliases]
+    if isinstance(r, Posting):
+        row = (r.id, r.person, r.person_name, r.group, r.count, r.role, r.sending, r.receiving, r.post, r.start)
+        more = (r.end, dates.year(r.end), r.exit_type, r.reason, r.statement, r.destination, r.next_role, c)
+        return [(schema.postings, row + more)]
+    if isinstance(r, Consequence):
+        return [(schema.consequences, (r.id, r.posting, r.type, r.date, r.authority, r.detail, c))]
+    if isinstance(r, Measure):
+        rows = [(schema.measures, (r.id, r.type, r.actor, r.target, r.date, r.count, r.detail, r.reciprocal_of, c))]
+        return rows + [(schema.measure_persons, (r.id, p)) for p in r.persons]
+    if isinstance(r, Contact):
+        return [(schema.contacts, (r.id, r.from_, r.to, r.channel, r.outcome, r.date, r.count, r.detail, c))]
     return []
 
 
 def insert(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
-    grouped: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+    grouped: dict[Table, list[tuple[Any, ...]]] = defaultdict(list)
     links: list[tuple[str, str]] = []
     sources: dict[str, tuple[str | None, ...]] = {}
     for record in batch:
@@ -125,25 +79,19 @@ def insert(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
             if source.url not in sources:  # its fields as they are: no model_dump per citation
                 sources[source.url] = (source.url, source.title, source.publisher, source.published, source.accessed)
     for table, rows in grouped.items():
-        bulk_insert(conn, table, rows)
+        insert_values(conn, table, COLUMNS[table], rows)
     insert_values(conn, schema.record_sources, ("record_id", "url"), links)
     _merge_sources(conn, list(sources.values()))
 
 
 _FIELDS = ("title", "publisher", "published", "accessed")
 # One statement for new and known pages alike (SQLite 3.24+ and PostgreSQL both have ON CONFLICT).
-_MERGE = (
-    "INSERT INTO sources (url, title, publisher, published, accessed) VALUES ({marks}) "
-    "ON CONFLICT (url) DO UPDATE SET " + ", ".join(f"{f} = coalesce(sources.{f}, excluded.{f})" for f in _FIELDS)
-)
+_MERGE = "ON CONFLICT (url) DO UPDATE SET " + ", ".join(f"{f} = coalesce(sources.{f}, excluded.{f})" for f in _FIELDS)
 
 
 def _merge_sources(conn: Connection, rows: list[tuple[str | None, ...]]) -> None:
     """Keep one row per address; a later citation fills fields an earlier one left empty."""
-    if not rows:
-        return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    conn.exec_driver_sql(_MERGE.format(marks=", ".join([mark] * 5)), rows)
+    insert_values(conn, schema.sources, ("url", *_FIELDS), rows, upsert=_MERGE)
 
 
 def delete(conn: Connection, dialect: str, ids: list[str]) -> None:

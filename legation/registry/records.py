@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, get_origin
 
 import orjson
 from pydantic import (
@@ -55,6 +55,16 @@ def _body(value: str) -> str:
 
 
 def _date(value: object) -> str | None:
+    if value.__class__ is str:  # the usual case, and the same few dates again and again
+        return _date_text(value)
+    try:
+        return dates.normalise(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}; got {quote(value)}") from None
+
+
+@lru_cache(maxsize=65536)
+def _date_text(value: str) -> str | None:
     try:
         return dates.normalise(value)
     except ValueError as exc:
@@ -69,7 +79,11 @@ def _clean(value: object) -> object:
 
 
 def _text(value: object) -> object:
-    return value.strip() or None if isinstance(value, str) else value
+    """Stripped text, None when nothing is left, and no control characters: one call per field."""
+    if value.__class__ is not str:
+        return value
+    text = value.strip()
+    return _clean(text) if text else None
 
 
 @lru_cache(maxsize=65536)  # registries cite the same few thousand pages over and over
@@ -89,7 +103,7 @@ PartialDate = Annotated[
     BeforeValidator(_date),
     WithJsonSchema({"type": ["string", "null"], "examples": ["1981", "1981-12", "1981-12-19"]}),
 ]
-Text = Annotated[str | None, BeforeValidator(_text), AfterValidator(_clean)]
+Text = Annotated[str | None, BeforeValidator(_text)]
 Name = Annotated[str, Field(min_length=1), AfterValidator(_clean)]
 Url = Annotated[str, Field(min_length=1), AfterValidator(_url), WithJsonSchema({"type": "string", "format": "uri"})]
 RecordId = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -142,15 +156,30 @@ class Source(BaseModel):
         return _normalised_address(data)
 
 
+@cache
+def _list_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """A model's list fields (by alias): an empty one is left out of the stored text."""
+    return tuple(f.alias or name for name, f in model.model_fields.items() if get_origin(f.annotation) is list)
+
+
 class Canonical(BaseModel):
     """The stored form of a record, and the digest that tells whether it changed."""
 
     def canonical(self) -> dict[str, Any]:
-        """The record as stored and exported: no nulls, no empty lists, fields in model order."""
-        data = self.model_dump(mode="json", exclude_none=True, by_alias=True)
-        head: dict[str, Any] = {"kind": data.pop("kind"), "id": data.pop("id")}
-        tail: dict[str, Any] = {k: data.pop(k) for k in ("certainty", "sources") if k in data}
-        return {k: v for k, v in {**head, **data, **tail}.items() if v != []}
+        """The record as stored and exported: no nulls, no empty lists, kind and id first, then the
+        fields in model order, certainty and sources last."""
+        data = self.model_dump(mode="json", exclude_none=True, by_alias=True)  # in model order
+        out: dict[str, Any] = {"kind": data.pop("kind"), "id": data.pop("id")}
+        certainty, sources = data.pop("certainty", None), data.pop("sources", None)
+        out.update(data)
+        for name in _list_fields(type(self)):
+            if out.get(name) == []:
+                del out[name]
+        if certainty is not None:
+            out["certainty"] = certainty
+        if sources:
+            out["sources"] = sources
+        return out
 
     def digest(self) -> str:
         """Must match the hash `Store.write` computes from the same canonical text."""

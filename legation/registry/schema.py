@@ -9,13 +9,18 @@ are rebuilt from it on every write. The Alembic migrations in `legation/migratio
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
+# Parameters one SQLite statement takes: 32,766 since SQLite 3.32, 999 before.
+SQLITE_VARIABLES = 32766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
 
 records = Table(
     "records",
@@ -189,11 +194,36 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     insert_values(conn, table, columns, values)
 
 
-def insert_values(conn: Connection, table: Table, columns: Sequence[str], values: list[tuple[Any, ...]]) -> None:
-    """Insert rows given as tuples in the order of `columns`, in one executemany (the bulk path
-    builds tuples directly, without a dict per row)."""
+def insert_values(
+    conn: Connection, table: Table, columns: Sequence[str], values: list[tuple[Any, ...]], upsert: str = ""
+) -> None:
+    """Insert rows given as tuples in the order of `columns` (the bulk path builds tuples directly,
+    without a dict per row); `upsert` is an `ON CONFLICT ...` clause. On SQLite, thousands of rows
+    go into one multi-row `VALUES` statement: the driver binds them all and SQLite then runs
+    without Python's lock, where `executemany` takes it back after every row. Elsewhere, one
+    `executemany`."""
     if not values:
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(f'"{c}"' for c in columns)
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))})', values)
+    if conn.dialect.name != "sqlite":
+        marks = ", ".join(["%s"] * len(columns))
+        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({_names(columns)}) VALUES ({marks}) {upsert}', values)
+        return
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    per = SQLITE_VARIABLES // len(columns)
+    try:
+        for start in range(0, len(values), per):
+            part = values[start : start + per]
+            sql = _multi_insert(table.name, tuple(columns), len(part), upsert)
+            cursor.execute(sql, list(chain.from_iterable(part)))
+    finally:
+        cursor.close()
+
+
+def _names(columns: Sequence[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+@lru_cache(maxsize=256)
+def _multi_insert(table: str, columns: tuple[str, ...], rows: int, upsert: str) -> str:
+    row = "(" + ", ".join(["?"] * len(columns)) + ")"
+    return f'INSERT INTO "{table}" ({_names(columns)}) VALUES ' + ", ".join([row] * rows) + f" {upsert}"

@@ -155,11 +155,27 @@ class Store:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    def migrate(self) -> None:
-        """Bring the schema to HEAD; a store already there costs one query and no Alembic import."""
+    def migrate(self, *, snapshot: bool = True) -> None:
+        """Bring the schema to HEAD; a store already there costs one query and no Alembic import,
+        and a new SQLite file gets the schema at HEAD in one script (legation.migrations.snapshot)."""
         with self.engine.connect() as conn:
             revision = self.revision(conn)
             if revision == HEAD:
+                return
+            if snapshot and revision is None and self.dialect == "sqlite" and not inspect(conn).get_table_names():
+                from legation.migrations import snapshot as head
+
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                raw.execute("BEGIN IMMEDIATE")  # all of it or none, and once if two processes race
+                try:
+                    if not raw.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        for statement in head.statements():
+                            raw.execute(statement)
+                    raw.execute("COMMIT")
+                except BaseException:
+                    raw.execute("ROLLBACK")
+                    raise
                 return
         from alembic import command  # loads in about a third of a second: only when needed
         from alembic.script import ScriptDirectory
