@@ -117,9 +117,15 @@ def test_whole_pages_are_kept_until_a_write_on_both_backends(store: Store, monke
     with client(store) as web:
         first = {url: web.get(url) for url in PAGES}
         assert all(r.status_code == 200 for r in first.values()), {u: r.status_code for u, r in first.items()}
-        worked = len(seen)
-        assert worked >= len(PAGES)
-        again = {url: web.get(url) for url in PAGES}
+        assert len(seen) >= len(PAGES)
+        for _ in range(5):
+            # PostgreSQL's mark is the whole server's snapshot, which its own autovacuum moves now
+            # and then (an ANALYZE after the load writes the statistics): a pass it interrupted
+            # worked pages out again, which is safe; one pass without it must come from the cache
+            worked = len(seen)
+            again = {url: web.get(url) for url in PAGES}
+            if len(seen) == worked:
+                break
         assert len(seen) == worked  # every page came from the cache: no page data worked out again
         assert all(again[u].content == first[u].content for u in PAGES)
         assert REASON in again["/person/p-zdzislaw-rurarz"].text
