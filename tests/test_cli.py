@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from followthemoney import model
 
 from legation.registry.store import Store
@@ -174,3 +175,16 @@ def test_init_bundled_loads_the_seed_records_with_sources(tmp_path: Path, cli: o
     assert store.get("pos-afg-asylum-usa-2022")["count"] == 55  # type: ignore[index]
     again = cli(db, "init", "--bundled")  # type: ignore[operator]
     assert "0 created, 0 updated" in again.stderr
+
+
+def test_json_output_is_what_json_dumps_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    """emit_json writes with orjson (a tenth of the time for `check`'s 100k findings), byte for byte
+    as json.dumps(indent=2) did, and falls back to json for what orjson cannot write."""
+    import datetime
+
+    from legation.cli.common import emit_json
+
+    value = {"a": 1.5, 3: "x", "when": datetime.datetime(2026, 1, 2, 3, 4), "day": datetime.date(2026, 1, 1)}
+    for data in (value, {**value, "name": "Zdzisław", "list": [1, None, True], "empty": {}}, {"big": 2**70}, []):
+        emit_json(data)
+        assert capsys.readouterr().out == json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"

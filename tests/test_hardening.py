@@ -79,6 +79,31 @@ def test_duplicate_yaml_keys_are_an_error(tmp_path: Path, cli: Any) -> None:
     assert "dup.yaml:line 5:" in _one_line(result.output) and "'actor' appears twice" in result.output
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"kind": "measure", "id": "m-dup", "type": "expulsion", "actor": "RUS", "actor": "USA", "target": "GBR",'
+        ' "certainty": "confirmed", "sources": [{"url": "https://example.org/a"}]}',
+        '{"kind": "measure", "id": "m-dup", "type": "expulsion", "actor": "RUS", "target": "GBR",'
+        ' "certainty": "confirmed", "sources": [{"url": "https://example.org/a", "url": "https://example.org/b"}]}',
+    ],
+    ids=["top level", "in a source"],
+)
+def test_duplicate_json_lines_keys_are_an_error(tmp_path: Path, cli: Any, line: str) -> None:
+    """JSON itself lets the last key win; a record that says two things in one field is refused."""
+    path = tmp_path / "dup.jsonl"
+    path.write_text(json.dumps(MEASURE | {"id": "m-ok"}) + "\n" + line + "\n")
+    db = str(tmp_path / "s.db")
+    cli(db, "init")
+    before = snapshot(db)
+    result = cli(db, "import", str(path))
+    assert result.exit_code == 2, result.output
+    message = _one_line(result.output)
+    field = "actor" if 'RUS", "actor' in line else "url"
+    assert f"dup.jsonl:line 2: field '{field}': the key appears twice" in message, message
+    assert snapshot(db) == before
+
+
 def test_unquoted_bad_yaml_date_names_the_date_field(tmp_path: Path, cli: Any) -> None:
     path = tmp_path / "dates.yaml"
     path.write_text(

@@ -305,3 +305,41 @@ def test_openapi_documents_the_pages(web: TestClient) -> None:
     )
     hit = schema["components"]["schemas"]["SearchHit"]["properties"]
     assert {"exit_type", "sending", "receiving", "certainty"} <= set(hit)
+
+
+def test_a_persons_consequences_come_in_one_query_in_posting_order(store: Store) -> None:
+    """The person page asked once a posting for its consequences (N+1); now once in all, with the
+    same order: posting by posting as the postings run, then by date."""
+    from sqlalchemy import event
+
+    from legation.registry import persons
+
+    person = rec("person", "p-many", name="Many Postings")
+    items: list[dict[str, object]] = [person]
+    for n, year in enumerate((1990, 1970, 1980)):
+        items.append(
+            rec(
+                "posting",
+                f"pos-many-{n}",
+                person="p-many",
+                role="ambassador",
+                sending="POL",
+                start=str(year),
+                end=str(year + 2),
+                exit_type="expelled",
+            )
+        )
+        for day in ("-05", "-01"):
+            items.append(rec("consequence", f"con-many-{n}{day}", posting=f"pos-many-{n}", type="prosecuted"))
+            items[-1]["date"] = f"{year + 2}{day}"
+    load(store, items)
+    asked: list[str] = []
+    listen = lambda *args: asked.append(args[2]) if "consequences" in args[2] else None  # noqa: E731
+    event.listen(store.engine, "before_cursor_execute", listen)
+    try:
+        found = persons.profile(store, "p-many")["consequences"]
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listen)
+    assert len(asked) == 1
+    expected = [f"con-many-{n}{d}" for n in (1, 2, 0) for d in ("-01", "-05")]
+    assert [c["id"] for c in found] == expected

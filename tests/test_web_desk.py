@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import feedparser  # type: ignore[import-untyped]
@@ -9,6 +10,7 @@ import pytest
 
 from legation.extraction import articles, extract, reviews
 from legation.registry.store import Store
+from legation.web import tokens
 from tests.webapp import auth, client, load
 
 TEXT = (
@@ -173,3 +175,37 @@ def test_person_merges_from_registries_are_rejected_or_left_not_accepted(store: 
         assert web.post(f"/api/review/{review_id}/accept", json={}, headers=auth()).status_code == 422
         done = web.post(f"/api/review/{review_id}/reject", json={"reason": "two people"}, headers=auth())
         assert done.json()["status"] == "rejected"
+
+
+def test_review_forms_check_tokens_off_the_event_loop_and_limit_guesses(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review forms go through the app's Verifier like every other form: scrypt runs in a worker
+    thread (never on the loop that serves everyone) and a client that keeps guessing gets 429."""
+    ids = _queued(store)
+    on_loop: list[bool] = []
+    real = tokens.check
+
+    def spy(token: str, stored: list[str]) -> str | None:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return real(token, stored)
+
+    monkeypatch.setattr(tokens, "check", spy)
+    with client(store, auth_failures=3) as web:
+        csrf = web.get("/review").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        target = f"/review/{ids['Luc Peeters']}/reject"
+        assert web.post(target, data={"csrf": csrf, "token": "test-token-0123456789"}).status_code == 303
+        assert on_loop == [False]
+        for n in range(3):
+            assert web.post(target, data={"csrf": csrf, "token": f"guess-{n}"}).status_code == 401
+        other = f"/review/{ids['Anna de Vries']}/reject"
+        refused = web.post(other, data={"csrf": csrf, "token": "test-token-0123456789"})
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+        batch = {"csrf": csrf, "token": "guess-batch", "action": "reject", "ids": [ids["expulsion"]]}
+        assert web.post("/review/batch", data=batch).status_code == 429
+    assert True not in on_loop
+    assert reviews.get(store, ids["Anna de Vries"]).status == "pending"

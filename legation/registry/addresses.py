@@ -49,17 +49,20 @@ def normalise(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), f"{userinfo}{at}{host}{port}", parts.path, query, ""))
 
 
+@lru_cache(maxsize=65536)
 def is_web(url: str) -> bool:
     """An http(s) address with a host: the only kind a reader can open to check a fact."""
     parts = urlsplit(url.strip())
     return parts.scheme.lower() in SCHEMES and bool(parts.hostname)
 
 
+@lru_cache(maxsize=65536)  # `check` asks about every source of every record: most cite a few pages
 def host(url: str) -> str:
     """The host name of an address, lowercased and without a trailing dot ('' when there is none)."""
     return (urlsplit(url.strip()).hostname or "").rstrip(".")
 
 
+@lru_cache(maxsize=65536)
 def site(url: str) -> str:
     """The registrable domain (`latimes.com` for articles.latimes.com): pages on one site are one source."""
     name = host(url)

@@ -43,8 +43,8 @@ def read(
 ) -> Iterator[tuple[int, dict[str, Any] | bytes]]:
     """Yield the raw records of one file or stream, with their line numbers.
 
-    With `lazy`, JSON Lines come as bytes: pydantic parses and validates them in one step, which
-    is much faster on big imports; `parse_line` explains a line that fails."""
+    With `lazy`, JSON Lines come as bytes, for the caller to parse with `parse_line` when it
+    validates them (pydantic's own JSON parser would let a repeated key win silently)."""
     head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
     if b"\x00" in head:
         raise InputError("a binary file; expected UTF-8 text in JSON Lines, YAML or CSV", file=name)
@@ -94,11 +94,34 @@ def _jsonl(name: str, stream: IO[bytes], lazy: bool) -> Iterator[tuple[int, dict
         raise InputError("the file is empty; expected JSON Lines records", file=name)
 
 
+class _Repeated(Exception):
+    """A key given twice in one JSON object, raised from inside json.loads."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's fields, refusing a key given twice: JSON lets the last one win silently, so
+    `"actor": "RUS", "actor": "USA"` would keep a claim nobody can see in the file (YAML refuses it too)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Repeated(key)
+            seen.add(key)
+    return found
+
+
 def parse_line(name: str, number: int | None, raw: bytes) -> dict[str, Any]:
     """One JSON Lines record, or an InputError saying what is wrong with the line."""
     line = _decode(name, raw, number).strip()
     try:
-        value = json.loads(line)
+        value = json.loads(line, object_pairs_hook=_unique)
+    except _Repeated as exc:
+        message = "the key appears twice in one object; expected each field once"
+        raise InputError(message, file=name, line=number, field=exc.key) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON at column {exc.colno} ({exc.msg}); expected one JSON object per line",

@@ -95,11 +95,8 @@ def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None, lazy: bool = 
 
 
 def validate(item: Located) -> AnyRecord:
-    if isinstance(item.raw, bytes):
-        try:
-            return records.parse_json(item.raw)
-        except pydantic.ValidationError:  # parse it again the slow way, to explain what is wrong
-            item.raw = formats.parse_line(item.file, item.line, item.raw)
+    if isinstance(item.raw, bytes):  # not pydantic's validate_json: a repeated key would win silently
+        item.raw = formats.parse_line(item.file, item.line, item.raw)
     try:
         return records.parse(item.raw)
     except pydantic.ValidationError as exc:

@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import combinations
 from typing import Any
 
 from legation.registry import dates, review_queue, search
@@ -129,10 +130,17 @@ def possible_duplicates(persons: list[dict[str, Any]]) -> list[tuple[dict[str, A
             by_key[key].append(person)
     pairs: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
     for group in by_key.values():
-        for a in group:
-            for b in group:
-                if a["id"] < b["id"] and registry_of(a["id"]) != registry_of(b["id"]) and not apart(a, b):
-                    pairs[(a["id"], b["id"])] = (a, b)
+        # only pairs across registries count: a name shared by thousands of one source's persons
+        # costs one pass, not their square
+        sides: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+        for person in group:
+            sides[registry_of(person["id"])].append(person)
+        for one, other in combinations(sides.values(), 2):
+            for x in one:
+                for y in other:
+                    a, b = (x, y) if x["id"] < y["id"] else (y, x)
+                    if not apart(a, b):
+                        pairs[(a["id"], b["id"])] = (a, b)
     return [pairs[k] for k in sorted(pairs)]
 
 

@@ -43,17 +43,15 @@ def profile(store: Store, person_id: str) -> dict[str, Any]:
         "ORDER BY coalesce(p.start_date, p.end_date, ''), p.id",
         pid=person_id,
     )
-    ids = [p["id"] for p in postings]
-    consequences = [
-        c
-        for pid in ids
-        for c in _records(
-            store,
-            "SELECT r.data FROM consequences c JOIN records r ON r.id = c.id "
-            "WHERE c.posting_id = :pid ORDER BY coalesce(c.date, ''), c.id",
-            pid=pid,
-        )
-    ]
+    # one query for the consequences of every posting (not one a posting), posting by posting
+    # in the postings' order
+    consequences = _records(
+        store,
+        "SELECT r.data FROM consequences c JOIN records r ON r.id = c.id JOIN postings p ON p.id = c.posting_id "
+        "WHERE p.person_id = :pid "
+        "ORDER BY coalesce(p.start_date, p.end_date, ''), p.id, coalesce(c.date, ''), c.id",
+        pid=person_id,
+    )
     contacts = _records(
         store,
         "SELECT r.data FROM contacts c JOIN records r ON r.id = c.id "

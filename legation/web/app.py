@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,6 +26,7 @@ from legation.web import (
     changes,
     dyads,
     exports,
+    figures,
     imports,
     pages,
     persons,
@@ -139,11 +143,18 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.write_mark.close()
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """The web app over one store; pass `store` to share an open one (tests do)."""
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="Legation",
+        lifespan=_lifespan,
         docs_url=None,  # served from the package by web/apidocs.py
         redoc_url=None,
         version=__version__,
@@ -153,10 +164,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     app.state.store = store or Store.open(settings.db)
     app.state.store.busy_wait = settings.write_wait
-    mark = WriteMark(app.state.store)
+    mark = app.state.write_mark = WriteMark(app.state.store)
     app.state.search_cache = PageCache(mark, settings.search_cache)
     app.state.page_cache = PageCache(mark, settings.page_cache)
     app.state.verifier = Verifier(settings.write_tokens, per_minute=settings.auth_failures)
+    figures.SHELF.folder = Path(settings.figure_cache) if settings.figure_cache else None
     _handlers(app)
     for module in (
         apidocs,

@@ -1,10 +1,16 @@
 """Pages already worked out, dropped as soon as anything writes to the store.
 
-The write mark is SQLite's `PRAGMA data_version`, read on a connection kept for that alone and
-never written with: its value changes whenever any other connection commits, whether in this
-process (an edit through the app) or in another (a `legation import`, another `serve` worker).
-Reading it costs a few microseconds, so a repeated page answers without a trip to the worker
-thread. Stores without such a mark (PostgreSQL, in-memory SQLite) are not cached.
+The write mark is read on a connection kept for that alone and never written with, before a page
+is worked out, and a page is kept only under the mark it was worked out after:
+- SQLite: `PRAGMA data_version`, which changes whenever any other connection commits, whether in
+  this process (an edit through the app) or in another (a `legation import`, another `serve`
+  worker). It costs a few microseconds, so a repeated page answers without a trip to a thread.
+- PostgreSQL: `pg_current_snapshot()`, the server's MVCC snapshot (oldest running transaction,
+  next transaction id, those in progress). What a query can see is fixed by its snapshot, and
+  the snapshot moves whenever any transaction starts writing or ends, so an unchanged snapshot
+  means unchanged data; a read-only query never moves it. One round trip on loopback (~0.1 ms).
+  It is the whole server's, so a write to another database there drops our pages too: safe.
+In-memory SQLite stores have no mark and are not cached.
 
 Two caches use it: `PageCache` for search data (every reader, logged in or not) and `Responses`,
 whole answers (HTML and JSON) for readers who are not logged in, in front of the routes.
@@ -30,20 +36,48 @@ CACHED_PAGES = ("/search", "/person/", "/state/", "/dyad/", "/brief/", "/record/
 LARGEST = 1 << 20  # bytes: a bigger answer is worked out each time rather than crowding others out
 
 
+Mark = int | str
+
+
 class WriteMark:
-    """The store's write mark, or None for stores without one."""
+    """The store's write mark, or None for stores without one (or when it cannot be read)."""
 
     def __init__(self, store: Store) -> None:
         path = store.engine.url.database
         self._watch: sqlite3.Connection | None = None
+        self._server: str | None = None
+        self._pg: Any = None
         if store.dialect == "sqlite" and path and path != ":memory:" and not path.startswith("file:"):
             # Autocommit, so the connection never holds a read snapshot open; used from the event loop only.
             self._watch = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        elif store.dialect == "postgresql":
+            self._server = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
-    def read(self) -> int | None:
-        if self._watch is None:
+    def close(self) -> None:
+        """Let go of the connection (the app's shutdown), so no server connection outlives the app."""
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+        if self._pg is not None:
+            self._pg.close()
+            self._pg = None
+        self._server = None
+
+    def read(self) -> Mark | None:
+        if self._watch is not None:
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+        if self._server is None:
             return None
-        return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+        try:
+            if self._pg is None or self._pg.closed:
+                import psycopg  # only with PostgreSQL, which needs it anyway
+
+                # autocommit: each read is its own statement, so no transaction (and no snapshot) stays open
+                self._pg = psycopg.connect(self._server, autocommit=True, connect_timeout=5)
+            return str(self._pg.execute("SELECT pg_current_snapshot()::text").fetchone()[0])
+        except Exception:  # a lost or restarted server: no mark, so nothing is cached or served from the cache
+            self._pg = None
+            return None
 
 
 class PageCache:
@@ -52,10 +86,10 @@ class PageCache:
     def __init__(self, mark: WriteMark, size: int) -> None:
         self.size = size
         self._watch = mark if size > 0 else None
-        self._mark: int | None = None
+        self._mark: Mark | None = None
         self._pages: OrderedDict[Hashable, Any] = OrderedDict()
 
-    def mark(self) -> int | None:
+    def mark(self) -> Mark | None:
         """The store's write mark now, forgetting every page if it moved; None when not caching.
         Read it BEFORE working out a page, so a page is never filed under a later mark than its data."""
         if self._watch is None:
@@ -72,7 +106,7 @@ class PageCache:
             self._pages.move_to_end(key)
         return found
 
-    def put(self, key: Hashable, mark: int | None, page: Any) -> None:
+    def put(self, key: Hashable, mark: Mark | None, page: Any) -> None:
         """Keep a page worked out under `mark`, unless the store has moved on since."""
         if mark is None or mark != self._mark:
             return

@@ -11,13 +11,14 @@ from types import ModuleType
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from legation.errors import InputError
 from legation.registry import bodies
 from legation.registry.store import Store
-from legation.web import deps, page_data, tokens
+from legation.web import deps, page_data
 from legation.web.deps import Reader, StoreDep, Writer
 from legation.web.models import PROBLEMS, ReviewDecision, ReviewDetail, ReviewPage
 from legation.web.render import render
@@ -128,14 +129,11 @@ async def _form(request: Request) -> dict[str, list[str]]:
     return {k: [str(v) for v in form.getlist(k)] for k in form}
 
 
-def _writer(request: Request, form: dict[str, list[str]]) -> str:
-    """The same checks as the record forms: CSRF first, then a session or the token field."""
+async def _writer(request: Request, form: dict[str, list[str]]) -> str:
+    """The same checks as the record forms: CSRF first, then a session or the token field, verified
+    off the event loop and rate-limited per client (deps.form_writer)."""
     deps.check_csrf(request, (form.get("csrf") or [""])[0])
-    token = (form.get("token") or [""])[0]
-    user = deps.user_of(request) or tokens.check(token, deps.get_settings(request).write_tokens)
-    if user is None:
-        raise HTTPException(401, "a valid write token: log in, or fill in the token field")
-    return user
+    return await deps.form_writer(request, (form.get("token") or [""])[0])
 
 
 def _decision(store: Store, review_id: str) -> dict[str, Any]:
@@ -248,21 +246,27 @@ def review_one_html(request: Request, store: StoreDep, review_id: str, find: str
 @router.post("/review/batch", include_in_schema=False)
 async def batch_submit(request: Request, store: StoreDep) -> Response:
     form = await _form(request)
-    user = _writer(request, form)
+    user = await _writer(request, form)
     action = (form.get("action") or [""])[0]
     ids = form.get("ids") or []
     if action not in ("accept", "reject"):
         raise InputError(f"accept or reject; got {action!r}", field="action")
     if not ids:
         raise InputError("tick at least one proposal", field="ids")
-    count = _batch(store, action, ids, (form.get("reason") or [""])[0], user)
+    # the writes go to a worker thread: they may wait for the store's write lock
+    count = await run_in_threadpool(_batch, store, action, ids, (form.get("reason") or [""])[0], user)
     return RedirectResponse(f"/review?done={action}ed-{count}", status_code=303)
 
 
 @router.post("/review/{review_id}/{action}", include_in_schema=False)
 async def action_submit(request: Request, store: StoreDep, review_id: str, action: str) -> Response:
     form = await _form(request)
-    user = _writer(request, form)
+    user = await _writer(request, form)
+    await run_in_threadpool(_act, store, review_id, action, form, user)
+    return RedirectResponse(f"/review/{review_id}", status_code=303)
+
+
+def _act(store: Store, review_id: str, action: str, form: dict[str, list[str]], user: str) -> None:
     queue = _queue()
     if action == "accept":
         review = queue.get(store, review_id)
@@ -273,4 +277,3 @@ async def action_submit(request: Request, store: StoreDep, review_id: str, actio
         queue.reject(store, review_id, reason=(form.get("reason") or [""])[0], actor=user)
     else:
         raise HTTPException(404, f"no review action {action!r}: accept, merge or reject")
-    return RedirectResponse(f"/review/{review_id}", status_code=303)

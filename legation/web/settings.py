@@ -15,6 +15,12 @@ from pydantic import BaseModel, Field
 from legation.web import tokens
 
 
+def _figure_folder() -> str:
+    """The user's cache folder (XDG), where every `serve` of this user shares the drawn charts."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "legation", "figures")
+
+
 class Settings(BaseModel):
     db: str | None = Field(None, description="SQLite file or postgresql:// URL (as the global --db).")
     host: str = Field("127.0.0.1", description="Address to listen on.")
@@ -41,14 +47,19 @@ class Settings(BaseModel):
         256,
         ge=0,
         le=100_000,
-        description="Search pages kept in memory until the next write to the store (SQLite files); 0 turns it off.",
+        description="Search pages kept in memory until the next write to the store; 0 turns it off.",
     )
     page_cache: int = Field(
         512,
         ge=0,
         le=100_000,
         description="Whole pages (HTML and JSON, for readers who are not logged in) kept in memory until the "
-        "next write to the store (SQLite files); 0 turns it off.",
+        "next write to the store; 0 turns it off.",
+    )
+    figure_cache: str = Field(
+        default_factory=_figure_folder,
+        description="Folder where drawn charts are kept, shared by the workers and kept across restarts "
+        "(filed by what drew them, so never stale; at most 20,000 files); empty turns it off.",
     )
     secure_cookies: bool = Field(False, description="Mark cookies Secure (serve behind HTTPS).")
     https: bool = Field(
