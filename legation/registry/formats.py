@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 import yaml
 
 from legation.errors import InputError
@@ -112,6 +114,36 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
                 raise _Repeated(key)
             seen.add(key)
     return found
+
+
+_SPACED_KEY = re.compile(rb'"\s+:')
+
+
+def _keys(value: dict[str, Any]) -> int:
+    """The keys of an object and of the objects inside it; -1 for a shape this count does not follow."""
+    found = len(value)
+    for item in value.values():
+        if type(item) is dict:
+            found += _keys(item)
+        elif type(item) is list:
+            for member in item:
+                if type(member) is dict:
+                    found += _keys(member)
+                elif type(member) is list:
+                    return -1
+    return found
+
+
+def surely_unique(raw: bytes) -> bool:
+    """True when a JSON Lines record certainly gives no key twice, so pydantic may parse the bytes
+    itself (it lets a repeated key win silently). Every key is written `"key":` or `"key" :`, so a
+    line with no spaced colon and as many `":` as parsed keys has none repeated; anything else
+    (a `":` inside a text, a spaced colon, bad JSON) goes the slow way, through `parse_line`."""
+    try:
+        value = orjson.loads(raw)
+        return type(value) is dict and raw.count(b'":') == _keys(value) and not _SPACED_KEY.search(raw)
+    except (orjson.JSONDecodeError, RecursionError):
+        return False
 
 
 def parse_line(name: str, number: int | None, raw: bytes) -> dict[str, Any]:

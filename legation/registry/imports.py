@@ -95,7 +95,12 @@ def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None, lazy: bool = 
 
 
 def validate(item: Located) -> AnyRecord:
-    if isinstance(item.raw, bytes):  # not pydantic's validate_json: a repeated key would win silently
+    if isinstance(item.raw, bytes):
+        if formats.surely_unique(item.raw):  # pydantic's validate_json lets a repeated key win silently
+            try:
+                return records.parse_json(item.raw)
+            except pydantic.ValidationError:  # parsed again the slow way below, to say what is wrong
+                pass
         item.raw = formats.parse_line(item.file, item.line, item.raw)
     try:
         return records.parse(item.raw)

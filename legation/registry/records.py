@@ -306,6 +306,11 @@ def parse(data: dict[str, Any]) -> AnyRecord:
     return _ADAPTER.validate_python(data)
 
 
+def parse_json(text: bytes | str) -> AnyRecord:
+    """Parse and validate one record's JSON text in one step; raises pydantic.ValidationError."""
+    return _ADAPTER.validate_json(text)
+
+
 def references(record: AnyRecord) -> list[tuple[str, str, str]]:
     """(field, id, expected kind) for each record this one points to."""
     refs: list[tuple[str, str, str]] = []
