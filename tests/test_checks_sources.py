@@ -122,6 +122,21 @@ def test_shares_count_sites_not_pages_and_leave_weak_hosts_out() -> None:
     assert shares["measure"] == {"records": 4, "two_or_more": 2, "share": 0.5}
     assert shares["exit"] == {"records": 1, "two_or_more": 0, "share": 0.0}
     assert shares["exits and measures"]["records"] == 5
+    assert shares["measure (curated)"] == shares["measure"]  # none of these came from a registry
+
+
+def test_shares_show_the_curated_records_apart_from_the_registries() -> None:
+    two = [page("https://www.bbc.co.uk/a"), page("https://apnews.com/b")]
+    fields = {"role": "ambassador", "sending": "USA", "receiving": "JPN", "end": "1981", "exit_type": "term_completed"}
+    items = {
+        "pocom-1": rec("posting", "pocom-1", **fields, sources=two),
+        "pocom-2": rec("posting", "pocom-2", **fields, sources=two),
+        "pos-one": rec("posting", "pos-one", **fields, sources=[page("https://www.bbc.co.uk/c")]),
+    }
+    shares = checks.source_shares(items)
+    assert shares["exit"] == {"records": 3, "two_or_more": 2, "share": 0.667}
+    assert shares["exit (curated)"] == {"records": 1, "two_or_more": 0, "share": 0.0}
+    assert shares["exits and measures (curated)"]["records"] == 1
 
 
 # exit type against the words of its reason

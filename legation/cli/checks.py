@@ -48,7 +48,8 @@ def check(
 ) -> None:
     """Check sources, addresses, duplicates, impossible dates, codes, references, counts and exit words.
 
-    Also prints the share of records, by kind, whose sources sit on two or more independent sites.
+    Also prints the share of records, by kind, whose sources sit on two or more independent sites,
+    and the same for the curated exits and measures alone (not from a registry such as POCOM).
     """
     with failures():
         if integrity:

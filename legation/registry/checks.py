@@ -299,6 +299,10 @@ def _tally(items: dict[str, dict[str, Any]], tally: dict[str, list[int]]) -> Non
             kinds.append("exit")
         if item["kind"] == "measure" or "exit" in kinds:
             kinds.append("exits and measures")
+        if "exits and measures" in kinds and matching.registry_of(item["id"]) is None:
+            # The curated exits and measures apart too: POCOM's thousands of exits, each citing the
+            # dataset and the State Department's page, would hide a gap in the researched ones.
+            kinds += [f"{kind} (curated)" for kind in kinds if kind in ("exit", "measure", "exits and measures")]
         for kind in kinds:
             tally[kind][0] += 1
             tally[kind][1] += two
