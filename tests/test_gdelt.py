@@ -18,7 +18,7 @@ import pytest
 
 from legation import events
 from legation.errors import InputError
-from legation.events import files, ledger
+from legation.events import files, ledger, scan
 from legation.registry import bodies
 from legation.registry.store import Store
 
@@ -315,3 +315,22 @@ def test_census_checks_utf8_across_blocks_and_finds_carriage_returns() -> None:
 def test_state_codes_are_the_registrys_states() -> None:
     states = {code for code, body in bodies.registry().items() if body.kind in ("state", "former_state")}
     assert bodies.state_codes() == states
+
+
+def test_a_memory_cap_too_small_for_the_pass_is_raised_and_counts_stay_exact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB cannot read even a small file under an 8 MiB cap (its aggregate keeps part of its groups
+    in memory); the statement is run again under a larger cap, and nothing is counted twice."""
+    inputs = [str(JANUARY), str(MARCH_ZIP)]
+    wide = events.import_files(Store.open(f"sqlite:///{tmp_path / 'wide.db'}"), inputs, batch=2)
+    monkeypatch.setattr(scan, "MEMORY", 8)
+    narrow_store = Store.open(f"sqlite:///{tmp_path / 'narrow.db'}")
+    narrow = events.import_files(narrow_store, inputs, batch=2)
+    assert [r.as_dict() for r in narrow] == [r.as_dict() for r in wide]
+    assert counts(narrow[0]) == (15, 6, 6, 1, 5, 1)
+    assert narrow_store.scalar("SELECT count(*) FROM gdelt_events") == 11
+    monkeypatch.setattr(scan, "MAX_MEMORY", 16)  # no cap large enough is allowed: a clear error, nothing kept
+    with pytest.raises(InputError, match="Out of Memory") as caught:
+        events.import_files(Store.open(f"sqlite:///{tmp_path / 'none.db'}"), [str(JANUARY)])
+    assert caught.value.file == str(JANUARY)

@@ -83,10 +83,16 @@ def _col(position: int) -> str:
 
 MAX_LINE = 1 << 20
 BUFFER = 4 * MAX_LINE  # bytes per reader buffer (DuckDB takes 16 lines of the longest by default)
-# DuckDB holds at most this and spills the rest to its temporary folder (the kept events of a very
-# large file, their sort). 128 MB also works with BUFFER-sized reader buffers, but spills already at
-# 2M rows and costs a sixth more CPU; the measurements are in docs/events.md.
-MEMORY = "256MB"
+# DuckDB holds at most MEMORY MiB during the pass and spills the rest to its temporary folder. Its
+# aggregate keeps a share of its groups (one per kept event) in memory: when that share outgrows the
+# cap (a file of many more kept events than 20M rows hold), the statement is run again with a cap
+# GROWTH times larger, up to MAX_MEMORY. Once `kept` is made only it is read, so the cap falls to
+# HELD MiB and the rest of `kept` waits in the temporary folder. The measurements are in docs/events.md.
+MEMORY = 128
+HELD = 64
+GROWTH = 4
+MAX_MEMORY = 8192
+ALLOCATOR_FLUSH = "8MB"  # give freed memory back to the system soon, so peak RSS follows the cap
 
 
 def _typed(position: int) -> str:
@@ -220,7 +226,8 @@ def connect(spill: Path | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that uses every core, holds at most MEMORY and spills the rest to
     `spill` (a temporary folder; without one DuckDB would spill into the working directory)."""
     config: dict[str, Any] = {
-        "memory_limit": MEMORY,
+        "memory_limit": f"{MEMORY}MiB",
+        "allocator_flush_threshold": ALLOCATOR_FLUSH,
         "threads": os.cpu_count() or 1,
         "preserve_insertion_order": False,
     }
@@ -245,7 +252,7 @@ def scan(con: duckdb.DuckDBPyConnection, source: files.Source, name: str) -> Sca
     empty lines it skips are counted from the census. A file the census finds unclean (bad bytes
     anywhere, carriage returns) is read the exact way: every line whole (`exact`)."""
     try:
-        con.execute(f"CREATE TEMP TABLE scan AS {_typed_sql(source.path, source.width)}")
+        _spilling(con, f"CREATE TEMP TABLE scan AS {_typed_sql(source.path, source.width)}")
         result = _count(con)
         rejected, tabs = _rejected(con, result)
     except duckdb.Error as exc:
@@ -268,7 +275,7 @@ def scan(con: duckdb.DuckDBPyConnection, source: files.Source, name: str) -> Sca
 def exact(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Scan:
     """Every line read whole and split in SQL: slower, exact on any bytes."""
     try:
-        con.execute(f"CREATE TEMP TABLE scan AS {_lines_sql(_reader(path, _LINE, _NEVER))}")
+        _spilling(con, f"CREATE TEMP TABLE scan AS {_lines_sql(_reader(path, _LINE, _NEVER))}")
     except duckdb.Error as exc:
         raise InputError(f"cannot read as a GDELT events file: {exc}", file=name) from exc
     result = _count(con)
@@ -316,6 +323,29 @@ def _rejected(con: duckdb.DuckDBPyConnection, result: Scan) -> tuple[int, int]:
     return unreadable, tabs
 
 
+def _spilling(con: duckdb.DuckDBPyConnection, statement: str) -> None:
+    """Run a statement whose memory grows with the kept events; when DuckDB cannot spill enough of it
+    under the cap, run it again (it wrote nothing) with a cap GROWTH times larger, up to MAX_MEMORY."""
+    while True:
+        try:
+            con.execute(statement)
+            return
+        except duckdb.OutOfMemoryException:
+            cap = _cap(con) * GROWTH
+            if cap > MAX_MEMORY:
+                raise
+            con.execute(f"SET memory_limit = '{cap}MiB'")
+
+
+def _cap(con: duckdb.DuckDBPyConnection) -> int:
+    """DuckDB's memory cap now, in MiB."""
+    number, unit = str(con.execute("SELECT current_setting('memory_limit')").fetchone()[0]).split()  # type: ignore[index]
+    return round(float(number) * _MIB[unit])
+
+
+_MIB = {"KiB": 1 / 1024, "MiB": 1, "GiB": 1024, "TiB": 1024 * 1024}
+
+
 def _count(con: duckdb.DuckDBPyConnection) -> Scan:
     result = Scan()
     _add(con, result, "scan")
@@ -336,7 +366,7 @@ def _add(con: duckdb.DuckDBPyConnection, result: Scan, table: str) -> None:
 
 
 def _keep(con: duckdb.DuckDBPyConnection, result: Scan) -> None:
-    con.execute(f"CREATE TEMP TABLE kept AS {_kept_sql()}")
+    _spilling(con, f"CREATE TEMP TABLE kept AS {_kept_sql()}")
     kept = int(con.execute("SELECT count(*) FROM kept").fetchone()[0])  # type: ignore[index]
     dyadic = con.execute("SELECT coalesce(sum(n), 0) FROM scan WHERE id IS NOT NULL").fetchone()  # between states
     con.execute("DROP TABLE scan")  # everything left to do reads `kept`: free the memory for its sort
@@ -346,8 +376,14 @@ def _keep(con: duckdb.DuckDBPyConnection, result: Scan) -> None:
 
 def new(con: Connection, batch: int, file: str) -> Iterator[list[tuple[Any, ...]]]:
     """The kept events in batches of tuples, in the order of KEPT and then `file` (a constant here, so
-    no row is copied in Python to add it); in id order, so SQLite appends to its primary key."""
-    cursor = con.execute(f"SELECT {', '.join(KEPT)}, ?::VARCHAR FROM kept ORDER BY id", [file])
+    no row is copied in Python to add it).
+
+    They come in DuckDB's order, not sorted by id: DuckDB's sort holds memory that grows with the
+    kept events (1.4M of them, from 20M rows, do not sort under 64 MiB) and cannot give it back while
+    its result streams, where a plain scan of `kept` streams under HELD MiB, the rest waiting in the
+    temporary folder."""
+    con.execute(f"SET memory_limit = '{min(HELD, _cap(con))}MiB'")
+    cursor = con.execute(f"SELECT {', '.join(KEPT)}, ?::VARCHAR FROM kept", [file])
     while rows := cursor.fetchmany(batch):
         yield rows
 
