@@ -323,13 +323,12 @@ def _rejected(con: duckdb.DuckDBPyConnection, result: Scan) -> tuple[int, int]:
     return unreadable, tabs
 
 
-def _spilling(con: duckdb.DuckDBPyConnection, statement: str) -> None:
+def _spilling(con: duckdb.DuckDBPyConnection, statement: str) -> duckdb.DuckDBPyConnection:
     """Run a statement whose memory grows with the kept events; when DuckDB cannot spill enough of it
     under the cap, run it again (it wrote nothing) with a cap GROWTH times larger, up to MAX_MEMORY."""
     while True:
         try:
-            con.execute(statement)
-            return
+            return con.execute(statement)
         except duckdb.OutOfMemoryException:
             cap = _cap(con) * GROWTH
             if cap > MAX_MEMORY:
@@ -390,9 +389,10 @@ def new(con: Connection, batch: int, file: str) -> Iterator[list[tuple[Any, ...]
 
 def id_ranges(con: Connection, size: int) -> list[tuple[str, str]]:
     """The kept GLOBALEVENTIDs in string order, as (lowest, highest) of each run of `size` ids."""
-    rows = con.execute(
+    rows = _spilling(
+        con,
         f"SELECT min(id), max(id) FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) // {int(size)} AS run "
-        "FROM kept) GROUP BY run ORDER BY 1"
+        "FROM kept) GROUP BY run ORDER BY 1",
     ).fetchall()
     return [(str(low), str(high)) for low, high in rows]
 
@@ -419,7 +419,8 @@ def candidates(con: Connection, signal: str, least: int, file: str) -> list[tupl
 def cells(con: Connection) -> list[tuple[Any, ...]]:
     """Dyad-month-code increments of the kept events: actor, target, month, code, signal, events, mentions,
     goldstein_tenths."""
-    return con.execute(
+    return _spilling(
+        con,
         "SELECT actor, target, month, code, any_value(signal), count(*)::INTEGER, sum(mentions)::INTEGER, "
-        "sum(coalesce(goldstein_tenths, 0))::INTEGER FROM kept GROUP BY actor, target, month, code"
+        "sum(coalesce(goldstein_tenths, 0))::INTEGER FROM kept GROUP BY actor, target, month, code",
     ).fetchall()
