@@ -25,7 +25,9 @@ ASYLUM_IN = re.compile(r"^\s+in\s+(?:the\s+)?$", re.IGNORECASE)
 BASE_SUBJECT = re.compile(r"\b(?:who|that)\s+$", re.IGNORECASE)
 NOT_ENVOYS = frozenset({"official", "mission_staff"})
 HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
-STATE_NOUNS = frozenset({"kingdom", "country", "government", "nation", "republic", "regime", "junta"})
+STATE_NOUNS = frozenset(
+    {"kingdom", "country", "government", "nation", "republic", "regime", "junta", "sultanate", "emirate"}
+)
 NAMING = frozenset({"defector"})
 POSTED = frozenset({"station", "base", "post", "serve", "accredit"})  # "who is stationed in Tel Aviv"
 SELF_ACTS = frozenset({"defect", "resign", "seek", "flee", "desert", "quit", "step", "request", "ask", "apply"})
@@ -331,6 +333,21 @@ def _name_after(sentence: Sentence, token: Token) -> Mention | None:
     return None
 
 
+def _bracketed(sentences: list[Sentence], sentence: Sentence, token: Token) -> Mention | None:
+    """ "recalling its ambassador to Canada [Naif bin Bandar Al Sudairi]": a name an editor put in
+    brackets after the role, which the parser cuts into a sentence of its own."""
+    rest = sentence.text[sentence.offset(token) + len(token.text) :]
+    for body in sentence.of("body"):
+        rest = rest.replace(body.text, "", 1)
+    following = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
+    if following is None or not re.fullmatch(r"\s*(?:to|in|at)?\s*(?:the\s+)?", rest):
+        return None
+    people = following.of("person")
+    if not following.text.startswith("[") or not people or following.local(people[0].start) != 1:
+        return None
+    return people[0] if following.text[following.local(people[0].end) :].startswith("]") else None
+
+
 def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
     """The role and states a noun gives; a pronoun takes them from the role noun it stands for
     ("A key diplomat in the Myanmar embassy said he is seeking asylum")."""
@@ -408,7 +425,7 @@ def _referents(
             continue
         if role is None:
             continue
-        after = _name_after(sentence, token)
+        after = _name_after(sentence, token) or _bracketed(sentences, sentence, token)
         if after is not None:
             found.append(Reading(after, 0.85, **hint))
             continue
