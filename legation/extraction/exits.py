@@ -21,6 +21,7 @@ REASON = re.compile(
     re.IGNORECASE,
 )
 DESTINATION = re.compile(r"^\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+LEFT = re.compile(r"^\s*(?:the\s+)?$", re.IGNORECASE)  # the state an expelled envoy was made to leave
 ASYLUM_IN = re.compile(r"^\s+in\s+(?:the\s+)?$", re.IGNORECASE)
 BASE_SUBJECT = re.compile(r"\b(?:who|that)\s+$", re.IGNORECASE)
 NOT_ENVOYS = frozenset({"official", "mission_staff"})
@@ -700,6 +701,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         receiving = (phrase.receiving if phrase else None) or reading.receiving
         receiving = receiving or (around_receiving[0] if around_receiving else None)
         sending = sending or trigger_sending
+        left = _body_after(sentence, end, LEFT) if code == "expelled" else None  # "forced to leave Libya"
+        receiving = receiving or left
         if sending is None:
             host = at.actor if code == "expelled" else None  # the state that expels is the post
             sending = _fallback_sending(sentence, {receiving, destination, host}, recent)
