@@ -35,7 +35,6 @@ SELF_ACTS = frozenset({"defect", "resign", "seek", "flee", "desert", "quit", "st
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
 SELF = frozenset({"country", "nation", "government"})  # "the country's ambassador": the subject's state
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
-LED = frozenset({"recalled", "expelled", "defected", "sought_asylum"})  # exits a lead tells before the name
 PREDECESSORS = frozenset({"predecessor", "successor"})
 RECALLS = frozenset({"recall", "withdraw"})  # verbs whose plural object is the subject's own envoys
 HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell"})  # verbs whose subject is the envoy's host
@@ -691,9 +690,6 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         sending = sending or facts.citizenship.get(key)
         expelled_by_state = code == "expelled" and at.actor is not None and reading.sure >= 0.85
         unplaced = phrase is None and sending is None and reading.role is None and trigger_sending is None
-        lone = _lone_envoy(facts) if unplaced and code in LED and reading.sure >= 0.85 else None
-        if lone is not None:  # "Indonesia's recalled ambassador has left ... Kesoema was recalled"
-            phrase, sending, unplaced, confidence = lone, lone.sending, False, min(confidence, 0.7)
         if unplaced and not expelled_by_state:
             return None  # no role anywhere in the document: a footballer retiring is no exit
         if phrase is not None and phrase.past and code in ("died", "retired"):
@@ -734,17 +730,6 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         }
     )
     return record
-
-
-def _lone_envoy(facts: Facts) -> RolePhrase | None:
-    """The one envoy the text names only by role and state, when it names no one with that role:
-    the person a later sentence says was recalled or expelled is that envoy."""
-    envoys = [u for u in facts.unnamed if u.role not in NOT_ENVOYS and u.role != "diplomat"]
-    if len({u.sending for u in envoys}) != 1:
-        return None  # "Jakarta recalls envoy ... Indonesia's recalled ambassador": one state's envoy
-    envoy = next((u for u in envoys if u.role in HEADS - {"special_envoy"}), envoys[0])
-    taken = any(p.role in HEADS and p.sending == envoy.sending for p in facts.roles.values())
-    return None if taken else envoy
 
 
 def _states_of(sentence: Sentence, mention: Mention) -> tuple[str | None, list[str | None]]:

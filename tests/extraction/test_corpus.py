@@ -76,8 +76,7 @@ def test_own_texts_for_the_second_round_of_error_classes() -> None:
     "functions have come to an end", a predecessor who held the same post, "the North" for the one
     state the text names "North ...", a name an editor put in brackets after the role, a list of
     "other countries including" with no verb, which takes the measure told just before, "withdrew
-    its ambassador" and "has been withdrawn" as recalls, a person recalled or expelled with no role
-    of his own who is the one envoy the lead names only by role and state."""
+    its ambassador" and "has been withdrawn" as recalls."""
     count, total = _own(65, 99)
     assert count >= 3
     assert total["exits"].f1 >= 0.9 and total["measures"].f1 >= 0.9, (total["exits"].f1, total["measures"].f1)
