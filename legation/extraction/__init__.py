@@ -80,13 +80,17 @@ def read(
     for sentence in sentences:  # what the whole document says about each person's role
         facts.learn(context.role_phrases(sentence))
     facts.fill()
+    previous: list[dict[str, Any]] = []  # the measures the sentence before told
     for sentence in sentences:
         year = context.year(sentence, last_year)
         last_year = year or last_year
         facts.learn(context.role_phrases(sentence))
         found += exits.find(sentence, facts, year, recent, sentences, years)
         consequences.attach(sentence, found)
-        result["measures"] += measures.find(sentence, facts, year, recent, years)
+        told = measures.find(sentence, facts, year, recent, years)
+        told = told or measures.listed_after(sentence, previous)
+        result["measures"] += told
+        previous = told
         result["contacts"] += contacts.find(sentence, year)
         in_force += postings.find(sentence)
         recent = (recent + [b.key for b in sentence.of("body") if b.key])[-RECENT:]

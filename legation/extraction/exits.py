@@ -21,17 +21,22 @@ REASON = re.compile(
     re.IGNORECASE,
 )
 DESTINATION = re.compile(r"^\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+LEFT = re.compile(r"^\s*(?:the\s+)?$", re.IGNORECASE)  # the state an expelled envoy was made to leave
 ASYLUM_IN = re.compile(r"^\s+in\s+(?:the\s+)?$", re.IGNORECASE)
 BASE_SUBJECT = re.compile(r"\b(?:who|that)\s+$", re.IGNORECASE)
 NOT_ENVOYS = frozenset({"official", "mission_staff"})
 HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
-STATE_NOUNS = frozenset({"kingdom", "country", "government", "nation", "republic", "regime", "junta"})
+STATE_NOUNS = frozenset(
+    {"kingdom", "country", "government", "nation", "republic", "regime", "junta", "sultanate", "emirate"}
+)
 NAMING = frozenset({"defector"})
 POSTED = frozenset({"station", "base", "post", "serve", "accredit"})  # "who is stationed in Tel Aviv"
 SELF_ACTS = frozenset({"defect", "resign", "seek", "flee", "desert", "quit", "step", "request", "ask", "apply"})
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
 SELF = frozenset({"country", "nation", "government"})  # "the country's ambassador": the subject's state
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
+PREDECESSORS = frozenset({"predecessor", "successor"})
+RECALLS = frozenset({"recall", "withdraw"})  # verbs whose plural object is the subject's own envoys
 HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell"})  # verbs whose subject is the envoy's host
 
 
@@ -329,6 +334,21 @@ def _name_after(sentence: Sentence, token: Token) -> Mention | None:
     return None
 
 
+def _bracketed(sentences: list[Sentence], sentence: Sentence, token: Token) -> Mention | None:
+    """ "recalling its ambassador to Canada [Naif bin Bandar Al Sudairi]": a name an editor put in
+    brackets after the role, which the parser cuts into a sentence of its own."""
+    rest = sentence.text[sentence.offset(token) + len(token.text) :]
+    for body in sentence.of("body"):
+        rest = rest.replace(body.text, "", 1)
+    following = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
+    if following is None or not re.fullmatch(r"\s*(?:to|in|at)?\s*(?:the\s+)?", rest):
+        return None
+    people = following.of("person")
+    if not following.text.startswith("[") or not people or following.local(people[0].start) != 1:
+        return None
+    return people[0] if following.text[following.local(people[0].end) :].startswith("]") else None
+
+
 def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
     """The role and states a noun gives; a pronoun takes them from the role noun it stands for
     ("A key diplomat in the Myanmar embassy said he is seeking asylum")."""
@@ -343,6 +363,9 @@ def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
                 break
     sending, receiving = states_around(sentence, noun)
     role = lexicon.roles().get(noun.lower_)
+    if role is None:  # "the Consul General": a role named by a compound
+        words = [c.lower_ for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+        role = lexicon.roles().get(" ".join([*words, noun.lower_]))
     if role == "official" and any(c.lower_ in clauses.MISSIONS for c in noun.children if c.dep_ == "compound"):
         role = "diplomat"  # "an embassy official" works at a mission
     return {
@@ -350,6 +373,17 @@ def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
         "sending": sending,
         "receiving": receiving[0] if receiving else None,
     }
+
+
+def _post_held(sentence: Sentence, mention: Mention, facts: Facts) -> dict[str, str | None] | None:
+    """ "Ryu held the post of acting ambassador to Kuwait, after his predecessor So was ordered to
+    leave": a predecessor or successor held the same post as the person the sentence is about."""
+    phrases = [p for p in context.role_phrases(sentence) if p.person != mention.key]
+    phrases += [facts.roles[m.key] for m in sentence.of("person") if m.key != mention.key and m.key in facts.roles]
+    phrase = next((p for p in phrases if p.role not in NOT_ENVOYS), None)
+    if phrase is None:
+        return None
+    return {"role": phrase.role, "sending": phrase.sending, "receiving": phrase.receiving}
 
 
 def _referents(
@@ -367,31 +401,42 @@ def _referents(
             if earlier is None:
                 continue
             mention = earlier
+        near = {t.lower_ for t in token.doc[max(0, token.i - 3) : token.i + 1]}  # "predecessor So Chang Sik"
+        if mention is not None and near & PREDECESSORS and hint["role"] is None:
+            hint = _post_held(sentence, mention, facts) or hint
         if mention is not None:
             found.append(Reading(mention, 0.9 if mention.kind == "person" else 0.8, **hint))
             continue
         determiner = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
         owned = bool(determiner & (OWN | SELF))  # "its envoy", "the country's ambassador"
-        states = [b for p in clauses.preposition_objects(token, ("of", "from")) if (b := body_of(sentence, p))]
+        recall = verb.lemma_ in RECALLS and token.tag_ == "NNS"  # "recalled ambassadors from A and B": posts
+        states = [
+            b
+            for p in clauses.preposition_objects(token, ("of",) if recall else ("of", "from"))
+            if (b := body_of(sentence, p))
+        ]
         if token.tag_ == "NNS" and role in HEADS and states and not owned:
             local = sentence.offset(token)
             for state in states:  # "The ambassadors of Estonia and Latvia were declared persona non grata"
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, state, [None]), 0.85))
             continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
-        if group is not None and not owned:
+        if group is not None and not owned and not (recall and subject_states(sentence, verb, facts)):
             found.append(Reading(group, 0.85))
             continue
         if role is None:
             continue
-        after = _name_after(sentence, token)
+        after = _name_after(sentence, token) or _bracketed(sentences, sentence, token)
         if after is not None:
             found.append(Reading(after, 0.85, **hint))
             continue
         if role in NOT_ENVOYS:
             continue
         sending = hint["sending"]
+        posts = [body_of(sentence, p) for p in clauses.preposition_objects(token, ("from",))] if recall else []
+        sending = None if sending in posts else sending
         receiving: list[str | None] = [hint["receiving"]] if hint["receiving"] else []
+        receiving = [*dict.fromkeys([p for p in posts if p] + receiving)] if recall else receiving
         if owned and sending in states:  # "recalled the country's ambassador from Venezuela": from the post
             receiving, sending = [sending], None
         if not owned and token.tag_ != "NNS":
@@ -414,16 +459,21 @@ def _referents(
             continue
         if owned or token.tag_ == "NNS":
             owners: list[str | None] = [sending] if sending else [*subject_states(sentence, verb, facts)]
-            if not owners or not owned:
+            if not owners or not (owned or recall):
                 continue  # "our ambassadors" said by someone unnamed; "ambassadors" in general
             if not receiving:
-                places = [body_of(sentence, p) for p in clauses.preposition_objects(verb, ("to", "from", "in"))]
+                objects = [*clauses.preposition_objects(verb, ("to", "from", "in"))]
+                objects += clauses.preposition_objects(token, ("to", "from", "in")) if recall else []
+                objects += [q for o in objects if recall for q in clauses.preposition_objects(o, ("in",))]
+                places = [body_of(sentence, p) for p in objects]
                 receiving = [r for r in places if r and r not in (sending, *owners)] or [None]
             count = next((lexicon.numbers().get(c.lower_) for c in token.children if c.dep_ == "nummod"), None)
             local = sentence.offset(token)
             for owner in owners:
                 others: list[str | None] = [o for o in owners if o != owner]
                 places = others if len(owners) > 1 and receiving == [None] else receiving  # "each other's"
+                if recall and not owned and places == [None]:
+                    continue  # "Colombia, Venezuela recall ambassadors" names no post: the text says later
                 unnamed = Unnamed(local, local + len(token.text), token.text, role, owner, places, count)
                 found.append(Reading(unnamed, 0.85))
     return found
@@ -651,6 +701,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         receiving = (phrase.receiving if phrase else None) or reading.receiving
         receiving = receiving or (around_receiving[0] if around_receiving else None)
         sending = sending or trigger_sending
+        left = _body_after(sentence, end, LEFT) if code == "expelled" else None  # "forced to leave Libya"
+        receiving = receiving or left
         if sending is None:
             host = at.actor if code == "expelled" else None  # the state that expels is the post
             sending = _fallback_sending(sentence, {receiving, destination, host}, recent)

@@ -230,6 +230,36 @@ def find(
     return found
 
 
+OTHERS = re.compile(
+    r"^\W*(?:and\s+)?(?:other|several other|more|further)\s+(?:countries|states|nations|governments)\b[^.;]{0,30}?"
+    r"\b(?:including|such as|among them|like)\b",
+    re.IGNORECASE,
+)
+
+
+def listed_after(sentence: Sentence, previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ "Russia was expelling four of their diplomats. Other countries including Ukraine, the
+    Netherlands and Sweden ...": a list of states with no verb of its own takes the measure the
+    sentence before told, with the same actor, at a lower confidence."""
+    if not previous or not OTHERS.search(sentence.text):
+        return []
+    found: list[dict[str, Any]] = []
+    told = {(m["measure"], m["actor"], m["target"]) for m in previous}
+    kinds = {(m["measure"], m["actor"]): m for m in previous}
+    for (code, actor), model in kinds.items():
+        for body in sentence.of("body"):
+            target = body.key
+            if not target or target == actor or (code, actor, target) in told or _international(target):
+                continue
+            told.add((code, actor, target))
+            local = sentence.local(body.start)
+            record = {**model, "target": target, "count": None, "detail": sentence.text.strip()[:120]}
+            record["evidence"] = context.evidence(sentence, local, local + len(body.text))
+            record["confidence"] = min(0.6, model["confidence"])
+            found.append(record)
+    return found
+
+
 def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: list[str]) -> tuple[str | None, float]:
     """Who acted when the parse names only whom it hit: for "the Vatican's ambassador to Managua
     was declared persona non grata", the state the envoy served in; else the state the text named

