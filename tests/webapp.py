@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 from fastapi.testclient import TestClient
 
 from legation.registry import imports
 from legation.registry.store import Store
 from legation.web import Settings, create_app, tokens
 from tests.conftest import rec, rurarz, rurarz_posting
-from tests.pg import free_port
+from tests.webserver import serve
 
 TOKEN = "test-token-0123456789"
 TOKEN_HASH = tokens.hash_token(TOKEN, user="alice")
@@ -103,21 +98,5 @@ def auth() -> dict[str, str]:
 def serving(db: Path, token: str) -> Iterator[str]:
     """A real `legation serve` on a free loopback port over a new store, which it fills with the
     bundled data (as the README's run command does); stopped on exit."""
-    port = free_port()
-    env = {**os.environ, "LEGATION_WRITE_TOKEN": token}
-    command = [str(Path(sys.executable).parent / "legation"), "--db", str(db), "serve", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/api/home", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("legation serve did not start")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serve(str(db), env={"LEGATION_WRITE_TOKEN": token}) as server:
+        yield server.url
