@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.measure import curated_store
 from legation.analysis import briefs, precedents, reports
-from legation.registry import bundled, imports, persons
-from legation.registry.store import Store
+from legation.registry import persons
 
 ROUNDS = 5
 
@@ -31,8 +31,7 @@ def _best(fn: Callable[[], object]) -> float:
 
 def run() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(str(Path(tmp) / "bench.db"))
-        imports.import_records(store, imports.read_paths(bundled.files()), actor="bench")
+        store = curated_store(str(Path(tmp) / "bench.db"))
         states = [r["sending"] for r in store.rows("SELECT DISTINCT sending FROM postings WHERE exit_type IS NOT NULL")]
         sql = "SELECT sending, exit_type, count(*) AS n FROM postings WHERE exit_type IS NOT NULL GROUP BY 1, 2"
         data = briefs.brief(store, "Anatoly Antonov")

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import httpx
 
-from legation.registry import bundled, imports, search
-from legation.registry.store import Store
+from benchmarks.measure import curated_store
+from legation.registry import search
 
 QUERIES = [
     "Rurarz",
@@ -116,8 +116,7 @@ def run() -> None:
     bin_dir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "legation.db")
-        store = Store.open(db)
-        imports.import_records(store, imports.read_paths(bundled.files()), actor="bench")
+        store = curated_store(db)
         records = store.scalar("SELECT count(*) FROM records")
         store.close()
         ours_port, cold_port, peer_port = _port(), _port(), _port()

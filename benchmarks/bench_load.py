@@ -37,7 +37,7 @@ from urllib.parse import urlencode
 import h11
 import httpx
 
-from legation.registry import bundled, imports
+from benchmarks.measure import curated_store
 from legation.registry.store import Store
 
 CONNECTIONS = 200
@@ -335,8 +335,7 @@ def run() -> None:
     os.environ["LEGATION_WRITE_TOKEN"] = token
     with tempfile.TemporaryDirectory() as tmp:
         for backend, db, database in _backends(tmp):
-            store = Store.open(db)
-            imports.import_records(store, imports.read_paths(bundled.files()), actor="bench")
+            store = curated_store(db)
             mix = urls(store)
             edited = store.get(mix[-1].rsplit("/", 1)[1])  # a person whose page and brief are in the mix
             store.close()

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import httpx
 
 from benchmarks.bench_api import PEER_LAUNCH, _port, _start
-from legation.registry import bundled, imports
+from benchmarks.measure import curated_store
 from legation.registry.store import Store
 from legation.web import tables
 
@@ -57,8 +57,7 @@ def run() -> None:
     bin_dir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "legation.db")
-        store = Store.open(db)
-        imports.import_records(store, imports.read_paths(bundled.files()), actor="bench")
+        store = curated_store(db)
         urls = pages(store)
         store.close()
         ours_port, peer_port = _port(), _port()

@@ -9,6 +9,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from legation.registry.store import Store
 
 PACKAGE = Path(__file__).resolve().parents[1] / "legation"
 
@@ -18,6 +22,18 @@ def as_installed() -> None:
     were compiled when they were installed, and with PYTHONDONTWRITEBYTECODE set (as on the dev
     machines) a checkout would otherwise compile every module again in every run, about 0.15 s."""
     compileall.compile_dir(PACKAGE, quiet=1)
+
+
+def curated_store(db: str) -> Store:
+    """A store at `db` holding the bundled curated records (not the registries), as the page and
+    analysis benchmarks measure them. Imported here, not at the top: the timing wrapper below runs
+    this module too and should not load Legation."""
+    from legation.registry import bundled, imports
+    from legation.registry.store import Store
+
+    store = Store.open(db)
+    imports.import_records(store, imports.read_paths(bundled.files()), actor="bench")
+    return store
 
 
 def measure(cmd: list[str], *, allow_failure: bool = False) -> dict[str, float]:
