@@ -86,8 +86,11 @@ def test_duplicate_yaml_keys_are_an_error(tmp_path: Path, cli: Any) -> None:
         ' "certainty": "confirmed", "sources": [{"url": "https://example.org/a"}]}',
         '{"kind": "measure", "id": "m-dup", "type": "expulsion", "actor": "RUS", "target": "GBR",'
         ' "certainty": "confirmed", "sources": [{"url": "https://example.org/a", "url": "https://example.org/b"}]}',
+        # a space before the colon: the fast path counts '":' and must not miss this key
+        '{"kind": "measure", "id": "m-dup", "type": "expulsion", "actor": "RUS", "actor" : "USA", "target": "GBR",'
+        ' "certainty": "confirmed", "sources": [{"url": "https://example.org/a"}]}',
     ],
-    ids=["top level", "in a source"],
+    ids=["top level", "in a source", "spaced colon"],
 )
 def test_duplicate_json_lines_keys_are_an_error(tmp_path: Path, cli: Any, line: str) -> None:
     """JSON itself lets the last key win; a record that says two things in one field is refused."""
