@@ -87,7 +87,7 @@ def read(
         facts.learn(context.role_phrases(sentence))
         found += exits.find(sentence, facts, year, recent, sentences, years)
         consequences.attach(sentence, found)
-        told = measures.find(sentence, facts, year, recent, years)
+        told = measures.find(sentence, facts, year, recent, years, result["measures"])
         told = told or measures.listed_after(sentence, previous)
         result["measures"] += told
         previous = told

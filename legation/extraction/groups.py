@@ -6,12 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from legation.extraction import lexicon
+from legation.extraction import counts, lexicon
 from legation.extraction.pipeline import Sentence
-
-COUNT = re.compile(
-    r"(\d[\d,]*|[a-z]+(?: dozen)?)\s+(?:of\s+)?(?:(?:its|their|the)\s+)?(?:[a-z\-]+\s+)?$", re.IGNORECASE
-)
 
 
 @dataclass
@@ -32,14 +28,6 @@ def _heads() -> re.Pattern[str]:
     )
 
 
-def _count(text: str) -> int | None:
-    match = COUNT.search(text)
-    if not match:
-        return None
-    word = match.group(1).lower().replace(",", "")
-    return int(word) if word.isdigit() else lexicon.numbers().get(word)
-
-
 def groups(sentence: Sentence) -> list[Group]:
     found = []
     for match in _heads().finditer(sentence.text):
@@ -57,6 +45,6 @@ def groups(sentence: Sentence) -> list[Group]:
             continue
         head = match.group(0).split()[0].lower()
         role = lexicon.roles().get(head, "diplomat")
-        count = _count(sentence.text[max(0, begin - 30) : begin])
+        count = counts.before(sentence.text[max(0, begin - 30) : begin])
         found.append(Group(begin, match.end(), sentence.text[begin : match.end()], role, sending, count))
     return found

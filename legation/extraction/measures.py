@@ -7,8 +7,8 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from legation.extraction import clauses, context, lexicon
-from legation.extraction.exits import HEADS, Facts, body_of, states_around
+from legation.extraction import clauses, context, counts, lexicon
+from legation.extraction.exits import HEADS, HOSTS_ACT, Facts, body_of, states_around
 from legation.extraction.pipeline import Sentence
 from legation.registry import bodies
 
@@ -125,7 +125,10 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     """Who takes the measure: the subject, the passive's "by", the owner of "the U.S. decision to shut"."""
     if verb.pos_ in ("NOUN", "PROPN"):
         owners = [c for c in verb.children if c.dep_ in ("poss", "compound", "amod")]
+        owners += clauses.preposition_objects(verb, ("by",))  # "the expulsion of 23 diplomats by Britain"
         found = [b for o in owners for b in _body(sentence, o, facts)]
+        if not found and verb.dep_ == "nsubjpass":  # "The closure ... was ordered by Austria"
+            found = [b for a in clauses.preposition_objects(verb.head, ("by",)) for b in _body(sentence, a, facts)]
         return found or (
             [b for s in clauses.subjects(verb.head) for b in _body(sentence, s, facts)] if verb.dep_ == "dobj" else []
         )
@@ -173,8 +176,15 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = Fa
 
 
 def find(
-    sentence: Sentence, facts: Facts, year: int | None, recent: list[str], years: context.Years | None = None
+    sentence: Sentence,
+    facts: Facts,
+    year: int | None,
+    recent: list[str],
+    years: context.Years | None = None,
+    earlier: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
+    """The measures a sentence tells; `earlier` are the document's measures so far, which a reprisal
+    ("In response, Moscow expelled 43 diplomats") answers."""
     found: list[dict[str, Any]] = []
     if not lexicon.any_of("measures").search(sentence.text):
         return found
@@ -183,51 +193,191 @@ def find(
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
             token = clauses.head(sentence, start, end)
-            if clauses.reaches(sentence, context.hedges(sentence, start, clauses.clause_start(sentence, token)), token):
+            if _no_event(sentence, trigger, token, start, end):
                 continue
-            if trigger.option("needs_body") and not _international(_body_at(sentence, end)):
-                continue
-            if token is not None and (
-                clauses.negated(token)
-                or clauses.generic(token, gerunds=False)
-                or clauses.stance(token)
-                or clauses.demanded(token)
-            ):
-                continue
-            if trigger.code == "sanction_on_person" and not _names_person(sentence, end):
-                continue  # "sanctions against Russia" hit a state, not a person
-            if trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end):
-                continue  # "broke off ties with Prime Minister Netanyahu": with a man, not a state
-            pairs: list[tuple[str | None, str | None, float]] = []
-            if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
-                recall = trigger.code == "ambassador_recalled"
-                agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts, recall=recall)
-                if not targets and trigger.code in PARTNERED:  # "the breaking off of relations with Israel"
-                    ties = [t for t in sentence.span or () if start <= sentence.offset(t) < end and t.lower_ in TIES]
-                    targets = [
-                        b
-                        for t in ties
-                        for p in clauses.preposition_objects(t, ("with",))
-                        for b in _body(sentence, p, facts)
-                    ]
-                pairs = [(a, t, 0.85) for a in agents for t in targets if a != t]
-                if not agents and targets:
-                    pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
-                elif agents and not pairs:  # the parse made the target its own actor: take the nearest state before
-                    before = [
-                        b.key for b in sentence.of("body") if sentence.local(b.end) <= start and b.key not in targets
-                    ]
-                    pairs = [(before[-1], t, 0.6) for t in targets] if before else []
-            if not pairs:
-                actor, target = _parties(sentence, trigger, start, end, facts, recent)
-                pairs = [(actor, target, 0.6 if len(sentence.of("body")) >= 2 else 0.4)]
+            code, number = _kind(sentence, trigger.code, token, start, end)
+            pairs = _pairs(sentence, trigger, token, (start, end), facts, recent, earlier or [])
+            if code == "persona_non_grata" and all(sure <= 0.6 for *_, sure in pairs):
+                continue  # a person's expulsion the parse cannot place: the exit's reading names his states
             for actor, target, sure in pairs:
-                if not actor or not target or actor == target or (trigger.code, actor, target) in seen:
+                if not actor or not target or actor == target or (code, actor, target) in seen:
                     continue
-                seen.add((trigger.code, actor, target))
+                seen.add((code, actor, target))
                 when = years.at(sentence, start) if years else year
-                found.append(_record(trigger.code, actor, target, sentence, (start, end), when, sure))
+                record = _record(code, actor, target, sentence, (start, end), when, sure)
+                record["count"] = number or record["count"] or _answered_count(sentence, actor, target, earlier)
+                found.append(record)
     return found
+
+
+def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int, end: int) -> bool:
+    """A trigger that tells no measure: hedged, negated, generic, demanded, or with the wrong party."""
+    if clauses.reaches(sentence, context.hedges(sentence, start, clauses.clause_start(sentence, token)), token):
+        return True
+    if trigger.option("needs_body") and not _international(_body_at(sentence, end)):
+        return True
+    if token is not None and (
+        clauses.negated(token)
+        or clauses.generic(token, gerunds=False)
+        or clauses.stance(token)
+        or clauses.demanded(token)
+    ):
+        return True
+    if trigger.code == "sanction_on_person" and not _names_person(sentence, end):
+        return True  # "sanctions against Russia" hit a state, not a person
+    # "broke off ties with Prime Minister Netanyahu": with a man, not a state
+    return trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end)
+
+
+def _pairs(
+    sentence: Sentence,
+    trigger: Any,
+    token: Token | None,
+    span: tuple[int, int],
+    facts: Facts,
+    recent: list[str],
+    earlier: list[dict[str, Any]],
+) -> list[tuple[str | None, str | None, float]]:
+    """Who did it to whom, and how sure the reading is: the parse first, then a reprisal's swap of
+    the measure it answers, then the old positional guess."""
+    start, end = span
+    pairs: list[tuple[str | None, str | None, float]] = []
+    agents: list[str] = []
+    targets: list[str] = []
+    if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
+        recall = trigger.code == "ambassador_recalled"
+        agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts, recall=recall)
+        left = _left(sentence, token)  # "were ordered to leave Venezuela": Venezuela ordered it
+        targets = [t for t in targets if t not in left]
+        agents = agents or left
+        if not targets and trigger.code in PARTNERED:  # "the breaking off of relations with Israel"
+            ties = [t for t in sentence.span or () if start <= sentence.offset(t) < end and t.lower_ in TIES]
+            targets = [
+                b for t in ties for p in clauses.preposition_objects(t, ("with",)) for b in _body(sentence, p, facts)
+            ]
+        pairs = [(a, t, 0.85) for a in agents for t in targets if a != t]
+        if not agents and targets:
+            pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
+        elif agents and not pairs and targets:  # the parse made the target its own actor: the nearest state before
+            before = [b.key for b in sentence.of("body") if sentence.local(b.end) <= start and b.key not in targets]
+            pairs = [(before[-1], t, 0.6) for t in targets] if before else []
+    if not pairs or all(sure < 0.8 for *_, sure in pairs):
+        pairs = _reprisal(sentence, trigger.code, agents, targets, earlier) or pairs
+    if not pairs:
+        actor, target = _parties(sentence, trigger, start, end, facts, recent)
+        pairs = [(actor, target, 0.6 if len(sentence.of("body")) >= 2 else 0.4)]
+    return pairs
+
+
+REPRISAL = re.compile(
+    r"\b(?:in (?:response|retaliation|return|kind|reply)|retaliat\w*|tit[- ]for[- ]tat|reciprocal\w*|"
+    r"respond(?:ed|s|ing)?|mirror(?:ed|ing|s)?|in a similar move|likewise|answered)\b",
+    re.IGNORECASE,
+)
+COMPARABLE = {"persona_non_grata": "expulsion", "staff_expulsion": "expulsion"}  # reciprocity's "comparable" types
+
+
+def _reprisal(
+    sentence: Sentence, code: str, agents: list[str], targets: list[str], earlier: list[dict[str, Any]]
+) -> list[tuple[str | None, str | None, float]]:
+    """A measure with one party unsaid answers an earlier one whose parties it swaps: after "Romania
+    expelled 40 Russian diplomats", "Moscow expelled 43 diplomats" hit Romania, and "23 British
+    diplomats were expelled" after a British expulsion were expelled by its target. A reprisal cue
+    ("in response", "retaliated", "tit-for-tat") makes the reading surer."""
+    if bool(agents) == bool(targets) and (agents or not REPRISAL.search(sentence.text)):
+        return []
+    sure = 0.8 if REPRISAL.search(sentence.text) else 0.7
+    kind = COMPARABLE.get(code, code)
+    for measure in reversed(earlier):
+        if COMPARABLE.get(measure["measure"], measure["measure"]) != kind:
+            continue
+        if agents and measure["target"] in agents:
+            return [(measure["target"], measure["actor"], sure)]
+        if targets and measure["actor"] in targets:
+            return [(measure["target"], measure["actor"], sure)]
+        if not agents and not targets:  # "In retaliation, the same number were expelled"
+            return [(measure["target"], measure["actor"], 0.6)]
+    return []
+
+
+SAME = re.compile(r"\b(?:the same number|as many|an equal number|a like number)\b", re.IGNORECASE)
+
+
+def _answered_count(sentence: Sentence, actor: str, target: str, earlier: list[dict[str, Any]] | None) -> int | None:
+    """ "Expelled the same number of diplomats": the count of the measure this one answers."""
+    if not SAME.search(sentence.text):
+        return None
+    answered = [m for m in earlier or () if m["actor"] == target and m["target"] == actor and m.get("count")]
+    return int(answered[-1]["count"]) if answered else None
+
+
+LEAVE = frozenset({"leave", "depart", "quit"})
+
+
+def _left(sentence: Sentence, verb: Token) -> list[str]:
+    """The state someone is made to leave: "ordered to leave Venezuela", "ordered out of Panama"."""
+    places = [
+        t
+        for t in verb.subtree
+        if (t.dep_ == "dobj" and t.head.lemma_ in LEAVE)
+        or (t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lower_ == "out")
+    ]
+    return [b for p in places if (b := body_of(sentence, p))]
+
+
+PLURAL = frozenset({"NNS", "NNPS"})
+
+
+PNG_WORDS = frozenset({"persona", "personae", "non", "grata", "gratae", "png"})
+TIMES = frozenset({"hour", "day", "week", "month"})  # "gave him 72 hours to leave"
+
+
+def _patients(token: Token) -> list[Token]:
+    """Whom a measure hits, as words: the object, the passive subject, or "of" after a noun. The
+    parser sometimes makes "persona non grata" the object ("declares Paraguayan envoy persona non
+    grata"): the noun compounded into it is the patient then."""
+    if token.pos_ in ("NOUN", "PROPN"):
+        return clauses.preposition_objects(token, ("of",))
+    found = []
+    for patient in clauses.patients(token) or clauses.objects(token):
+        if patient.lower_ in PNG_WORDS:
+            found += [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
+        elif patient.lemma_ not in TIMES:
+            found.append(patient)
+    return found
+
+
+def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: int) -> tuple[str, int | None]:
+    """The measure's type and count as the patients decide them. A persona non grata is a named
+    person or a head of mission (shared/corpus/README.md); the same declaration or order against
+    unnamed diplomats is an expulsion with their count ("declared four diplomats persona non grata",
+    "declared an official persona non grata": an expulsion of one), and "gave the ambassador 72
+    hours to leave" is the persona non grata of one."""
+    if code not in ("persona_non_grata", "expulsion") or token is None:
+        return code, None
+    patients = _patients(token)
+    number = next((n for p in patients if (n := counts.count(_phrase(p)))), None)
+    if not patients:  # a trigger the parse misreads ("PNGed" as a noun): the count after it
+        number = counts.count(sentence.text[start : end + 40])
+    plural = any(p.tag_ in PLURAL or p.lower_ in ("them", "they") or p.dep_ == "conj" for p in patients)
+    heads = any(_role(p) in HEADS for p in patients)
+    named = not plural and any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
+    if heads or named:
+        return "persona_non_grata", 1
+    if code == "persona_non_grata" and patients:
+        return "expulsion", number or (None if plural else 1)
+    return code, number
+
+
+def _role(token: Token) -> str | None:
+    """The role a patient noun names, read on its own words ("the Venezuelan chargé d'affaires")."""
+    found = list(lexicon.role_pattern().finditer(_phrase(token)))
+    return lexicon.roles().get(found[-1].group(0).lower()) if found else None
+
+
+def _phrase(token: Token) -> str:
+    """A noun's words up to itself: "more than 150 Cuban diplomats"."""
+    return token.doc[token.left_edge.i : token.i + 1].text
 
 
 OTHERS = re.compile(
@@ -271,6 +421,9 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
         post = next((p for p in posts if p and p != target), None)
         if post:
             return post, 0.75
+    hosts = [b for p in clauses.preposition_objects(verb, ("from",)) if (b := body_of(sentence, p)) and b != target]
+    if hosts and verb.lemma_ in HOSTS_ACT:  # "said it was expelling three Russian diplomats from Latvia"
+        return hosts[0], 0.75
     before = [b.key for b in sentence.of("body") if b.key and b.end <= sentence.start + sentence.offset(verb)]
     return next((b for b in [*reversed(before), *reversed(recent)] if b != target), None), 0.6
 
@@ -300,19 +453,12 @@ def _record(
         "target": target,
         "measure": code,
         "year": year,
-        "count": count(sentence.text[max(0, start - 10) : end + 40]) or _one(code, sentence.text[start:end]),
+        "count": counts.count(sentence.text[max(0, start - 10) : end + 40]) or _one(code, sentence.text[start:end]),
         "detail": sentence.text[start : min(len(sentence.text), end + 60)].strip(),
         "certainty": context.certainty(sentence.text),
         "evidence": context.evidence(sentence, start, end),
         "confidence": sure,
     }
-
-
-NUMBER = re.compile(
-    r"(?=\b(?:(?:more than|over|at least|about|some|nearly|almost)\s+)?(\d[\d,]*|[a-z]+(?:\s+dozen)?)\s+"
-    r"(?:[A-Za-z\-()]+\s+){0,3}"
-    r"(?:diplomats|officials|staff|employees|people|personnel|envoys|ambassadors|nationals|citizens|representatives|[A-Z][a-z]+ans)\b)"
-)
 
 
 SINGLE = re.compile(r"\b(?:a|an|one)\s+(?:[\w.-]+\s+){0,3}(?:diplomat|official|envoy)\b", re.IGNORECASE)
@@ -321,13 +467,3 @@ SINGLE = re.compile(r"\b(?:a|an|one)\s+(?:[\w.-]+\s+){0,3}(?:diplomat|official|e
 def _one(code: str, trigger: str) -> int | None:
     """ "Expelling a British diplomat" is the expulsion of one."""
     return 1 if code == "expulsion" and SINGLE.search(trigger) else None
-
-
-def count(text: str) -> int | None:
-    """A count from digits or number words: "60 Russian diplomats", "two dozen", "more than 150"."""
-    for match in NUMBER.finditer(text):  # overlapping: "expelled four Somali diplomats" tries "four" too
-        word = match.group(1).lower().replace(",", "")
-        value = int(word) if word.isdigit() else lexicon.numbers().get(word)
-        if value:
-            return value
-    return None
