@@ -211,22 +211,42 @@ def find(
 
 
 def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int, end: int) -> bool:
-    """A trigger that tells no measure: hedged, negated, generic, demanded, or with the wrong party."""
-    if clauses.reaches(sentence, context.hedges(sentence, start, clauses.clause_start(sentence, token)), token):
+    """A trigger that tells no measure: hedged, negated, generic, demanded, or with the wrong party.
+    A trigger whose own words are negative ("will not be allowed to return") skips the negation
+    and hedge checks; one that is a request by nature ("requested the withdrawal of") the demand checks."""
+    negative, requested = trigger.option("negative"), trigger.option("requested")
+    hedges = [] if negative else _hedges(sentence, start, token)
+    if clauses.reaches(sentence, hedges, token):
         return True
     if trigger.option("needs_body") and not _international(_body_at(sentence, end)):
         return True
     if token is not None and (
-        clauses.negated(token)
+        (clauses.negated(token) and not negative)
         or clauses.generic(token, gerunds=False)
-        or clauses.stance(token)
-        or clauses.demanded(token)
+        or (not requested and (clauses.stance(token) or clauses.demanded(token)))
     ):
         return True
     if trigger.code == "sanction_on_person" and not _names_person(sentence, end):
         return True  # "sanctions against Russia" hit a state, not a person
     # "broke off ties with Prime Minister Netanyahu": with a man, not a state
     return trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end)
+
+
+FUTURE = frozenset({"will", "would", "shall"})
+REPORTS = frozenset({"say", "announce", "state", "confirm", "decide", "disclose", "tell", "add"})
+CONDITIONAL = re.compile(r"\b(?:if|unless|whether|threat\w*|warn\w*|could|might|may)\b", re.IGNORECASE)
+
+
+def _hedges(sentence: Sentence, start: int, token: Token | None) -> list[int]:
+    """The hedges before a trigger, less the future of an announcement: "the administration said 60
+    diplomats would be expelled" and "Britain will expel 90 diplomats" report a decision taken.
+    A condition or a threat in the sentence keeps them hedges."""
+    found = context.hedges(sentence, start, clauses.clause_start(sentence, token))
+    if token is None or not found or CONDITIONAL.search(sentence.text):
+        return found
+    announced = (token.dep_ == "ccomp" and token.head.lemma_ in REPORTS) or token.dep_ == "ROOT"
+    future = {c.i for c in token.children if c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE}
+    return [o for o in found if not (announced and (w := sentence.token_at(o)) is not None and w.i in future)]
 
 
 def _pairs(
@@ -241,13 +261,19 @@ def _pairs(
     """Who did it to whom, and how sure the reading is: the parse first, then a reprisal's swap of
     the measure it answers, then the old positional guess."""
     start, end = span
+    if trigger.code == "suspension_from_body" and not trigger.option("needs_body"):
+        return _suspended(sentence, token, facts, recent)
     pairs: list[tuple[str | None, str | None, float]] = []
     agents: list[str] = []
     targets: list[str] = []
     if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
         recall = trigger.code == "ambassador_recalled"
+        if recall and clauses.passive(token):  # "Egypt's chargé in Doha was ordered to return to Cairo"
+            return _called_home(sentence, token)
         agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts, recall=recall)
         left = _left(sentence, token)  # "were ordered to leave Venezuela": Venezuela ordered it
+        if token.lemma_ in LEAVE:  # "U.S. diplomatic personnel must leave Venezuela": the subject leaves
+            agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
         targets = [t for t in targets if t not in left]
         agents = agents or left
         if not targets and trigger.code in PARTNERED:  # "the breaking off of relations with Israel"
@@ -267,6 +293,22 @@ def _pairs(
         actor, target = _parties(sentence, trigger, start, end, facts, recent)
         pairs = [(actor, target, 0.6 if len(sentence.of("body")) >= 2 else 0.4)]
     return pairs
+
+
+def _suspended(
+    sentence: Sentence, token: Token | None, facts: Facts, recent: list[str]
+) -> list[tuple[str | None, str | None, float]]:
+    """ "The Arab League suspended Syria", "the suspension of Syria from the regional body": an
+    international body acting on a member state; the body is the subject, else the one last named."""
+    if token is None:
+        return []
+    targets = [t for t in _targets(sentence, token, facts) if not _international(t)]
+    if token.pos_ in ("NOUN", "PROPN"):
+        named = [b.key for b in sentence.of("body") if _international(b.key)] + recent[::-1]
+        body = next((b for b in named if _international(b)), None)
+        return [(body, t, 0.75) for t in targets] if body else []
+    agents = [a for a in _agents(sentence, token, facts) if _international(a)]
+    return [(a, t, 0.85) for a in agents for t in targets]
 
 
 REPRISAL = re.compile(
@@ -312,6 +354,17 @@ def _answered_count(sentence: Sentence, actor: str, target: str, earlier: list[d
 
 
 LEAVE = frozenset({"leave", "depart", "quit"})
+
+
+def _called_home(sentence: Sentence, verb: Token) -> list[tuple[str | None, str | None, float]]:
+    """A head of mission "ordered to return to Cairo" is recalled by the state he serves, from his post."""
+    pairs: list[tuple[str | None, str | None, float]] = []
+    for patient in clauses.subjects(verb):
+        if _role(patient) not in HEADS:
+            continue
+        sending, posts = states_around(sentence, patient)
+        pairs += [(sending, post, 0.8) for post in posts if sending and post and post != sending]
+    return pairs
 
 
 def _left(sentence: Sentence, verb: Token) -> list[str]:
@@ -360,13 +413,18 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     if not patients:  # a trigger the parse misreads ("PNGed" as a noun): the count after it
         number = counts.count(sentence.text[start : end + 40])
     plural = any(p.tag_ in PLURAL or p.lower_ in ("them", "they") or p.dep_ == "conj" for p in patients)
-    heads = any(_role(p) in HEADS for p in patients)
+    heads = any(_role(p) in HEADS and not _indefinite(p) for p in patients)
     named = not plural and any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
     if heads or named:
         return "persona_non_grata", 1
     if code == "persona_non_grata" and patients:
         return "expulsion", number or (None if plural else 1)
     return code, number
+
+
+def _indefinite(token: Token) -> bool:
+    """ "A Sudanese envoy" is one of its diplomats; a state has one head of mission, "the" envoy."""
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
 
 
 def _role(token: Token) -> str | None:
