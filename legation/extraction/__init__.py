@@ -104,7 +104,7 @@ def read(
     _soviet_era(result, sentences, text)
     result["measures"] = result["measures"] + _measures_of_exits(found, sentences, result["measures"])
     _soviet_era(result, sentences, text)
-    result["measures"] = _named_expulsions(_unique(result["measures"]))
+    result["measures"] = measures.settle(_named_expulsions(_unique(result["measures"])))
     exited = {f.key for f in found}
     seen: set[str] = set()
     for posting in in_force:
@@ -297,7 +297,8 @@ def _measures_of_exits(
         else:
             continue
         guessed = measure == "ambassador_recalled" and not receiving  # the post is the text's other state
-        stated_already = (measure, actor) in named if guessed else (measure, actor, target) in sure
+        personal = measure == "persona_non_grata" and record.get("person")  # one per person: measures.settle
+        stated_already = (measure, actor) in named if guessed else (measure, actor, target) in sure and not personal
         if actor and target and actor != target and not stated_already:
             made.append(
                 {
@@ -310,6 +311,7 @@ def _measures_of_exits(
                     "certainty": record.get("certainty"),
                     "evidence": record["evidence"],
                     "confidence": record["confidence"],
+                    "_person": record.get("person") if measure == "persona_non_grata" else None,
                 }
             )
     return made
@@ -336,7 +338,7 @@ def _unique(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One measure per type, pair of states and year in a document; the surest reading is kept."""
     kept: dict[tuple[Any, ...], dict[str, Any]] = {}
     for measure in measures:
-        key = (measure["measure"], measure["actor"], measure["target"], _era(measure, kept))
+        key = (measure["measure"], measure["actor"], measure["target"], _era(measure, kept), measure.get("_person"))
         if key not in kept or measure["confidence"] > kept[key]["confidence"]:
             kept[key] = {**measure, "year": kept[key]["year"] or measure["year"]} if key in kept else measure
     return list(kept.values())

@@ -85,19 +85,7 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
     owners = [b for p in clauses.preposition_objects(token, ("of", "from")) if (b := body_of(sentence, p))]
     if len(owners) > 1:
         return owners  # "the ambassadors of Estonia and Latvia"
-    sending, _ = states_around(sentence, token)
-    if sending:
-        return [sending]
-    for inner in clauses.preposition_objects(token, ("of",)):
-        if inner.pos_ in ("NOUN", "PROPN") and inner != token:
-            inside = [b for b in _body(sentence, inner, facts) if b]
-            if inside:
-                return inside  # "the same number of British diplomats"
-    if any(c.dep_ == "poss" and c.lower_ in ("their", "its") for c in token.children):
-        speakers = _speakers(sentence, token, facts)
-        if speakers:
-            return speakers  # "France, Germany and Poland said Russia was expelling four of their diplomats"
-    if token.lower_ in GENERIC_ACTORS:
+    if token.lower_ in GENERIC_ACTORS:  # never "European" for "European nations"
         listed = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "like")]
         listed += [c for c in token.head.children if c.dep_ == "appos"]  # "Seven nations ...: Ghana, Mali"
         bodies: list[str] = []
@@ -107,7 +95,30 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
                 if body and body not in bodies:
                     bodies.append(body)
         return bodies
+    sending, _ = states_around(sentence, token)
+    if sending:
+        return [sending]
+    for inner in clauses.preposition_objects(token, ("of",)):
+        if inner.pos_ in ("NOUN", "PROPN") and inner != token:
+            inside = [b for b in _body(sentence, inner, facts) if b]
+            if inside:
+                return inside  # "the same number of British diplomats"
+    if any(c.dep_ == "poss" and c.lower_ in ("their", "its") for c in token.children):
+        speakers = _speakers(sentence, token, facts) or _clause_subject(sentence, token)
+        if speakers:
+            return speakers  # "France, Germany and Poland said Russia was expelling four of their diplomats"
     return []
+
+
+def _clause_subject(sentence: Sentence, token: Token) -> list[str]:
+    """ "The Vatican protested over the expulsion of its ambassador": "its" is the state that is the
+    subject of the nearest clause above the noun."""
+    node = token.head
+    while True:
+        bodies = [b for c in node.children if c.dep_ == "nsubj" if (b := body_of(sentence, c))]
+        if bodies or node.head == node:
+            return bodies[:1]
+        node = node.head
 
 
 def _speakers(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
@@ -276,12 +287,17 @@ def _pairs(
             agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
         targets = [t for t in targets if t not in left]
         agents = agents or left
+        if _generic(token, agents, targets):
+            return []  # "18 countries were ousting ...", "from the nations that expelled ...": no state named
         if not targets and trigger.code in PARTNERED:  # "the breaking off of relations with Israel"
             ties = [t for t in sentence.span or () if start <= sentence.offset(t) < end and t.lower_ in TIES]
             targets = [
                 b for t in ties for p in clauses.preposition_objects(t, ("with",)) for b in _body(sentence, p, facts)
             ]
         pairs = [(a, t, 0.85) for a in agents for t in targets if a != t]
+        if agents and targets and not pairs and _owned(token):  # "expelled its staff": not the actor's own
+            before = [b.key for b in sentence.of("body") if sentence.local(b.end) <= start and b.key not in agents]
+            pairs = [(a, before[-1], 0.6) for a in agents] if before else []
         if not agents and targets:
             pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
         elif agents and not pairs and targets:  # the parse made the target its own actor: the nearest state before
@@ -293,6 +309,22 @@ def _pairs(
         actor, target = _parties(sentence, trigger, start, end, facts, recent)
         pairs = [(actor, target, 0.6 if len(sentence.of("body")) >= 2 else 0.4)]
     return pairs
+
+
+def _owned(verb: Token) -> bool:
+    """An object owned by "its" or "their" ("expelled its staff")."""
+    return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for o in clauses.objects(verb) for c in o.children)
+
+
+def _generic(verb: Token, agents: list[str], targets: list[str]) -> bool:
+    """A party told only as "countries" or "nations", with no list of them: the measure names no state."""
+    if agents and targets:
+        return False
+    sides = [] if agents else clauses.subjects(verb)
+    if not targets:
+        hit = [*clauses.objects(verb), *clauses.preposition_objects(verb, ("from", "against"))]
+        sides += hit + [t for h in hit for t in h.subtree if t.dep_ == "pobj" and t.head.lower_ in ("from", "of")]
+    return any(t.lower_ in GENERIC_ACTORS for t in sides)
 
 
 def _suspended(
@@ -379,6 +411,7 @@ def _left(sentence: Sentence, verb: Token) -> list[str]:
 
 
 PLURAL = frozenset({"NNS", "NNPS"})
+MASS = frozenset({"staff", "personnel", "delegation", "mission", "embassy", "consulate", "corps", "team", "number"})
 
 
 PNG_WORDS = frozenset({"persona", "personae", "non", "grata", "gratae", "png"})
@@ -417,9 +450,10 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     named = not plural and any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
     if heads or named:
         return "persona_non_grata", 1
+    one = not plural and any(p.tag_ in ("NN", "NNP") and p.lower_ not in MASS for p in patients)
     if code == "persona_non_grata" and patients:
-        return "expulsion", number or (None if plural else 1)
-    return code, number
+        return "expulsion", number or (1 if one else None)
+    return code, number or (1 if one else None)
 
 
 def _indefinite(token: Token) -> bool:
@@ -525,3 +559,34 @@ SINGLE = re.compile(r"\b(?:a|an|one)\s+(?:[\w.-]+\s+){0,3}(?:diplomat|official|e
 def _one(code: str, trigger: str) -> int | None:
     """ "Expelling a British diplomat" is the expulsion of one."""
     return 1 if code == "expulsion" and SINGLE.search(trigger) else None
+
+
+def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The document's measures, each told once: a positional guess whose parties are those of a
+    surer reading of the same type in the same sentence, the other way round, is that measure
+    misread ("Saudi Arabia said it was recalling its envoy"), unless the sentence tells a reprisal;
+    a persona non grata read from a sentence gives way to the ones the exits give per person."""
+    told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
+    for m in measures:
+        if m["confidence"] >= 0.8:
+            told.setdefault(_key(m), set()).add(m["evidence"]["sentence"])
+    persons = {(m["actor"], m["target"]) for m in measures if m.get("_person")}
+    pngs = {(m["actor"], m["target"]) for m in measures if m["measure"] == "persona_non_grata"}
+    kept = []
+    for measure in measures:
+        kind, actor, target = _key(measure)
+        sentence = measure["evidence"]["sentence"]
+        png = (actor, target) in pngs
+        misread = measure["confidence"] <= 0.6 and sentence in told.get((kind, target, actor), ())
+        if misread and not REPRISAL.search(sentence):
+            continue
+        if measure["measure"] == "persona_non_grata" and not measure.get("_person") and (actor, target) in persons:
+            continue
+        if measure["measure"] == "expulsion" and measure["count"] == 1 and measure["confidence"] < 0.8 and png:
+            continue  # a guessed expulsion of one where the exits name a persona non grata between the pair
+        kept.append({k: v for k, v in measure.items() if k != "_person"})
+    return kept
+
+
+def _key(measure: dict[str, Any]) -> tuple[str, str, str]:
+    return COMPARABLE.get(measure["measure"], measure["measure"]), measure["actor"], measure["target"]
