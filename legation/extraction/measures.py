@@ -207,7 +207,7 @@ def find(
             if _no_event(sentence, trigger, token, start, end):
                 continue
             code, number = _kind(sentence, trigger.code, token, start, end)
-            pairs = _pairs(sentence, trigger, token, (start, end), facts, recent, earlier or [])
+            pairs = _pairs(sentence, trigger, token, (start, end), facts, recent, [*(earlier or []), *found])
             if code == "persona_non_grata" and all(sure <= 0.6 for *_, sure in pairs):
                 continue  # a person's expulsion the parse cannot place: the exit's reading names his states
             for actor, target, sure in pairs:
@@ -305,6 +305,8 @@ def _pairs(
             pairs = [(before[-1], t, 0.6) for t in targets] if before else []
     if not pairs or all(sure < 0.8 for *_, sure in pairs):
         pairs = _reprisal(sentence, trigger.code, agents, targets, earlier) or pairs
+    if not pairs and agents and not targets:
+        pairs = _continued(trigger.code, agents, earlier)
     if not pairs:
         actor, target = _parties(sentence, trigger, start, end, facts, recent)
         pairs = [(actor, target, 0.6 if len(sentence.of("body")) >= 2 else 0.4)]
@@ -371,6 +373,20 @@ def _reprisal(
             return [(measure["target"], measure["actor"], sure)]
         if not agents and not targets:  # "In retaliation, the same number were expelled"
             return [(measure["target"], measure["actor"], 0.6)]
+    return []
+
+
+def _continued(
+    code: str, agents: list[str], earlier: list[dict[str, Any]]
+) -> list[tuple[str | None, str | None, float]]:
+    """A measure whose target is left unsaid hits the one the text's measures hit before: "kicked
+    out Russian diplomats and ordered the consulate in Seattle to close" (the actor's last target),
+    "in addition to 23 already kicked out by the UK" (the last target of a measure of its type)."""
+    kind = COMPARABLE.get(code, code)
+    own = [m for m in earlier if m["actor"] in agents]
+    same = [m for m in earlier if COMPARABLE.get(m["measure"], m["measure"]) == kind and m["target"] not in agents]
+    for measure in (own or same)[-1:]:
+        return [(a, measure["target"], 0.6) for a in agents if a != measure["target"]]
     return []
 
 
