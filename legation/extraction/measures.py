@@ -200,25 +200,72 @@ def find(
     if not lexicon.any_of("measures").search(sentence.text):
         return found
     seen: set[tuple[str, str | None, str | None]] = set()
+    guessed: list[tuple[Any, Token | None, tuple[int, int], list[tuple[str | None, str | None, float]]]] = []
     for trigger in lexicon.measures():
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
             token = clauses.head(sentence, start, end)
             if _no_event(sentence, trigger, token, start, end):
                 continue
-            code, number = _kind(sentence, trigger.code, token, start, end)
             pairs = _pairs(sentence, trigger, token, (start, end), facts, recent, [*(earlier or []), *found])
-            if code == "persona_non_grata" and all(sure <= 0.6 for *_, sure in pairs):
-                continue  # a person's expulsion the parse cannot place: the exit's reading names his states
-            for actor, target, sure in pairs:
-                if not actor or not target or actor == target or (code, actor, target) in seen:
-                    continue
-                seen.add((code, actor, target))
-                when = years.at(sentence, start) if years else year
-                record = _record(code, actor, target, sentence, (start, end), when, sure)
-                record["count"] = number or record["count"] or _answered_count(sentence, actor, target, earlier)
-                found.append(record)
+            if pairs and all(sure <= 0.6 for *_, sure in pairs):
+                guessed.append((trigger, token, (start, end), pairs))  # read after the sentence's sure ones
+                continue
+            found += _made(sentence, trigger.code, token, (start, end), pairs, seen, year, years, earlier)
+    for trigger, token, span, pairs in guessed:
+        pairs = _sibling(sentence, trigger, token, span, facts, recent, found) or pairs
+        found += _made(sentence, trigger.code, token, span, pairs, seen, year, years, earlier)
     return found
+
+
+def _made(
+    sentence: Sentence,
+    code: str,
+    token: Token | None,
+    span: tuple[int, int],
+    pairs: list[tuple[str | None, str | None, float]],
+    seen: set[tuple[str, str | None, str | None]],
+    year: int | None,
+    years: context.Years | None,
+    earlier: list[dict[str, Any]] | None,
+) -> list[dict[str, Any]]:
+    """The records one trigger's pairs make, each type and pair once a sentence."""
+    code, number = _kind(sentence, code, token, *span)
+    if code == "persona_non_grata" and all(sure <= 0.6 for *_, sure in pairs):
+        return []  # a person's expulsion the parse cannot place: the exit's reading names his states
+    made = []
+    for actor, target, sure in pairs:
+        if not actor or not target or actor == target or (code, actor, target) in seen:
+            continue
+        seen.add((code, actor, target))
+        when = years.at(sentence, span[0]) if years else year
+        record = _record(code, actor, target, sentence, span, when, sure)
+        record["count"] = number or record["count"] or _answered_count(sentence, actor, target, earlier)
+        made.append(record)
+    return made
+
+
+def _sibling(
+    sentence: Sentence,
+    trigger: Any,
+    token: Token | None,
+    span: tuple[int, int],
+    facts: Facts,
+    recent: list[str],
+    found: list[dict[str, Any]],
+) -> list[tuple[str | None, str | None, float]]:
+    """Measures coordinated in one sentence share their actor ("announced the downgrading of ties,
+    recalling the Thai ambassador, and ordering the Cambodian ambassador to leave"): a trigger whose
+    actor the parse missed takes the one the sentence's surer readings agree on."""
+    actors = {m["actor"] for m in found if m["confidence"] >= 0.75}
+    if len(actors) != 1 or token is None or trigger.option("actor") == "host" or trigger.option("needs_body"):
+        return []
+    actor = actors.pop()
+    agents, targets, _ = _read(sentence, trigger.code, token, span, facts, recent)
+    if agents:
+        return []
+    targets = targets or [m["target"] for m in found if m["actor"] == actor][:1]
+    return [(actor, t, 0.7) for t in targets if t != actor]
 
 
 def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int, end: int) -> bool:
@@ -270,7 +317,7 @@ def _pairs(
     earlier: list[dict[str, Any]],
 ) -> list[tuple[str | None, str | None, float]]:
     """Who did it to whom, and how sure the reading is: the parse first, then a reprisal's swap of
-    the measure it answers, then the old positional guess."""
+    the measure it answers, then a target left unsaid, then the old positional guess."""
     start, end = span
     if trigger.code == "suspension_from_body" and not trigger.option("needs_body"):
         return _suspended(sentence, token, facts, recent)
@@ -278,39 +325,70 @@ def _pairs(
     agents: list[str] = []
     targets: list[str] = []
     if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
-        recall = trigger.code == "ambassador_recalled"
-        if recall and clauses.passive(token):  # "Egypt's chargé in Doha was ordered to return to Cairo"
+        if trigger.code == "ambassador_recalled" and clauses.passive(token):  # "was ordered to return to Cairo"
             return _called_home(sentence, token)
-        agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts, recall=recall)
-        left = _left(sentence, token)  # "were ordered to leave Venezuela": Venezuela ordered it
-        if token.lemma_ in LEAVE:  # "U.S. diplomatic personnel must leave Venezuela": the subject leaves
-            agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
-        targets = [t for t in targets if t not in left]
-        agents = agents or left
-        if _generic(token, agents, targets):
-            return []  # "18 countries were ousting ...", "from the nations that expelled ...": no state named
-        if not targets and trigger.code in PARTNERED:  # "the breaking off of relations with Israel"
-            ties = [t for t in sentence.span or () if start <= sentence.offset(t) < end and t.lower_ in TIES]
-            targets = [
-                b for t in ties for p in clauses.preposition_objects(t, ("with",)) for b in _body(sentence, p, facts)
-            ]
-        pairs = [(a, t, 0.85) for a in agents for t in targets if a != t]
-        if agents and targets and not pairs and _owned(token):  # "expelled its staff": not the actor's own
-            before = [b.key for b in sentence.of("body") if sentence.local(b.end) <= start and b.key not in agents]
-            pairs = [(a, before[-1], 0.6) for a in agents] if before else []
-        if not agents and targets:
-            pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
-        elif agents and not pairs and targets:  # the parse made the target its own actor: the nearest state before
-            before = [b.key for b in sentence.of("body") if sentence.local(b.end) <= start and b.key not in targets]
-            pairs = [(before[-1], t, 0.6) for t in targets] if before else []
+        agents, targets, pairs = _read(sentence, trigger.code, token, span, facts, recent)
+        if pairs and pairs[0][0] is None:
+            return []  # a generic party: no state named
     if not pairs or all(sure < 0.8 for *_, sure in pairs):
         pairs = _reprisal(sentence, trigger.code, agents, targets, earlier) or pairs
     if not pairs and agents and not targets:
-        pairs = _continued(trigger.code, agents, earlier)
+        pairs = _continued(trigger.code, agents, earlier) or _other_side(sentence, agents, recent)
     if not pairs:
         actor, target = _parties(sentence, trigger, start, end, facts, recent)
         pairs = [(actor, target, 0.6 if len(sentence.of("body")) >= 2 else 0.4)]
     return pairs
+
+
+def _read(
+    sentence: Sentence, code: str, token: Token, span: tuple[int, int], facts: Facts, recent: list[str]
+) -> tuple[list[str], list[str], list[tuple[str | None, str | None, float]]]:
+    """The parties the parse gives: agents, targets and the pairs they make (a pair with no actor
+    stands for a generic party, "18 countries", that names no state)."""
+    start = span[0]
+    recall = code == "ambassador_recalled"
+    agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts, recall=recall)
+    left = _left(sentence, token)  # "were ordered to leave Venezuela": Venezuela ordered it
+    if token.lemma_ in LEAVE:  # "U.S. diplomatic personnel must leave Venezuela": the subject leaves
+        agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
+    owners = _envoys_states(sentence, token) if recall else []  # "recalling the Thai ambassador": Thailand's
+    targets = [t for t in targets if t not in left and t not in owners]
+    agents = agents or left or owners
+    if _generic(token, agents, targets):
+        return [], [], [(None, None, 0.0)]  # "18 countries were ousting ...", "from the nations that expelled ..."
+    if not targets and code in PARTNERED:  # "the breaking off of relations with Israel"
+        ties = [t for t in sentence.span or () if start <= sentence.offset(t) < span[1] and t.lower_ in TIES]
+        targets = [
+            b for t in ties for p in clauses.preposition_objects(t, ("with",)) for b in _body(sentence, p, facts)
+        ]
+    pairs = [(a, t, 0.85) for a in agents for t in targets if a != t]
+    before = [b.key for b in sentence.of("body") if sentence.local(b.end) <= start]
+    if agents and targets and not pairs and _owned(token):  # "expelled its staff": not the actor's own
+        mentioned = [b for b in before if b not in agents]
+        pairs = [(a, mentioned[-1], 0.6) for a in agents] if mentioned else []
+    if not agents and targets:
+        pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
+    elif agents and not pairs and targets:  # the parse made the target its own actor: the nearest state before
+        mentioned = [b for b in before if b not in targets]
+        pairs = [(mentioned[-1], t, 0.6) for t in targets] if mentioned else []
+    return agents, targets, pairs
+
+
+def _envoys_states(sentence: Sentence, verb: Token) -> list[str]:
+    """The states whose own heads of mission a recall names ("recalling the Thai ambassador"): a
+    state recalls only its own envoy, so his state is the actor, not the target."""
+    found = []
+    for obj in clauses.objects(verb) if verb.pos_ not in ("NOUN", "PROPN") else _patients(verb):
+        if _role(obj) in HEADS and (state := states_around(sentence, obj)[0]):
+            found.append(state)
+    return found
+
+
+def _other_side(sentence: Sentence, agents: list[str], recent: list[str]) -> list[tuple[str | None, str | None, float]]:
+    """ "Thailand downgraded diplomatic ties" with no partner named: the other state the text names."""
+    others = [b.key for b in sentence.of("body") if b.key and b.key not in agents]
+    others += [r for r in reversed(recent) if r not in agents]
+    return [(a, others[0], 0.6) for a in agents] if others else []
 
 
 def _owned(verb: Token) -> bool:
