@@ -596,6 +596,38 @@ def listed_after(sentence: Sentence, previous: list[dict[str, Any]]) -> list[dic
     return found
 
 
+FOLLOWED = re.compile(
+    r"\b(?:followed suit|did (?:the )?same|did likewise|followed (?:its|their) (?:lead|example)"
+    r"|(?:took|made|taken) (?:the )?same (?:step|action|move|decision)"
+    r"|(?:took|made|taken) (?:a )?similar (?:step|action|move|decision|measure)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def followed(sentence: Sentence, facts: Facts, earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ "Libya made a similar decision", "The Maldives took the same step": the subject takes the
+    measures of the last sentence that told any, against the same targets."""
+    match = FOLLOWED.search(sentence.text)
+    token = clauses.head(sentence, *match.span()) if match and earlier else None
+    if token is None:
+        return []
+    actors = [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
+    last = earlier[-1]["evidence"]["sentence"]
+    models = [m for m in earlier if m["evidence"]["sentence"] == last]
+    found, told = [], {(m["measure"], m["actor"], m["target"]) for m in earlier}
+    for actor in actors:
+        for model in models:
+            if model["target"] == actor or (model["measure"], actor, model["target"]) in told:
+                continue
+            told.add((model["measure"], actor, model["target"]))
+            local = sentence.offset(token)
+            record = {**model, "actor": actor, "count": None, "detail": sentence.text.strip()[:120]}
+            record["evidence"] = context.evidence(sentence, local, local + len(token.text))
+            record["confidence"] = min(0.7, model["confidence"])
+            found.append(record)
+    return found
+
+
 def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: list[str]) -> tuple[str | None, float]:
     """Who acted when the parse names only whom it hit: for "the Vatican's ambassador to Managua
     was declared persona non grata", the state the envoy served in; else the state the text named
