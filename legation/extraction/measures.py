@@ -54,22 +54,51 @@ def _parties(
         others += people_states + recent[::-1]
         return actor, next((o for o in others if o != actor), None)
     if trigger.option("actor") == "host":
-        target = next(
-            (
-                b.key
-                for b in bodies
-                if re.search(r"^\s+(?:[a-z]+\s+)?diplomats", sentence.text[sentence.local(b.end) :])
-            ),
-            None,
-        )
-        host = next((b.key for b in bodies if HOST.search(sentence.text[: sentence.local(b.start)][-8:])), None)
-        actor = host or next((b.key for b in bodies if b.key != target), None)
-        return actor, target
+        return _harassed(sentence, recent)
     before = [b.key for b in bodies if sentence.local(b.end) <= start]
     actor = before[0] if before else (bodies[0].key if bodies else None)
     others = [b.key for b in bodies if b.key != actor]
     others += people_states + recent[::-1]
     return actor, next((o for o in others if o != actor), None)
+
+
+OWNED = re.compile(
+    r"^(?:'s)?\s+(?:[A-Za-z]+\s+)?(?:diplomats|embass(?:y|ies)|consulates?|missions?|ambassadors?|envoys?|"
+    r"staff|diplomatic|chargé|charge|high commission)",
+    re.IGNORECASE,
+)
+BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+CLAIMED = re.compile(
+    r"\b(?:alleged|allegedly|described|accus\w*|complain\w*|claim\w*|protest\w*|condemn\w*|denounc\w*)\b",
+    re.IGNORECASE,
+)
+NONSTATE = frozenset(
+    {"activist", "protester", "protestor", "student", "demonstrator", "mob", "crowd", "militant", "rioter", "gunman"}
+)
+
+
+def _claimed(sentence: Sentence, token: Token | None, start: int) -> bool:
+    """Harassment told as one side's claim ("over the alleged harassment of", "what it described
+    as a campaign of harassment"), or done by no state ("activists raided the embassy")."""
+    if CLAIMED.search(sentence.text[:start]):
+        return True
+    doers = [*clauses.subjects(token), *clauses.preposition_objects(token, ("by",))] if token is not None else []
+    return any(d.lemma_.lower() in NONSTATE for d in doers)
+
+
+def _harassed(sentence: Sentence, recent: list[str]) -> tuple[str | None, str | None]:
+    """Harassment hits the state whose mission or envoy the sentence names ("the Mexican embassy",
+    "the Ghanaian ambassador and his staff"); the actor is the one named after "by" ("by Ecuadorian
+    police"), else the host ("in Quito"), else the other state the sentence or the text names."""
+    bodies = sentence.of("body")
+    target = next((b.key for b in bodies if OWNED.search(sentence.text[sentence.local(b.end) :])), None)
+    others = [b for b in bodies if b.key != target]
+    by = next((b.key for b in others if BY.search(sentence.text[: sentence.local(b.start)][-12:])), None)
+    host = next((b.key for b in others if HOST.search(sentence.text[: sentence.local(b.start)][-8:])), None)
+    fallback = [b.key for b in others] + [r for r in reversed(recent) if r != target]
+    return by or host or next(iter(fallback), None), target
 
 
 def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
@@ -278,6 +307,8 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.option("needs_body") and not _international(_body_at(sentence, end)):
         return True
+    if trigger.option("actor") == "host" and _claimed(sentence, token, start):
+        return True
     if token is not None and (
         (clauses.negated(token) and not negative)
         or clauses.generic(token, gerunds=False)
@@ -332,7 +363,7 @@ def _pairs(
             return []  # a generic party: no state named
     if not pairs or all(sure < 0.8 for *_, sure in pairs):
         pairs = _reprisal(sentence, trigger.code, agents, targets, earlier) or pairs
-    if not pairs and agents and not targets:
+    if not pairs and agents and not targets and not (token is not None and _owned(token, ("his", "her"))):
         pairs = _continued(trigger.code, agents, earlier) or _other_side(sentence, agents, recent)
     if not pairs:
         actor, target = _parties(sentence, trigger, start, end, facts, recent)
@@ -391,9 +422,10 @@ def _other_side(sentence: Sentence, agents: list[str], recent: list[str]) -> lis
     return [(a, others[0], 0.6) for a in agents] if others else []
 
 
-def _owned(verb: Token) -> bool:
-    """An object owned by "its" or "their" ("expelled its staff")."""
-    return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for o in clauses.objects(verb) for c in o.children)
+def _owned(verb: Token, owners: tuple[str, ...] = ("its", "their")) -> bool:
+    """An object owned by "its" or "their" ("expelled its staff"); "sending home his cook" names
+    its target by "his", so the target is said even when the rules cannot resolve it."""
+    return any(c.dep_ == "poss" and c.lower_ in owners for o in _patients(verb) for c in o.children)
 
 
 def _generic(verb: Token, agents: list[str], targets: list[str]) -> bool:
