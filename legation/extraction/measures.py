@@ -260,7 +260,8 @@ def _made(
 ) -> list[dict[str, Any]]:
     """The records one trigger's pairs make, each type and pair once a sentence."""
     code, number = _kind(sentence, code, token, *span)
-    if code == "persona_non_grata" and all(sure <= 0.6 for *_, sure in pairs):
+    best = max((sure for *_, sure in pairs), default=0.0)
+    if code == "persona_non_grata" and (best < 0.6 or (best <= 0.6 and not _placed(sentence, token))):
         return []  # a person's expulsion the parse cannot place: the exit's reading names his states
     made = []
     for actor, target, sure in pairs:
@@ -272,6 +273,11 @@ def _made(
         record["count"] = number or record["count"] or _answered_count(sentence, actor, target, earlier)
         made.append(record)
     return made
+
+
+def _placed(sentence: Sentence, token: Token | None) -> bool:
+    """Whether the parse gives the state of the person a measure hits ("the Cambodian ambassador")."""
+    return token is not None and any(states_around(sentence, p)[0] for p in _patients(token))
 
 
 def _sibling(
