@@ -244,20 +244,24 @@ def find(
     for trigger, token, span, pairs in guessed:
         pairs = _sibling(sentence, trigger, token, span, facts, recent, found) or pairs
         found += _made(sentence, trigger.code, token, span, pairs, seen, year, years, earlier)
-    return _seats(sentence, found)
+    return _seats(sentence, found, recent)
 
 
 SEATS = {"Brussels": ("EU", "NATO"), "New York": ("UN",), "Geneva": ("UN",), "Addis Ababa": ("AU",)}
 
 
-def _seats(sentence: Sentence, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A city that seats an international body stands for it in a sentence that names the body:
-    "the ambassador of the European Union ... recalled its own ambassadors from Brussels"."""
-    named = {b.key for b in sentence.of("body")}
-    seats = {b.key: body for b in sentence.of("body") for body in SEATS.get(b.text, ()) if body in named}
+def _seats(sentence: Sentence, found: list[dict[str, Any]], recent: list[str]) -> list[dict[str, Any]]:
     for record in found:
-        record["target"] = seats.get(record["target"], record["target"])
+        record["target"] = seat(sentence, record["target"], set(recent))
     return found
+
+
+def seat(sentence: Sentence, code: str | None, named: set[str]) -> str | None:
+    """A city that seats an international body stands for it in a text that names the body: "asked
+    the ambassador of the European Union to leave ... recalled its own envoys from Brussels"."""
+    named = named | {b.key for b in sentence.of("body") if b.key}
+    seats = {b.key: body for b in sentence.of("body") for body in SEATS.get(b.text, ()) if body in named}
+    return seats.get(code or "", code)
 
 
 def _made(
