@@ -105,6 +105,7 @@ def read(
     result["exits"] = [f.record for f in found]
     _soviet_era(result, sentences, text)
     result["measures"] = result["measures"] + _measures_of_exits(found, sentences, result["measures"])
+    measures.seated(result["measures"], sentences)
     _soviet_era(result, sentences, text)
     result["measures"] = measures.settle(_named_expulsions(_unique(result["measures"])))
     exited = {f.key for f in found}
@@ -294,9 +295,7 @@ def _measures_of_exits(
             actor = actor or receiving or _other(sentences, sending)
             measure, target, count = "persona_non_grata", sending, 1
         elif record["exit_type"] == "recalled" and record.get("role") in HEADS_OF_MISSION:
-            told = [s for s in sentences if s.index == one.sentence]
-            named = {m.key for s in sentences for m in s.of("body") if m.key}
-            target = (measures.seat(told[0], receiving, named) if told else receiving) or _other(told, sending)
+            target = receiving or _other([s for s in sentences if s.index == one.sentence], sending)
             actor, target, measure, count = sending, target or _other(sentences, sending), "ambassador_recalled", None
         else:
             continue

@@ -35,6 +35,9 @@ COUNTED = re.compile(
 )
 
 
+YEAR = re.compile(r"1[89]\d\d|20\d\d")  # "In 2019 two diplomats": a year, not a count
+
+
 @cache
 def _words() -> dict[str, int]:
     return {**UNITS, **TENS, **SCALES, **lexicon.numbers()}
@@ -70,7 +73,7 @@ def count(text: str) -> int | None:
     Cuban diplomats", "two dozen Polish diplomats", "four of their diplomats"."""
     for match in COUNTED.finditer(text):  # overlapping: "expelled four Somali diplomats" tries "four" too
         found = value(match.group(1))
-        if found:
+        if found and not YEAR.fullmatch(match.group(1)):
             return found
     return None
 

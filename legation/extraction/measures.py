@@ -165,10 +165,11 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     """Who takes the measure: the subject, the passive's "by", the owner of "the U.S. decision to shut"."""
     if verb.pos_ in ("NOUN", "PROPN"):
         owners = [c for c in verb.children if c.dep_ in ("poss", "compound", "amod")]
-        owners += clauses.preposition_objects(verb, ("by",))  # "the expulsion of 23 diplomats by Britain"
+        owners += _by(verb)  # "the expulsion of 23 diplomats by Britain"
         found = [b for o in owners for b in _body(sentence, o, facts)]
         if not found and verb.dep_ == "nsubjpass":  # "The closure ... was ordered by Austria"
-            found = [b for a in clauses.preposition_objects(verb.head, ("by",)) for b in _body(sentence, a, facts)]
+            agents = [c for a in verb.head.children if a.dep_ == "agent" for c in a.children if c.dep_ == "pobj"]
+            found = [b for a in agents for b in _body(sentence, a, facts)]
         return found or (
             [b for s in clauses.subjects(verb.head) for b in _body(sentence, s, facts)] if verb.dep_ == "dobj" else []
         )
@@ -187,6 +188,18 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     return [b for s in subjects for b in _body(sentence, s, facts)]
 
 
+def _by(noun: Token) -> list[Token]:
+    """The "by" of a noun trigger, which the parser may hang on its "of" object ("the expulsion of
+    six diplomats by Norway")."""
+    return [
+        c
+        for t in noun.subtree
+        if t.dep_ in ("prep", "agent") and t.lower_ == "by"
+        for c in t.children
+        if c.dep_ == "pobj"
+    ]
+
+
 def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = False) -> list[str]:
     """Whom the measure hits: the owner of its object ("Britain's envoy", "the U.S. consulate"),
     the partner in "relations with Britain", or the object itself."""
@@ -200,7 +213,8 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = Fa
     for obj in objects:
         partners = clauses.preposition_objects(obj, ("with", "against"))
         if recall and lexicon.roles().get(obj.lower_) in HEADS:  # "recalling its ambassador to Canada": his post
-            partners = partners or [p for p in clauses.preposition_objects(obj, ("to", "in")) if body_of(sentence, p)]
+            posts = clauses.preposition_objects(obj, ("to", "in", "from"))
+            partners = partners or [p for p in posts if body_of(sentence, p)]
         for token in partners or [obj]:
             for body in _body(sentence, token, facts):
                 if body not in found:
@@ -244,16 +258,20 @@ def find(
     for trigger, token, span, pairs in guessed:
         pairs = _sibling(sentence, trigger, token, span, facts, recent, found) or pairs
         found += _made(sentence, trigger.code, token, span, pairs, seen, year, years, earlier)
-    return _seats(sentence, found, recent)
+    return found
 
 
 SEATS = {"Brussels": ("EU", "NATO"), "New York": ("UN",), "Geneva": ("UN",), "Addis Ababa": ("AU",)}
 
 
-def _seats(sentence: Sentence, found: list[dict[str, Any]], recent: list[str]) -> list[dict[str, Any]]:
-    for record in found:
-        record["target"] = seat(sentence, record["target"], set(recent))
-    return found
+def seated(measures: list[dict[str, Any]], sentences: list[Sentence]) -> None:
+    """Each measure's target read as the body a seat city stands for (`seat`), in place."""
+    named = {m.key for s in sentences for m in s.of("body") if m.key}
+    for measure in measures:
+        at = measure["evidence"]["start"]
+        sentence = next((s for s in sentences if s.start <= at < s.end), None)
+        if sentence is not None:
+            measure["target"] = seat(sentence, measure["target"], named)
 
 
 def seat(sentence: Sentence, code: str | None, named: set[str]) -> str | None:
@@ -292,6 +310,10 @@ def _made(
     return made
 
 
+def _own_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
 def _placed(sentence: Sentence, token: Token | None) -> bool:
     """Whether the parse gives the state of the person a measure hits ("the Cambodian ambassador")."""
     return token is not None and any(states_around(sentence, p)[0] for p in _patients(token))
@@ -314,8 +336,8 @@ def _sibling(
         return []
     actor = actors.pop()
     agents, targets, _ = _read(sentence, trigger.code, token, span, facts, recent)
-    if agents:
-        return []
+    if agents or (token.pos_ not in ("NOUN", "PROPN") and not clauses.passive(token) and _own_subject(token)):
+        return []  # a subject the rules cannot place ("Dozens of countries expelled"): no one's to borrow
     targets = targets or [m["target"] for m in found if m["actor"] == actor][:1]
     return [(actor, t, 0.7) for t in targets if t != actor]
 
@@ -405,6 +427,10 @@ def _read(
     left = _left(sentence, token)  # "were ordered to leave Venezuela": Venezuela ordered it
     if token.lemma_ in LEAVE:  # "U.S. diplomatic personnel must leave Venezuela": the subject leaves
         agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
+    inside = [b.key for b in sentence.of("body") if start <= sentence.local(b.start) < span[1] and b.key]
+    inside = [b for b in inside if b not in agents]
+    if inside and targets and not set(targets) & set(inside) and code not in PARTNERED:
+        targets = inside  # "and Hungary expelled 15 Serbian diplomats": not the object of the verb before
     owners = _envoys_states(sentence, token) if recall else []  # "recalling the Thai ambassador": Thailand's
     targets = [t for t in targets if t not in left and t not in owners]
     agents = agents or left or owners
@@ -433,8 +459,9 @@ def _envoys_states(sentence: Sentence, verb: Token) -> list[str]:
     state recalls only its own envoy, so his state is the actor, not the target."""
     found = []
     for obj in clauses.objects(verb) if verb.pos_ not in ("NOUN", "PROPN") else _patients(verb):
-        if _role(obj) in HEADS and (state := states_around(sentence, obj)[0]):
-            found.append(state)
+        owners = [b for m in clauses.modifiers(obj) if (b := body_of(sentence, m))]  # not "from Tehran": his post
+        if _role(obj) in HEADS and owners:
+            found.append(owners[0])
     return found
 
 
@@ -459,6 +486,7 @@ def _generic(verb: Token, agents: list[str], targets: list[str]) -> bool:
     if not targets:
         hit = [*clauses.objects(verb), *clauses.preposition_objects(verb, ("from", "against"))]
         sides += hit + [t for h in hit for t in h.subtree if t.dep_ == "pobj" and t.head.lower_ in ("from", "of")]
+    sides += [p for t in sides for p in clauses.preposition_objects(t, ("of",))]  # "dozens of countries"
     return any(t.lower_ in GENERIC_ACTORS for t in sides)
 
 
@@ -574,12 +602,19 @@ def _patients(token: Token) -> list[Token]:
     if token.pos_ in ("NOUN", "PROPN"):
         return clauses.preposition_objects(token, ("of",))
     found = []
-    for patient in clauses.patients(token) or clauses.objects(token):
+    own = [p for p in clauses.patients(token) or clauses.objects(token) if _hangs_on(p, token)]
+    for patient in own:
         if patient.lower_ in PNG_WORDS:
             found += [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
         elif patient.lemma_ not in TIMES:
             found.append(patient)
     return found
+
+
+def _hangs_on(patient: Token, verb: Token) -> bool:
+    """A patient of the verb itself, not the object a conjoined verb borrowed from the one before
+    ("ordered 150 officials to leave, and Hungary expelled 15 Serbian diplomats")."""
+    return patient in verb.subtree or patient == verb.head or patient.dep_ in ("nsubj", "nsubjpass")
 
 
 def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: int) -> tuple[str, int | None]:
@@ -592,6 +627,7 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
         return code, None
     patients = _patients(token)
     number = next((n for p in patients if (n := counts.count(_phrase(p)))), None)
+    patients = patients or _nouns_between(sentence, token, start, end)
     if not patients:  # a trigger the parse misreads ("PNGed" as a noun): the count after it
         number = counts.count(sentence.text[start : end + 40])
     plural = any(p.tag_ in PLURAL or p.lower_ in ("them", "they") or p.dep_ == "conj" for p in patients)
@@ -603,6 +639,14 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     if code == "persona_non_grata" and patients:
         return "expulsion", number or (1 if one else None)
     return code, number or (1 if one else None)
+
+
+def _nouns_between(sentence: Sentence, token: Token, start: int, end: int) -> list[Token]:
+    """ "declared a Togolese official persona non grata" misparsed: the last noun inside the trigger
+    after its verb, before "persona non grata"."""
+    inside = [t for t in sentence.span or () if start <= sentence.offset(t) < end and t.i > token.i]
+    nouns = [t for t in inside if (t.pos_ in ("NOUN", "PROPN") or _role(t)) and t.lower_ not in PNG_WORDS | TIMES]
+    return nouns[-1:]
 
 
 def _indefinite(token: Token) -> bool:
