@@ -441,7 +441,7 @@ def _read(
         targets = [
             b for t in ties for p in clauses.preposition_objects(t, ("with",)) for b in _body(sentence, p, facts)
         ]
-    pairs = [(a, t, 0.85) for a in agents for t in targets if a != t]
+    pairs: list[tuple[str | None, str | None, float]] = [(a, t, 0.85) for a in agents for t in targets if a != t]
     before = [b.key for b in sentence.of("body") if sentence.local(b.end) <= start]
     if agents and targets and not pairs and _owned(token):  # "expelled its staff": not the actor's own
         mentioned = [b for b in before if b not in agents]

@@ -114,7 +114,7 @@ def test_bad_corpus_line_names_file_line_and_field() -> None:
     assert broken.value.line == 1
 
 
-def test_eval_extract_corpus_cli(cli: Any, sqlite_path: str, shared: Path) -> None:
+def test_eval_extract_corpus_cli(cli: Any, sqlite_path: str, shared: Path, tmp_path: Path) -> None:
     corpus = str(shared / "corpus" / "passages-dev.jsonl")
     result = cli(sqlite_path, "eval-extract", corpus, "-f", "json")
     assert result.exit_code == 0, result.output
@@ -122,7 +122,12 @@ def test_eval_extract_corpus_cli(cli: Any, sqlite_path: str, shared: Path) -> No
     assert figures["passages"] == 20 and figures["exits"]["f1"] >= 0.85
     assert [b["from"] for b in figures["bands"]] == [0.8, 0.6, 0.0]
     table = cli(sqlite_path, "eval-extract", corpus)
-    assert "precision by confidence band" in table.stdout and "[q" in table.stdout
+    assert "precision by confidence band" in table.stdout
+    missed = {"actor": "FRA", "target": "MLI", "measure": "mission_closure", "count": None, "year": None}
+    line = {"id": "own1", "text": "Paris recalled its ambassador from Bamako.", "exits": [], "measures": [missed]}
+    (tmp_path / "one.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    misses = cli(sqlite_path, "eval-extract", str(tmp_path / "one.jsonl"))
+    assert "miss" in misses.stdout and "[own1]" in misses.stdout  # each miss names its passage
 
 
 def test_extract_a_folder_with_processes(cli: Any, sqlite_path: str, tmp_path: Path) -> None:
