@@ -145,6 +145,8 @@ def _clause_subject(sentence: Sentence, token: Token) -> list[str]:
     node = token.head
     while True:
         bodies = [b for c in node.children if c.dep_ == "nsubj" if (b := body_of(sentence, c))]
+        if node.dep_ == "relcl" and (owner := body_of(sentence, node.head)):
+            bodies.append(owner)  # "VATICAN CITY - The Vatican ... protested": a dateline makes it a relative clause
         if bodies or node.head == node:
             return bodies[:1]
         node = node.head
@@ -731,7 +733,7 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
     """Who acted when the parse names only whom it hit: for "the Vatican's ambassador to Managua
     was declared persona non grata", the state the envoy served in; else the state the text named
     last besides the target."""
-    for patient in clauses.subjects(verb) if clauses.passive(verb) else clauses.objects(verb):
+    for patient in clauses.subjects(verb) if clauses.passive(verb) else _patients(verb):
         person = sentence.mention_of(patient)
         phrase = facts.roles.get(person.key) if person is not None and person.key else None
         posts = [phrase.receiving] if phrase and phrase.receiving else states_around(sentence, patient)[1]
