@@ -80,8 +80,8 @@ NONSTATE = frozenset(
 
 
 def _claimed(sentence: Sentence, token: Token | None, start: int) -> bool:
-    """Harassment told as one side's claim ("over the alleged harassment of", "what it described
-    as a campaign of harassment"), or done by no state ("activists raided the embassy")."""
+    """Harassment told as one side's claim ("protested at the alleged intimidation of its staff",
+    "what it called harassment"), or done by no state ("students occupied the consulate")."""
     if CLAIMED.search(sentence.text[:start]):
         return True
     doers = [*clauses.subjects(token), *clauses.preposition_objects(token, ("by",))] if token is not None else []
@@ -89,9 +89,9 @@ def _claimed(sentence: Sentence, token: Token | None, start: int) -> bool:
 
 
 def _harassed(sentence: Sentence, recent: list[str]) -> tuple[str | None, str | None]:
-    """Harassment hits the state whose mission or envoy the sentence names ("the Mexican embassy",
-    "the Ghanaian ambassador and his staff"); the actor is the one named after "by" ("by Ecuadorian
-    police"), else the host ("in Quito"), else the other state the sentence or the text names."""
+    """Harassment hits the state whose mission or envoy the sentence names ("the Danish consulate",
+    "the Kenyan envoy and his aides"); the actor is the one named after "by" ("searched by Turkish
+    officers"), else the host ("in Ankara"), else the other state the sentence or the text names."""
     bodies = sentence.of("body")
     target = next((b.key for b in bodies if OWNED.search(sentence.text[sentence.local(b.end) :])), None)
     others = [b for b in bodies if b.key != target]
@@ -140,13 +140,13 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
 
 
 def _clause_subject(sentence: Sentence, token: Token) -> list[str]:
-    """ "The Vatican protested over the expulsion of its ambassador": "its" is the state that is the
-    subject of the nearest clause above the noun."""
+    """ "Norway complained about the expulsion of its consul": "its" is the state that is the subject
+    of the nearest clause above the noun."""
     node = token.head
     while True:
         bodies = [b for c in node.children if c.dep_ == "nsubj" if (b := body_of(sentence, c))]
         if node.dep_ == "relcl" and (owner := body_of(sentence, node.head)):
-            bodies.append(owner)  # "VATICAN CITY - The Vatican ... protested": a dateline makes it a relative clause
+            bodies.append(owner)  # "OSLO - Norway, which complained ...": a dateline can make it a relative clause
         if bodies or node.head == node:
             return bodies[:1]
         node = node.head
@@ -240,7 +240,7 @@ def find(
     earlier: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """The measures a sentence tells; `earlier` are the document's measures so far, which a reprisal
-    ("In response, Moscow expelled 43 diplomats") answers."""
+    ("In reply, Minsk expelled 12 diplomats") answers."""
     found: list[dict[str, Any]] = []
     if not lexicon.any_of("measures").search(sentence.text):
         return found
@@ -277,8 +277,8 @@ def seated(measures: list[dict[str, Any]], sentences: list[Sentence]) -> None:
 
 
 def seat(sentence: Sentence, code: str | None, named: set[str]) -> str | None:
-    """A city that seats an international body stands for it in a text that names the body: "asked
-    the ambassador of the European Union to leave ... recalled its own envoys from Brussels"."""
+    """A city that seats an international body stands for it in a text that names the body: after
+    "the head of the EU delegation was told to go", "withdrew its envoy from Brussels" is from the EU."""
     named = named | {b.key for b in sentence.of("body") if b.key}
     seats = {b.key: body for b in sentence.of("body") for body in SEATS.get(b.text, ()) if body in named}
     return seats.get(code or "", code)
@@ -330,9 +330,9 @@ def _sibling(
     recent: list[str],
     found: list[dict[str, Any]],
 ) -> list[tuple[str | None, str | None, float]]:
-    """Measures coordinated in one sentence share their actor ("announced the downgrading of ties,
-    recalling the Thai ambassador, and ordering the Cambodian ambassador to leave"): a trigger whose
-    actor the parse missed takes the one the sentence's surer readings agree on."""
+    """Measures coordinated in one sentence share their actor ("the minister cut ties, calling home
+    the Chilean envoy and expelling the Bolivian one"): a trigger whose actor the parse missed takes
+    the one the sentence's surer readings agree on."""
     actors = {m["actor"] for m in found if m["confidence"] >= 0.75}
     if len(actors) != 1 or token is None or trigger.option("actor") == "host" or trigger.option("needs_body"):
         return []
@@ -374,8 +374,8 @@ CONDITIONAL = re.compile(r"\b(?:if|unless|whether|threat\w*|warn\w*|could|might|
 
 
 def _hedges(sentence: Sentence, start: int, token: Token | None) -> list[int]:
-    """The hedges before a trigger, less the future of an announcement: "the administration said 60
-    diplomats would be expelled" and "Britain will expel 90 diplomats" report a decision taken.
+    """The hedges before a trigger, less the future of an announcement: "the ministry said eight
+    attachés would be expelled" and "Italy will expel 30 diplomats" report a decision taken.
     A condition or a threat in the sentence keeps them hedges."""
     found = context.hedges(sentence, start, clauses.clause_start(sentence, token))
     if token is None or not found or CONDITIONAL.search(sentence.text):
@@ -403,7 +403,7 @@ def _pairs(
     agents: list[str] = []
     targets: list[str] = []
     if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
-        if trigger.code == "ambassador_recalled" and clauses.passive(token):  # "was ordered to return to Cairo"
+        if trigger.code == "ambassador_recalled" and clauses.passive(token):  # "was told to return home"
             return _called_home(sentence, token)
         agents, targets, pairs = _read(sentence, trigger.code, token, span, facts, recent)
         if pairs and pairs[0][0] is None:
@@ -422,22 +422,22 @@ def _read(
     sentence: Sentence, code: str, token: Token, span: tuple[int, int], facts: Facts, recent: list[str]
 ) -> tuple[list[str], list[str], list[tuple[str | None, str | None, float]]]:
     """The parties the parse gives: agents, targets and the pairs they make (a pair with no actor
-    stands for a generic party, "18 countries", that names no state)."""
+    stands for a generic party, "a dozen states", that names no state)."""
     start = span[0]
     recall = code == "ambassador_recalled"
     agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts, recall=recall)
-    left = _left(sentence, token)  # "were ordered to leave Venezuela": Venezuela ordered it
-    if token.lemma_ in LEAVE:  # "U.S. diplomatic personnel must leave Venezuela": the subject leaves
+    left = _left(sentence, token)  # "were ordered to leave Ghana": Ghana ordered it
+    if token.lemma_ in LEAVE:  # "Dutch embassy staff must leave Caracas": the subject leaves
         agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
     inside = [b.key for b in sentence.of("body") if start <= sentence.local(b.start) < span[1] and b.key]
     inside = [b for b in inside if b not in agents]
     if inside and targets and not set(targets) & set(inside) and code not in PARTNERED:
-        targets = inside  # "and Hungary expelled 15 Serbian diplomats": not the object of the verb before
-    owners = _envoys_states(sentence, token) if recall else []  # "recalling the Thai ambassador": Thailand's
+        targets = inside  # "..., and Austria expelled 5 Serbian diplomats": not the object of the verb before
+    owners = _envoys_states(sentence, token) if recall else []  # "recalling the Omani envoy": Oman's own
     targets = [t for t in targets if t not in left and t not in owners]
     agents = agents or left or owners
     if _generic(token, agents, targets):
-        return [], [], [(None, None, 0.0)]  # "18 countries were ousting ...", "from the nations that expelled ..."
+        return [], [], [(None, None, 0.0)]  # "a dozen states expelled ...", "from the countries that expelled ..."
     if not targets and code in PARTNERED:  # "the breaking off of relations with Israel"
         ties = [t for t in sentence.span or () if start <= sentence.offset(t) < span[1] and t.lower_ in TIES]
         targets = [
@@ -457,26 +457,26 @@ def _read(
 
 
 def _envoys_states(sentence: Sentence, verb: Token) -> list[str]:
-    """The states whose own heads of mission a recall names ("recalling the Thai ambassador"): a
+    """The states whose own heads of mission a recall names ("recalling the Omani envoy"): a
     state recalls only its own envoy, so his state is the actor, not the target."""
     found = []
     for obj in clauses.objects(verb) if verb.pos_ not in ("NOUN", "PROPN") else _patients(verb):
-        owners = [b for m in clauses.modifiers(obj) if (b := body_of(sentence, m))]  # not "from Tehran": his post
+        owners = [b for m in clauses.modifiers(obj) if (b := body_of(sentence, m))]  # not "from Riga": his post
         if _role(obj) in HEADS and owners:
             found.append(owners[0])
     return found
 
 
 def _other_side(sentence: Sentence, agents: list[str], recent: list[str]) -> list[tuple[str | None, str | None, float]]:
-    """ "Thailand downgraded diplomatic ties" with no partner named: the other state the text names."""
+    """ "Oman downgraded diplomatic ties" with no partner named: the other state the text names."""
     others = [b.key for b in sentence.of("body") if b.key and b.key not in agents]
     others += [r for r in reversed(recent) if r not in agents]
     return [(a, others[0], 0.6) for a in agents] if others else []
 
 
 def _owned(verb: Token, owners: tuple[str, ...] = ("its", "their")) -> bool:
-    """An object owned by "its" or "their" ("expelled its staff"); "sending home his cook" names
-    its target by "his", so the target is said even when the rules cannot resolve it."""
+    """An object owned by "its" or "their" ("expelled its staff"); "sent away his driver" names its
+    target by "his", so the target is said even when the rules cannot resolve it."""
     return any(c.dep_ == "poss" and c.lower_ in owners for o in _patients(verb) for c in o.children)
 
 
@@ -495,8 +495,8 @@ def _generic(verb: Token, agents: list[str], targets: list[str]) -> bool:
 def _suspended(
     sentence: Sentence, token: Token | None, facts: Facts, recent: list[str]
 ) -> list[tuple[str | None, str | None, float]]:
-    """ "The Arab League suspended Syria", "the suspension of Syria from the regional body": an
-    international body acting on a member state; the body is the subject, else the one last named."""
+    """ "The African Union suspended Mali", "the suspension of Mali from the bloc": an international
+    body acting on a member state; the body is the subject, else the one last named."""
     if token is None:
         return []
     targets = [t for t in _targets(sentence, token, facts) if not _international(t)]
@@ -519,10 +519,10 @@ COMPARABLE = {"persona_non_grata": "expulsion", "staff_expulsion": "expulsion"} 
 def _reprisal(
     sentence: Sentence, code: str, agents: list[str], targets: list[str], earlier: list[dict[str, Any]]
 ) -> list[tuple[str | None, str | None, float]]:
-    """A measure with one party unsaid answers an earlier one whose parties it swaps: after "Romania
-    expelled 40 Russian diplomats", "Moscow expelled 43 diplomats" hit Romania, and "23 British
-    diplomats were expelled" after a British expulsion were expelled by its target. A reprisal cue
-    ("in response", "retaliated", "tit-for-tat") makes the reading surer."""
+    """A measure with one party unsaid answers an earlier one whose parties it swaps: after "Chile
+    expelled 8 Peruvian diplomats", "Lima expelled 9 diplomats" hit Chile, and "9 Chilean diplomats
+    were expelled" were expelled by Peru. A reprisal cue ("in response", "retaliated",
+    "tit-for-tat") makes the reading surer."""
     if bool(agents) == bool(targets) and (agents or not REPRISAL.search(sentence.text)):
         return []
     sure = 0.8 if REPRISAL.search(sentence.text) else 0.7
@@ -542,9 +542,9 @@ def _reprisal(
 def _continued(
     code: str, agents: list[str], earlier: list[dict[str, Any]]
 ) -> list[tuple[str | None, str | None, float]]:
-    """A measure whose target is left unsaid hits the one the text's measures hit before: "kicked
-    out Russian diplomats and ordered the consulate in Seattle to close" (the actor's last target),
-    "in addition to 23 already kicked out by the UK" (the last target of a measure of its type)."""
+    """A measure whose target is left unsaid hits the one the text's measures hit before: "expelled
+    Serbian diplomats and shut the consulate in Graz" (the actor's last target), "besides the ten
+    already expelled by Croatia" (the last target of a measure of its type)."""
     kind = COMPARABLE.get(code, code)
     own = [m for m in earlier if m["actor"] in agents]
     same = [m for m in earlier if COMPARABLE.get(m["measure"], m["measure"]) == kind and m["target"] not in agents]
@@ -568,7 +568,7 @@ LEAVE = frozenset({"leave", "depart", "quit"})
 
 
 def _called_home(sentence: Sentence, verb: Token) -> list[tuple[str | None, str | None, float]]:
-    """A head of mission "ordered to return to Cairo" is recalled by the state he serves, from his post."""
+    """A head of mission "told to return to Rabat" is recalled by the state he serves, from his post."""
     pairs: list[tuple[str | None, str | None, float]] = []
     for patient in clauses.subjects(verb):
         if _role(patient) not in HEADS:
@@ -579,7 +579,7 @@ def _called_home(sentence: Sentence, verb: Token) -> list[tuple[str | None, str 
 
 
 def _left(sentence: Sentence, verb: Token) -> list[str]:
-    """The state someone is made to leave: "ordered to leave Venezuela", "ordered out of Panama"."""
+    """The state someone is made to leave: "ordered to leave Ghana", "ordered out of Togo"."""
     places = [
         t
         for t in verb.subtree
@@ -615,7 +615,7 @@ def _patients(token: Token) -> list[Token]:
 
 def _hangs_on(patient: Token, verb: Token) -> bool:
     """A patient of the verb itself, not the object a conjoined verb borrowed from the one before
-    ("ordered 150 officials to leave, and Hungary expelled 15 Serbian diplomats")."""
+    ("ordered 90 officials to leave, and Austria expelled 5 Serbian diplomats")."""
     return patient in verb.subtree or patient == verb.head or patient.dep_ in ("nsubj", "nsubjpass")
 
 
@@ -644,7 +644,7 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
 
 
 def _nouns_between(sentence: Sentence, token: Token, start: int, end: int) -> list[Token]:
-    """ "declared a Togolese official persona non grata" misparsed: the last noun inside the trigger
+    """ "declared a Beninese official persona non grata" misparsed: the last noun inside the trigger
     after its verb, before "persona non grata"."""
     inside = [t for t in sentence.span or () if start <= sentence.offset(t) < end and t.i > token.i]
     nouns = [t for t in inside if (t.pos_ in ("NOUN", "PROPN") or _role(t)) and t.lower_ not in PNG_WORDS | TIMES]
@@ -652,7 +652,7 @@ def _nouns_between(sentence: Sentence, token: Token, start: int, end: int) -> li
 
 
 def _indefinite(token: Token) -> bool:
-    """ "A Sudanese envoy" is one of its diplomats; a state has one head of mission, "the" envoy."""
+    """ "A Malian envoy" is one of its diplomats; a state has one head of mission, "the" envoy."""
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
 
 
@@ -706,8 +706,8 @@ FOLLOWED = re.compile(
 
 
 def followed(sentence: Sentence, facts: Facts, earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """ "Libya made a similar decision", "The Maldives took the same step": the subject takes the
-    measures of the last sentence that told any, against the same targets."""
+    """ "Jordan did the same", "Oman followed suit": the subject takes the measures of the last
+    sentence that told any, against the same targets."""
     match = FOLLOWED.search(sentence.text)
     token = clauses.head(sentence, *match.span()) if match and earlier else None
     if token is None:
@@ -791,7 +791,7 @@ def _one(code: str, trigger: str) -> int | None:
 def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The document's measures, each told once: a positional guess whose parties are those of a
     surer reading of the same type in the same sentence, the other way round, is that measure
-    misread ("Saudi Arabia said it was recalling its envoy"), unless the sentence tells a reprisal;
+    misread ("Peru said it was calling home its envoy"), unless the sentence tells a reprisal;
     a persona non grata read from a sentence gives way to the ones the exits give per person."""
     told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
     for m in measures:

@@ -138,6 +138,8 @@ def _bodies(doc: Doc, base: int) -> list[Mention]:
             continue  # "Jordan" in a person's name; a state the model took for a person stays a body
         if label == capital and inside & CAPITAL_INSIDE and ent is not None and len(ent) > len(span):
             continue  # "Washington" in "The Washington Post"
+        if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "non":
+            continue  # "a non-EU country" names no EU
         taken.update(range(start, end))
         found.append(Mention("body", base + span.start_char, base + span.end_char, span.text, phrases[span.text]))
     return found

@@ -98,7 +98,7 @@ def test_passive_orders_to_leave_take_the_state_left_as_actor() -> None:
 
 def test_generic_parties_name_no_state() -> None:
     assert _measures("Dozens of countries expelled Iranian diplomats that year.") == set()
-    assert _measures("More than a dozen European nations kicked out Russian diplomats.") == set()
+    assert _measures("Several European governments threw out Russian diplomats that week.") == set()
 
 
 def test_the_future_of_an_announcement_is_a_measure_and_a_condition_is_not() -> None:
@@ -112,7 +112,7 @@ def test_others_following_suit_take_the_last_measure() -> None:
 
 
 def test_a_seat_city_stands_for_the_body_the_text_names() -> None:
-    text = "Kyrgyzstan asked the ambassador of the European Union to leave and recalled its own envoy from Brussels."
+    text = "Kyrgyzstan expelled the EU ambassador on Monday and withdrew its own ambassador from Brussels."
     assert _measures(text) == {("persona_non_grata", "KGZ", "EU"), ("ambassador_recalled", "KGZ", "EU")}
 
 
@@ -120,3 +120,8 @@ def test_claimed_or_private_harassment_is_no_measure() -> None:
     assert _measures("Peruvian police raided the Bolivian embassy in Lima.") == {("harassment", "PER", "BOL")}
     assert _measures("Activists stormed the Peruvian embassy in La Paz.") == set()
     assert _measures("Lima protested over the alleged harassment of Peruvian diplomats in Bolivia.") == set()
+
+
+def test_eu_by_its_short_name_and_not_in_non_eu() -> None:
+    assert _measures("Serbia expelled the EU ambassador.") == {("persona_non_grata", "SRB", "EU")}
+    assert _measures("Moldova, a non-EU country, expelled three Russian diplomats.") == {("expulsion", "MDA", "RUS")}
