@@ -334,11 +334,16 @@ def _sibling(
     the Chilean envoy and expelling the Bolivian one"): a trigger whose actor the parse missed takes
     the one the sentence's surer readings agree on."""
     actors = {m["actor"] for m in found if m["confidence"] >= 0.75}
-    if len(actors) != 1 or token is None or trigger.option("actor") == "host" or trigger.option("needs_body"):
+    if not actors or token is None or trigger.option("actor") == "host" or trigger.option("needs_body"):
+        return []
+    agents, targets, _ = _read(sentence, trigger.code, token, span, facts, recent)
+    if agents and not targets:  # "said it was severing relations and giving Danish diplomats 48 hours"
+        hit = [m["target"] for m in found if m["actor"] in agents and m["confidence"] >= 0.75]
+        return [(a, hit[-1], 0.7) for a in agents if a != hit[-1]] if hit else []
+    if agents or len(actors) != 1:
         return []
     actor = actors.pop()
-    agents, targets, _ = _read(sentence, trigger.code, token, span, facts, recent)
-    if agents or (token.pos_ not in ("NOUN", "PROPN") and not clauses.passive(token) and _own_subject(token)):
+    if token.pos_ not in ("NOUN", "PROPN") and not clauses.passive(token) and _own_subject(token):
         return []  # a subject the rules cannot place ("Dozens of countries expelled"): no one's to borrow
     targets = targets or [m["target"] for m in found if m["actor"] == actor][:1]
     return [(actor, t, 0.7) for t in targets if t != actor]
@@ -356,6 +361,8 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.option("actor") == "host" and _claimed(sentence, token, start):
         return True
+    if token is not None and _threatened(sentence, token):
+        return True
     if token is not None and (
         (clauses.negated(token) and not negative)
         or clauses.generic(token, gerunds=False)
@@ -368,7 +375,15 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
     return trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end)
 
 
-FUTURE = frozenset({"will", "would", "shall"})
+FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll"})
+
+
+def _threatened(sentence: Sentence, verb: Token) -> bool:
+    """ "If you go on, we'll declare you persona non grata": a future under a condition is a threat."""
+    future = any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE for c in verb.children)
+    return future and CONDITIONAL.search(sentence.text) is not None
+
+
 REPORTS = frozenset({"say", "announce", "state", "confirm", "decide", "disclose", "tell", "add"})
 CONDITIONAL = re.compile(r"\b(?:if|unless|whether|threat\w*|warn\w*|could|might|may)\b", re.IGNORECASE)
 
@@ -406,6 +421,8 @@ def _pairs(
         if trigger.code == "ambassador_recalled" and clauses.passive(token):  # "was told to return home"
             return _called_home(sentence, token)
         agents, targets, pairs = _read(sentence, trigger.code, token, span, facts, recent)
+        if len(agents) > 1 and _mutual(token):  # "Rwanda and Belgium expel each other's diplomats"
+            return [(a, t, 0.8) for a in agents for t in agents if a != t]
         if pairs and pairs[0][0] is None:
             return []  # a generic party: no state named
     if not pairs or all(sure < 0.8 for *_, sure in pairs):
@@ -472,6 +489,11 @@ def _other_side(sentence: Sentence, agents: list[str], recent: list[str]) -> lis
     others = [b.key for b in sentence.of("body") if b.key and b.key not in agents]
     others += [r for r in reversed(recent) if r not in agents]
     return [(a, others[0], 0.6) for a in agents] if others else []
+
+
+def _mutual(verb: Token) -> bool:
+    """A patient owned by "each other" or "one another": each subject acts on the others."""
+    return any(c.dep_ == "poss" and c.lower_ == "other" for p in _patients(verb) for c in p.children)
 
 
 def _owned(verb: Token, owners: tuple[str, ...] = ("its", "their")) -> bool:
@@ -620,11 +642,11 @@ def _hangs_on(patient: Token, verb: Token) -> bool:
 
 
 def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: int) -> tuple[str, int | None]:
-    """The measure's type and count as the patients decide them. A persona non grata is a named
-    person or a head of mission (shared/corpus/README.md); the same declaration or order against
-    unnamed diplomats is an expulsion with their count ("declared four diplomats persona non grata",
-    "declared an official persona non grata": an expulsion of one), and "gave the ambassador 72
-    hours to leave" is the persona non grata of one."""
+    """The measure's type and count as the patients decide them. A persona non grata is one person:
+    a named one, a head of mission, or one declared so ("declared a diplomat persona non grata");
+    the same declaration against several is an expulsion with their count ("declared four
+    diplomats persona non grata"), and "gave the ambassador 72 hours to leave" is the persona non
+    grata of one, "expelled a diplomat" an expulsion of one (shared/corpus/README.md)."""
     if code not in ("persona_non_grata", "expulsion") or token is None:
         return code, None
     patients = _patients(token)
@@ -632,14 +654,17 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     patients = patients or _nouns_between(sentence, token, start, end)
     if not patients:  # a trigger the parse misreads ("PNGed" as a noun): the count after it
         number = counts.count(sentence.text[start : end + 40])
+    number = number or counts.count(sentence.text[start:end])  # "declared 12 Qatari (Gulf) embassy staff ..."
     plural = any(p.tag_ in PLURAL or p.lower_ in ("them", "they") or p.dep_ == "conj" for p in patients)
     heads = any(_role(p) in HEADS and not _indefinite(p) for p in patients)
     named = not plural and any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
     if heads or named:
         return "persona_non_grata", 1
-    one = not plural and any(p.tag_ in ("NN", "NNP") and p.lower_ not in MASS for p in patients)
-    if code == "persona_non_grata" and patients:
-        return "expulsion", number or (1 if one else None)
+    one = not plural and any(p.tag_ in ("NN", "NNP", "PRP") and p.lower_ not in MASS for p in patients)
+    if code == "persona_non_grata" and patients and (plural or (number or 1) > 1):
+        return "expulsion", number
+    if code == "persona_non_grata":
+        return code, 1
     return code, number or (1 if one else None)
 
 

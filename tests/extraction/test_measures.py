@@ -67,15 +67,28 @@ def test_own_texts_for_the_measures_classes() -> None:
     assert total["measures"].f1 >= 0.9, total["measures"].as_dict()
 
 
-def test_a_declaration_against_unnamed_diplomats_is_an_expulsion_with_their_count() -> None:
+def test_a_declaration_against_several_diplomats_is_an_expulsion_with_their_count() -> None:
     found = extract("Belgium declared five Congolese diplomats persona non grata on Monday.")["measures"]
     assert [(m["measure"], m["count"]) for m in found] == [("expulsion", 5)]
     one = extract("Ghana declared a Togolese official persona non grata.")["measures"]
-    assert [(m["measure"], m["count"]) for m in one] == [("expulsion", 1)]
+    assert [(m["measure"], m["count"]) for m in one] == [("persona_non_grata", 1)]
+    expelled = extract("Ghana expelled a Togolese official.")["measures"]
+    assert [(m["measure"], m["count"]) for m in expelled] == [("expulsion", 1)]
     envoy = extract("Senegal declared the Gambian ambassador persona non grata.")["measures"]
     assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in envoy] == [
         ("persona_non_grata", "SEN", "GMB", 1)
     ]
+
+
+def test_states_that_expel_each_other() -> None:
+    assert _measures("Chile and Bolivia expel each other's diplomats.") == {
+        ("expulsion", "CHL", "BOL"),
+        ("expulsion", "BOL", "CHL"),
+    }
+
+
+def test_a_threat_under_a_condition_is_no_measure() -> None:
+    assert _measures("If Lima keeps meddling, we'll declare the Peruvian ambassador persona non grata.") == set()
 
 
 def test_a_reprisal_with_its_target_unsaid_hits_the_first_actor() -> None:
