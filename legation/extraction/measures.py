@@ -453,6 +453,9 @@ def _read(
     owners = _envoys_states(sentence, token) if recall else []  # "recalling the Omani envoy": Oman's own
     targets = [t for t in targets if t not in left and t not in owners]
     agents = agents or left or owners
+    if recall and not agents and _owned(token, ("our", "its", "their")):  # "I have decided to recall our envoys"
+        agents = _states_of_people(sentence, facts)[:1]  # said the French foreign minister: France's own
+        targets = [t for t in targets if t not in agents]
     if _generic(token, agents, targets):
         return [], [], [(None, None, 0.0)]  # "a dozen states expelled ...", "from the countries that expelled ..."
     if not targets and code in PARTNERED:  # "the breaking off of relations with Israel"
