@@ -820,7 +820,8 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The document's measures, each told once: a positional guess whose parties are those of a
     surer reading of the same type in the same sentence, the other way round, is that measure
     misread ("Peru said it was calling home its envoy"), unless the sentence tells a reprisal;
-    a persona non grata read from a sentence gives way to the ones the exits give per person."""
+    a persona non grata read from a sentence gives way to the ones the exits give per person, and an
+    expulsion of one to a persona non grata between the same pair."""
     told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
     for m in measures:
         if m["confidence"] >= 0.8:
@@ -837,8 +838,8 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         if measure["measure"] == "persona_non_grata" and not measure.get("_person") and (actor, target) in persons:
             continue
-        if measure["measure"] == "expulsion" and measure["count"] == 1 and measure["confidence"] < 0.8 and png:
-            continue  # a guessed expulsion of one where the exits name a persona non grata between the pair
+        if measure["measure"] == "expulsion" and measure["count"] == 1 and png:
+            continue  # an expulsion of one where the text tells a persona non grata between the pair: the same man
         kept.append({k: v for k, v in measure.items() if k != "_person"})
     return kept
 
