@@ -221,7 +221,7 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = Fa
             for body in _body(sentence, token, facts):
                 if body not in found:
                     found.append(body)
-    for partner in clauses.preposition_objects(verb, ("with", "against", "from")):
+    for partner in clauses.preposition_objects(verb, ("with", "against", "from", *(("to",) if recall else ()))):
         for body in _body(sentence, partner, facts):
             if body not in found:
                 found.append(body)
@@ -363,10 +363,14 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if token is not None and _threatened(sentence, token):
         return True
+    if trigger.code == "staff_cap" and token is not None and token.dep_ == "ccomp" and token.head.lemma_ in ASKING:
+        return True  # "recommended that the embassy reduce its staff": the demand is the measure, read on its own
     if token is not None and (
         (clauses.negated(token) and not negative)
-        or clauses.generic(token, gerunds=False)
-        or (not requested and (clauses.stance(token) or clauses.demanded(token)))
+        or (
+            not requested
+            and (clauses.generic(token, gerunds=False) or clauses.stance(token) or clauses.demanded(token))
+        )
     ):
         return True
     if trigger.code == "sanction_on_person" and not _names_person(sentence, end):
@@ -376,6 +380,7 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
 
 
 FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll"})
+ASKING = frozenset({"recommend", "demand", "insist", "require", "request", "ask", "urge", "propose"})
 
 
 def _threatened(sentence: Sentence, verb: Token) -> bool:
@@ -454,7 +459,7 @@ def _read(
     targets = [t for t in targets if t not in left and t not in owners]
     agents = agents or left or owners
     if recall and not agents and _owned(token, ("our", "its", "their")):  # "I have decided to recall our envoys"
-        agents = _states_of_people(sentence, facts)[:1]  # said the French foreign minister: France's own
+        agents = (_states_of_people(sentence, facts) or _reporter(sentence, facts))[:1]  # the minister's state
         targets = [t for t in targets if t not in agents]
     if _generic(token, agents, targets):
         return [], [], [(None, None, 0.0)]  # "a dozen states expelled ...", "from the countries that expelled ..."
@@ -474,6 +479,12 @@ def _read(
         mentioned = [b for b in before if b not in targets]
         pairs = [(mentioned[-1], t, 0.6) for t in targets] if mentioned else []
     return agents, targets, pairs
+
+
+def _reporter(sentence: Sentence, facts: Facts) -> list[str]:
+    """The state of who says a quoted sentence ("...," the Swedish foreign minister said)."""
+    roots = [t for t in sentence.span or () if t.dep_ == "ROOT" and t.lemma_ in REPORTS]
+    return [b for r in roots for s in clauses.subjects(r) for b in _body(sentence, s, facts)]
 
 
 def _envoys_states(sentence: Sentence, verb: Token) -> list[str]:

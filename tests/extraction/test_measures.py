@@ -138,3 +138,20 @@ def test_claimed_or_private_harassment_is_no_measure() -> None:
 def test_eu_by_its_short_name_and_not_in_non_eu() -> None:
     assert _measures("Serbia expelled the EU ambassador.") == {("persona_non_grata", "SRB", "EU")}
     assert _measures("Moldova, a non-EU country, expelled three Russian diplomats.") == {("expulsion", "MDA", "RUS")}
+
+
+def test_a_demand_that_a_mission_be_cut_is_the_demanding_states_staff_cap() -> None:
+    text = 'The Armenian Foreign Ministry "strongly recommended" that the Azerbaijani Embassy reduce its staff.'
+    assert _measures(text) == {("staff_cap", "ARM", "AZE")}
+    assert _measures("Baku agreed to Yerevan's demand to cut staff of the Azerbaijani mission.") == {
+        ("staff_cap", "ARM", "AZE")
+    }
+
+
+def test_deportations_consuls_told_to_leave_and_recalls_in_a_ministers_words() -> None:
+    assert _measures("Estonia ordered the deportation of two Russian diplomats.") == {("expulsion", "EST", "RUS")}
+    assert _measures("Chile told the Peruvian consul general in Arica to leave the country.") == {
+        ("persona_non_grata", "CHL", "PER")
+    }
+    quoted = '"I have decided to recall our ambassador to Mali," the Swedish foreign minister said.'
+    assert ("ambassador_recalled", "SWE", "MLI") in _measures(quoted)
