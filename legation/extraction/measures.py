@@ -278,7 +278,7 @@ def seated(measures: list[dict[str, Any]], sentences: list[Sentence]) -> None:
 
 def seat(sentence: Sentence, code: str | None, named: set[str]) -> str | None:
     """A city that seats an international body stands for it in a text that names the body: after
-    "the head of the EU delegation was told to go", "withdrew its envoy from Brussels" is from the EU."""
+    "Minsk expelled the EU ambassador", "called its envoy home from Brussels" is from the EU."""
     named = named | {b.key for b in sentence.of("body") if b.key}
     seats = {b.key: body for b in sentence.of("body") for body in SEATS.get(b.text, ()) if body in named}
     return seats.get(code or "", code)
@@ -384,7 +384,7 @@ ASKING = frozenset({"recommend", "demand", "insist", "require", "request", "ask"
 
 
 def _threatened(sentence: Sentence, verb: Token) -> bool:
-    """ "If you go on, we'll declare you persona non grata": a future under a condition is a threat."""
+    """ "Unless it stops, Rome will expel the attaché": a future under a condition is a threat."""
     future = any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE for c in verb.children)
     return future and CONDITIONAL.search(sentence.text) is not None
 
@@ -426,7 +426,7 @@ def _pairs(
         if trigger.code == "ambassador_recalled" and clauses.passive(token):  # "was told to return home"
             return _called_home(sentence, token)
         agents, targets, pairs = _read(sentence, trigger.code, token, span, facts, recent)
-        if len(agents) > 1 and _mutual(token):  # "Rwanda and Belgium expel each other's diplomats"
+        if len(agents) > 1 and _mutual(token):  # "Chile and Bolivia expel each other's diplomats"
             return [(a, t, 0.8) for a in agents for t in agents if a != t]
         if pairs and pairs[0][0] is None:
             return []  # a generic party: no state named

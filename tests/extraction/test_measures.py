@@ -132,7 +132,7 @@ def test_a_seat_city_stands_for_the_body_the_text_names() -> None:
 def test_claimed_or_private_harassment_is_no_measure() -> None:
     assert _measures("Peruvian police raided the Bolivian embassy in Lima.") == {("harassment", "PER", "BOL")}
     assert _measures("Activists stormed the Peruvian embassy in La Paz.") == set()
-    assert _measures("Lima protested over the alleged harassment of Peruvian diplomats in Bolivia.") == set()
+    assert _measures("Lima complained about the alleged intimidation of Peruvian diplomats in Bolivia.") == set()
 
 
 def test_eu_by_its_short_name_and_not_in_non_eu() -> None:
@@ -141,15 +141,15 @@ def test_eu_by_its_short_name_and_not_in_non_eu() -> None:
 
 
 def test_a_demand_that_a_mission_be_cut_is_the_demanding_states_staff_cap() -> None:
-    text = 'The Armenian Foreign Ministry "strongly recommended" that the Azerbaijani Embassy reduce its staff.'
+    text = "The Armenian Foreign Ministry insisted that the Azerbaijani Embassy cut its personnel."
     assert _measures(text) == {("staff_cap", "ARM", "AZE")}
-    assert _measures("Baku agreed to Yerevan's demand to cut staff of the Azerbaijani mission.") == {
+    assert _measures("Baku accepted Yerevan's demand for cuts in the staff of the Azerbaijani mission.") == {
         ("staff_cap", "ARM", "AZE")
     }
 
 
 def test_deportations_consuls_told_to_leave_and_recalls_in_a_ministers_words() -> None:
-    assert _measures("Estonia ordered the deportation of two Russian diplomats.") == {("expulsion", "EST", "RUS")}
+    assert _measures("Estonia deported two Russian diplomats in June.") == {("expulsion", "EST", "RUS")}
     assert _measures("Chile told the Peruvian consul general in Arica to leave the country.") == {
         ("persona_non_grata", "CHL", "PER")
     }
