@@ -117,6 +117,7 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
     if token.lower_ in GENERIC_ACTORS:  # never "European" for "European nations"
         listed = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "like")]
         listed += [c for c in token.head.children if c.dep_ == "appos"]  # "Seven nations ...: Ghana, Mali"
+        listed += [c for c in token.children if c.dep_ == "appos"]  # "Gulf allies Oman and Qatar"
         bodies: list[str] = []
         for item in listed:
             for t in item.subtree:
@@ -400,7 +401,10 @@ def _hedges(sentence: Sentence, start: int, token: Token | None) -> list[int]:
     found = context.hedges(sentence, start, clauses.clause_start(sentence, token))
     if token is None or not found or CONDITIONAL.search(sentence.text):
         return found
-    announced = (token.dep_ == "ccomp" and token.head.lemma_ in REPORTS) or token.dep_ == "ROOT"
+    clause = token
+    while clause.dep_ == "conj" and clause.head != clause:  # "said it had taken note and would recall"
+        clause = clause.head
+    announced = (clause.dep_ == "ccomp" and clause.head.lemma_ in REPORTS) or clause.dep_ == "ROOT"
     future = {c.i for c in token.children if c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE}
     return [o for o in found if not (announced and (w := sentence.token_at(o)) is not None and w.i in future)]
 
@@ -649,6 +653,10 @@ def _patients(token: Token) -> list[Token]:
     return found
 
 
+POSTS = HEADS | {"consul_general", "consul"}  # the heads of an embassy or a consulate: one person each
+DECLARED = re.compile(r"\b(?:personae?|unwelcome|undesirable|PNG\w*)\b", re.IGNORECASE)
+
+
 def _hangs_on(patient: Token, verb: Token) -> bool:
     """A patient of the verb itself, not the object a conjoined verb borrowed from the one before
     ("ordered 90 officials to leave, and Austria expelled 5 Serbian diplomats")."""
@@ -670,13 +678,15 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
         number = counts.count(sentence.text[start : end + 40])
     number = number or counts.count(sentence.text[start:end])  # "declared 12 Qatari (Gulf) embassy staff ..."
     plural = any(p.tag_ in PLURAL or p.lower_ in ("them", "they") or p.dep_ == "conj" for p in patients)
-    heads = any(_role(p) in HEADS and not _indefinite(p) for p in patients)
+    heads = any(_role(p) in POSTS and not _indefinite(p) for p in patients)
     named = not plural and any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
     if heads or named:
         return "persona_non_grata", 1
     one = not plural and any(p.tag_ in ("NN", "NNP", "PRP") and p.lower_ not in MASS for p in patients)
     if code == "persona_non_grata" and patients and (plural or (number or 1) > 1):
         return "expulsion", number
+    if code == "persona_non_grata" and not DECLARED.search(sentence.text[start:end]):
+        return "expulsion", 1  # "asked a senior diplomat to leave": one unnamed, not declared persona non grata
     if code == "persona_non_grata":
         return code, 1
     return code, number or (1 if one else None)

@@ -155,3 +155,16 @@ def test_deportations_consuls_told_to_leave_and_recalls_in_a_ministers_words() -
     }
     quoted = '"I have decided to recall our ambassador to Mali," the Swedish foreign minister said.'
     assert ("ambassador_recalled", "SWE", "MLI") in _measures(quoted)
+
+
+def test_one_unnamed_diplomat_asked_to_leave_is_an_expulsion_of_one_and_a_consul_a_persona_non_grata() -> None:
+    found = extract("Oman asked a senior Yemeni diplomat to leave the country within a week.")["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [("expulsion", "OMN", "YEM", 1)]
+    assert _measures("Peru ordered the Chilean consul in Tacna to leave.") == {("persona_non_grata", "PER", "CHL")}
+
+
+def test_listed_allies_follow_suit_and_a_conjoined_future_in_an_announcement_counts() -> None:
+    text = "Kenya cut diplomatic ties with Eritrea. Its allies Uganda and Rwanda followed suit on Monday."
+    assert {("relations_severed", "UGA", "ERI"), ("relations_severed", "RWA", "ERI")} <= _measures(text)
+    said = "Sweden said on Monday it had taken note of the decision and would recall its ambassador to Mali."
+    assert ("ambassador_recalled", "SWE", "MLI") in _measures(said)
