@@ -148,8 +148,19 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
     by_sentence = Counter(
         (f.sentence, f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")
     )
+    counted = {(f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("count")}
+    uncounted: set[tuple[str, str | None]] = set()
     for key, group in list(kept.items()):
         record = group.record
+        pair = (record["exit_type"], record["sending_state"])
+        if record.get("group") and record.get("count") == 1 and (_kind(pair[0]), pair[1]) in named:
+            del kept[key]  # "A diplomat from China's consulate has applied for asylum ... Chen's defection"
+            continue
+        if record.get("group") and not record.get("count") and (pair in counted or pair in uncounted):
+            del kept[key]  # "Russia expels U.S. diplomats" in a headline, "expelled 60 U.S. diplomats" below
+            continue
+        if record.get("group") and not record.get("count"):
+            uncounted.add(pair)
         if record.get("group"):
             names = by_sentence[(group.sentence, record["exit_type"], record["sending_state"])]
             if names and (record.get("count") is None or names >= record["count"]):

@@ -100,7 +100,21 @@ def objects(verb: Token) -> list[Token]:
             found += [c for c in child.children if c.dep_ in ("nsubj", "dobj")][:1]
     if not found and verb.dep_ == "conj" and verb.head != verb:
         found = [c for c in verb.head.children if c.dep_ in OBJECTS]  # "declared ... and expelled"
-    return [t for o in found for t in coordinated(_antecedent(o))]
+    return [t for o in found for t in coordinated(_whole(_antecedent(o)))]
+
+
+def reporters(token: Token) -> list[Token]:
+    """ "Italy, Spain and Greece each said that Turkey was expelling two of their diplomats": the
+    "their" of a reported clause is the ones who report it."""
+    if not any(c.dep_ == "poss" and c.lower_ in ("their", "its") for c in token.children):
+        return []
+    node = token
+    while node.head != node and node.dep_ != "ccomp":
+        node = node.head
+    if node.dep_ != "ccomp" or node.head.lemma_ not in ("say", "announce", "report", "confirm", "state"):
+        return []
+    said = [c for c in node.head.children if c.dep_ == "nsubj"]
+    return [t for s in said for t in coordinated(s)]
 
 
 def patients(verb: Token) -> list[Token]:
@@ -121,7 +135,31 @@ def owners(noun: Token) -> list[Token]:
             found += [c for c in child.children if c.dep_ == "pobj"]
     if not found and noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "AUX"):
         found = subjects(noun.head)  # "has announced his resignation" without "his"
-    return [t for o in found for t in coordinated(o)]
+    if not found and _paper(noun) is not None:
+        found = owners(_paper(noun))  # type: ignore[arg-type]  # "wrote a resignation letter"
+    return [t for o in map(_whole, found) for t in coordinated(o)]
+
+
+PAPERS = frozenset({"letter", "statement", "note", "speech", "announcement"})
+
+
+def _paper(noun: Token) -> Token | None:
+    """The letter a resignation is written in: "a resignation letter", "a letter of resignation"."""
+    head = noun.head
+    if noun.dep_ == "compound" and head.lemma_ in PAPERS:
+        return head
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in PAPERS:
+        return head.head
+    return None
+
+
+def _whole(token: Token) -> Token:
+    """ "30 of Guinea's ambassadors": the noun a count or quantity stands for."""
+    if token.like_num or token.lower_ in ("some", "several", "many", "most", "all", "each", "one"):
+        inner = [c for p in token.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children]
+        if inner and inner[0].dep_ == "pobj":
+            return inner[0]
+    return token
 
 
 def named(token: Token) -> list[Token]:

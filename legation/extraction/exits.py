@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.tokens import Token
@@ -37,6 +37,7 @@ SELF = frozenset({"country", "nation", "government"})  # "the country's ambassad
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
 PREDECESSORS = frozenset({"predecessor", "successor"})
 RECALLS = frozenset({"recall", "withdraw"})  # verbs whose plural object is the subject's own envoys
+EXPELS = frozenset({"expel", "oust", "order", "declare"})  # "expelled its own ambassador" is a dismissal
 HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell"})  # verbs whose subject is the envoy's host
 
 
@@ -123,6 +124,7 @@ class Reading:
     role: str | None = None
     sending: str | None = None
     receiving: str | None = None
+    code: str | None = None  # an exit type the reading gives instead of the trigger's
 
 
 def _subject(sentence: Sentence, start: int, end: int, active: bool) -> Mention | Group | None:
@@ -281,6 +283,8 @@ def _ahead(
         for phrase in context.role_phrases(later):
             if not phrase.person or phrase.role in NOT_ENVOYS:
                 continue
+            if not definite and phrase.role in HEADS and role not in HEADS:
+                continue  # "expelled a Russian diplomat ... summoned the Russian ambassador, X": another man
             same = sending is not None and phrase.sending == sending and phrase.role == role
             if same or (not definite and offset < LOOKAHEAD and phrase.sending in (None, sending)):
                 person = next((m for m in later.of("person") if m.key == phrase.person), None)
@@ -392,6 +396,7 @@ def _referents(
     """What each argument token stands for, with how sure the reading is."""
     found: list[Reading] = []
     for token in tokens:
+        token = _role_subject(sentence, token) or token
         hint = _hint(sentence, token)
         role = hint["role"]
         mention = _person_near(sentence, token)
@@ -422,7 +427,7 @@ def _referents(
             continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
         if group is not None and not owned and not (recall and subject_states(sentence, verb, facts)):
-            found.append(Reading(group, 0.85))
+            found.append(Reading(_counted(group, token), 0.85))
             continue
         if role is None:
             continue
@@ -449,6 +454,8 @@ def _referents(
                 lead = None  # the president who announced it is not the envoy
             if later is not None or lead is not None:
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
+            elif indefinite and sending and token.tag_ in ("NN", "NNP"):  # "expelled a Russian diplomat":
+                found.append(Reading(_one(sentence, token, role, sending), 0.75))  # a group of one, named nowhere
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
                 local = sentence.offset(token)
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
@@ -459,15 +466,23 @@ def _referents(
             continue
         if owned or token.tag_ == "NNS":
             owners: list[str | None] = [sending] if sending else [*subject_states(sentence, verb, facts)]
-            if not owners or not (owned or recall):
+            posted = [b for p in clauses.preposition_objects(token, ("to",)) if (b := body_of(sentence, p))]
+            count = next((_number(c) for c in token.children if c.dep_ == "nummod"), None) or _partitive(token)
+            told = [b for t in clauses.reporters(token) if (b := body_of(sentence, t))]
+            if count and token.tag_ == "NNS" and not posted and (sending or told):  # "the recall of 30 of
+                for state in [sending] if sending else told:  # Guinea's ambassadors", "each said that Turkey
+                    found.append(Reading(_many(sentence, token, role, state, count), 0.85))  # was expelling
+                continue  # two of their diplomats"
+            if not owners or not (owned or recall or (sending and posted)):
                 continue  # "our ambassadors" said by someone unnamed; "ambassadors" in general
+            if sending and len(posted) > 1:
+                receiving = [*dict.fromkeys(posted)]  # "the sacking of Ukraine's ambassadors to A, B and C"
             if not receiving:
                 objects = [*clauses.preposition_objects(verb, ("to", "from", "in"))]
                 objects += clauses.preposition_objects(token, ("to", "from", "in")) if recall else []
                 objects += [q for o in objects if recall for q in clauses.preposition_objects(o, ("in",))]
                 places = [body_of(sentence, p) for p in objects]
                 receiving = [r for r in places if r and r not in (sending, *owners)] or [None]
-            count = next((lexicon.numbers().get(c.lower_) for c in token.children if c.dep_ == "nummod"), None)
             local = sentence.offset(token)
             for owner in owners:
                 others: list[str | None] = [o for o in owners if o != owner]
@@ -477,6 +492,71 @@ def _referents(
                 unnamed = Unnamed(local, local + len(token.text), token.text, role, owner, places, count)
                 found.append(Reading(unnamed, 0.85))
     return found
+
+
+def _own(verb: Token, arguments: list[Token]) -> bool:
+    """ "Tunisia expelled its own ambassador": a state that expels its own envoy removes him."""
+    return verb.lemma_ in EXPELS and any(
+        any(c.lower_ == "own" for c in a.children) and any(c.lower_ in OWN for c in a.children) for a in arguments
+    )
+
+
+PERSONAL = frozenset({"he", "she", "him", "her"})
+
+
+def _role_subject(sentence: Sentence, token: Token) -> Token | None:
+    """ "The Guinean ambassador to Serbia faced expulsion ... (he was declared persona non grata)":
+    a pronoun stands for the unnamed envoy who is the subject of its own sentence, not for a person
+    the sentences before it named."""
+    if token.lower_ not in PERSONAL or sentence.span is None:
+        return None
+    for node in sentence.span:
+        if node.i >= token.i:
+            return None
+        if node.dep_ in ("nsubj", "nsubjpass") and node.pos_ == "NOUN" and node.tag_ == "NN":
+            role = lexicon.roles().get(node.lower_)
+            if role in context.ENVOYS and sentence.mention_of(node) is None and _person_near(sentence, node) is None:
+                return node if states_around(sentence, node)[0] else None
+    return None
+
+
+def _phrase(sentence: Sentence, token: Token) -> tuple[int, int, str]:
+    """The local span and words of a noun phrase up to its head: "a top KGB officer"."""
+    first = sentence.offset(token.left_edge)
+    last = sentence.offset(token) + len(token.text)
+    return first, last, sentence.text[first:last]
+
+
+def _one(sentence: Sentence, token: Token, role: str, sending: str) -> Group:
+    """An envoy the text gives only an indefinite article ("a Pakistani official") is a group of one."""
+    first, last, text = _phrase(sentence, token)
+    return Group(first, last, text, role, sending, 1)
+
+
+def _many(sentence: Sentence, token: Token, role: str, sending: str, count: int) -> Group:
+    first, last, text = _phrase(sentence, token)
+    return Group(first, last, text, role, sending, count)
+
+
+def _partitive(token: Token) -> int | None:
+    """ "30 of Guinea's ambassadors": the count stands before "of"."""
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.like_num:
+        return _number(token.head.head)
+    return None
+
+
+def _counted(group: Group, token: Token) -> Group:
+    """A group's count read from the parse when the words before it hide it ("ordered three
+    diplomats from Chad to leave": the number modifies the plural noun)."""
+    if group.count is not None:
+        return group
+    count = next((_number(c) for c in token.children if c.dep_ == "nummod"), None) or _partitive(token)
+    return replace(group, count=count) if count else group
+
+
+def _number(token: Token) -> int | None:
+    word = token.lower_.replace(",", "")
+    return int(word) if word.isdigit() else lexicon.numbers().get(word)
 
 
 def _role_for(key: str, sentence: Sentence, phrases: list[RolePhrase], end: int, facts: Facts) -> RolePhrase | None:
@@ -563,6 +643,8 @@ def find(
             if token is not None:
                 arguments = _arguments(trigger.code, token, active)
                 readings = _referents(sentence, arguments, sentences or [sentence], token, facts)
+                if trigger.code == "expelled" and _own(token, arguments):
+                    readings = [replace(r, code="dismissed") for r in readings]
             if not readings and token is not None and token.tag_ == "NNS":
                 readings = _listed(sentence, end)  # "Three defections occurred last year: A, B and C"
             if not readings and not trigger.option("parse_only"):
@@ -572,7 +654,7 @@ def find(
             actor = _actor(sentence, token, facts) if token is not None and readings else None
             for reading in readings:
                 at = At(sentence, phrases, (start, end), facts, recent, token, actor)
-                for record in _records(trigger.code, reading, at):
+                for record in _records(reading.code or trigger.code, reading, at):
                     if record["_key"] in seen:
                         continue
                     seen.add(record["_key"])
@@ -672,12 +754,14 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         destination = _body_after(sentence, end, DESTINATION) or _body_after(sentence, end, ASYLUM_IN)
     trigger_sending, trigger_receiving = states_around(sentence, token) if token is not None else (None, [])
     if isinstance(subject, Group):
-        if code == "expelled":
-            return None  # "expelled 45 Russian diplomats" is a measure; an expulsion exit names its person
-        if subject.count is None and not (destination or _has_consequence(sentence)):
+        if code == "expelled" and ((subject.count is None and at.actor is None) or at.actor == subject.sending):
+            return None  # "expelled Russian diplomats" in general is a measure; "ordered three diplomats
+            # from Chad to leave" ends the postings of a counted group, an exit as well as a measure; the
+            # state that expels sends none of them ("Belarus expels diplomats": a noun before the verb)
+        if subject.count is None and not (destination or _has_consequence(sentence) or code == "expelled"):
             return None  # "American ambassadors have resigned in years gone by": a habit, not an event
         record: dict[str, Any] = {"person": None, "group": subject.text, "count": subject.count, "role": subject.role}
-        sending, receiving, key = subject.sending, None, subject.text
+        sending, receiving, key = subject.sending, None, f"{subject.text}:{subject.sending}"
         confidence = min(confidence, 0.85 if subject.count else 0.6)
     else:
         assert isinstance(subject, Mention)
