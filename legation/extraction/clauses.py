@@ -103,19 +103,6 @@ def objects(verb: Token) -> list[Token]:
     return [t for o in found for t in coordinated(_whole(_antecedent(o)))]
 
 
-def reporters(token: Token) -> list[Token]:
-    """ "Italy, Spain and Greece each said that Turkey was expelling two of their diplomats": the
-    "their" of a reported clause is the ones who report it."""
-    if not any(c.dep_ == "poss" and c.lower_ in ("their", "its") for c in token.children):
-        return []
-    node = token
-    while node.head != node and node.dep_ != "ccomp":
-        node = node.head
-    if node.dep_ != "ccomp" or node.head.lemma_ not in ("say", "announce", "report", "confirm", "state"):
-        return []
-    said = [c for c in node.head.children if c.dep_ == "nsubj"]
-    return [t for s in said for t in coordinated(s)]
-
 
 def patients(verb: Token) -> list[Token]:
     """Who undergoes an expulsion, recall or dismissal: the passive subject, else the object."""

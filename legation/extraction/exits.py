@@ -454,8 +454,9 @@ def _referents(
                 lead = None  # the president who announced it is not the envoy
             if later is not None or lead is not None:
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
-            elif indefinite and sending and token.tag_ in ("NN", "NNP"):  # "expelled a Russian diplomat":
-                found.append(Reading(_one(sentence, token, role, sending), 0.75))  # a group of one, named nowhere
+            elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS:
+                found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
+                # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
                 local = sentence.offset(token)
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
@@ -468,11 +469,9 @@ def _referents(
             owners: list[str | None] = [sending] if sending else [*subject_states(sentence, verb, facts)]
             posted = [b for p in clauses.preposition_objects(token, ("to",)) if (b := body_of(sentence, p))]
             count = next((_number(c) for c in token.children if c.dep_ == "nummod"), None) or _partitive(token)
-            told = [b for t in clauses.reporters(token) if (b := body_of(sentence, t))]
-            if count and token.tag_ == "NNS" and not posted and (sending or told):  # "the recall of 30 of
-                for state in [sending] if sending else told:  # Guinea's ambassadors", "each said that Turkey
-                    found.append(Reading(_many(sentence, token, role, state, count), 0.85))  # was expelling
-                continue  # two of their diplomats"
+            if count and token.tag_ == "NNS" and not posted and sending:  # "the recall of 30 of Guinea's
+                found.append(Reading(_many(sentence, token, role, sending, count), 0.85))  # ambassadors"
+                continue
             if not owners or not (owned or recall or (sending and posted)):
                 continue  # "our ambassadors" said by someone unnamed; "ambassadors" in general
             if sending and len(posted) > 1:
@@ -754,11 +753,9 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         destination = _body_after(sentence, end, DESTINATION) or _body_after(sentence, end, ASYLUM_IN)
     trigger_sending, trigger_receiving = states_around(sentence, token) if token is not None else (None, [])
     if isinstance(subject, Group):
-        if code == "expelled" and ((subject.count is None and at.actor is None) or at.actor == subject.sending):
-            return None  # "expelled Russian diplomats" in general is a measure; "ordered three diplomats
-            # from Chad to leave" ends the postings of a counted group, an exit as well as a measure; the
-            # state that expels sends none of them ("Belarus expels diplomats": a noun before the verb)
-        if subject.count is None and not (destination or _has_consequence(sentence) or code == "expelled"):
+        if code == "expelled":
+            return None  # "expelled 45 Russian diplomats" is a measure; an expulsion exit names its person
+        if subject.count is None and not (destination or _has_consequence(sentence)):
             return None  # "American ambassadors have resigned in years gone by": a habit, not an event
         record: dict[str, Any] = {"person": None, "group": subject.text, "count": subject.count, "role": subject.role}
         sending, receiving, key = subject.sending, None, f"{subject.text}:{subject.sending}"

@@ -32,18 +32,13 @@ def _queue(
     return article, reviews.queue(store, article, extract(article.text, store=store), actor="tester")
 
 
-def _pending(store: Store, section: str, *, group: bool = False) -> reviews.Review:
-    """The first pending proposal of a section; for exits, a person's (or with `group`, a group's)."""
-    return next(
-        r
-        for r in reviews.listing(store)
-        if r.section == section and (section != "exits" or bool(r.data.get("group")) == group)
-    )
+def _pending(store: Store, section: str) -> reviews.Review:
+    return next(r for r in reviews.listing(store) if r.section == section)
 
 
 def test_accept_writes_records_with_source_and_history(store: Store, tmp_path: Path) -> None:
     article, ids = _queue(store, tmp_path)
-    assert len(ids) == 3  # the resignation, the expulsion of a counted group, and that expulsion as a measure
+    assert len(ids) == 2
     assert store.scalar("SELECT count(*) FROM postings") == 0  # nothing enters unreviewed
     exit_review = _pending(store, "exits")
     written = reviews.accept(store, exit_review.id, changes=reviews.edits(["reason=leaked cables"]), actor="editor")
@@ -57,10 +52,6 @@ def test_accept_writes_records_with_source_and_history(store: Store, tmp_path: P
     assert reviews.get(store, exit_review.id).status == "accepted"
     with pytest.raises(InputError):
         reviews.accept(store, exit_review.id)
-    group = _pending(store, "exits", group=True)
-    assert group.data["count"] == 3 and group.data["exit_type"] == "expelled"
-    reviews.accept(store, group.id, actor="editor")
-    assert store.scalar("SELECT count(*) FROM postings") == 2
 
 
 def test_a_local_copy_cannot_be_cited_until_it_has_a_web_address(store: Store, tmp_path: Path) -> None:
@@ -78,9 +69,7 @@ def test_reject_and_merge(store: Store, tmp_path: Path) -> None:
     reviews.accept(store, exit_review.id)
     # the same article queued again proposes nothing new; a second article's exit merges into the posting
     again = reviews.queue(store, articles.Article(TEXT, "https://example.org/b", accessed="2026-11-29"), extract(TEXT))
-    second = next(
-        r for r in reviews.listing(store) if r.id in again and r.section == "exits" and not r.data.get("group")
-    )
+    second = next(r for r in reviews.listing(store) if r.id in again and r.section == "exits")
     reviews.merge(store, second.id, "pos-peeters-chl-2021")
     history = store.history("pos-peeters-chl-2021")
     assert [h["version"] for h in history] == [1, 2]
@@ -96,14 +85,14 @@ def test_cli_extract_review_accept(cli: Any, sqlite_path: str, tmp_path: Path) -
     result = cli(sqlite_path, "extract", str(path), "--format", "json", "--review", "--url", "https://example.org/a")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["exits"][0]["person"] == "Luc Peeters" and len(data["reviews"]) == 3
+    assert data["exits"][0]["person"] == "Luc Peeters" and len(data["reviews"]) == 2
     listed = cli(sqlite_path, "review")
     assert "Luc Peeters" in listed.stdout and "resigned" in listed.stdout
     review_id = data["reviews"][0]
     accepted = cli(sqlite_path, "review", "accept", review_id, "--set", "year=2020")
     assert accepted.exit_code == 0, accepted.output
     assert Store.open(sqlite_path).get("pos-peeters-chl-2020") is not None
-    bad = cli(sqlite_path, "review", "accept", data["reviews"][-1], "--set", "count=many")
+    bad = cli(sqlite_path, "review", "accept", data["reviews"][1], "--set", "count=many")
     assert bad.exit_code == 2 and "count" in bad.stderr
 
 
