@@ -100,6 +100,7 @@ def read(
     _name_envoys(found, facts, sentences)
     found = [f for f in found if not f.record.pop("_merged", False)]
     found = _name_members(found, sentences)
+    exits.settle(found, sentences)
     result["exits"] = [f.record for f in found]
     _soviet_era(result, sentences, text)
     result["measures"] = result["measures"] + _measures_of_exits(found, sentences, result["measures"])
@@ -188,7 +189,8 @@ def _unnamed_key(one: exits.Found, kept: dict[str, exits.Found]) -> str | None:
         return f"group:{record['exit_type']}:{record['sending_state']}:{record['count']}"
     if record.get("group") or not record.get("sending_state"):
         return None
-    prefix = f"unnamed:{record['exit_type']}:{record['role']}:{record['sending_state']}:"
+    role = "ambassador" if record["role"] == "special_envoy" else record["role"]  # "its envoys" are its ambassadors
+    prefix = f"unnamed:{record['exit_type']}:{role}:{record['sending_state']}:"
     if not record.get("receiving_state"):
         return next((key for key in kept if key.startswith(prefix)), None)
     return prefix + str(record["receiving_state"])
@@ -298,11 +300,12 @@ def _measures_of_exits(
     for one in found:
         record = one.record
         sending, receiving = record.get("sending_state"), record.get("receiving_state")
+        unposted_group = bool(record.get("group")) and not receiving  # "recalled 30 of its ambassadors": posts untold
         if record["exit_type"] == "expelled" and (record.get("person") or record.get("role") in HEADS_OF_MISSION):
             actor = one.actor if one.actor != sending else None
             actor = actor or receiving or _other(sentences, sending)
             measure, target, count = "persona_non_grata", sending, 1
-        elif record["exit_type"] == "recalled" and record.get("role") in HEADS_OF_MISSION:
+        elif record["exit_type"] == "recalled" and record.get("role") in HEADS_OF_MISSION and not unposted_group:
             target = receiving or _other([s for s in sentences if s.index == one.sentence], sending)
             actor, target, measure, count = sending, target or _other(sentences, sending), "ambassador_recalled", None
         else:

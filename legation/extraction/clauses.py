@@ -103,7 +103,6 @@ def objects(verb: Token) -> list[Token]:
     return [t for o in found for t in coordinated(_whole(_antecedent(o)))]
 
 
-
 def patients(verb: Token) -> list[Token]:
     """Who undergoes an expulsion, recall or dismissal: the passive subject, else the object."""
     if passive(verb) or (verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl")):
