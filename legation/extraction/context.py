@@ -17,8 +17,12 @@ CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylin
 APPOSITION = re.compile(
     r"\s*[,|]\s*(?:who (?:is|was) )?(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
     r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|was appointed|was named|had been|has been"
-    r"|(?:had |has )?held the post of|was serving as|who (?:had been|served as|was))\s+"
+    r"|(?:had |has )?held the post of|(?:was|is|has been|had been) serving as|who (?:had been|served as|was))\s+"
     r"(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
+)
+MISSION_AFTER = re.compile(
+    r"\s+(?:embassy|consulate|consulate general|high commission|mission|legation)(?:\s+(?:in|to)\s+(?:the\s+)?)?",
+    re.IGNORECASE,
 )
 LOOKAHEAD = 3  # sentences searched for the person a leading pronoun points to
 
@@ -137,11 +141,18 @@ def _role_phrases(sentence: Sentence) -> list[RolePhrase]:
         if after:
             body = _body_near(sentence, match.end(), match.end() + after.end() + 1)
             if body and sentence.local(body.start) == match.end() + after.end():
-                if after.group(0).strip().startswith("of") and not match.group(0).lower().endswith(" to"):
+                mission = MISSION_AFTER.match(text, sentence.local(body.end))
+                if mission:  # "deputy chief of mission at the U.S. embassy in Lusaka": the owner sends
                     phrase.sending = phrase.sending or body.key
+                    place = _body_near(sentence, mission.end(), mission.end() + 1)
+                    phrase.receiving = place.key if place else None
+                    phrase.end = sentence.local(place.end) if place else mission.end()
+                elif after.group(0).strip().startswith("of") and not match.group(0).lower().endswith(" to"):
+                    phrase.sending = phrase.sending or body.key
+                    phrase.end = sentence.local(body.end)
                 else:
                     phrase.receiving = body.key
-                phrase.end = sentence.local(body.end)
+                    phrase.end = sentence.local(body.end)
         phrase.past = bool(PAST.search(text[max(0, match.start() - 40) : match.start()]))
         phrase.person = _named(sentence, phrase)
         found.append(phrase)

@@ -38,7 +38,8 @@ LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
 PREDECESSORS = frozenset({"predecessor", "successor"})
 RECALLS = frozenset({"recall", "withdraw"})  # verbs whose plural object is the subject's own envoys
 EXPELS = frozenset({"expel", "oust", "order", "declare"})  # "expelled its own ambassador" is a dismissal
-HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell"})  # verbs whose subject is the envoy's host
+# verbs whose subject is the envoy's host
+HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell", "request", "give"})
 
 
 @dataclass
@@ -172,7 +173,7 @@ def subject_states(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     """The states a verb's subjects stand for: a body ("Cambodia and Thailand recalled"), a person's
     state ("Santos said he had recalled"), or the state in the subject's modifiers ("his government")."""
     found: list[str] = []
-    for subject in clauses.subjects(verb):
+    for subject in clauses.subjects(_governor(verb)):
         state = body_of(sentence, subject) or facts.state_of(subject)
         nodes = [subject, *[c for c in subject.children if c.dep_ == "poss"]]
         for node in nodes if state is None else ():
@@ -186,6 +187,15 @@ def subject_states(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
         if state and state not in found:
             found.append(state)
     return found
+
+
+def _governor(token: Token) -> Token:
+    """The verb a trigger noun hangs on: "Kigali announced the recall of its ambassador", "the
+    Vatican protested over the expulsion of its ambassador"."""
+    node, steps = token, 0
+    while node.pos_ in ("NOUN", "PROPN", "ADP") and node.dep_ in ("dobj", "pobj", "prep") and steps < 4:
+        node, steps = node.head, steps + 1
+    return node if node.pos_ in ("VERB", "AUX") else token
 
 
 def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str | None]]:
@@ -370,9 +380,12 @@ def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
                 break
     sending, receiving = states_around(sentence, noun)
     role = lexicon.roles().get(noun.lower_)
-    if role is None:  # "the Consul General": a role named by a compound
-        words = [c.lower_ for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
-        role = lexicon.roles().get(" ".join([*words, noun.lower_]))
+    if role is None:  # "the Consul General", "a Foreign Service officer": a role named by compounds
+        first = noun.i
+        while first > 0 and noun.doc[first - 1].dep_ == "compound" and noun.i - first < 3:
+            first -= 1
+        words = [t.lower_ for t in noun.doc[first : noun.i + 1]]
+        role = next((r for n in range(len(words)) if (r := lexicon.roles().get(" ".join(words[n:])))), None)
     if role == "official" and any(c.lower_ in clauses.MISSIONS for c in noun.children if c.dep_ == "compound"):
         role = "diplomat"  # "an embassy official" works at a mission
     return {
@@ -448,7 +461,8 @@ def _referents(
         if owned and sending in states:  # "recalled the country's ambassador from Venezuela": from the post
             receiving, sending = [sending], None
         if not owned and token.tag_ != "NNS":
-            post = next(iter(subject_states(sentence, verb, facts)), None) if verb.lemma_ in HOSTS_ACT else None
+            hosting = verb.lemma_ in HOSTS_ACT and not clauses.passive(verb)  # a passive subject is the envoy
+            post = next(iter(subject_states(sentence, verb, facts)), None) if hosting else None
             post = post or hint["receiving"]  # "The US Ambassador to Estonia has resigned": the one posted there
             indefinite = bool(determiner & {"a", "an"})
             later = _ahead(sentences, sentence.index, role, sending, facts, definite=not indefinite, post=post)
@@ -463,6 +477,9 @@ def _referents(
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
                 local = sentence.offset(token)
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
+            elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:  # "The Cabinet has
+                local = sentence.offset(token)  # requested the French ambassador to leave": the post is untold
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [None]), 0.7))
             elif sending and verb.lemma_ in SELF_ACTS and token.tag_ in ("NN", "NNP"):  # "A North Korean embassy
                 local = sentence.offset(token)  # official in Beijing has defected", named nowhere
                 places = [hint["receiving"]]
@@ -566,9 +583,10 @@ def _number(token: Token) -> int | None:
 
 
 def _role_for(key: str, sentence: Sentence, phrases: list[RolePhrase], end: int, facts: Facts) -> RolePhrase | None:
+    known = facts.roles.get(key)
     for phrase in phrases:
-        if phrase.person == key:
-            return phrase
+        if phrase.person == key:  # "Career diplomat, Asif Ahmad" here, "British High Commissioner" elsewhere
+            return known if phrase.sending is None and known is not None and known.sending else phrase
     for phrase in phrases:
         if phrase.start >= end and re.fullmatch(
             r"\s+(?:his|her|their)?\s*(?:position\s+)?as\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’]+\s+){0,2}",
@@ -817,6 +835,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
             return None  # no role anywhere in the document: a footballer retiring is no exit
         if phrase is not None and phrase.past and code in ("died", "retired"):
             return None  # "Former ambassador X ... died": the posting had ended before
+        if phrase is not None and phrase.role in NOT_ENVOYS and code in ("died", "retired", "term_completed"):
+            return None  # "after the death of President X": no diplomat's posting
         role = phrase.role if phrase else reading.role or "diplomat"
         if role in NOT_ENVOYS and code != "resigned":
             confidence -= 0.2
