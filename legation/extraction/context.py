@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spacy.tokens import Token
+
 from legation.extraction import lexicon
 from legation.extraction.pipeline import Mention, Sentence
 
@@ -13,6 +15,7 @@ YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 SAME_YEAR = re.compile(r"\b(?:the same year|that year|later that year)\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|whereas)\b|\bbut\b")
 PAST = re.compile(r"\b(?:was|were|had been|former|ex-|formerly|then)\s*(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
+FORMER = re.compile(r"\b(?:former|ex-|formerly|retired)\s*(?:\w+\s+){0,2}$", re.IGNORECASE)
 CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylines and photo credits
 APPOSITION = re.compile(
     r"\s*[,|]\s*(?:who (?:is|was) )?(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
@@ -38,6 +41,7 @@ class RolePhrase:
     receiving: str | None = None
     person: str | None = None
     past: bool = False
+    former: bool = False  # "former ambassador": the post ended before what the sentence tells
 
 
 def resolve(sentences: list[Sentence]) -> None:
@@ -154,6 +158,7 @@ def _role_phrases(sentence: Sentence) -> list[RolePhrase]:
                     phrase.receiving = body.key
                     phrase.end = sentence.local(body.end)
         phrase.past = bool(PAST.search(text[max(0, match.start() - 40) : match.start()]))
+        phrase.former = bool(FORMER.search(text[max(0, match.start() - 40) : match.start()]))
         phrase.person = _named(sentence, phrase)
         found.append(phrase)
     return found
@@ -272,11 +277,14 @@ class Years:
         if found:
             self.paragraphs[sentence.paragraph] = int(found[-1].group(1))
 
-    def at(self, sentence: Sentence, offset: int) -> int | None:
+    def at(self, sentence: Sentence, offset: int, token: Token | None = None) -> int | None:
         found = [
             (abs(m.start() - offset) + (0 if m.start() >= offset else 5), int(m.group(1)))
             for m in YEAR.finditer(sentence.text)
+            if token is None or _dates(sentence, m.start(), token)
         ]
+        if not found and token is not None:
+            return self.at(sentence, offset)
         if found:
             return min(found)[1]
         if RELATIVE_YEAR.search(sentence.text) and self.published:
@@ -284,6 +292,20 @@ class Years:
         if sentence.paragraph in self.paragraphs:
             return self.paragraphs[sentence.paragraph]
         return self.published if self.published and _recent(sentence) else None
+
+
+def _clause_verb(token: Token) -> Token:
+    node, steps = token, 0
+    while node.pos_ not in ("VERB", "AUX") and node.head != node and steps < 6:
+        node, steps = node.head, steps + 1
+    return node
+
+
+def _dates(sentence: Sentence, local: int, token: Token) -> bool:
+    """Whether the year at a local offset dates the trigger's clause: "On 5 May 2009, President X,
+    who seized power after the 22 December 2008 death of Y, announced the recall": 2009 does."""
+    year = sentence.token_at(local)
+    return year is not None and _clause_verb(year) == _clause_verb(token)
 
 
 def certainty(text: str) -> str:

@@ -713,7 +713,7 @@ def find(
                     if record["_key"] in seen:
                         continue
                     seen.add(record["_key"])
-                    record["year"] = years.at(sentence, start) if years else year
+                    record["year"] = years.at(sentence, start, token) if years else year
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
 
@@ -833,8 +833,9 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         unplaced = phrase is None and sending is None and reading.role is None and trigger_sending is None
         if unplaced and not expelled_by_state:
             return None  # no role anywhere in the document: a footballer retiring is no exit
-        if phrase is not None and phrase.past and code in ("died", "retired"):
-            return None  # "Former ambassador X ... died": the posting had ended before
+        if phrase is not None and phrase.former and code in ("died", "retired"):
+            return None  # "Former ambassador X ... died": the posting had ended before ("X was the
+            # ambassador" in a death notice is told in the past because he died in post)
         if phrase is not None and phrase.role in NOT_ENVOYS and code in ("died", "retired", "term_completed"):
             return None  # "after the death of President X": no diplomat's posting
         role = phrase.role if phrase else reading.role or "diplomat"
