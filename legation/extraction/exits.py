@@ -64,6 +64,7 @@ class Facts:
                 return
 
     unnamed: list[RolePhrase] = field(default_factory=list)
+    events: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # plural noun -> (exit, state)
 
     def learn(self, phrases: list[RolePhrase]) -> None:
         for phrase in phrases:
@@ -667,10 +668,10 @@ def find(
     sentences: list[Sentence] | None = None,
     years: context.Years | None = None,
 ) -> list[Found]:
-    found: list[Found] = []
+    found: list[Found] = _members(sentence, facts, sentences or [sentence], recent, years, year)
     if not lexicon.any_of("exits").search(sentence.text):
         return found
-    seen: set[str] = set()
+    seen: set[str] = {f.key for f in found}
     phrases = context.role_phrases(sentence)
     for trigger in lexicon.exits():
         for match in trigger.pattern.finditer(sentence.text):
@@ -706,6 +707,9 @@ def find(
                 fallback = _subject(sentence, start, end, active)
                 readings = [Reading(fallback, 0.6)] if fallback is not None else []
                 readings = [r for r in readings if not _official(r, facts)]
+            for argument in arguments if token is not None else []:
+                if argument.tag_ == "NNS":  # "declared two United States officers persona non grata"
+                    facts.events[argument.lemma_] = (trigger.code, states_around(sentence, argument)[0])
             actor = _actor(sentence, token, facts) if token is not None and readings else None
             for reading in readings:
                 at = At(sentence, phrases, (start, end), facts, recent, token, actor)
@@ -715,6 +719,60 @@ def find(
                     seen.add(record["_key"])
                     record["year"] = years.at(sentence, start, token) if years else year
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
+    return found
+
+
+LISTING = frozenset({"be", "identify", "name"})
+
+
+def _members(
+    sentence: Sentence,
+    facts: Facts,
+    sentences: list[Sentence],
+    recent: list[str],
+    years: context.Years | None,
+    year: int | None,
+) -> list[Found]:
+    """ "The three Soviet officials expelled from Canada were A, B and C", "The officers were
+    identified as A, ... and B": the persons a plural subject is equated with share its exit, told
+    in the subject ("expelled") or in the sentences before it about that plural noun. A list the
+    parser cuts at each person's relative clause goes on in the fragments that follow."""
+    if sentence.span is None or sentence.span.root.lemma_ not in LISTING or not sentence.of("person"):
+        return []
+    root = sentence.span.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "NNS"), None)
+    if subject is None or sentence.mention_of(subject) is not None:
+        return []
+    first = sentence.offset(subject.left_edge)
+    words = sentence.text[first : sentence.offset(subject.right_edge) + len(subject.right_edge.text)]
+    told = next(((t.code, m) for t in lexicon.exits() if (m := t.pattern.search(words))), None)
+    code = told[0] if told else None
+    trigger = clauses.head(sentence, first + told[1].start(), first + told[1].end()) if told else None
+    places = (
+        [b for p in clauses.preposition_objects(trigger, ("from",)) if (b := body_of(sentence, p))] if trigger else []
+    )
+    actor = next(iter(places), None)  # "the officials expelled from the United States": the United States expels
+    sending = states_around(sentence, subject)[0]
+    if code is None and subject.lemma_ in facts.events:
+        code, sending = facts.events[subject.lemma_][0], sending or facts.events[subject.lemma_][1]
+    if code is None or code not in ("expelled", "recalled", "defected", "dismissed", "resigned"):
+        return []
+    people = [
+        (sentence, m) for m in sentence.of("person") if m.key and m.start > sentence.start + sentence.offset(root)
+    ]
+    for later in sentences[sentence.index + 1 : sentence.index + 6]:
+        named = later.mention_of(later.span.root, ("person",)) if later.span is not None else None
+        if named is None or not named.key:
+            break  # "Mr A, Second Secretary ..., who left on 10 February.": a fragment of the list
+        people.append((later, named))
+    found: list[Found] = []
+    for where, mention in people:
+        local = where.local(mention.start), where.local(mention.end)
+        at = At(where, context.role_phrases(where), local, facts, recent, None, None)
+        for record in _records(code, Reading(mention, 0.75, sending=sending), at):
+            if record["_key"] not in {f.key for f in found}:
+                record["year"] = years.at(where, local[0]) if years else year
+                found.append(Found(record, record.pop("_key"), where.index, actor))
     return found
 
 

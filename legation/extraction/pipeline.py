@@ -232,13 +232,16 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
         marked = marked or (len(span) in (2, 3) and _role_follows(doc.text, span.end_char))
         marked = marked or (span.root.dep_ == "conj" and span.root.head.ent_type_ == "PERSON")  # "A, B and C"
+        listed = [c for c in span.root.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
+        marked = marked or (bool(listed) and len(span) in (2, 3))  # A, the first of a list of persons
         marked = marked or (i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in EVENT_NOUNS)
         unlabelled = all(t.ent_type_ in ("", "PERSON") and not _named_body(t.text) for t in span)
         marked = marked or (span.root.dep_ == "nsubj" and len(span) in (2, 3) and unlabelled)  # "Tesfay Gebre arrived"
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
         if any(w in roles for w in before) and not any(_named_body(t.text) for t in span):
             labels -= {"GPE", "NORP", "LOC"}  # a name right after a title that the NER took for a place
-        if len(span) >= 2 and marked and not labels and not any(t.like_num for t in span):
+        titled = any(t.lower_ in roles for t in span)  # "Canadian Military Attache": a title, no name
+        if len(span) >= 2 and marked and not labels and not titled and not any(t.like_num for t in span):
             yield span
         i = j
 
