@@ -55,6 +55,9 @@ def resolve(sentences: list[Sentence]) -> None:
     holders: dict[str, str] = {}  # person -> role, in the order the text names them
     for i, sentence in enumerate(sentences):
         subject = _grammatical_subject(sentence)
+        opens = i == 0 or sentences[i - 1].paragraph != sentence.paragraph
+        if opens and subject is None and _unnamed_subject(sentence):
+            salient = None  # a paragraph on "The Qatari ambassador": its "he" is no man named before it
         for mention in sentence.mentions:
             if mention.kind == "person":
                 if not CREDIT.search(sentence.text[: sentence.local(mention.start)][-12:]):
@@ -86,6 +89,21 @@ def _holder(anaphor: str, holders: dict[str, str]) -> str | None:
         return None
     wanted = ENVOYS if role in ENVOYS else {role}
     return next((person for person, held in reversed(holders.items()) if held in wanted), None)
+
+
+def _unnamed_subject(sentence: Sentence) -> bool:
+    """Whether the main verb's subject is an envoy the sentence names by role alone."""
+    if sentence.span is None:
+        return False
+    for token in sentence.span.root.children:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ == "NOUN":
+            first, last = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
+            inside = [
+                m for m in sentence.mentions if first <= m.start - sentence.start + sentence.span.start_char < last
+            ]
+            kinds = {m.kind for m in inside}  # "The Qatari ambassador", not "the diplomat" or "X, the envoy"
+            return lexicon.roles().get(token.lower_) in ENVOYS and kinds == {"body"}
+    return False
 
 
 def _grammatical_subject(sentence: Sentence) -> str | None:

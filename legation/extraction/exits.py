@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict
 
 from spacy.tokens import Token
 
@@ -36,7 +36,7 @@ OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassad
 SELF = frozenset({"country", "nation", "government"})  # "the country's ambassador": the subject's state
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
 PREDECESSORS = frozenset({"predecessor", "successor"})
-RECALLS = frozenset({"recall", "withdraw"})  # verbs whose plural object is the subject's own envoys
+RECALLS = frozenset({"recall", "withdraw", "withdrawal"})  # verbs whose plural object is the subject's own envoys
 EXPELS = frozenset({"expel", "oust", "order", "declare"})  # "expelled its own ambassador" is a dismissal
 # verbs whose subject is the envoy's host
 HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell", "request", "give"})
@@ -127,6 +127,7 @@ class Reading:
     sending: str | None = None
     receiving: str | None = None
     code: str | None = None  # an exit type the reading gives instead of the trigger's
+    told: bool = False  # a group whose exit the sentence tells as an event, though it gives no count
 
 
 def _subject(sentence: Sentence, start: int, end: int, active: bool) -> Mention | Group | None:
@@ -367,7 +368,13 @@ def _bracketed(sentences: list[Sentence], sentence: Sentence, token: Token) -> M
     return people[0] if following.text[following.local(people[0].end) :].startswith("]") else None
 
 
-def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
+class Hint(TypedDict):
+    role: str | None
+    sending: str | None
+    receiving: str | None
+
+
+def _hint(sentence: Sentence, token: Token) -> Hint:
     """The role and states a noun gives; a pronoun takes them from the role noun it stands for
     ("A key diplomat in the Myanmar embassy said he is seeking asylum")."""
     noun = token
@@ -380,13 +387,15 @@ def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
                 noun = subject
                 break
     sending, receiving = states_around(sentence, noun)
-    role = lexicon.roles().get(noun.lower_)
-    if role is None:  # "the Consul General", "a Foreign Service officer": a role named by compounds
-        first = noun.i
-        while first > 0 and noun.doc[first - 1].dep_ == "compound" and noun.i - first < 3:
-            first -= 1
-        words = [t.lower_ for t in noun.doc[first : noun.i + 1]]
-        role = next((r for n in range(len(words)) if (r := lexicon.roles().get(" ".join(words[n:])))), None)
+    first = noun.i  # "the Consul General", "a Foreign Service officer", "air advisers": roles named by compounds
+    while first > 0 and noun.doc[first - 1].dep_ in ("compound", "amod") and noun.i - first < 3:
+        first -= 1
+    words = [t.lower_ for t in noun.doc[first : noun.i + 1]]
+    role = next((r for n in range(len(words)) if (r := lexicon.roles().get(" ".join(words[n:])))), None)
+    if role in (None, "official"):  # "its own military and air advisers": a modifier makes the role
+        mods = [c for c in noun.children if c.dep_ in ("amod", "nmod", "compound")]
+        mods += [g for c in mods for g in c.children if g.dep_ == "conj"]
+        role = next((r for c in mods if (r := lexicon.roles().get(f"{c.lower_} {noun.lower_}"))), role)
     if role == "official" and any(c.lower_ in clauses.MISSIONS for c in noun.children if c.dep_ == "compound"):
         role = "diplomat"  # "an embassy official" works at a mission
     return {
@@ -396,7 +405,7 @@ def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
     }
 
 
-def _post_held(sentence: Sentence, mention: Mention, facts: Facts) -> dict[str, str | None] | None:
+def _post_held(sentence: Sentence, mention: Mention, facts: Facts) -> Hint | None:
     """ "Ryu held the post of acting ambassador to Kuwait, after his predecessor So was ordered to
     leave": a predecessor or successor held the same post as the person the sentence is about."""
     phrases = [p for p in context.role_phrases(sentence) if p.person != mention.key]
@@ -417,6 +426,9 @@ def _referents(
         hint = _hint(sentence, token)
         role = hint["role"]
         mention = _person_near(sentence, token)
+        if token.lower_ in PERSONAL and mention is None and (before := _envoy_before(sentences, sentence)):
+            found.append(Reading(before, 0.7))  # "The Qatari ambassador was summoned ... He was given 48 hours"
+            continue
         if mention is not None and mention.kind == "anaphor" and mention.text.lower().startswith("the "):
             named = lexicon.roles().get(mention.text.lower().split()[-1])
             earlier = _ahead(sentences, sentence.index, named, None, facts, definite=True) if named else None
@@ -429,7 +441,10 @@ def _referents(
         if mention is not None:
             found.append(Reading(mention, 0.9 if mention.kind == "person" else 0.8, **hint))
             continue
-        determiner = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
+        first = token
+        while first.dep_ == "conj" and first.head != first:
+            first = first.head  # "its own defence, navy and air advisers": the first conjunct's owner
+        determiner = {c.lower_ for c in (*token.children, *first.children) if c.dep_ in ("det", "poss")}
         owned = bool(determiner & (OWN | SELF))  # "its envoy", "the country's ambassador"
         recall = verb.lemma_ in RECALLS and token.tag_ == "NNS"  # "recalled ambassadors from A and B": posts
         states = [
@@ -508,6 +523,10 @@ def _referents(
                 places = [body_of(sentence, p) for p in objects]
                 receiving = [r for r in places if r and r not in (sending, *owners)] or [None]
             local = sentence.offset(token)
+            if token.tag_ == "NNS" and role not in HEADS and owned:
+                for owner in owners:  # "India announced the withdrawal of its own defence advisers"
+                    found.append(Reading(_many(sentence, token, role, owner, None), 0.75, told=True))  # type: ignore[arg-type]
+                continue
             for owner in owners:
                 others: list[str | None] = [o for o in owners if o != owner]
                 places = others if len(owners) > 1 and receiving == [None] else receiving  # "each other's"
@@ -544,6 +563,23 @@ def _role_subject(sentence: Sentence, token: Token) -> Token | None:
     return None
 
 
+def _envoy_before(sentences: list[Sentence], sentence: Sentence) -> Unnamed | None:
+    """The unnamed envoy a pronoun with no person before it stands for: the subject of the
+    sentence before, when that is a head of mission with a state ("The Qatari ambassador")."""
+    before = sentences[sentence.index - 1] if 0 < sentence.index < len(sentences) else None
+    if before is None or before.span is None or before.paragraph != sentence.paragraph or before.of("person"):
+        return None
+    for node in before.span:
+        if node.dep_ in ("nsubj", "nsubjpass") and node.head.dep_ == "ROOT" and node.tag_ == "NN":
+            hint = _hint(before, node)
+            if hint["role"] in HEADS and hint["sending"]:
+                local = before.offset(node)
+                return Unnamed(
+                    local, local + len(node.text), node.text, hint["role"], hint["sending"], [hint["receiving"]]
+                )
+    return None
+
+
 def _phrase(sentence: Sentence, token: Token) -> tuple[int, int, str]:
     """The local span and words of a noun phrase up to its head: "a top KGB officer"."""
     first = sentence.offset(token.left_edge)
@@ -557,7 +593,7 @@ def _one(sentence: Sentence, token: Token, role: str, sending: str) -> Group:
     return Group(first, last, text, role, sending, 1)
 
 
-def _many(sentence: Sentence, token: Token, role: str, sending: str, count: int) -> Group:
+def _many(sentence: Sentence, token: Token, role: str, sending: str, count: int | None) -> Group:
     first, last, text = _phrase(sentence, token)
     return Group(first, last, text, role, sending, count)
 
@@ -873,7 +909,7 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
     if isinstance(subject, Group):
         if code == "expelled":
             return None  # "expelled 45 Russian diplomats" is a measure; an expulsion exit names its person
-        if subject.count is None and not (destination or _has_consequence(sentence)):
+        if subject.count is None and not (destination or _has_consequence(sentence) or reading.told):
             return None  # "American ambassadors have resigned in years gone by": a habit, not an event
         record: dict[str, Any] = {"person": None, "group": subject.text, "count": subject.count, "role": subject.role}
         sending, receiving, key = subject.sending, None, f"{subject.text}:{subject.sending}"
