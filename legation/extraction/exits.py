@@ -481,13 +481,14 @@ def _referents(
             post = next(iter(subject_states(sentence, verb, facts)), None) if hosting else None
             post = post or hint["receiving"]  # "The US Ambassador to Estonia has resigned": the one posted there
             indefinite = bool(determiner & {"a", "an"})
+            former = any(c.lower_ in ("former", "ex", "retired") for c in token.children)  # "a former ambassador"
             later = _ahead(sentences, sentence.index, role, sending, facts, definite=not indefinite, post=post)
             lead = None if later is not None or indefinite or sentence.index > LEAD else _lead(sentences, sentence)
             if lead is not None and lead.key in facts.roles and facts.roles[lead.key].role in NOT_ENVOYS:
                 lead = None  # the president who announced it is not the envoy
             if later is not None or lead is not None:
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
-            elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS:
+            elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
                 found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
                 # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
