@@ -214,6 +214,8 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
             and key not in exited
         ]
         lead = exits._lead(sentences, sentences[one.sentence]) if one.sentence <= exits.LEAD else None
+        main = None if lead else exits.main_subject(sentences[one.sentence], record["evidence"]["start"])
+        lead = lead or main
         official = lead is not None and lead.key in facts.roles and facts.roles[lead.key].role in exits.NOT_ENVOYS
         if not holders and lead is not None and lead.key and lead.key not in exited and not official:
             holders = [lead.key]  # "sacked the country's ambassador to the UN ... Kyaw Moe Tun in a speech said"
@@ -235,7 +237,7 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
             continue
         if len(holders) == 1:
             record["person"] = holders[0]
-            record["confidence"] = min(record["confidence"], 0.8)
+            record["confidence"] = min(record["confidence"], 0.7 if main and holders[0] == main.key else 0.8)
             one.key = holders[0]
             exited.add(holders[0])
 

@@ -204,6 +204,10 @@ def generic(token: Token, *, gerunds: bool = True) -> bool:
     if token.tag_ == "VBG":
         if token.dep_ == "pcomp" and any(_past(v) or _acting(v) for v in (token.head.head, token.head.head.head)):
             return False  # "Britain responded by expelling ...", "Moscow retaliates by expelling": what was done
+        if token.dep_ == "advcl" and _past(token.head) and not any(c.dep_ == "mark" for c in token.children):
+            agents = [c for c in token.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+            if agents:  # "X announced the downgrading of ties, recalling the ambassador": a party did both
+                return False
         return not (aux - {"to"}) or token.dep_ in ("pcomp", "pobj", "csubj")
     if token.tag_ == "VB" and "to" in aux:
         if token.dep_ == "acl" and token.head.lemma_ in DECISIONS:

@@ -315,11 +315,40 @@ def _ahead(
 LEAD = 2  # the sentences of a news lead, which names its person in the next sentence
 
 
+def _other_envoy(sentence: Sentence) -> bool:
+    """Whether a sentence tells the exit of an envoy it names by role alone ("After the minister
+    ordered the Bolivian ambassador to leave, Jorge Rivas told reporters"): its subject is that
+    envoy, not the one a lead before it told of."""
+    for match in lexicon.any_of("exits").finditer(sentence.text):
+        verb = clauses.head(sentence, *match.span())
+        for noun in clauses.patients(verb) + clauses.subjects(verb) if verb is not None else []:
+            if noun.pos_ == "NOUN" and lexicon.roles().get(noun.lower_) and sentence.mention_of(noun) is None:
+                return True
+    return False
+
+
+def main_subject(sentence: Sentence, at: int) -> Mention | None:
+    """ "After the minister ordered the Cambodian ambassador to leave, Hun Saroeun posted ...": the
+    person who is the main clause's subject, when the trigger sits in a clause that leads up to it."""
+    token = sentence.token_at(sentence.local(at))
+    if sentence.span is None or token is None:
+        return None
+    root = sentence.span.root
+    node = token
+    while node.head != node and node.head != root:
+        node = node.head
+    if node == root or node.dep_ != "advcl" or node.i > root.i:
+        return None
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    person = sentence.mention_of(subject, ("person",)) if subject is not None else None
+    return person if person is not None and person.key else None
+
+
 def _lead(sentences: list[Sentence], sentence: Sentence) -> Mention | None:
     """The person a lead's role noun stands for: the subject of the next sentence ("North Korea's top
     diplomat in Kuwait has defected ... Ryu Hyun Woo secretly arrived in South Korea")."""
     later = next((s for s in sentences if s.index == sentence.index + 1), None)
-    if later is None or later.span is None:
+    if later is None or later.span is None or _other_envoy(later):
         return None
     subjects = [t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp")]
     for subject in subjects:  # "The agency quoted the office as saying Moncef Baati was accused": the
