@@ -216,7 +216,10 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
         lead = exits._lead(sentences, sentences[one.sentence]) if one.sentence <= exits.LEAD else None
         main = None if lead else exits.main_subject(sentences[one.sentence], record["evidence"]["start"])
         lead = lead or main
-        official = lead is not None and lead.key in facts.roles and facts.roles[lead.key].role in exits.NOT_ENVOYS
+        phrase = facts.roles.get(lead.key or "") if lead is not None else None
+        official = phrase is not None and (
+            phrase.role in exits.NOT_ENVOYS or phrase.sending not in (None, record["sending_state"])
+        )  # the president who announced it, or another state's envoy, is not the envoy
         if not holders and lead is not None and lead.key and lead.key not in exited and not official:
             holders = [lead.key]  # "sacked the country's ambassador to the UN ... Kyaw Moe Tun in a speech said"
         named = [

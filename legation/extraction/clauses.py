@@ -87,6 +87,8 @@ def subjects(verb: Token, *, depth: int = 3) -> list[Token]:
         return [t for s in found for t in coordinated(_antecedent(s))]
     if verb.dep_ in ("relcl", "acl") and verb.head != verb and not passive(verb):
         return coordinated(verb.head)
+    if depth and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head != verb.head:
+        return subjects(verb.head.head, depth=depth - 1)  # "the United States responded by expelling"
     if depth and verb.dep_ in BORROW and verb.head != verb:
         return subjects(verb.head, depth=depth - 1)
     return []
@@ -100,7 +102,20 @@ def objects(verb: Token) -> list[Token]:
             found += [c for c in child.children if c.dep_ in ("nsubj", "dobj")][:1]
     if not found and verb.dep_ == "conj" and verb.head != verb:
         found = [c for c in verb.head.children if c.dep_ in OBJECTS]  # "declared ... and expelled"
-    return [t for o in found for t in coordinated(_whole(_antecedent(o)))]
+    return [t for o in map(_png, found) for t in coordinated(_whole(_antecedent(o)))]
+
+
+PNG_WORDS = frozenset({"persona", "non", "grata"})
+
+
+def _png(token: Token) -> Token:
+    """ "declared a US diplomat persona non grata", parsed as the compound "a US diplomat persona":
+    the envoy is the noun inside."""
+    if token.lower_ not in PNG_WORDS:
+        return token
+    inner = [c for c in token.children if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")]
+    inner = [c for c in inner if c.lower_ not in PNG_WORDS]
+    return inner[-1] if inner else token
 
 
 def patients(verb: Token) -> list[Token]:
@@ -248,6 +263,8 @@ def stance(token: Token) -> bool:
     head = token.head
     if token.dep_ in ("nsubj", "attr") and head.lemma_ == "be" and head.tag_ in ("VBZ", "VBP"):
         return True
+    if token.dep_ == "dobj" and head.lemma_ == "call":
+        return False  # "called his expulsion part of a campaign" names it; "called for" demands it
     while head.dep_ == "prep" and head.head != head:
         head = head.head
     return head.lemma_.lower() in STANCE  # "MPs in Jordan Call for Closure of Israeli Embassy"
@@ -267,8 +284,11 @@ def demanded(token: Token) -> bool:
     parliament to vote on a resolution to close the embassy", "a request ... to expel")."""
     node, steps = token, 0
     while node.head != node and steps < 6 and node.dep_ in DEMAND_PATH:
+        named = node.dep_ == "dobj"
         node, steps = node.head, steps + 1
         lemma = node.lemma_.lower()
+        if named and lemma == "call":
+            continue  # "called his expulsion part of a campaign": a name for it, no call for it
         if (lemma in DEMANDS and node.pos_ in ("VERB", "PROPN")) or (lemma in DEMAND_NOUNS and node.pos_ == "NOUN"):
             return True
     return False

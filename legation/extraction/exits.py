@@ -515,6 +515,8 @@ def _referents(
             lead = None if later is not None or indefinite or sentence.index > LEAD else _lead(sentences, sentence)
             if lead is not None and lead.key in facts.roles and facts.roles[lead.key].role in NOT_ENVOYS:
                 lead = None  # the president who announced it is not the envoy
+            if lead is not None and lead.key in facts.roles and facts.roles[lead.key].sending not in (None, sending):
+                lead = None  # "the Peruvian ambassador ... Cuban diplomat Raul Perez": another state's envoy
             if later is not None or lead is not None:
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
@@ -775,7 +777,10 @@ def find(
                 readings = [r for r in readings if not _official(r, facts)]
             for argument in arguments if token is not None else []:
                 if argument.tag_ == "NNS":  # "declared two United States officers persona non grata"
-                    facts.events[argument.lemma_] = (trigger.code, states_around(sentence, argument)[0])
+                    state = states_around(sentence, argument)[0]
+                    if token is not None and state is None and any(c.lower_ in OWN for c in argument.children):
+                        state = next(iter(subject_states(sentence, token, facts)), None)
+                    facts.events[argument.lemma_] = (trigger.code, state)
             actor = _actor(sentence, token, facts) if token is not None and readings else None
             for reading in readings:
                 at = At(sentence, phrases, (start, end), facts, recent, token, actor)
@@ -970,7 +975,7 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         receiving = receiving or (around_receiving[0] if around_receiving else None)
         sending = sending or trigger_sending
         left = _body_after(sentence, end, LEFT) if code == "expelled" else None  # "forced to leave Libya"
-        receiving = receiving or left
+        receiving = receiving or left or _opening_place(sentence)
         if sending is None:
             host = at.actor if code == "expelled" else None  # the state that expels is the post
             sending = _fallback_sending(sentence, {receiving, destination, host}, recent)
@@ -1013,6 +1018,17 @@ def _states_of(sentence: Sentence, mention: Mention) -> tuple[str | None, list[s
     if sending is None and heads[0].dep_ == "appos":
         sending, receiving = states_around(sentence, heads[0].head)
     return sending, receiving
+
+
+OPENING = re.compile(r"^\s*In\s+(?:the\s+)?$")
+
+
+def _opening_place(sentence: Sentence) -> str | None:
+    """ "In Australia, Soviet diplomat X called his expulsion ...": the place a sentence opens with."""
+    body = next(iter(sentence.of("body")), None)
+    if body is None or not OPENING.match(sentence.text[: sentence.local(body.start)]):
+        return None
+    return body.key if sentence.text[sentence.local(body.end) :].startswith(",") else None
 
 
 def _has_consequence(sentence: Sentence) -> bool:

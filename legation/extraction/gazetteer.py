@@ -43,6 +43,9 @@ def body_phrases() -> dict[str, str]:
         for demonym in body.demonyms:
             if demonym.endswith(("an", "i")):
                 found.setdefault(demonym + "s", body.code)  # "expelled 35 Russians"
+            for old, new in (("ean", "ian"), ("ian", "ean")):
+                if demonym.endswith(old) and body.kind == "state":  # "Ecuadorian" for Ecuadorean
+                    found.setdefault(demonym[: -len(old)] + new, body.code)
     return {p: c for p, c in found.items() if p[:1].isupper() and len(p) > 1}
 
 
