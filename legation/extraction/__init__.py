@@ -6,6 +6,7 @@ postings in force. Nothing here writes to the store; `legation.extraction.review
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -238,6 +239,15 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
             other["confidence"] = max(other["confidence"], min(record["confidence"], 0.8))
             record["_merged"] = True
             continue
+        if not holders and not named and record["receiving_state"]:
+            holders = [  # "told Israel's ambassador to Ankara to leave ... Israeli ambassador Eitan Naeh"
+                key
+                for key, phrase in facts.roles.items()
+                if phrase.role == record["role"]
+                and phrase.sending == record["sending_state"]
+                and phrase.receiving is None
+                and key not in exited
+            ]
         if len(holders) == 1:
             record["person"] = holders[0]
             record["confidence"] = min(record["confidence"], 0.7 if main and holders[0] == main.key else 0.8)
@@ -367,7 +377,11 @@ ERA_START, ERA_END = 1918, 1991  # "Russian" and "Moscow" stood for the Soviet s
 def _soviet_era(result: dict[str, list[dict[str, Any]]], sentences: list[pipeline.Sentence], text: str) -> None:
     """Russia in an event before 1992 is the Soviet Union; so is an undated one in a text that names
     the Soviet Union and no later year ("the Russians retaliated" in a 1985 spy row)."""
-    soviet = any(m.key == "SUN" for s in sentences for m in s.of("body"))
+    soviet = any(
+        m.key == "SUN" and not re.search(r"\b(?:ex|post|former)[- ]$", s.text[: s.local(m.start)], re.IGNORECASE)
+        for s in sentences
+        for m in s.of("body")
+    )  # "the small ex-Soviet state" is told after the Soviet Union
     years = [int(y) for y in context.YEAR.findall(text)]
     undated = soviet and (not years or ERA_START <= max(years) <= ERA_END)
 

@@ -409,6 +409,8 @@ def _hint(sentence: Sentence, token: Token) -> Hint:
     noun = token
     if token.pos_ == "PRON":
         step = token.head
+        while step.pos_ in ("NOUN", "ADP") and step.dep_ in ("dobj", "pobj", "prep") and step.head != step:
+            step = step.head  # "says he handed in his resignation": from "his" up to its verb
         while step.head != step and step.dep_ in ("ccomp", "xcomp", "conj", "advcl"):
             step = step.head
             subject = next((c for c in step.children if c.dep_ == "nsubj"), None)
