@@ -214,7 +214,9 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
             and record["receiving_state"]
             and key not in exited
         ]
-        lead = exits._lead(sentences, sentences[one.sentence]) if one.sentence <= exits.LEAD else None
+        lead = (
+            exits._lead(sentences, sentences[one.sentence]) if exits.leads(sentences, sentences[one.sentence]) else None
+        )
         main = None if lead else exits.main_subject(sentences[one.sentence], record["evidence"]["start"])
         lead = lead or main
         phrase = facts.roles.get(lead.key or "") if lead is not None else None

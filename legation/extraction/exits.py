@@ -12,7 +12,7 @@ from spacy.tokens import Token
 from legation.extraction import clauses, context, lexicon
 from legation.extraction.context import RolePhrase
 from legation.extraction.groups import Group, groups
-from legation.extraction.pipeline import Mention, Sentence
+from legation.extraction.pipeline import Mention, Sentence, title_case
 from legation.registry import bodies
 
 REASON = re.compile(
@@ -208,6 +208,8 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
     receiving: list[str | None] = []
     for node in [noun, *clauses.named(noun)]:
         for child in clauses.modifiers(node):
+            if child.i + 1 < len(child.doc) and child.doc[child.i + 1].text in DATELINE_MARKS:
+                continue  # "Washington - The scientific affairs officer of ...": a dateline, no modifier
             if child.i > 0 and child.doc[child.i - 1].lower_ in ("to", "in", "at"):
                 receiving.append(body_of(sentence, child))  # "its envoy to India Sohail Mahmood"
                 continue
@@ -313,6 +315,16 @@ def _ahead(
 
 
 LEAD = 2  # the sentences of a news lead, which names its person in the next sentence
+
+
+def leads(sentences: list[Sentence], sentence: Sentence) -> bool:
+    """Whether a sentence is a story's lead: among its first sentences, or the first to tell an
+    exit after a preamble ("Below is a copy of the article ... The scientific affairs officer of
+    the Czechoslovak Embassy has defected")."""
+    if sentence.index <= LEAD:
+        return True
+    earlier = [s for s in sentences[: sentence.index] if not title_case(s.text)]  # a headline is no lead
+    return not any(lexicon.any_of("exits").search(s.text) for s in earlier)
 
 
 def _other_envoy(sentence: Sentence) -> bool:
@@ -429,6 +441,9 @@ def _hint(sentence: Sentence, token: Token) -> Hint:
         role = next((r for c in mods if (r := lexicon.roles().get(f"{c.lower_} {noun.lower_}"))), role)
     if role == "official" and any(c.lower_ in clauses.MISSIONS for c in noun.children if c.dep_ == "compound"):
         role = "diplomat"  # "an embassy official" works at a mission
+    at_mission = any(clauses.is_mission(p) for p in clauses.preposition_objects(noun, ("of", "at", "from", "in")))
+    if role in (None, "official") and noun.lower_ in STAFF_NOUNS and at_mission:
+        role = "diplomat"  # "the scientific affairs officer of the Czechoslovak Embassy"
     return {
         "role": role,
         "sending": sending,
@@ -514,7 +529,11 @@ def _referents(
             indefinite = bool(determiner & {"a", "an"})
             former = any(c.lower_ in ("former", "ex", "retired") for c in token.children)  # "a former ambassador"
             later = _ahead(sentences, sentence.index, role, sending, facts, definite=not indefinite, post=post)
-            lead = None if later is not None or indefinite or sentence.index > LEAD else _lead(sentences, sentence)
+            lead = (
+                None
+                if later is not None or indefinite or not leads(sentences, sentence)
+                else _lead(sentences, sentence)
+            )
             if lead is not None and lead.key in facts.roles and facts.roles[lead.key].role in NOT_ENVOYS:
                 lead = None  # the president who announced it is not the envoy
             if lead is not None and lead.key in facts.roles and facts.roles[lead.key].sending not in (None, sending):
@@ -578,6 +597,8 @@ def _own(verb: Token, arguments: list[Token]) -> bool:
     )
 
 
+DATELINE_MARKS = frozenset({"-", "–", "—", ":"})
+STAFF_NOUNS = frozenset({"officer", "official", "officials", "officers", "member", "employee", "secretary"})
 PERSONAL = frozenset({"he", "she", "him", "her"})
 
 

@@ -371,7 +371,7 @@ def _sentences(chunks: list[tuple[int, str]], docs: Iterable[Doc], names: tuple[
     text = " ".join(chunk for _, chunk in chunks)
     _halves(found)
     for sentence in found:
-        if _title_case(sentence.text):
+        if title_case(sentence.text):
             sentence.mentions = [m for m in sentence.mentions if m.kind != "person" or _elsewhere(m, sentence, text)]
     return found
 
@@ -398,7 +398,7 @@ def _halves(found: list[Sentence]) -> None:
             sentence.mentions.sort(key=lambda m: m.start)
 
 
-def _title_case(text: str) -> bool:
+def title_case(text: str) -> bool:
     """A headline in title case ("Saudi Arabia Expels Canadian Ambassador and Suspends New Trade"),
     where the NER takes any run of capitals for a name."""
     words = [w for w in text.split() if w[:1].isalpha()]
