@@ -241,6 +241,15 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
             other["confidence"] = max(other["confidence"], min(record["confidence"], 0.8))
             record["_merged"] = True
             continue
+        passing = [
+            key
+            for key, at, states in facts.passing.get(record["exit_type"], [])
+            if key not in exited
+            and one.sentence <= at <= one.sentence + exits.PASSING
+            and (not states or record["sending_state"] in states)
+        ]
+        if not holders and not named and len(passing) == 1:
+            holders = passing  # "declared Spain's ambassador persona non grata. The move to expel Jesus Silva"
         if not holders and not named and record["receiving_state"]:
             holders = [  # "told Israel's ambassador to Ankara to leave ... Israeli ambassador Eitan Naeh"
                 key

@@ -64,6 +64,8 @@ class Facts:
                 return
 
     unnamed: list[RolePhrase] = field(default_factory=list)
+    passing: dict[str, list[tuple[str, int, set[str]]]] = field(default_factory=dict)  # exit -> (person,
+    # sentence, states it names): persons named in a mention of an exit that tells none of its own
     events: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # plural noun -> (exit, state)
 
     def learn(self, phrases: list[RolePhrase]) -> None:
@@ -768,9 +770,13 @@ def find(
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
             token = clauses.head(sentence, start, end)
-            if clauses.reaches(sentence, context.hedges(sentence, start), token):
-                continue
             if token is None and context.generic(sentence, start, match.group(0)):
+                continue
+            if token is not None and (
+                clauses.generic(token) or clauses.reaches(sentence, context.hedges(sentence, start), token)
+            ):
+                _named_in_passing(sentence, trigger.code, token, facts)  # "The move to expel X came a day after"
+            if clauses.reaches(sentence, context.hedges(sentence, start), token):
                 continue
             if token is not None and (
                 clauses.negated(token)
@@ -779,6 +785,7 @@ def find(
                 or clauses.stance(token)
                 or clauses.demanded(token)
                 or token.dep_ == "amod"  # "the ousted president": a description, not a report
+                or _from_party(sentence, token)
             ):
                 continue
             if trigger.option("base") and not (BASE_SUBJECT.search(sentence.text[:start]) and groups(sentence)):
@@ -814,6 +821,36 @@ def find(
                     record["year"] = years.at(sentence, start, token) if years else year
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
+
+
+def _named_in_passing(sentence: Sentence, code: str, token: Token, facts: Facts) -> None:
+    """Persons a hedged or infinitive mention of an exit names ("The move to expel Jesus Silva came
+    a day after", "Tokyo would recall Yasumasa Nagamine"): no exit of their own, but the name of
+    the unnamed envoy whose exit the text tells."""
+    for argument in _arguments(code, token, code in ("expelled", "recalled", "dismissed")):
+        mention = sentence.mention_of(argument, ("person",))
+        if mention is not None and mention.key:
+            _pass(facts, code, mention.key, sentence)
+
+
+def _pass(facts: Facts, code: str, key: str, sentence: Sentence) -> None:
+    states = {b.key for b in sentence.of("body") if b.key}
+    if all(k != key for k, _, _ in facts.passing.get(code, [])):
+        facts.passing.setdefault(code, []).append((key, sentence.index, states))
+
+
+PASSING = 2  # sentences after an unnamed envoy's exit in which a name given in passing is his
+
+
+PARTY_WORDS = frozenset({"party", "parliament", "league", "club", "union", "movement", "front", "council"})
+
+
+def _from_party(sentence: Sentence, token: Token) -> bool:
+    """ "expelled from the opposition Move Forward Party": a member thrown out of a party or body."""
+    for place in clauses.preposition_objects(token, ("from",)):
+        if place.lower_ in PARTY_WORDS and sentence.mention_of(place, ("body",)) is None:
+            return True
+    return False
 
 
 LISTING = frozenset({"be", "identify", "name"})
@@ -984,6 +1021,7 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         expelled_by_state = code == "expelled" and at.actor is not None and reading.sure >= 0.85
         unplaced = phrase is None and sending is None and reading.role is None and trigger_sending is None
         if unplaced and not expelled_by_state:
+            _pass(facts, code, key, sentence)  # the name, perhaps, of an envoy told by role
             return None  # no role anywhere in the document: a footballer retiring is no exit
         if phrase is not None and phrase.former and code in ("died", "retired"):
             return None  # "Former ambassador X ... died": the posting had ended before ("X was the
