@@ -6,6 +6,7 @@ postings in force. Nothing here writes to the store; `legation.extraction.review
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -102,6 +103,7 @@ def read(
     _name_envoys(found, facts, sentences)
     found = [f for f in found if not f.record.pop("_merged", False)]
     found = _name_members(found, sentences)
+    exits.settle(found, sentences)
     result["exits"] = [f.record for f in found]
     _soviet_era(result, sentences, text)
     result["measures"] = result["measures"] + _measures_of_exits(found, sentences, result["measures"])
@@ -151,8 +153,19 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
     by_sentence = Counter(
         (f.sentence, f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")
     )
+    counted = {(f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("count")}
+    uncounted: set[tuple[str, str | None]] = set()
     for key, group in list(kept.items()):
         record = group.record
+        pair = (record["exit_type"], record["sending_state"])
+        if record.get("group") and record.get("count") == 1 and (_kind(pair[0]), pair[1]) in named:
+            del kept[key]  # "A diplomat from China's consulate has applied for asylum ... Chen's defection"
+            continue
+        if record.get("group") and not record.get("count") and (pair in counted or pair in uncounted):
+            del kept[key]  # "Russia expels U.S. diplomats" in a headline, "expelled 60 U.S. diplomats" below
+            continue
+        if record.get("group") and not record.get("count"):
+            uncounted.add(pair)
         if record.get("group"):
             names = by_sentence[(group.sentence, record["exit_type"], record["sending_state"])]
             if names and (record.get("count") is None or names >= record["count"]):
@@ -180,7 +193,8 @@ def _unnamed_key(one: exits.Found, kept: dict[str, exits.Found]) -> str | None:
         return f"group:{record['exit_type']}:{record['sending_state']}:{record['count']}"
     if record.get("group") or not record.get("sending_state"):
         return None
-    prefix = f"unnamed:{record['exit_type']}:{record['role']}:{record['sending_state']}:"
+    role = "ambassador" if record["role"] == "special_envoy" else record["role"]  # "its envoys" are its ambassadors
+    prefix = f"unnamed:{record['exit_type']}:{role}:{record['sending_state']}:"
     if not record.get("receiving_state"):
         return next((key for key in kept if key.startswith(prefix)), None)
     return prefix + str(record["receiving_state"])
@@ -203,8 +217,15 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
             and record["receiving_state"]
             and key not in exited
         ]
-        lead = exits._lead(sentences, sentences[one.sentence]) if one.sentence <= exits.LEAD else None
-        official = lead is not None and lead.key in facts.roles and facts.roles[lead.key].role in exits.NOT_ENVOYS
+        lead = (
+            exits._lead(sentences, sentences[one.sentence]) if exits.leads(sentences, sentences[one.sentence]) else None
+        )
+        main = None if lead else exits.main_subject(sentences[one.sentence], record["evidence"]["start"])
+        lead = lead or main
+        phrase = facts.roles.get(lead.key or "") if lead is not None else None
+        official = phrase is not None and (
+            phrase.role in exits.NOT_ENVOYS or phrase.sending not in (None, record["sending_state"])
+        )  # the president who announced it, or another state's envoy, is not the envoy
         if not holders and lead is not None and lead.key and lead.key not in exited and not official:
             holders = [lead.key]  # "sacked the country's ambassador to the UN ... Kyaw Moe Tun in a speech said"
         named = [
@@ -223,9 +244,27 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
             other["confidence"] = max(other["confidence"], min(record["confidence"], 0.8))
             record["_merged"] = True
             continue
+        passing = [
+            key
+            for key, at, states in facts.passing.get(record["exit_type"], [])
+            if key not in exited
+            and one.sentence <= at <= one.sentence + exits.PASSING
+            and (not states or record["sending_state"] in states)
+        ]
+        if not holders and not named and len(passing) == 1:
+            holders = passing  # "declared Spain's ambassador persona non grata. The move to expel Jesus Silva"
+        if not holders and not named and record["receiving_state"]:
+            holders = [  # "told Israel's ambassador to Ankara to leave ... Israeli ambassador Eitan Naeh"
+                key
+                for key, phrase in facts.roles.items()
+                if phrase.role == record["role"]
+                and phrase.sending == record["sending_state"]
+                and phrase.receiving is None
+                and key not in exited
+            ]
         if len(holders) == 1:
             record["person"] = holders[0]
-            record["confidence"] = min(record["confidence"], 0.8)
+            record["confidence"] = min(record["confidence"], 0.7 if main and holders[0] == main.key else 0.8)
             one.key = holders[0]
             exited.add(holders[0])
 
@@ -290,11 +329,12 @@ def _measures_of_exits(
     for one in found:
         record = one.record
         sending, receiving = record.get("sending_state"), record.get("receiving_state")
+        unposted_group = bool(record.get("group")) and not receiving  # "recalled 30 of its ambassadors": posts untold
         if record["exit_type"] == "expelled" and (record.get("person") or record.get("role") in HEADS_OF_MISSION):
             actor = one.actor if one.actor != sending else None
             actor = actor or receiving or _other(sentences, sending)
             measure, target, count = "persona_non_grata", sending, 1
-        elif record["exit_type"] == "recalled" and record.get("role") in HEADS_OF_MISSION:
+        elif record["exit_type"] == "recalled" and record.get("role") in HEADS_OF_MISSION and not unposted_group:
             target = receiving or _other([s for s in sentences if s.index == one.sentence], sending)
             actor, target, measure, count = sending, target or _other(sentences, sending), "ambassador_recalled", None
         else:
@@ -353,7 +393,11 @@ ERA_START, ERA_END = 1918, 1991  # "Russian" and "Moscow" stood for the Soviet s
 def _soviet_era(result: dict[str, list[dict[str, Any]]], sentences: list[pipeline.Sentence], text: str) -> None:
     """Russia in an event before 1992 is the Soviet Union; so is an undated one in a text that names
     the Soviet Union and no later year ("the Russians retaliated" in a 1985 spy row)."""
-    soviet = any(m.key == "SUN" for s in sentences for m in s.of("body"))
+    soviet = any(
+        m.key == "SUN" and not re.search(r"\b(?:ex|post|former)[- ]$", s.text[: s.local(m.start)], re.IGNORECASE)
+        for s in sentences
+        for m in s.of("body")
+    )  # "the small ex-Soviet state" is told after the Soviet Union
     years = [int(y) for y in context.YEAR.findall(text)]
     undated = soviet and (not years or ERA_START <= max(years) <= ERA_END)
 

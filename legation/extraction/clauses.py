@@ -87,6 +87,8 @@ def subjects(verb: Token, *, depth: int = 3) -> list[Token]:
         return [t for s in found for t in coordinated(_antecedent(s))]
     if verb.dep_ in ("relcl", "acl") and verb.head != verb and not passive(verb):
         return coordinated(verb.head)
+    if depth and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head != verb.head:
+        return subjects(verb.head.head, depth=depth - 1)  # "the United States responded by expelling"
     if depth and verb.dep_ in BORROW and verb.head != verb:
         return subjects(verb.head, depth=depth - 1)
     return []
@@ -100,7 +102,20 @@ def objects(verb: Token) -> list[Token]:
             found += [c for c in child.children if c.dep_ in ("nsubj", "dobj")][:1]
     if not found and verb.dep_ == "conj" and verb.head != verb:
         found = [c for c in verb.head.children if c.dep_ in OBJECTS]  # "declared ... and expelled"
-    return [t for o in found for t in coordinated(_antecedent(o))]
+    return [t for o in map(_png, found) for t in coordinated(_whole(_antecedent(o)))]
+
+
+PNG_WORDS = frozenset({"persona", "non", "grata"})
+
+
+def _png(token: Token) -> Token:
+    """ "declared a US diplomat persona non grata", parsed as the compound "a US diplomat persona":
+    the envoy is the noun inside."""
+    if token.lower_ not in PNG_WORDS:
+        return token
+    inner = [c for c in token.children if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")]
+    inner = [c for c in inner if c.lower_ not in PNG_WORDS]
+    return inner[-1] if inner else token
 
 
 def patients(verb: Token) -> list[Token]:
@@ -121,7 +136,31 @@ def owners(noun: Token) -> list[Token]:
             found += [c for c in child.children if c.dep_ == "pobj"]
     if not found and noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "AUX"):
         found = subjects(noun.head)  # "has announced his resignation" without "his"
-    return [t for o in found for t in coordinated(o)]
+    if not found and _paper(noun) is not None:
+        found = owners(_paper(noun))  # type: ignore[arg-type]  # "wrote a resignation letter"
+    return [t for o in map(_whole, found) for t in coordinated(o)]
+
+
+PAPERS = frozenset({"letter", "statement", "note", "speech", "announcement"})
+
+
+def _paper(noun: Token) -> Token | None:
+    """The letter a resignation is written in: "a resignation letter", "a letter of resignation"."""
+    head = noun.head
+    if noun.dep_ == "compound" and head.lemma_ in PAPERS:
+        return head
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in PAPERS:
+        return head.head
+    return None
+
+
+def _whole(token: Token) -> Token:
+    """ "30 of Guinea's ambassadors": the noun a count or quantity stands for."""
+    if token.like_num or token.lower_ in ("some", "several", "many", "most", "all", "each", "one"):
+        inner = [c for p in token.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children]
+        if inner and inner[0].dep_ == "pobj":
+            return inner[0]
+    return token
 
 
 def named(token: Token) -> list[Token]:
@@ -180,6 +219,10 @@ def generic(token: Token, *, gerunds: bool = True) -> bool:
     if token.tag_ == "VBG":
         if token.dep_ == "pcomp" and any(_past(v) or _acting(v) for v in (token.head.head, token.head.head.head)):
             return False  # "Britain responded by expelling ...", "Moscow retaliates by expelling": what was done
+        if token.dep_ == "advcl" and _past(token.head) and not any(c.dep_ == "mark" for c in token.children):
+            agents = [c for c in token.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+            if agents:  # "X announced the downgrading of ties, recalling the ambassador": a party did both
+                return False
         return not (aux - {"to"}) or token.dep_ in ("pcomp", "pobj", "csubj")
     if token.tag_ == "VB" and "to" in aux:
         if token.dep_ == "acl" and token.head.lemma_ in DECISIONS:
@@ -220,6 +263,8 @@ def stance(token: Token) -> bool:
     head = token.head
     if token.dep_ in ("nsubj", "attr") and head.lemma_ == "be" and head.tag_ in ("VBZ", "VBP"):
         return True
+    if token.dep_ == "dobj" and head.lemma_ == "call":
+        return False  # "called his expulsion part of a campaign" names it; "called for" demands it
     while head.dep_ == "prep" and head.head != head:
         head = head.head
     return head.lemma_.lower() in STANCE  # "MPs in Jordan Call for Closure of Israeli Embassy"
@@ -239,8 +284,11 @@ def demanded(token: Token) -> bool:
     parliament to vote on a resolution to close the embassy", "a request ... to expel")."""
     node, steps = token, 0
     while node.head != node and steps < 6 and node.dep_ in DEMAND_PATH:
+        named = node.dep_ == "dobj"
         node, steps = node.head, steps + 1
         lemma = node.lemma_.lower()
+        if named and lemma == "call":
+            continue  # "called his expulsion part of a campaign": a name for it, no call for it
         if (lemma in DEMANDS and node.pos_ in ("VERB", "PROPN")) or (lemma in DEMAND_NOUNS and node.pos_ == "NOUN"):
             return True
     return False

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spacy.tokens import Token
+
 from legation.extraction import lexicon
 from legation.extraction.pipeline import Mention, Sentence
 
@@ -13,12 +15,17 @@ YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 SAME_YEAR = re.compile(r"\b(?:the same year|that year|later that year)\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|whereas)\b|\bbut\b")
 PAST = re.compile(r"\b(?:was|were|had been|former|ex-|formerly|then)\s*(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
+FORMER = re.compile(r"\b(?:former|ex-|formerly|retired)\s*(?:\w+\s+){0,2}$", re.IGNORECASE)
 CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylines and photo credits
 APPOSITION = re.compile(
     r"\s*[,|]\s*(?:who (?:is|was) )?(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
     r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|was appointed|was named|had been|has been"
-    r"|(?:had |has )?held the post of|was serving as|who (?:had been|served as|was))\s+"
+    r"|(?:had |has )?held the post of|(?:was|is|has been|had been) serving as|who (?:had been|served as|was))\s+"
     r"(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
+)
+MISSION_AFTER = re.compile(
+    r"\s+(?:embassy|consulate|consulate general|high commission|mission|legation)(?:\s+(?:in|to)\s+(?:the\s+)?)?",
+    re.IGNORECASE,
 )
 LOOKAHEAD = 3  # sentences searched for the person a leading pronoun points to
 
@@ -34,6 +41,7 @@ class RolePhrase:
     receiving: str | None = None
     person: str | None = None
     past: bool = False
+    former: bool = False  # "former ambassador": the post ended before what the sentence tells
 
 
 def resolve(sentences: list[Sentence]) -> None:
@@ -47,6 +55,9 @@ def resolve(sentences: list[Sentence]) -> None:
     holders: dict[str, str] = {}  # person -> role, in the order the text names them
     for i, sentence in enumerate(sentences):
         subject = _grammatical_subject(sentence)
+        opens = i == 0 or sentences[i - 1].paragraph != sentence.paragraph
+        if opens and subject is None and _unnamed_subject(sentence):
+            salient = None  # a paragraph on "The Qatari ambassador": its "he" is no man named before it
         for mention in sentence.mentions:
             if mention.kind == "person":
                 if not CREDIT.search(sentence.text[: sentence.local(mention.start)][-12:]):
@@ -78,6 +89,21 @@ def _holder(anaphor: str, holders: dict[str, str]) -> str | None:
         return None
     wanted = ENVOYS if role in ENVOYS else {role}
     return next((person for person, held in reversed(holders.items()) if held in wanted), None)
+
+
+def _unnamed_subject(sentence: Sentence) -> bool:
+    """Whether the main verb's subject is an envoy the sentence names by role alone."""
+    if sentence.span is None:
+        return False
+    for token in sentence.span.root.children:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ == "NOUN":
+            first, last = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
+            inside = [
+                m for m in sentence.mentions if first <= m.start - sentence.start + sentence.span.start_char < last
+            ]
+            kinds = {m.kind for m in inside}  # "The Qatari ambassador", not "the diplomat" or "X, the envoy"
+            return lexicon.roles().get(token.lower_) in ENVOYS and kinds == {"body"}
+    return False
 
 
 def _grammatical_subject(sentence: Sentence) -> str | None:
@@ -137,12 +163,20 @@ def _role_phrases(sentence: Sentence) -> list[RolePhrase]:
         if after:
             body = _body_near(sentence, match.end(), match.end() + after.end() + 1)
             if body and sentence.local(body.start) == match.end() + after.end():
-                if after.group(0).strip().startswith("of") and not match.group(0).lower().endswith(" to"):
+                mission = MISSION_AFTER.match(text, sentence.local(body.end))
+                if mission:  # "deputy chief of mission at the U.S. embassy in Lusaka": the owner sends
                     phrase.sending = phrase.sending or body.key
+                    place = _body_near(sentence, mission.end(), mission.end() + 1)
+                    phrase.receiving = place.key if place else None
+                    phrase.end = sentence.local(place.end) if place else mission.end()
+                elif after.group(0).strip().startswith("of") and not match.group(0).lower().endswith(" to"):
+                    phrase.sending = phrase.sending or body.key
+                    phrase.end = sentence.local(body.end)
                 else:
                     phrase.receiving = body.key
-                phrase.end = sentence.local(body.end)
+                    phrase.end = sentence.local(body.end)
         phrase.past = bool(PAST.search(text[max(0, match.start() - 40) : match.start()]))
+        phrase.former = bool(FORMER.search(text[max(0, match.start() - 40) : match.start()]))
         phrase.person = _named(sentence, phrase)
         found.append(phrase)
     return found
@@ -261,11 +295,14 @@ class Years:
         if found:
             self.paragraphs[sentence.paragraph] = int(found[-1].group(1))
 
-    def at(self, sentence: Sentence, offset: int) -> int | None:
+    def at(self, sentence: Sentence, offset: int, token: Token | None = None) -> int | None:
         found = [
             (abs(m.start() - offset) + (0 if m.start() >= offset else 5), int(m.group(1)))
             for m in YEAR.finditer(sentence.text)
+            if token is None or _dates(sentence, m.start(), token)
         ]
+        if not found and token is not None:
+            return self.at(sentence, offset)
         if found:
             return min(found)[1]
         if RELATIVE_YEAR.search(sentence.text) and self.published:
@@ -273,6 +310,20 @@ class Years:
         if sentence.paragraph in self.paragraphs:
             return self.paragraphs[sentence.paragraph]
         return self.published if self.published and _recent(sentence) else None
+
+
+def _clause_verb(token: Token) -> Token:
+    node, steps = token, 0
+    while node.pos_ not in ("VERB", "AUX") and node.head != node and steps < 6:
+        node, steps = node.head, steps + 1
+    return node
+
+
+def _dates(sentence: Sentence, local: int, token: Token) -> bool:
+    """Whether the year at a local offset dates the trigger's clause: "On 5 May 2009, President X,
+    who seized power after the 22 December 2008 death of Y, announced the recall": 2009 does."""
+    year = sentence.token_at(local)
+    return year is not None and _clause_verb(year) == _clause_verb(token)
 
 
 def certainty(text: str) -> str:

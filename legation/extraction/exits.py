@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, TypedDict
 
 from spacy.tokens import Token
 
 from legation.extraction import clauses, context, lexicon
 from legation.extraction.context import RolePhrase
 from legation.extraction.groups import Group, groups
-from legation.extraction.pipeline import Mention, Sentence
+from legation.extraction.pipeline import Mention, Sentence, title_case
 from legation.registry import bodies
 
 REASON = re.compile(
@@ -36,8 +36,10 @@ OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassad
 SELF = frozenset({"country", "nation", "government"})  # "the country's ambassador": the subject's state
 LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
 PREDECESSORS = frozenset({"predecessor", "successor"})
-RECALLS = frozenset({"recall", "withdraw"})  # verbs whose plural object is the subject's own envoys
-HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell"})  # verbs whose subject is the envoy's host
+RECALLS = frozenset({"recall", "withdraw", "withdrawal"})  # verbs whose plural object is the subject's own envoys
+EXPELS = frozenset({"expel", "oust", "order", "declare"})  # "expelled its own ambassador" is a dismissal
+# verbs whose subject is the envoy's host
+HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell", "request", "give"})
 
 
 @dataclass
@@ -62,6 +64,9 @@ class Facts:
                 return
 
     unnamed: list[RolePhrase] = field(default_factory=list)
+    passing: dict[str, list[tuple[str, int, set[str]]]] = field(default_factory=dict)  # exit -> (person,
+    # sentence, states it names): persons named in a mention of an exit that tells none of its own
+    events: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # plural noun -> (exit, state)
 
     def learn(self, phrases: list[RolePhrase]) -> None:
         for phrase in phrases:
@@ -123,6 +128,8 @@ class Reading:
     role: str | None = None
     sending: str | None = None
     receiving: str | None = None
+    code: str | None = None  # an exit type the reading gives instead of the trigger's
+    told: bool = False  # a group whose exit the sentence tells as an event, though it gives no count
 
 
 def _subject(sentence: Sentence, start: int, end: int, active: bool) -> Mention | Group | None:
@@ -170,7 +177,7 @@ def subject_states(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     """The states a verb's subjects stand for: a body ("Cambodia and Thailand recalled"), a person's
     state ("Santos said he had recalled"), or the state in the subject's modifiers ("his government")."""
     found: list[str] = []
-    for subject in clauses.subjects(verb):
+    for subject in clauses.subjects(_governor(verb)):
         state = body_of(sentence, subject) or facts.state_of(subject)
         nodes = [subject, *[c for c in subject.children if c.dep_ == "poss"]]
         for node in nodes if state is None else ():
@@ -186,6 +193,15 @@ def subject_states(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     return found
 
 
+def _governor(token: Token) -> Token:
+    """The verb a trigger noun hangs on: "Kigali announced the recall of its ambassador", "the
+    Vatican protested over the expulsion of its ambassador"."""
+    node, steps = token, 0
+    while node.pos_ in ("NOUN", "PROPN", "ADP") and node.dep_ in ("dobj", "pobj", "prep") and steps < 4:
+        node, steps = node.head, steps + 1
+    return node if node.pos_ in ("VERB", "AUX") else token
+
+
 def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str | None]]:
     """The sending state in a noun's modifiers ("North Korean diplomat", "Britain's envoy", "from
     China's consulate") and the receiving states after it ("in London", "to the United States and
@@ -194,6 +210,8 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
     receiving: list[str | None] = []
     for node in [noun, *clauses.named(noun)]:
         for child in clauses.modifiers(node):
+            if child.i + 1 < len(child.doc) and child.doc[child.i + 1].text in DATELINE_MARKS:
+                continue  # "Washington - The scientific affairs officer of ...": a dateline, no modifier
             if child.i > 0 and child.doc[child.i - 1].lower_ in ("to", "in", "at"):
                 receiving.append(body_of(sentence, child))  # "its envoy to India Sohail Mahmood"
                 continue
@@ -281,6 +299,8 @@ def _ahead(
         for phrase in context.role_phrases(later):
             if not phrase.person or phrase.role in NOT_ENVOYS:
                 continue
+            if not definite and phrase.role in HEADS and role not in HEADS:
+                continue  # "expelled a Russian diplomat ... summoned the Russian ambassador, X": another man
             same = sending is not None and phrase.sending == sending and phrase.role == role
             if same or (not definite and offset < LOOKAHEAD and phrase.sending in (None, sending)):
                 person = next((m for m in later.of("person") if m.key == phrase.person), None)
@@ -299,17 +319,59 @@ def _ahead(
 LEAD = 2  # the sentences of a news lead, which names its person in the next sentence
 
 
+def leads(sentences: list[Sentence], sentence: Sentence) -> bool:
+    """Whether a sentence is a story's lead: among its first sentences, or the first to tell an
+    exit after a preamble ("Below is a copy of the article ... The scientific affairs officer of
+    the Czechoslovak Embassy has defected")."""
+    if sentence.index <= LEAD:
+        return True
+    earlier = [s for s in sentences[: sentence.index] if not title_case(s.text)]  # a headline is no lead
+    return not any(lexicon.any_of("exits").search(s.text) for s in earlier)
+
+
+def _other_envoy(sentence: Sentence) -> bool:
+    """Whether a sentence tells the exit of an envoy it names by role alone ("After the minister
+    ordered the Bolivian ambassador to leave, Jorge Rivas told reporters"): its subject is that
+    envoy, not the one a lead before it told of."""
+    for match in lexicon.any_of("exits").finditer(sentence.text):
+        verb = clauses.head(sentence, *match.span())
+        for noun in clauses.patients(verb) + clauses.subjects(verb) if verb is not None else []:
+            if noun.pos_ == "NOUN" and lexicon.roles().get(noun.lower_) and sentence.mention_of(noun) is None:
+                return True
+    return False
+
+
+def main_subject(sentence: Sentence, at: int) -> Mention | None:
+    """ "After the minister ordered the Cambodian ambassador to leave, Hun Saroeun posted ...": the
+    person who is the main clause's subject, when the trigger sits in a clause that leads up to it."""
+    token = sentence.token_at(sentence.local(at))
+    if sentence.span is None or token is None:
+        return None
+    root = sentence.span.root
+    node = token
+    while node.head != node and node.head != root:
+        node = node.head
+    if node == root or node.dep_ != "advcl" or node.i > root.i:
+        return None
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    person = sentence.mention_of(subject, ("person",)) if subject is not None else None
+    return person if person is not None and person.key else None
+
+
 def _lead(sentences: list[Sentence], sentence: Sentence) -> Mention | None:
     """The person a lead's role noun stands for: the subject of the next sentence ("North Korea's top
     diplomat in Kuwait has defected ... Ryu Hyun Woo secretly arrived in South Korea")."""
     later = next((s for s in sentences if s.index == sentence.index + 1), None)
-    if later is None or later.span is None:
+    if later is None or later.span is None or _other_envoy(later):
         return None
-    subject = next(
-        (t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp")), None
-    )
-    person = later.mention_of(subject, ("person",)) if subject is not None else None
-    return person if person is not None and person.key else None
+    subjects = [t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp")]
+    for subject in subjects:  # "The agency quoted the office as saying Moncef Baati was accused": the
+        person = later.mention_of(subject, ("person",))  # first subject that is a person
+        if person is not None and person.key:
+            return person
+        if subject.pos_ == "PROPN" or lexicon.roles().get(subject.lower_):
+            return None  # another named party, or an envoy of its own, is the subject: no lead name
+    return None
 
 
 NAME_GAP = re.compile(r"\s*[,\[(]?\s*(?:(?:to|in|at|of|from)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+|\s+){0,6}?)?\s*,?\s*$")
@@ -349,12 +411,20 @@ def _bracketed(sentences: list[Sentence], sentence: Sentence, token: Token) -> M
     return people[0] if following.text[following.local(people[0].end) :].startswith("]") else None
 
 
-def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
+class Hint(TypedDict):
+    role: str | None
+    sending: str | None
+    receiving: str | None
+
+
+def _hint(sentence: Sentence, token: Token) -> Hint:
     """The role and states a noun gives; a pronoun takes them from the role noun it stands for
     ("A key diplomat in the Myanmar embassy said he is seeking asylum")."""
     noun = token
     if token.pos_ == "PRON":
         step = token.head
+        while step.pos_ in ("NOUN", "ADP") and step.dep_ in ("dobj", "pobj", "prep") and step.head != step:
+            step = step.head  # "says he handed in his resignation": from "his" up to its verb
         while step.head != step and step.dep_ in ("ccomp", "xcomp", "conj", "advcl"):
             step = step.head
             subject = next((c for c in step.children if c.dep_ == "nsubj"), None)
@@ -362,12 +432,20 @@ def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
                 noun = subject
                 break
     sending, receiving = states_around(sentence, noun)
-    role = lexicon.roles().get(noun.lower_)
-    if role is None:  # "the Consul General": a role named by a compound
-        words = [c.lower_ for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
-        role = lexicon.roles().get(" ".join([*words, noun.lower_]))
+    first = noun.i  # "the Consul General", "a Foreign Service officer", "air advisers": roles named by compounds
+    while first > 0 and noun.doc[first - 1].dep_ in ("compound", "amod") and noun.i - first < 3:
+        first -= 1
+    words = [t.lower_ for t in noun.doc[first : noun.i + 1]]
+    role = next((r for n in range(len(words)) if (r := lexicon.roles().get(" ".join(words[n:])))), None)
+    if role in (None, "official"):  # "its own military and air advisers": a modifier makes the role
+        mods = [c for c in noun.children if c.dep_ in ("amod", "nmod", "compound")]
+        mods += [g for c in mods for g in c.children if g.dep_ == "conj"]
+        role = next((r for c in mods if (r := lexicon.roles().get(f"{c.lower_} {noun.lower_}"))), role)
     if role == "official" and any(c.lower_ in clauses.MISSIONS for c in noun.children if c.dep_ == "compound"):
         role = "diplomat"  # "an embassy official" works at a mission
+    at_mission = any(clauses.is_mission(p) for p in clauses.preposition_objects(noun, ("of", "at", "from", "in")))
+    if role in (None, "official") and noun.lower_ in STAFF_NOUNS and at_mission:
+        role = "diplomat"  # "the scientific affairs officer of the Czechoslovak Embassy"
     return {
         "role": role,
         "sending": sending,
@@ -375,7 +453,7 @@ def _hint(sentence: Sentence, token: Token) -> dict[str, str | None]:
     }
 
 
-def _post_held(sentence: Sentence, mention: Mention, facts: Facts) -> dict[str, str | None] | None:
+def _post_held(sentence: Sentence, mention: Mention, facts: Facts) -> Hint | None:
     """ "Ryu held the post of acting ambassador to Kuwait, after his predecessor So was ordered to
     leave": a predecessor or successor held the same post as the person the sentence is about."""
     phrases = [p for p in context.role_phrases(sentence) if p.person != mention.key]
@@ -392,9 +470,13 @@ def _referents(
     """What each argument token stands for, with how sure the reading is."""
     found: list[Reading] = []
     for token in tokens:
+        token = _role_subject(sentence, token) or token
         hint = _hint(sentence, token)
         role = hint["role"]
         mention = _person_near(sentence, token)
+        if token.lower_ in PERSONAL and mention is None and (before := _envoy_before(sentences, sentence)):
+            found.append(Reading(before, 0.7))  # "The Qatari ambassador was summoned ... He was given 48 hours"
+            continue
         if mention is not None and mention.kind == "anaphor" and mention.text.lower().startswith("the "):
             named = lexicon.roles().get(mention.text.lower().split()[-1])
             earlier = _ahead(sentences, sentence.index, named, None, facts, definite=True) if named else None
@@ -407,7 +489,10 @@ def _referents(
         if mention is not None:
             found.append(Reading(mention, 0.9 if mention.kind == "person" else 0.8, **hint))
             continue
-        determiner = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
+        first = token
+        while first.dep_ == "conj" and first.head != first:
+            first = first.head  # "its own defence, navy and air advisers": the first conjunct's owner
+        determiner = {c.lower_ for c in (*token.children, *first.children) if c.dep_ in ("det", "poss")}
         owned = bool(determiner & (OWN | SELF))  # "its envoy", "the country's ambassador"
         recall = verb.lemma_ in RECALLS and token.tag_ == "NNS"  # "recalled ambassadors from A and B": posts
         states = [
@@ -422,7 +507,7 @@ def _referents(
             continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
         if group is not None and not owned and not (recall and subject_states(sentence, verb, facts)):
-            found.append(Reading(group, 0.85))
+            found.append(Reading(_counted(group, token), 0.85))
             continue
         if role is None:
             continue
@@ -440,35 +525,63 @@ def _referents(
         if owned and sending in states:  # "recalled the country's ambassador from Venezuela": from the post
             receiving, sending = [sending], None
         if not owned and token.tag_ != "NNS":
-            post = next(iter(subject_states(sentence, verb, facts)), None) if verb.lemma_ in HOSTS_ACT else None
+            hosting = verb.lemma_ in HOSTS_ACT and not clauses.passive(verb)  # a passive subject is the envoy
+            post = next(iter(subject_states(sentence, verb, facts)), None) if hosting else None
             post = post or hint["receiving"]  # "The US Ambassador to Estonia has resigned": the one posted there
             indefinite = bool(determiner & {"a", "an"})
+            former = any(c.lower_ in ("former", "ex", "retired") for c in token.children)  # "a former ambassador"
             later = _ahead(sentences, sentence.index, role, sending, facts, definite=not indefinite, post=post)
-            lead = None if later is not None or indefinite or sentence.index > LEAD else _lead(sentences, sentence)
+            lead = (
+                None
+                if later is not None or indefinite or not leads(sentences, sentence)
+                else _lead(sentences, sentence)
+            )
             if lead is not None and lead.key in facts.roles and facts.roles[lead.key].role in NOT_ENVOYS:
                 lead = None  # the president who announced it is not the envoy
+            if lead is not None and lead.key in facts.roles and facts.roles[lead.key].sending not in (None, sending):
+                lead = None  # "the Peruvian ambassador ... Cuban diplomat Raul Perez": another state's envoy
             if later is not None or lead is not None:
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
+            elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
+                found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
+                # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
                 local = sentence.offset(token)
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
+            elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:  # "The Cabinet has
+                local = sentence.offset(token)  # requested the French ambassador to leave": the post is untold
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [None]), 0.7))
             elif sending and verb.lemma_ in SELF_ACTS and token.tag_ in ("NN", "NNP"):  # "A North Korean embassy
                 local = sentence.offset(token)  # official in Beijing has defected", named nowhere
                 places = [hint["receiving"]]
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.7))
             continue
         if owned or token.tag_ == "NNS":
-            owners: list[str | None] = [sending] if sending else [*subject_states(sentence, verb, facts)]
-            if not owners or not (owned or recall):
+            hosts = verb.lemma_ in HOSTS_ACT and not _own(verb, [token])  # "Turkey was expelling their diplomats"
+            owners: list[str | None] = [sending] if sending else []
+            owners = owners or ([] if hosts else [*subject_states(sentence, verb, facts)])
+            noun = verb if token.head.head == verb and token.head.lower_ == "of" else token
+            preps = [*clauses.preposition_objects(noun, ("to",)), *clauses.preposition_objects(token, ("to",))]
+            posted = [b for p in preps if (b := body_of(sentence, p))]  # "the sacking of X's envoys to A and B"
+            count = next((_number(c) for c in token.children if c.dep_ == "nummod"), None) or _partitive(token)
+            if count and token.tag_ == "NNS" and not posted and sending:  # "the recall of 30 of Guinea's
+                found.append(Reading(_many(sentence, token, role, sending, count), 0.85))  # ambassadors"
+                continue
+            if not owners or not (owned or recall or (sending and posted)):
                 continue  # "our ambassadors" said by someone unnamed; "ambassadors" in general
+            if sending and len(posted) > 1:
+                receiving = [*dict.fromkeys(posted)]  # "the sacking of Ukraine's ambassadors to A, B and C"
             if not receiving:
                 objects = [*clauses.preposition_objects(verb, ("to", "from", "in"))]
                 objects += clauses.preposition_objects(token, ("to", "from", "in")) if recall else []
                 objects += [q for o in objects if recall for q in clauses.preposition_objects(o, ("in",))]
                 places = [body_of(sentence, p) for p in objects]
                 receiving = [r for r in places if r and r not in (sending, *owners)] or [None]
-            count = next((lexicon.numbers().get(c.lower_) for c in token.children if c.dep_ == "nummod"), None)
             local = sentence.offset(token)
+            if token.tag_ == "NNS" and role not in HEADS and owned:
+                for owner in owners:  # "India announced the withdrawal of its own defence advisers"
+                    found.append(Reading(_many(sentence, token, role, owner, None), 0.75, told=True))  # type: ignore[arg-type]
+                continue
             for owner in owners:
                 others: list[str | None] = [o for o in owners if o != owner]
                 places = others if len(owners) > 1 and receiving == [None] else receiving  # "each other's"
@@ -479,10 +592,95 @@ def _referents(
     return found
 
 
+def _own(verb: Token, arguments: list[Token]) -> bool:
+    """ "Tunisia expelled its own ambassador": a state that expels its own envoy removes him."""
+    return verb.lemma_ in EXPELS and any(
+        any(c.lower_ == "own" for c in a.children) and any(c.lower_ in OWN for c in a.children) for a in arguments
+    )
+
+
+DATELINE_MARKS = frozenset({"-", "–", "—", ":"})
+STAFF_NOUNS = frozenset({"officer", "official", "officials", "officers", "member", "employee", "secretary"})
+PERSONAL = frozenset({"he", "she", "him", "her"})
+
+
+def _role_subject(sentence: Sentence, token: Token) -> Token | None:
+    """ "The Guinean ambassador to Serbia faced expulsion ... (he was declared persona non grata)":
+    a pronoun stands for the unnamed envoy who is the subject of its own sentence, not for a person
+    the sentences before it named."""
+    if token.lower_ not in PERSONAL or sentence.span is None:
+        return None
+    for node in sentence.span:
+        if node.i >= token.i:
+            return None
+        if node.dep_ in ("nsubj", "nsubjpass") and node.pos_ == "NOUN" and node.tag_ == "NN":
+            role = lexicon.roles().get(node.lower_)
+            if role in context.ENVOYS and sentence.mention_of(node) is None and _person_near(sentence, node) is None:
+                return node if states_around(sentence, node)[0] else None
+    return None
+
+
+def _envoy_before(sentences: list[Sentence], sentence: Sentence) -> Unnamed | None:
+    """The unnamed envoy a pronoun with no person before it stands for: the subject of the
+    sentence before, when that is a head of mission with a state ("The Qatari ambassador")."""
+    before = sentences[sentence.index - 1] if 0 < sentence.index < len(sentences) else None
+    if before is None or before.span is None or before.paragraph != sentence.paragraph or before.of("person"):
+        return None
+    for node in before.span:
+        if node.dep_ in ("nsubj", "nsubjpass") and node.head.dep_ == "ROOT" and node.tag_ == "NN":
+            hint = _hint(before, node)
+            if hint["role"] in HEADS and hint["sending"]:
+                local = before.offset(node)
+                return Unnamed(
+                    local, local + len(node.text), node.text, hint["role"], hint["sending"], [hint["receiving"]]
+                )
+    return None
+
+
+def _phrase(sentence: Sentence, token: Token) -> tuple[int, int, str]:
+    """The local span and words of a noun phrase up to its head: "a top KGB officer"."""
+    first = sentence.offset(token.left_edge)
+    last = sentence.offset(token) + len(token.text)
+    return first, last, sentence.text[first:last]
+
+
+def _one(sentence: Sentence, token: Token, role: str, sending: str) -> Group:
+    """An envoy the text gives only an indefinite article ("a Pakistani official") is a group of one."""
+    first, last, text = _phrase(sentence, token)
+    return Group(first, last, text, role, sending, 1)
+
+
+def _many(sentence: Sentence, token: Token, role: str, sending: str, count: int | None) -> Group:
+    first, last, text = _phrase(sentence, token)
+    return Group(first, last, text, role, sending, count)
+
+
+def _partitive(token: Token) -> int | None:
+    """ "30 of Guinea's ambassadors": the count stands before "of"."""
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.like_num:
+        return _number(token.head.head)
+    return None
+
+
+def _counted(group: Group, token: Token) -> Group:
+    """A group's count read from the parse when the words before it hide it ("ordered three
+    diplomats from Chad to leave": the number modifies the plural noun)."""
+    if group.count is not None:
+        return group
+    count = next((_number(c) for c in token.children if c.dep_ == "nummod"), None) or _partitive(token)
+    return replace(group, count=count) if count else group
+
+
+def _number(token: Token) -> int | None:
+    word = token.lower_.replace(",", "")
+    return int(word) if word.isdigit() else lexicon.numbers().get(word)
+
+
 def _role_for(key: str, sentence: Sentence, phrases: list[RolePhrase], end: int, facts: Facts) -> RolePhrase | None:
+    known = facts.roles.get(key)
     for phrase in phrases:
-        if phrase.person == key:
-            return phrase
+        if phrase.person == key:  # "Career diplomat, Asif Ahmad" here, "British High Commissioner" elsewhere
+            return known if phrase.sending is None and known is not None and known.sending else phrase
     for phrase in phrases:
         if phrase.start >= end and re.fullmatch(
             r"\s+(?:his|her|their)?\s*(?:position\s+)?as\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’]+\s+){0,2}",
@@ -498,6 +696,37 @@ def _body_after(sentence: Sentence, at: int, pattern: re.Pattern[str]) -> str | 
         if local >= at and pattern.search(sentence.text[at:local]):
             return body.key
     return None
+
+
+REGIME_CHANGE = re.compile(
+    r"\b(?:coup|junta|putsch|seized power|took power|takeover|taken over|took over|overthr(?:ew|own|ow)|toppled"
+    r"|fall of (?:the )?(?:government|regime|republic)|fell to|collapse of (?:the )?(?:government|regime|state)"
+    r"|Taliban|revolution|regime change|government (?:fell|collapsed|changed))\b",
+    re.IGNORECASE,
+)
+LEAD_SENTENCES = 3  # a headline and the first sentences, which tell what the story is about
+
+
+def settle(found: list[Found], sentences: list[Sentence]) -> None:
+    """Exit types that the whole text decides. An envoy who asks another state for asylum while
+    the government he served stays in power defects (docs/extraction.md): `sought_asylum` is kept
+    only when the text tells of a coup, a takeover or a fallen government (a group that asks for
+    asylum keeps the type: that is how missions left without a government are told). A lead that tells of
+    resignations in protest ("Libyan diplomats resign in protest") makes the resignations the
+    story then names protests too."""
+    text = " ".join(s.text for s in sentences)
+    changed = bool(REGIME_CHANGE.search(text))
+    lead = sentences[:LEAD_SENTENCES]
+    protest = any(lexicon.pattern("protest").search(s.text) and RESIGN.search(s.text) for s in lead)
+    for one in found:
+        record = one.record
+        if record["exit_type"] == "sought_asylum" and record.get("person") and not changed:
+            record["exit_type"] = "defected"
+        elif record["exit_type"] == "resigned" and protest:
+            record["exit_type"] = "resigned_in_protest"
+
+
+RESIGN = re.compile(r"\bresign", re.IGNORECASE)
 
 
 def _exit_type(code: str, sentence: Sentence, start: int) -> str:
@@ -532,18 +761,22 @@ def find(
     sentences: list[Sentence] | None = None,
     years: context.Years | None = None,
 ) -> list[Found]:
-    found: list[Found] = []
+    found: list[Found] = _members(sentence, facts, sentences or [sentence], recent, years, year)
     if not lexicon.any_of("exits").search(sentence.text):
         return found
-    seen: set[str] = set()
+    seen: set[str] = {f.key for f in found}
     phrases = context.role_phrases(sentence)
     for trigger in lexicon.exits():
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
             token = clauses.head(sentence, start, end)
-            if clauses.reaches(sentence, context.hedges(sentence, start), token):
-                continue
             if token is None and context.generic(sentence, start, match.group(0)):
+                continue
+            if token is not None and (
+                clauses.generic(token) or clauses.reaches(sentence, context.hedges(sentence, start), token)
+            ):
+                _named_in_passing(sentence, trigger.code, token, facts)  # "The move to expel X came a day after"
+            if clauses.reaches(sentence, context.hedges(sentence, start), token):
                 continue
             if token is not None and (
                 clauses.negated(token)
@@ -552,6 +785,7 @@ def find(
                 or clauses.stance(token)
                 or clauses.demanded(token)
                 or token.dep_ == "amod"  # "the ousted president": a description, not a report
+                or _from_party(sentence, token)
             ):
                 continue
             if trigger.option("base") and not (BASE_SUBJECT.search(sentence.text[:start]) and groups(sentence)):
@@ -563,21 +797,113 @@ def find(
             if token is not None:
                 arguments = _arguments(trigger.code, token, active)
                 readings = _referents(sentence, arguments, sentences or [sentence], token, facts)
+                if trigger.code == "expelled" and _own(token, arguments):
+                    readings = [replace(r, code="dismissed") for r in readings]
             if not readings and token is not None and token.tag_ == "NNS":
                 readings = _listed(sentence, end)  # "Three defections occurred last year: A, B and C"
             if not readings and not trigger.option("parse_only"):
                 fallback = _subject(sentence, start, end, active)
                 readings = [Reading(fallback, 0.6)] if fallback is not None else []
                 readings = [r for r in readings if not _official(r, facts)]
+            for argument in arguments if token is not None else []:
+                if argument.tag_ == "NNS":  # "declared two United States officers persona non grata"
+                    state = states_around(sentence, argument)[0]
+                    if token is not None and state is None and any(c.lower_ in OWN for c in argument.children):
+                        state = next(iter(subject_states(sentence, token, facts)), None)
+                    facts.events[argument.lemma_] = (trigger.code, state)
             actor = _actor(sentence, token, facts) if token is not None and readings else None
             for reading in readings:
                 at = At(sentence, phrases, (start, end), facts, recent, token, actor)
-                for record in _records(trigger.code, reading, at):
+                for record in _records(reading.code or trigger.code, reading, at):
                     if record["_key"] in seen:
                         continue
                     seen.add(record["_key"])
-                    record["year"] = years.at(sentence, start) if years else year
+                    record["year"] = years.at(sentence, start, token) if years else year
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
+    return found
+
+
+def _named_in_passing(sentence: Sentence, code: str, token: Token, facts: Facts) -> None:
+    """Persons a hedged or infinitive mention of an exit names ("The move to expel Jesus Silva came
+    a day after", "Tokyo would recall Yasumasa Nagamine"): no exit of their own, but the name of
+    the unnamed envoy whose exit the text tells."""
+    for argument in _arguments(code, token, code in ("expelled", "recalled", "dismissed")):
+        mention = sentence.mention_of(argument, ("person",))
+        if mention is not None and mention.key:
+            _pass(facts, code, mention.key, sentence)
+
+
+def _pass(facts: Facts, code: str, key: str, sentence: Sentence) -> None:
+    states = {b.key for b in sentence.of("body") if b.key}
+    if all(k != key for k, _, _ in facts.passing.get(code, [])):
+        facts.passing.setdefault(code, []).append((key, sentence.index, states))
+
+
+PASSING = 2  # sentences after an unnamed envoy's exit in which a name given in passing is his
+
+
+PARTY_WORDS = frozenset({"party", "parliament", "league", "club", "union", "movement", "front", "council"})
+
+
+def _from_party(sentence: Sentence, token: Token) -> bool:
+    """ "expelled from the opposition Move Forward Party": a member thrown out of a party or body."""
+    for place in clauses.preposition_objects(token, ("from",)):
+        if place.lower_ in PARTY_WORDS and sentence.mention_of(place, ("body",)) is None:
+            return True
+    return False
+
+
+LISTING = frozenset({"be", "identify", "name"})
+
+
+def _members(
+    sentence: Sentence,
+    facts: Facts,
+    sentences: list[Sentence],
+    recent: list[str],
+    years: context.Years | None,
+    year: int | None,
+) -> list[Found]:
+    """ "The three Soviet officials expelled from Canada were A, B and C", "The officers were
+    identified as A, ... and B": the persons a plural subject is equated with share its exit, told
+    in the subject ("expelled") or in the sentences before it about that plural noun. A list the
+    parser cuts at each person's relative clause goes on in the fragments that follow."""
+    if sentence.span is None or sentence.span.root.lemma_ not in LISTING or not sentence.of("person"):
+        return []
+    root = sentence.span.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "NNS"), None)
+    if subject is None or sentence.mention_of(subject) is not None:
+        return []
+    first = sentence.offset(subject.left_edge)
+    words = sentence.text[first : sentence.offset(subject.right_edge) + len(subject.right_edge.text)]
+    told = next(((t.code, m) for t in lexicon.exits() if (m := t.pattern.search(words))), None)
+    code = told[0] if told else None
+    trigger = clauses.head(sentence, first + told[1].start(), first + told[1].end()) if told else None
+    places = (
+        [b for p in clauses.preposition_objects(trigger, ("from",)) if (b := body_of(sentence, p))] if trigger else []
+    )
+    actor = next(iter(places), None)  # "the officials expelled from the United States": the United States expels
+    sending = states_around(sentence, subject)[0]
+    if code is None and subject.lemma_ in facts.events:
+        code, sending = facts.events[subject.lemma_][0], sending or facts.events[subject.lemma_][1]
+    if code is None or code not in ("expelled", "recalled", "defected", "dismissed", "resigned"):
+        return []
+    people = [
+        (sentence, m) for m in sentence.of("person") if m.key and m.start > sentence.start + sentence.offset(root)
+    ]
+    for later in sentences[sentence.index + 1 : sentence.index + 6]:
+        named = later.mention_of(later.span.root, ("person",)) if later.span is not None else None
+        if named is None or not named.key:
+            break  # "Mr A, Second Secretary ..., who left on 10 February.": a fragment of the list
+        people.append((later, named))
+    found: list[Found] = []
+    for where, mention in people:
+        local = where.local(mention.start), where.local(mention.end)
+        at = At(where, context.role_phrases(where), local, facts, recent, None, None)
+        for record in _records(code, Reading(mention, 0.75, sending=sending), at):
+            if record["_key"] not in {f.key for f in found}:
+                record["year"] = years.at(where, local[0]) if years else year
+                found.append(Found(record, record.pop("_key"), where.index, actor))
     return found
 
 
@@ -640,6 +966,8 @@ def _records(code: str, reading: Reading, at: At) -> list[dict[str, Any]]:
         return [record] if record else []
     found: list[dict[str, Any]] = []
     for receiving in subject.receiving:
+        if receiving == subject.sending:
+            continue  # a state read twice ("the kingdom ... its ambassador to Canada" read as Canada)
         found.append(
             {
                 "person": None,
@@ -671,13 +999,15 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
     if code in ("defected", "sought_asylum"):
         destination = _body_after(sentence, end, DESTINATION) or _body_after(sentence, end, ASYLUM_IN)
     trigger_sending, trigger_receiving = states_around(sentence, token) if token is not None else (None, [])
+    if code == "expelled" and token is not None and token.pos_ == "NOUN":
+        trigger_sending = None  # "the Soviet expulsion of Colonel X": the state that expels, not his
     if isinstance(subject, Group):
         if code == "expelled":
             return None  # "expelled 45 Russian diplomats" is a measure; an expulsion exit names its person
-        if subject.count is None and not (destination or _has_consequence(sentence)):
+        if subject.count is None and not (destination or _has_consequence(sentence) or reading.told):
             return None  # "American ambassadors have resigned in years gone by": a habit, not an event
         record: dict[str, Any] = {"person": None, "group": subject.text, "count": subject.count, "role": subject.role}
-        sending, receiving, key = subject.sending, None, subject.text
+        sending, receiving, key = subject.sending, None, f"{subject.text}:{subject.sending}"
         confidence = min(confidence, 0.85 if subject.count else 0.6)
     else:
         assert isinstance(subject, Mention)
@@ -691,9 +1021,13 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         expelled_by_state = code == "expelled" and at.actor is not None and reading.sure >= 0.85
         unplaced = phrase is None and sending is None and reading.role is None and trigger_sending is None
         if unplaced and not expelled_by_state:
+            _pass(facts, code, key, sentence)  # the name, perhaps, of an envoy told by role
             return None  # no role anywhere in the document: a footballer retiring is no exit
-        if phrase is not None and phrase.past and code in ("died", "retired"):
-            return None  # "Former ambassador X ... died": the posting had ended before
+        if phrase is not None and phrase.former and code in ("died", "retired"):
+            return None  # "Former ambassador X ... died": the posting had ended before ("X was the
+            # ambassador" in a death notice is told in the past because he died in post)
+        if phrase is not None and phrase.role in NOT_ENVOYS and code in ("died", "retired", "term_completed"):
+            return None  # "after the death of President X": no diplomat's posting
         role = phrase.role if phrase else reading.role or "diplomat"
         if role in NOT_ENVOYS and code != "resigned":
             confidence -= 0.2
@@ -702,7 +1036,7 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         receiving = receiving or (around_receiving[0] if around_receiving else None)
         sending = sending or trigger_sending
         left = _body_after(sentence, end, LEFT) if code == "expelled" else None  # "forced to leave Libya"
-        receiving = receiving or left
+        receiving = receiving or left or _opening_place(sentence)
         if sending is None:
             host = at.actor if code == "expelled" else None  # the state that expels is the post
             sending = _fallback_sending(sentence, {receiving, destination, host}, recent)
@@ -745,6 +1079,17 @@ def _states_of(sentence: Sentence, mention: Mention) -> tuple[str | None, list[s
     if sending is None and heads[0].dep_ == "appos":
         sending, receiving = states_around(sentence, heads[0].head)
     return sending, receiving
+
+
+OPENING = re.compile(r"^\s*In\s+(?:the\s+)?$")
+
+
+def _opening_place(sentence: Sentence) -> str | None:
+    """ "In Australia, Soviet diplomat X called his expulsion ...": the place a sentence opens with."""
+    body = next(iter(sentence.of("body")), None)
+    if body is None or not OPENING.match(sentence.text[: sentence.local(body.start)]):
+        return None
+    return body.key if sentence.text[sentence.local(body.end) :].startswith(",") else None
 
 
 def _has_consequence(sentence: Sentence) -> bool:

@@ -7,6 +7,7 @@ Mariana Islands.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -42,6 +43,9 @@ def body_phrases() -> dict[str, str]:
         for demonym in body.demonyms:
             if demonym.endswith(("an", "i")):
                 found.setdefault(demonym + "s", body.code)  # "expelled 35 Russians"
+            for old, new in (("ean", "ian"), ("ian", "ean")):
+                if demonym.endswith(old) and body.kind == "state":  # "Ecuadorian" for Ecuadorean
+                    found.setdefault(demonym[: -len(old)] + new, body.code)
     return {p: c for p, c in found.items() if p[:1].isupper() and len(p) > 1}
 
 
@@ -61,10 +65,15 @@ def capitals() -> dict[str, str]:
             capital = str(CountryInfo(body.code).info().get("capital") or "")
         except Exception:  # countryinfo raises its own errors for codes it lacks
             continue
-        for name in (capital, capital.removesuffix(" D.C.")):
+        for name in (capital, capital.removesuffix(" D.C."), _plain(capital)):
             if len(name) > 2 and name not in phrases:
                 found.setdefault(name, body.code)
     return found
+
+
+def _plain(name: str) -> str:
+    """ "Bogota" for Bogotá, as English news often writes capitals."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 def _population(code: str) -> int:

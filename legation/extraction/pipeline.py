@@ -181,6 +181,8 @@ def _clean(span: Span) -> Span | None:
     if end <= start:
         return None
     cleaned = doc[start:end]
+    if len(cleaned) == 1 and lexicon.any_of("exits").fullmatch(cleaned.text):
+        return None  # "2009 Ambassador Recall": a heading's trigger word, not a surname
     if (
         cleaned.text in gazetteer.body_phrases()
         or cleaned.text in gazetteer.capitals()
@@ -201,6 +203,11 @@ def _role_follows(text: str, end: int) -> bool:
     """ "Pyotr Orlov, a second secretary at ...": a role in apposition right after the name."""
     gap = ROLE_AFTER.match(text, end)
     return bool(gap and gap.end() > end and lexicon.role_pattern().match(text, gap.end()))
+
+
+EVENT_NOUNS = frozenset(
+    {"death", "defection", "expulsion", "resignation", "recall", "dismissal", "sacking", "retirement", "departure"}
+)  # "announced the death of Mirgayas Shirinsky": the proper nouns after them are a person's name
 
 
 def _titled_names(doc: Doc) -> Iterator[Span]:
@@ -227,14 +234,51 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
         marked = marked or (len(span) in (2, 3) and _role_follows(doc.text, span.end_char))
         marked = marked or (span.root.dep_ == "conj" and span.root.head.ent_type_ == "PERSON")  # "A, B and C"
+        listed = [c for c in span.root.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
+        marked = marked or (bool(listed) and len(span) in (2, 3))  # A, the first of a list of persons
+        marked = marked or (i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in EVENT_NOUNS)
         unlabelled = all(t.ent_type_ in ("", "PERSON") and not _named_body(t.text) for t in span)
         marked = marked or (span.root.dep_ == "nsubj" and len(span) in (2, 3) and unlabelled)  # "Tesfay Gebre arrived"
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
         if any(w in roles for w in before) and not any(_named_body(t.text) for t in span):
             labels -= {"GPE", "NORP", "LOC"}  # a name right after a title that the NER took for a place
-        if len(span) >= 2 and marked and not labels and not any(t.like_num for t in span):
+        titled = any(t.lower_ in roles for t in span)  # "Canadian Military Attache": a title, no name
+        if len(span) >= 2 and marked and not labels and not titled and not any(t.like_num for t in span):
             yield span
         i = j
+
+
+POSTED_ROLE = re.compile(
+    r"\b(?:ambassador|envoy|high commissioner|consul general|consul|chargé d'affaires|charge d'affaires)"
+    r"\s+(?:to|in)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+POSTED_NAME = re.compile(r"\s+((?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)(?=\s+[a-z(]|\s*[,.;:])")
+NAME_STOPS = frozenset(
+    {"The", "A", "An", "On", "In", "At", "And", "But", "Or", "For", "From", "To", "Of", "With", "He", "She", "It"}
+    | {"They", "We", "I", "His", "Her", "Its", "Their", "This", "That", "Ambassador", "Embassy", "Mr", "Mrs", "Ms"}
+)
+
+
+def _posted_names(text: str, base: int, found: list[Mention]) -> Iterator[tuple[int, int]]:
+    """ "Cambodia's Ambassador to Thailand You Ay will return": the capitalised words right after a
+    role and its post are a name, even ones the small model tags as a pronoun or an organisation."""
+    for body in [m for m in found if m.kind == "body"]:
+        local = body.end - base
+        if not POSTED_ROLE.search(text[max(0, body.start - base - 40) : body.start - base]):
+            continue
+        match = POSTED_NAME.match(text, local)
+        if match is None:
+            continue
+        words = match.group(1).split()
+        if words[0] in NAME_STOPS or any(_named_body(w) or w in lexicon.not_names() - {"You"} for w in words[1:]):
+            continue
+        start, end = base + match.start(1), base + match.end(1)
+        inside = [m for m in found if m.start < end and start < m.end]
+        if len(words) >= 2 and all(m.kind == "person" and start <= m.start and m.end <= end for m in inside):
+            for mention in inside:  # "Edem" for "Ambassador to Ghana Edem Kodjo": the NER cut it short
+                found.remove(mention)
+            yield start, end
 
 
 @lru_cache(maxsize=4)
@@ -283,6 +327,12 @@ def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, .
         surnames.setdefault(span[-1].text, key)
         surnames.setdefault(span.text, key)
         found.append(Mention("person", start, end, span.text, key))
+    for start, end in _posted_names(doc.text, base, found):
+        posted = doc.text[start - base : end - base]
+        key = surnames.get(posted) or posted
+        surnames.setdefault(posted.split()[-1], key)
+        surnames.setdefault(posted, key)
+        found.append(Mention("person", start, end, posted, key))
     spans = [(m.start, m.end) for m in found]
     text = doc.text
     for match in _words(tuple(surnames)).finditer(text) if surnames else ():
@@ -323,7 +373,7 @@ def _sentences(chunks: list[tuple[int, str]], docs: Iterable[Doc], names: tuple[
     text = " ".join(chunk for _, chunk in chunks)
     _halves(found)
     for sentence in found:
-        if _title_case(sentence.text):
+        if title_case(sentence.text):
             sentence.mentions = [m for m in sentence.mentions if m.kind != "person" or _elsewhere(m, sentence, text)]
     return found
 
@@ -350,7 +400,7 @@ def _halves(found: list[Sentence]) -> None:
             sentence.mentions.sort(key=lambda m: m.start)
 
 
-def _title_case(text: str) -> bool:
+def title_case(text: str) -> bool:
     """A headline in title case ("Saudi Arabia Expels Canadian Ambassador and Suspends New Trade"),
     where the NER takes any run of capitals for a name."""
     words = [w for w in text.split() if w[:1].isalpha()]
