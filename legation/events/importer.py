@@ -9,8 +9,7 @@ through the driver's executemany.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,7 @@ def import_file(
         try:
             found = scan.scan(con, source, item.location)
             _fill(report, found)
-            with _bulk_transaction(store) as conn:
+            with store.transaction() as conn:
                 _drop_held(con, conn, report)
                 writer = Writer(threaded=store.dialect == "sqlite")  # the next batch is fetched meanwhile
                 try:
@@ -78,20 +77,6 @@ def import_file(
         finally:
             con.close()
     return _done(report, progress)
-
-
-@contextmanager
-def _bulk_transaction(store: Store) -> Iterator[Connection]:
-    """`Store.transaction` with the page cache of a bulk load: the pages of the new events stay in
-    memory until the commit instead of being spilled to the log and written again."""
-    with store.engine.connect() as conn, store.bulk_load(conn):
-        transaction = store.begin_write(conn)
-        try:
-            yield conn
-        except BaseException:
-            transaction.rollback()
-            raise
-        transaction.commit()
 
 
 _EVENT_COLUMNS = (*scan.KEPT, "file")
