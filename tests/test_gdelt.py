@@ -304,6 +304,22 @@ def test_extra_empty_columns_send_the_file_to_whole_lines(tmp_path: Path) -> Non
     assert fast.malformed["63 columns, expected 57, 58 or 61"] == 1
 
 
+def test_a_repeated_id_keeps_its_earliest_added_row(store: Store, tmp_path: Path) -> None:
+    """Two rows of one GLOBALEVENTID that differ (DATEADDED, mentions): the earlier added is kept, wherever
+    it stands in the file, and the other is counted as a duplicate (identical rows are the January file's)."""
+    line = next(x for x in JANUARY.read_bytes().split(b"\n") if x.startswith(b"1001\t")).split(b"\t")
+
+    def row(added: bytes, mentions: bytes) -> bytes:
+        return b"\t".join([*line[:31], mentions, *line[32:59], added, *line[60:]])
+
+    path = tmp_path / "20240201000000.export.CSV"
+    path.write_bytes(row(b"20240401000000", b"7") + b"\n" + row(b"20240301000000", b"9") + b"\n")
+    (report,) = events.import_files(store, [str(path)])
+    assert counts(report) == (2, 0, 2, 1, 1, 0)
+    kept = store.rows("SELECT id, mentions, date_added FROM gdelt_events")
+    assert [(r["id"], r["mentions"], r["date_added"]) for r in kept] == [("1001", 9, "20240301000000")]
+
+
 def test_census_checks_utf8_across_blocks_and_finds_carriage_returns() -> None:
     split_letter = [b"1\tZdzis\xc5", b"\x82aw\n2\t\n"]  # "ł" cut in two by the block boundary
     assert files._count(iter(split_letter)) == files.Census(lines=2, tabs=2, clean=True)

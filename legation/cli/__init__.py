@@ -6,6 +6,10 @@ clean line on stderr with a non-zero exit.
 
 from __future__ import annotations
 
+import atexit
+import gc
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -49,6 +53,16 @@ def main(
 ) -> None:
     """Legation: an evidence-backed tracker of diplomats in crisis."""
     ctx.obj = State(db=db)
+    ctx.call_on_close(ctx.obj.close)
+    if Path(sys.argv[0]).name == "legation":  # the installed command, not a test's runner
+        atexit.register(_skip_last_collection)
+
+
+def _skip_last_collection() -> None:
+    """At exit, leave out of Python's last garbage collections the objects of every module imported
+    (SQLAlchemy, typer, DuckDB, numpy): walking them took 0.05 to 0.2 s of every command. The store is
+    closed by then, and the process's memory goes back to the system whole."""
+    gc.freeze()
 
 
 registry.register(app)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from legation.cli.common import Format, emit_json, fail, failures, out, state, table
-from legation.registry import checks, imports, stats
+from legation.cli.common import Format, emit_json, fail, failures, lazy, out, state, table
 from legation.registry.store import Store
+
+if TYPE_CHECKING:
+    from legation.registry import checks, imports, stats
+else:  # the records (pydantic) load only when a command that reads them runs
+    checks, imports, stats = (lazy(f"legation.registry.{m}") for m in ("checks", "imports", "stats"))
 
 
 def _check_files(paths: list[str]) -> dict[str, Any]:

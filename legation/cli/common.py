@@ -42,6 +42,12 @@ class State:
             self._store = Store.open(self.db)
         return self._store
 
+    def close(self) -> None:
+        """Close the store the command opened (on SQLite this folds the log into the file)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
 
 def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj

@@ -10,12 +10,13 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from legation.cli.common import Format, emit_json, err, failures, lazy, out, state, table
 from legation.errors import InputError
-from legation.registry import changes as changes_core
 
 if TYPE_CHECKING:
     from legation.importers import feeds, watch
-else:  # spaCy and feedparser load only when the command runs
+    from legation.registry import changes as changes_core
+else:  # spaCy, feedparser and the records (pydantic) load only when the command runs
     feeds, watch = lazy("legation.importers.feeds"), lazy("legation.importers.watch")
+    changes_core = lazy("legation.registry.changes")
 
 
 def watch_(

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from legation.cli.common import Format, emit_json, err, failures, lazy, out, state, table
 from legation.errors import InputError
-from legation.importers import pocom as pocom_mod
-from legation.importers import reconciled
-from legation.registry import postings as postings_mod
 
-wikidata_mod = lazy("legation.importers.wikidata")  # httpx only when the command runs
+if TYPE_CHECKING:
+    from legation.importers import pocom as pocom_mod
+    from legation.importers import reconciled
+    from legation.importers import wikidata as wikidata_mod
+    from legation.registry import postings as postings_mod
+else:  # httpx and the records (pydantic) load only when the command runs
+    pocom_mod, reconciled = lazy("legation.importers.pocom"), lazy("legation.importers.reconciled")
+    wikidata_mod, postings_mod = lazy("legation.importers.wikidata"), lazy("legation.registry.postings")
 pocom = typer.Typer(help="POCOM, the Office of the Historian's U.S. chiefs of mission since 1778.")
 wikidata = typer.Typer(help="Wikidata: ambassadors and other heads of mission (P39), by SPARQL.")
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: a table, or JSON.")]

@@ -6,17 +6,23 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from legation.cli.common import Format, emit_json, err, failures, out, state, table
+from legation.cli.common import Format, emit_json, err, failures, lazy, out, state, table
 from legation.errors import InputError
-from legation.importers import bundled as bundled_import
-from legation.registry import backups, exports, histories, imports, persons, search
-from legation.registry import stats as stats_mod
 from legation.registry.store import Store
+
+if TYPE_CHECKING:
+    from legation.importers import bundled as bundled_import
+    from legation.registry import backups, exports, histories, imports, persons, search
+    from legation.registry import stats as stats_mod
+else:  # the records (pydantic) load only when a command that reads them runs
+    bundled_import, stats_mod = lazy("legation.importers.bundled"), lazy("legation.registry.stats")
+    backups, exports, histories = (lazy(f"legation.registry.{m}") for m in ("backups", "exports", "histories"))
+    imports, persons, search = (lazy(f"legation.registry.{m}") for m in ("imports", "persons", "search"))
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: a table, or JSON.")]
 

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from legation.cli.common import err, failures, lazy, state
-from legation.importers import bundled as bundled_import
 from legation.registry.store import Store
 
 if TYPE_CHECKING:
+    from legation.importers import bundled as bundled_import
     from legation.web import Settings, tokens
-else:  # FastAPI loads only when the web commands run
-    tokens = lazy("legation.web.tokens")
+else:  # FastAPI and the records (pydantic) load only when the web commands run
+    tokens, bundled_import = lazy("legation.web.tokens"), lazy("legation.importers.bundled")
 
 
 def load_bundled_if_empty(store: Store) -> int:

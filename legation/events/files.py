@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-import numpy
-
 from legation.errors import InputError
 from legation.events.layout import WIDTHS
 
@@ -217,7 +215,10 @@ def sniff_width(head: bytes) -> int:
 def _count(blocks: Iterator[bytes]) -> Census:
     """Lines, tabs, carriage returns and UTF-8 of every byte. numpy counts the bytes (five times
     faster than `bytes.count`, and this thread shares the cores with DuckDB's readers); a block of
-    plain ASCII, as GDELT files nearly always are, skips the UTF-8 decoder."""
+    plain ASCII, as GDELT files nearly always are, skips the UTF-8 decoder. numpy is imported here, in the
+    census thread, so its import overlaps DuckDB's start rather than delaying it."""
+    import numpy
+
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = tabs = 0
     clean = True

@@ -23,7 +23,7 @@ from legation.registry.schema import insert_values
 from legation.registry.store import Store
 from legation.registry.writer import Writer
 
-BATCH = 10_000
+BATCH = 2_000  # events per write: one multi-row statement on SQLite (up to SQLITE_VARIABLES // 14 columns)
 CHUNK = 500
 
 Progress = Callable[[FileReport], None]

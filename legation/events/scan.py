@@ -206,20 +206,29 @@ def _typed_sql(path: Path, width: int) -> str:
     """
 
 
-def _kept_sql() -> str:
-    """The diplomatic rows between two states, one per GLOBALEVENTID (the earliest added wins)."""
-    order = ", ".join(f"s.{key} NULLS FIRST" for key in ORDER)
+def _signal(value: str) -> str:
+    """The signal an EventCode feeds, for a code known to feed one (a diplomatic row's)."""
+    cases = " ".join(f"WHEN {_sql_literal(k)} THEN {_sql_literal(v)}" for k, v in layout.signals().items())
+    return f"CASE {value} {cases} END"
+
+
+def _kept_view() -> str:
+    """`kept`: the events of `events` in the columns of KEPT, shaped when they are read. It is a view, so the
+    kept rows are not copied: when no GLOBALEVENTID repeats (nearly every GDELT file), `events` is the
+    scan's own table."""
     return f"""
-        SELECT s.id, s.date, substr(s.date, 1, 7) AS month, a.state AS actor, b.state AS target,
-               s.actor1_code, s.actor2_code, s.code, sig.signal, s.goldstein_tenths, s.mentions,
-               s.source_url, s.date_added
-        FROM scan s
-        JOIN countries a ON a.cameo = s.country1
-        JOIN countries b ON b.cameo = s.country2
-        JOIN signals sig ON sig.code = s.code
-        WHERE s.id IS NOT NULL AND a.state <> b.state
-        QUALIFY row_number() OVER (PARTITION BY s.id ORDER BY {order}) = 1
+        CREATE OR REPLACE TEMP VIEW kept AS
+        SELECT id, date, substr(date, 1, 7) AS month, {_state("country1")} AS actor, {_state("country2")} AS target,
+               actor1_code, actor2_code, code, {_signal("code")} AS signal, goldstein_tenths, mentions, source_url,
+               date_added
+        FROM events WHERE id IS NOT NULL
     """
+
+
+def _first_sql() -> str:
+    """The kept rows of `scan`, one per GLOBALEVENTID (the first in ORDER wins)."""
+    order = ", ".join(f"{key} NULLS FIRST" for key in ORDER)
+    return f"SELECT * FROM scan WHERE id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY id ORDER BY {order}) = 1"
 
 
 def connect(spill: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -235,12 +244,8 @@ def connect(spill: Path | None = None) -> duckdb.DuckDBPyConnection:
         config["temp_directory"] = str(spill)
     con = duckdb.connect(config=config)
     con.execute("SET enable_progress_bar = false")
-    for table, key, value, rows in (
-        ("countries", "cameo", "state", layout.countries()),
-        ("signals", "code", "signal", layout.signals()),
-    ):
-        values = ", ".join(f"({_sql_literal(k)}, {_sql_literal(v)})" for k, v in rows.items())
-        con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM (VALUES {values}) AS t({key}, {value})")
+    values = ", ".join(f"({_sql_literal(k)})" for k in layout.countries())
+    con.execute(f"CREATE TEMP TABLE countries AS SELECT * FROM (VALUES {values}) AS t(cameo)")
     return con
 
 
@@ -365,12 +370,20 @@ def _add(con: duckdb.DuckDBPyConnection, result: Scan, table: str) -> None:
 
 
 def _keep(con: duckdb.DuckDBPyConnection, result: Scan) -> None:
-    _spilling(con, f"CREATE TEMP TABLE kept AS {_kept_sql()}")
-    kept = int(con.execute("SELECT count(*) FROM kept").fetchone()[0])  # type: ignore[index]
-    dyadic = con.execute("SELECT coalesce(sum(n), 0) FROM scan WHERE id IS NOT NULL").fetchone()  # between states
-    con.execute("DROP TABLE scan")  # everything left to do reads `kept`: free the memory for its sort
-    result.not_dyadic = result.diplomatic - int(dyadic[0])  # type: ignore[index]
-    result.duplicate = int(dyadic[0]) - kept  # type: ignore[index]
+    """Count the diplomatic rows between two states and their repeated GLOBALEVENTIDs, and leave one row per
+    id in `events`, read through the view `kept`. The scan holds the kept rows grouped by their fields, so a
+    repeated id is two groups with one id, or one group counted more than once."""
+    dyadic, ids, groups = con.execute(
+        "SELECT coalesce(sum(n), 0), count(DISTINCT id), count(*) FROM scan WHERE id IS NOT NULL"
+    ).fetchone()  # type: ignore[misc]
+    if ids == groups:  # no id in two groups: the scan's table is the kept events as it stands
+        con.execute("ALTER TABLE scan RENAME TO events")
+    else:
+        _spilling(con, f"CREATE TEMP TABLE events AS {_first_sql()}")
+        con.execute("DROP TABLE scan")  # everything left to do reads `events`: free the memory
+    con.execute(_kept_view())
+    result.not_dyadic = result.diplomatic - int(dyadic)
+    result.duplicate = int(dyadic) - int(ids)
 
 
 def new(con: Connection, batch: int, file: str) -> Iterator[list[tuple[Any, ...]]]:
@@ -404,7 +417,7 @@ def drop_ids(con: Connection, ids: list[str]) -> int:
     con.execute("CREATE OR REPLACE TEMP TABLE held (id VARCHAR)")
     con.executemany("INSERT INTO held VALUES (?)", [(i,) for i in ids])
     before = int(con.execute("SELECT count(*) FROM kept").fetchone()[0])  # type: ignore[index]
-    con.execute("DELETE FROM kept WHERE id IN (SELECT id FROM held)")
+    con.execute("DELETE FROM events WHERE id IN (SELECT id FROM held)")
     return before - int(con.execute("SELECT count(*) FROM kept").fetchone()[0])  # type: ignore[index]
 
 

@@ -10,22 +10,25 @@ import getpass
 import hashlib
 import json
 import os
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from legation.errors import CLIP, StoreBusy, StoreError, clip
 from legation.registry import schema
-from legation.registry.records import AnyRecord, dumps
 from legation.registry.schema import insert_values
+
+if TYPE_CHECKING:  # the records (pydantic) load on the first write: opening a store does not need them
+    from legation.registry.records import AnyRecord
 
 ENV_DB = "LEGATION_DB"
 CHUNK = 500
@@ -105,8 +108,21 @@ class Projection(Protocol):
     def delete(self, conn: Connection, dialect: str, ids: list[str]) -> None: ...
 
 
-# The projections every store is given unless it is opened with its own list.
+# The projections every store is given unless it is opened with its own list. `legation.registry`
+# names them in DERIVED, and they are imported on first use: they load the pydantic records, which a
+# store that only reads, or writes other tables (a GDELT import), never needs.
 PROJECTIONS: list[Projection] = []
+DERIVED: list[Callable[[], Iterable[Projection]]] = []
+_DERIVED_LOCK = threading.Lock()
+
+
+def default_projections() -> list[Projection]:
+    """PROJECTIONS, with those named in DERIVED imported and added first."""
+    if DERIVED:
+        with _DERIVED_LOCK:
+            while DERIVED:
+                PROJECTIONS.extend(DERIVED.pop(0)())
+    return PROJECTIONS
 
 
 # The newest migration. A test checks it against Alembic's own head, so it cannot drift.
@@ -127,8 +143,12 @@ class Store:
     def __init__(self, engine: Engine, projections: list[Projection] | None = None) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
-        self.projections = PROJECTIONS if projections is None else projections
+        self._projections = projections
         self.busy_wait = BUSY_WAIT
+
+    @property
+    def projections(self) -> list[Projection]:
+        return default_projections() if self._projections is None else self._projections
 
     @classmethod
     def open(cls, db: str | None = None, *, migrate: bool = True, projections: list[Projection] | None = None) -> Store:
@@ -339,6 +359,8 @@ class Store:
 
         `texts` and `digests` are each record's canonical text and its SHA-1 when the caller has
         them already (an import computes both to spot repeated ids), so they are not made twice."""
+        from legation.registry.records import dumps  # loaded already: the caller holds records
+
         summary = WriteSummary()
         who, when = actor or actor_name(), now()
         known = self.existing(conn, (r.id for r in batch)) if known is None else known
