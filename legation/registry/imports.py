@@ -15,15 +15,15 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, ParamSpec, TypeVar
+from typing import IO, Any, NamedTuple, ParamSpec, TypeVar
 
 import pydantic
 from sqlalchemy import Connection
 
 from legation.errors import Conflict, InputError
-from legation.registry import formats, records
+from legation.registry import formats, projections, records, search
 from legation.registry.records import AnyRecord, Person, Posting
-from legation.registry.store import Store
+from legation.registry.store import Prepared, Store
 from legation.registry.writer import Writer
 
 WRITE_CHUNK = 5000
@@ -131,6 +131,42 @@ class _Refused(Exception):
         self.bad = bad
 
 
+class Entry(NamedTuple):
+    """What an import keeps of one validated record: the record prepared for the store, the ids it
+    points to, and for a posting whose person's name is filled in from the person, that person and
+    where the name goes in the text. Plain values: a worker process makes these (registry.bulk)."""
+
+    line: int | None
+    record: Prepared
+    refs: list[tuple[str, str, str]]
+    name: str | None = None  # a person's name, for the postings that point to it
+    person: str | None = None  # a posting's person, whose name it takes
+    at: int = 0  # where `"person_name":...` goes in the posting's text: right after its person
+
+
+def entry(store: Store, line: int | None, record: AnyRecord) -> Entry:
+    text = records.dumps(record.canonical())
+    prepared = store.prepare(record, text, hashlib.sha1(text.encode()).hexdigest())
+    refs = records.references(record)
+    if isinstance(record, Person):
+        return Entry(line, prepared, refs, name=record.name)
+    if isinstance(record, Posting) and record.person and not record.person_name:
+        # the canonical text starts with kind, id and person (Canonical.canonical)
+        head = records.dumps({"kind": record.kind, "id": record.id, "person": record.person})
+        return Entry(line, prepared, refs, person=record.person, at=len(head) - 1)
+    return Entry(line, prepared, refs)
+
+
+def with_person_name(entry: Entry, name: str) -> Prepared:
+    """The posting with its person's name: the text gets the field where `Canonical.canonical`
+    puts it, the posting's row and its search text get it too."""
+    record, at = entry.record, entry.at
+    text = f'{record.text[:at]},"person_name":{records.dumps(name)}{record.text[at:]}'  # type: ignore[arg-type]
+    fill = {"postings": projections.with_person_name, "search_index": search.with_person_name}
+    rows = [(table, fill[table](row, name) if table in fill else row) for table, row in record.rows]
+    return record._replace(text=text, digest=hashlib.sha1(text.encode()).hexdigest(), rows=rows)
+
+
 @dataclass
 class _Pass:
     """One pass over the input inside one transaction: validated records are written in chunks,
@@ -147,8 +183,8 @@ class _Pass:
     seen: dict[str, tuple[str, str, int | None]] = field(default_factory=dict)  # id -> (digest, file, line)
     names: dict[str, str] = field(default_factory=dict)
     refs: list[tuple[Located, str, str, str]] = field(default_factory=list)
-    chunk: list[tuple[Located, AnyRecord, str, str]] = field(default_factory=list)
-    deferred: list[tuple[Located, Posting]] = field(default_factory=list)
+    chunk: list[tuple[Located, Prepared]] = field(default_factory=list)
+    deferred: list[tuple[Located, Entry]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
     expect: Mapping[str, int | None] = field(default_factory=dict)
     writer: Writer = field(default_factory=Writer)
@@ -163,48 +199,49 @@ class _Pass:
             return
         if number in self.excluded:
             return
-        deferred = False
-        if isinstance(record, Posting) and record.person and not record.person_name:
-            name = self.names.get(record.person)
-            # its person comes later in the input, or is in the store: fill the name in at the end
-            deferred = not name
-            if not deferred:
-                record.person_name = name  # the record is this import's own: no copy needed
-        text = records.dumps(record.canonical())
-        digest = hashlib.sha1(text.encode()).hexdigest()
-        if not self._first(item, record, digest):
+        self.accept(number, item, entry(self.store, item.line, record))
+
+    def accept(self, number: int, item: Located, found: Entry) -> None:
+        """Take one validated record: skip a repeat, fill in a posting's person name (from its person
+        if it came earlier, otherwise at the end) and queue it for writing."""
+        record, deferred = found.record, False
+        if found.person:
+            name = self.names.get(found.person)
+            deferred = not name  # its person comes later in the input, or is in the store
+            if name:
+                record = with_person_name(found, name)
+        if not self._first(item, record, found.refs):
             return
         item.number = number
-        if not self.keep_going:  # the record holds it all now; keep memory flat
+        if not self.keep_going:  # the entry holds it all now; keep memory flat
             item.raw = {"id": record.id}
         elif isinstance(item.raw, bytes):  # a reject file needs the record as it was read
             item.raw = formats.parse_line(item.file, item.line, item.raw)
-        if isinstance(record, Person):
-            self.names[record.id] = record.name
+        if found.name is not None:
+            self.names[record.id] = found.name
         if deferred:
-            self.deferred.append((item, record))  # type: ignore[arg-type]
+            self.deferred.append((item, found))
         else:
-            self.push(item, record, text, digest)
+            self.push(item, record)
 
-    def _first(self, item: Located, record: AnyRecord, digest: str) -> bool:
+    def _first(self, item: Located, record: Prepared, refs: list[tuple[str, str, str]]) -> bool:
         """True the first time an id is seen; a repeat must carry the same content."""
         first = self.seen.get(record.id)
         if first:
-            if first[0] != digest:
+            if first[0] != record.digest:
                 where = f"{first[1]} line {first[2]}"
                 message = f"a unique id; {record.id!r} is already used at {where} with other content"
                 raise _error(item, "id", message, record.id)
             return False
-        self.seen[record.id] = (digest, item.file, item.line)
+        self.seen[record.id] = (record.digest, item.file, item.line)
         self.kinds[record.id] = record.kind
-        self.refs += [(item, f, ref, kind) for f, ref, kind in records.references(record)]
+        self.refs += [(item, f, ref, kind) for f, ref, kind in refs]
         return True
 
-    def push(self, item: Located, record: AnyRecord, text: str | None = None, digest: str | None = None) -> None:
-        text = text or records.dumps(record.canonical())
-        self.chunk.append((item, record, text, digest or hashlib.sha1(text.encode()).hexdigest()))
+    def push(self, item: Located, record: Prepared) -> None:
+        self.chunk.append((item, record))
         if len(self.chunk) >= WRITE_CHUNK:
-            self.flush(background=self.store.dialect == "sqlite")
+            self.flush(background=self.store.dialect == "sqlite" and self.writer.threaded)
 
     def flush(self, background: bool = False) -> None:
         """Write the chunk. In the background, SQLite writes it in a thread of its own while the
@@ -229,23 +266,21 @@ class _Pass:
     def close(self) -> None:
         self.writer.close()
 
-    def _write(self, chunk: list[tuple[Located, AnyRecord, str, str]]) -> None:
-        batch = [record for _, record, _, _ in chunk]
+    def _write(self, chunk: list[tuple[Located, Prepared]]) -> None:
+        batch = [record for _, record in chunk]
         known = self.store.existing(self.conn, [r.id for r in batch])
         self._check_versions(batch, known)
-        clash = [(i, r, known[r.id][0]) for i, r, _, _ in chunk if r.id in known and known[r.id][0] != r.kind]
+        clash = [(i, r, known[r.id][0]) for i, r in chunk if r.id in known and known[r.id][0] != r.kind]
         if clash:
             raise _Refused(
                 [(i, _error(i, "id", f"a new id; {r.id!r} is already a {k} in the store")) for i, r, k in clash]
             )
-        texts = [text for _, _, text, _ in chunk]
-        digests = [digest for _, _, _, digest in chunk]
-        summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts, digests=digests)
+        summary = self.store.write_prepared(self.conn, batch, actor=self.actor, known=known)
         self.report.created += summary.created
         self.report.updated += summary.updated
         self.report.unchanged += summary.unchanged
 
-    def _check_versions(self, batch: list[AnyRecord], known: dict[str, tuple[str, str, int]]) -> None:
+    def _check_versions(self, batch: list[Prepared], known: dict[str, tuple[str, str, int]]) -> None:
         """Refuse a stale edit, or a create over an existing id: read under the write lock, so the
         version compared is the one this write would replace."""
         for record in batch:
@@ -266,9 +301,9 @@ class _Pass:
         self.flush()
         self.settle()
         bad: list[tuple[Located, InputError]] = []
-        for item, posting in self.deferred:
-            posting.person_name = self.names.get(posting.person or "") or self._stored_name(posting.person)
-            self.push(item, posting)
+        for item, waiting in self.deferred:
+            name = self.names.get(waiting.person or "") or self._stored_name(waiting.person)
+            self.push(item, with_person_name(waiting, name) if name else waiting.record)
         self.flush()
         wanted = {ref for _, _, ref, _ in self.refs if ref not in self.kinds}
         outside = {k: v[0] for k, v in self.store.existing(self.conn, wanted).items()}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -95,14 +95,33 @@ def _busy(exc: OperationalError) -> bool:
     return "locked" in message or "busy" in message or "lock timeout" in message
 
 
+Rows = list[tuple[str, tuple[Any, ...]]]  # (table name, row in that table's column order)
+
+
 class Projection(Protocol):
     """A table derived from `records` that every write keeps in step: the query tables and the search
     index. The store is given them (see `legation/registry/__init__.py`) and never imports them, so
-    the core has no import circle and a new derived table needs no change here."""
+    the core has no import circle and a new derived table needs no change here. A projection makes
+    a record's rows on their own (`rows`), so a worker process can make them for a bulk load, and
+    writes those of many records at once (`insert_rows`)."""
 
-    def insert(self, conn: Connection, dialect: str, batch: list[AnyRecord]) -> None: ...
+    def rows(self, record: AnyRecord) -> Rows: ...
+
+    def insert_rows(self, conn: Connection, dialect: str, rows: dict[str, list[tuple[Any, ...]]]) -> None: ...
 
     def delete(self, conn: Connection, dialect: str, ids: list[str]) -> None: ...
+
+
+class Prepared(NamedTuple):
+    """A record as the store writes it: its canonical text, the text's SHA-1 and the rows of every
+    derived table. Plain values, so a worker process can make it and send it over a pipe."""
+
+    id: str
+    kind: str
+    certainty: str
+    text: str
+    digest: str
+    rows: Rows
 
 
 # The projections every store is given unless it is opened with its own list.
@@ -325,6 +344,13 @@ class Store:
 
     # --- writing ---------------------------------------------------------------------------
 
+    def prepare(self, record: AnyRecord, text: str | None = None, digest: str | None = None) -> Prepared:
+        """What `write_prepared` needs of a record; `text` and `digest` when the caller has them."""
+        text = text or dumps(record.canonical())
+        digest = digest or hashlib.sha1(text.encode()).hexdigest()
+        rows = [row for projection in self.projections for row in projection.rows(record)]
+        return Prepared(record.id, record.kind, record.certainty, text, digest, rows)
+
     def write(
         self,
         conn: Connection,
@@ -332,33 +358,38 @@ class Store:
         *,
         actor: str | None = None,
         known: dict[str, tuple[str, str, int]] | None = None,
-        texts: list[str] | None = None,
-        digests: list[str] | None = None,
     ) -> WriteSummary:
-        """Write records inside the caller's transaction: new versions for changed ones only.
+        """Write records inside the caller's transaction: new versions for changed ones only."""
+        return self.write_prepared(conn, [self.prepare(r) for r in batch], actor=actor, known=known)
 
-        `texts` and `digests` are each record's canonical text and its SHA-1 when the caller has
-        them already (an import computes both to spot repeated ids), so they are not made twice."""
+    def write_prepared(
+        self,
+        conn: Connection,
+        batch: list[Prepared],
+        *,
+        actor: str | None = None,
+        known: dict[str, tuple[str, str, int]] | None = None,
+    ) -> WriteSummary:
+        """Write prepared records (`prepare`) inside the caller's transaction: an import prepares
+        them as it validates, in worker processes for a large file, so only the writing is left."""
         summary = WriteSummary()
         who, when = actor or actor_name(), now()
         known = self.existing(conn, (r.id for r in batch)) if known is None else known
         new_rows: list[tuple[Any, ...]] = []
         version_rows: list[tuple[Any, ...]] = []
-        changed: list[AnyRecord] = []
+        changed: list[Prepared] = []
         updated: list[str] = []
-        for n, record in enumerate(batch):
-            body = texts[n] if texts else dumps(record.canonical())
-            digest = digests[n] if digests else hashlib.sha1(body.encode()).hexdigest()
+        for record in batch:
             previous = known.get(record.id)
-            if previous and previous[1] == digest:
+            if previous and previous[1] == record.digest:
                 summary.unchanged += 1
                 continue
             version = previous[2] + 1 if previous else 1
             # the current text lives in `records`; `versions.data` gets it once it is superseded
             version_rows.append(
-                (record.id, version, record.kind, None, digest, when, who, "update" if previous else "create")
+                (record.id, version, record.kind, None, record.digest, when, who, "update" if previous else "create")
             )
-            row = (record.id, record.kind, version, record.certainty, body, digest, when, who)
+            row = (record.id, record.kind, version, record.certainty, record.text, record.digest, when, who)
             if previous:
                 self._supersede(conn, record.id, previous[2])
                 values = dict(zip(_RECORD_COLUMNS, row, strict=True))
@@ -387,9 +418,9 @@ class Store:
 
     def project(self, conn: Connection, batch: list[AnyRecord]) -> None:
         """Fill the derived tables for records written by other means (a restored history)."""
-        self._project(conn, batch, [])
+        self._project(conn, [self.prepare(r) for r in batch], [])
 
-    def _project(self, conn: Connection, batch: list[AnyRecord], updated: list[str]) -> None:
+    def _project(self, conn: Connection, batch: list[Prepared], updated: list[str]) -> None:
         """Rebuild the derived rows of the records written; only updated ones have rows to remove
         (removing search rows one by one costs a scan each on SQLite's full-text index)."""
         if not batch:
@@ -399,5 +430,9 @@ class Store:
             for i in range(0, len(ids), CHUNK):
                 for projection in self.projections:
                     projection.delete(conn, self.dialect, ids[i : i + CHUNK])
+        grouped: dict[str, list[tuple[Any, ...]]] = {}
+        for record in batch:
+            for table, row in record.rows:
+                grouped.setdefault(table, []).append(row)
         for projection in self.projections:
-            projection.insert(conn, self.dialect, batch)
+            projection.insert_rows(conn, self.dialect, grouped)
