@@ -77,7 +77,20 @@ def _decode(name: str, data: bytes, line: int | None) -> str:
 
 def _jsonl(name: str, stream: IO[bytes], lazy: bool) -> Iterator[tuple[int, dict[str, Any] | bytes]]:
     """Records of a JSON Lines stream; with `lazy`, each line's bytes, for the caller to parse."""
-    number, seen = 0, False
+    seen = False
+    for found in jsonl_lines(name, stream, lazy):
+        seen = True
+        yield found
+    if not seen:
+        raise InputError("the file is empty; expected JSON Lines records", file=name)
+
+
+def jsonl_lines(
+    name: str, stream: IO[bytes], lazy: bool, first: int = 1
+) -> Iterator[tuple[int, dict[str, Any] | bytes]]:
+    """The records of JSON Lines text whose first line is line `first` of the file `name` (a part
+    of a file, for registry.bulk); blank lines are skipped."""
+    number = first - 1
     while True:
         raw = stream.readline(MAX_LINE + 1)
         if not raw:
@@ -88,12 +101,8 @@ def _jsonl(name: str, stream: IO[bytes], lazy: bool) -> Iterator[tuple[int, dict
                 f"line longer than {MAX_LINE >> 20} MiB; expected one record per line", file=name, line=number
             )
         line = raw.strip()
-        if not line:
-            continue
-        seen = True
-        yield number, line if lazy and b"\x00" not in line else parse_line(name, number, line)
-    if not seen:
-        raise InputError("the file is empty; expected JSON Lines records", file=name)
+        if line:
+            yield number, line if lazy and b"\x00" not in line else parse_line(name, number, line)
 
 
 class _Repeated(Exception):

@@ -6,6 +6,7 @@ a new version; the old one stays in `versions` with when and by whom it was writ
 
 from __future__ import annotations
 
+import bisect
 import getpass
 import hashlib
 import json
@@ -113,15 +114,64 @@ class Projection(Protocol):
 
 
 class Prepared(NamedTuple):
-    """A record as the store writes it: its canonical text, the text's SHA-1 and the rows of every
-    derived table. Plain values, so a worker process can make it and send it over a pipe."""
+    """A record as the store writes it: its canonical text and the text's SHA-1."""
 
     id: str
     kind: str
     certainty: str
     text: str
     digest: str
-    rows: Rows
+
+
+@dataclass
+class Batch:
+    """Records prepared for writing (`Store.prepare`), and the rows of every derived table grouped
+    by table, each row with the index of its record (`owners`). Plain values, so a worker process can
+    make a batch and send it over a pipe, and the writer needs no loop over rows to group them."""
+
+    records: list[Prepared] = field(default_factory=list)
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    owners: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, record: Prepared, rows: Rows) -> None:
+        index = len(self.records)
+        self.records.append(record)
+        for table, row in rows:
+            self.rows.setdefault(table, []).append(row)
+            self.owners.setdefault(table, []).append(index)
+
+    def extend(self, other: Batch) -> None:
+        base = len(self.records)
+        self.records += other.records
+        for table, rows in other.rows.items():
+            self.rows.setdefault(table, []).extend(rows)
+            owners = other.owners[table]
+            self.owners.setdefault(table, []).extend([o + base for o in owners] if base else owners)
+
+    def cut(self, n: int) -> tuple[Batch, Batch]:
+        """(the first `n` records, the rest), each with its rows: owners rise within each table."""
+        head, tail = Batch(self.records[:n]), Batch(self.records[n:])
+        for table, rows in self.rows.items():
+            owners = self.owners[table]
+            at = bisect.bisect_left(owners, n)
+            head.rows[table], head.owners[table] = rows[:at], owners[:at]
+            tail.rows[table], tail.owners[table] = rows[at:], [o - n for o in owners[at:]]
+        return head, tail
+
+    def split(self, out: set[int]) -> tuple[Batch, Batch]:
+        """(the records not in `out`, those in it), each with its rows, in order."""
+        parts = (Batch(), Batch())
+        renumber = [0] * len(self.records)
+        for index, record in enumerate(self.records):
+            part = parts[index in out]
+            renumber[index] = len(part.records)
+            part.records.append(record)
+        for table, rows in self.rows.items():
+            for row, owner in zip(rows, self.owners[table], strict=True):
+                part = parts[owner in out]
+                part.rows.setdefault(table, []).append(row)
+                part.owners.setdefault(table, []).append(renumber[owner])
+        return parts
 
 
 # The projections every store is given unless it is opened with its own list.
@@ -344,12 +394,15 @@ class Store:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def prepare(self, record: AnyRecord, text: str | None = None, digest: str | None = None) -> Prepared:
-        """What `write_prepared` needs of a record; `text` and `digest` when the caller has them."""
-        text = text or dumps(record.canonical())
-        digest = digest or hashlib.sha1(text.encode()).hexdigest()
-        rows = [row for projection in self.projections for row in projection.rows(record)]
-        return Prepared(record.id, record.kind, record.certainty, text, digest, rows)
+    def prepare(self, batch: Iterable[AnyRecord], texts: list[str] | None = None) -> Batch:
+        """What `write_prepared` needs of these records; `texts` their canonical texts if made already."""
+        prepared = Batch()
+        for n, record in enumerate(batch):
+            text = texts[n] if texts else dumps(record.canonical())
+            digest = hashlib.sha1(text.encode()).hexdigest()
+            rows = [row for projection in self.projections for row in projection.rows(record)]
+            prepared.add(Prepared(record.id, record.kind, record.certainty, text, digest), rows)
+        return prepared
 
     def write(
         self,
@@ -360,12 +413,12 @@ class Store:
         known: dict[str, tuple[str, str, int]] | None = None,
     ) -> WriteSummary:
         """Write records inside the caller's transaction: new versions for changed ones only."""
-        return self.write_prepared(conn, [self.prepare(r) for r in batch], actor=actor, known=known)
+        return self.write_prepared(conn, self.prepare(batch), actor=actor, known=known)
 
     def write_prepared(
         self,
         conn: Connection,
-        batch: list[Prepared],
+        batch: Batch,
         *,
         actor: str | None = None,
         known: dict[str, tuple[str, str, int]] | None = None,
@@ -374,15 +427,15 @@ class Store:
         them as it validates, in worker processes for a large file, so only the writing is left."""
         summary = WriteSummary()
         who, when = actor or actor_name(), now()
-        known = self.existing(conn, (r.id for r in batch)) if known is None else known
+        known = self.existing(conn, (r.id for r in batch.records)) if known is None else known
         new_rows: list[tuple[Any, ...]] = []
         version_rows: list[tuple[Any, ...]] = []
-        changed: list[Prepared] = []
+        unchanged: set[int] = set()
         updated: list[str] = []
-        for record in batch:
+        for index, record in enumerate(batch.records):
             previous = known.get(record.id)
             if previous and previous[1] == record.digest:
-                summary.unchanged += 1
+                unchanged.add(index)
                 continue
             version = previous[2] + 1 if previous else 1
             # the current text lives in `records`; `versions.data` gets it once it is superseded
@@ -394,13 +447,13 @@ class Store:
                 self._supersede(conn, record.id, previous[2])
                 values = dict(zip(_RECORD_COLUMNS, row, strict=True))
                 conn.execute(schema.records.update().where(schema.records.c.id == record.id), values)
-                summary.updated += 1
                 updated.append(record.id)
             else:
                 new_rows.append(row)
-                summary.created += 1
-            changed.append(record)
-            summary.ids.append(record.id)
+        summary.unchanged, summary.updated = len(unchanged), len(updated)
+        summary.created = len(batch.records) - summary.unchanged - summary.updated
+        changed = batch.split(unchanged)[0] if unchanged else batch
+        summary.ids = [r.id for r in changed.records]
         insert_values(conn, schema.records, _RECORD_COLUMNS, new_rows)
         insert_values(conn, schema.versions, _VERSION_COLUMNS, version_rows)
         self._project(conn, changed, updated)
@@ -418,21 +471,17 @@ class Store:
 
     def project(self, conn: Connection, batch: list[AnyRecord]) -> None:
         """Fill the derived tables for records written by other means (a restored history)."""
-        self._project(conn, [self.prepare(r) for r in batch], [])
+        self._project(conn, self.prepare(batch), [])
 
-    def _project(self, conn: Connection, batch: list[Prepared], updated: list[str]) -> None:
+    def _project(self, conn: Connection, batch: Batch, updated: list[str]) -> None:
         """Rebuild the derived rows of the records written; only updated ones have rows to remove
         (removing search rows one by one costs a scan each on SQLite's full-text index)."""
-        if not batch:
+        if not batch.records:
             return
         if updated:
             ids = updated
             for i in range(0, len(ids), CHUNK):
                 for projection in self.projections:
                     projection.delete(conn, self.dialect, ids[i : i + CHUNK])
-        grouped: dict[str, list[tuple[Any, ...]]] = {}
-        for record in batch:
-            for table, row in record.rows:
-                grouped.setdefault(table, []).append(row)
         for projection in self.projections:
-            projection.insert_rows(conn, self.dialect, grouped)
+            projection.insert_rows(conn, self.dialect, batch.rows)
