@@ -53,8 +53,12 @@ def blocks(paths: list[str]) -> Iterator[tuple[int, int, bytes]]:
                 data, yield_empty = stream.read(BLOCK), False
 
 
-def _work(out: Connection, paths: list[str], part: int, parts: int, prepare: Prepare) -> None:
-    """One worker: every `parts`-th block from the `part`-th, each sent as prepare's result."""
+def _work(out: Connection, others: list[Connection], paths: list[str], part: int, parts: int, prepare: Prepare) -> None:
+    """One worker: every `parts`-th block from the `part`-th, each sent as prepare's result. The
+    read ends it inherited are closed first, so that when the importing process dies (even by
+    SIGKILL) the next send fails and the worker ends instead of waiting for a reader forever."""
+    for pipe in others:
+        pipe.close()
     try:
         for n, (index, first, data) in enumerate(blocks(paths)):
             if n % parts == part:
@@ -81,10 +85,11 @@ class Workers:
         try:
             for part in range(count):
                 reader, writer = context.Pipe(duplex=False)
-                proc = context.Process(target=_work, args=(writer, paths, part, count, prepare), daemon=True)
+                self.pipes.append(reader)
+                args = (writer, self.pipes, paths, part, count, prepare)
+                proc = context.Process(target=_work, args=args, daemon=True)
                 proc.start()
                 writer.close()
-                self.pipes.append(reader)
                 self.procs.append(proc)
         except BaseException:
             self.close()
