@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ParamSpec, TypeVar
 
+import orjson
 import pydantic
 from sqlalchemy import Connection
 
@@ -128,9 +129,10 @@ def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None, lazy: bool = 
 
 def validate(item: Located) -> AnyRecord:
     if isinstance(item.raw, bytes):
-        if formats.surely_unique(item.raw):  # pydantic's validate_json lets a repeated key win silently
+        fast = formats.parse_unique(item.raw)
+        if fast is not None:
             try:
-                return records.parse_json(item.raw)
+                return records.parse(fast)
             except pydantic.ValidationError:  # parsed again the slow way below, to say what is wrong
                 pass
         item.raw = formats.parse_line(item.file, item.line, item.raw)
@@ -180,6 +182,10 @@ class Block:
 
 def make_block(store: Store, file: str, lines: list[int | None], found: list[AnyRecord]) -> Block:
     block = Block(file, lines, store.prepare(found))
+    if pages := block.batch.rows.get("sources"):  # the same pages, cited again and again: one object
+        # each, so that pickle sends it once (registry.bulk)
+        same: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        block.batch.rows["sources"] = [same.setdefault(page, page) for page in pages]
     for index, record in enumerate(found):
         block.refs += [(index, f, ref, kind) for f, ref, kind in records.references(record)]
         if isinstance(record, Person):
@@ -191,22 +197,24 @@ def make_block(store: Store, file: str, lines: list[int | None], found: list[Any
     return block
 
 
-_NAMED = {"postings": projections.with_person_name, "search_index": search.with_person_name}
-
-
 def _name_posting(batch: Batch, index: int, at: int, name: str, rows: dict[str, dict[int, int]]) -> None:
     """Give the posting at `index` its person's name: in its text, where `Canonical.canonical` puts
     the field, and in its query-table row and search text. `rows`: each table's row by record index."""
     record = batch.records[index]
-    text = f'{record.text[:at]},"person_name":{records.dumps(name)}{record.text[at:]}'  # type: ignore[arg-type]
-    batch.records[index] = record._replace(text=text, digest=hashlib.sha1(text.encode()).hexdigest())
-    for table, fill in _NAMED.items():
-        if (row := rows.get(table, {}).get(index)) is not None:
-            batch.rows[table][row] = fill(batch.rows[table][row], name)
+    text = f'{record.text[:at]},"person_name":{orjson.dumps(name).decode()}{record.text[at:]}'
+    digest = hashlib.sha1(text.encode()).hexdigest()
+    batch.records[index] = Prepared(record.id, record.kind, record.certainty, text, digest)
+    for table, fill in _NAMED:
+        if (row := rows[table].get(index)) is not None:
+            found = batch.rows[table]
+            found[row] = fill(found[row], name)
+
+
+_NAMED = (("postings", projections.with_person_name), ("search_index", search.with_person_name))
 
 
 def _rows_of(batch: Batch) -> dict[str, dict[int, int]]:
-    return {t: {owner: n for n, owner in enumerate(batch.owners.get(t, []))} for t in _NAMED}
+    return {t: {owner: n for n, owner in enumerate(batch.owners.get(t, []))} for t, _ in _NAMED}
 
 
 def _block_of(block: Block, batch: Batch, indexes: list[int]) -> Block:

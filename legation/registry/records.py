@@ -38,9 +38,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def _term(name: str) -> Any:
     """A string field restricted to one vocabulary, with the terms as its JSON-schema enum."""
     allowed = vocabularies.codes(name)
+    known = frozenset(allowed)
 
     def check(value: str) -> str:
-        if value not in allowed:
+        if value not in known:
             raise ValueError(f"one of {', '.join(allowed)}; got {quote(value)}")
         return value
 
@@ -304,11 +305,6 @@ _LOCATION = re.compile(r"^(person|posting|consequence|measure|contact|source)(\.
 def parse(data: dict[str, Any]) -> AnyRecord:
     """Validate one raw record; raises pydantic.ValidationError."""
     return _ADAPTER.validate_python(data)
-
-
-def parse_json(text: bytes | str) -> AnyRecord:
-    """Parse and validate one record's JSON text in one step; raises pydantic.ValidationError."""
-    return _ADAPTER.validate_json(text)
 
 
 def references(record: AnyRecord) -> list[tuple[str, str, str]]:

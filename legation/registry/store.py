@@ -133,13 +133,6 @@ class Batch:
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     owners: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, record: Prepared, rows: Rows) -> None:
-        index = len(self.records)
-        self.records.append(record)
-        for table, row in rows:
-            self.rows.setdefault(table, []).append(row)
-            self.owners.setdefault(table, []).append(index)
-
     def extend(self, other: Batch) -> None:
         base = len(self.records)
         self.records += other.records
@@ -354,13 +347,12 @@ class Store:
     def existing(self, conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, str, int]]:
         """id -> (kind, hash, version) for the ids the store already holds."""
         found: dict[str, tuple[str, str, int]] = {}
-        t = schema.records
         batch = list(ids)
+        mark = "?" if self.dialect == "sqlite" else "%s"
         for i in range(0, len(batch), ID_CHUNK):
-            rows = conn.execute(
-                select(t.c.id, t.c.kind, t.c.hash, t.c.version).where(t.c.id.in_(batch[i : i + ID_CHUNK]))
-            )
-            found.update({r.id: (r.kind, r.hash, r.version) for r in rows})
+            part = batch[i : i + ID_CHUNK]  # the driver's own placeholders: SQLAlchemy's cost 0.2 s a 100,000
+            sql = f"SELECT id, kind, hash, version FROM records WHERE id IN ({', '.join([mark] * len(part))})"
+            found.update({r[0]: (r[1], r[2], r[3]) for r in conn.exec_driver_sql(sql, tuple(part))})
         return found
 
     def iter_records(self, kind: str | None = None, ids: set[str] | None = None) -> Iterator[dict[str, Any]]:
@@ -397,11 +389,17 @@ class Store:
     def prepare(self, batch: Iterable[AnyRecord], texts: list[str] | None = None) -> Batch:
         """What `write_prepared` needs of these records; `texts` their canonical texts if made already."""
         prepared = Batch()
+        rows, owners = prepared.rows, prepared.owners
         for n, record in enumerate(batch):
             text = texts[n] if texts else dumps(record.canonical())
             digest = hashlib.sha1(text.encode()).hexdigest()
-            rows = [row for projection in self.projections for row in projection.rows(record)]
-            prepared.add(Prepared(record.id, record.kind, record.certainty, text, digest), rows)
+            prepared.records.append(Prepared(record.id, record.kind, record.certainty, text, digest))
+            for projection in self.projections:
+                for table, row in projection.rows(record):
+                    if table not in rows:
+                        rows[table], owners[table] = [], []
+                    rows[table].append(row)
+                    owners[table].append(n)
         return prepared
 
     def write(
