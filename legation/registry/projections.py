@@ -66,7 +66,8 @@ def rows(record: AnyRecord) -> list[tuple[str, tuple[Any, ...]]]:
     """A record's rows in the query tables, its links to the pages it cites and those pages."""
     out = _rows(record)
     cited = getattr(record, "sources", [])
-    out += [("record_sources", (record.id, url)) for url in dict.fromkeys(s.url for s in cited)]  # a page cited twice
+    urls = [cited[0].url] if len(cited) == 1 else dict.fromkeys(s.url for s in cited)  # a page cited twice
+    out += [("record_sources", (record.id, url)) for url in urls]
     # a page's fields as they are: no model_dump per citation
     out += [("sources", (s.url, s.title, s.publisher, s.published, s.accessed)) for s in cited]
     return out
