@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -56,7 +57,9 @@ def blocks(paths: list[str]) -> Iterator[tuple[int, int, bytes]]:
 def _work(out: Connection, others: list[Connection], paths: list[str], part: int, parts: int, prepare: Prepare) -> None:
     """One worker: every `parts`-th block from the `part`-th, each sent as prepare's result. The
     read ends it inherited are closed first, so that when the importing process dies (even by
-    SIGKILL) the next send fails and the worker ends instead of waiting for a reader forever."""
+    SIGKILL) the next send fails and the worker ends instead of waiting for a reader forever.
+    Ctrl-C is the importing process's to handle: it stops the workers, which print nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for pipe in others:
         pipe.close()
     try:
