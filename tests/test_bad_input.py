@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from legation.registry import exports
+from legation.registry import bulk, exports
 from legation.registry.store import Store
 from tests.conftest import rec, write_jsonl
 
@@ -24,6 +24,14 @@ def snapshot(db: str) -> str:
     text += str(store.scalar("SELECT count(*) FROM search_index"))
     store.close()
     return text
+
+
+@pytest.fixture(params=["0", "2"], ids=["one process", "two workers"])
+def workers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each bad JSON Lines file is imported by one process and by two forked workers (registry.bulk,
+    which a large file gets): the message must be the same."""
+    monkeypatch.setenv(bulk.ENV_WORKERS, request.param)
+    return str(request.param)
 
 
 @pytest.fixture
@@ -72,6 +80,7 @@ def test_bad_record_is_refused_and_store_unchanged(
     tmp_path: Path,
     cli: object,
     seeded: str,
+    workers: str,
     name: str,
     items: list[dict[str, object]],
     where: str,
@@ -113,7 +122,15 @@ RAW_CASES = [
 
 @pytest.mark.parametrize(("name", "filename", "content", "where", "expected"), RAW_CASES, ids=[c[0] for c in RAW_CASES])
 def test_unreadable_file_is_refused_and_store_unchanged(
-    tmp_path: Path, cli: object, seeded: str, name: str, filename: str, content: bytes, where: str, expected: str
+    tmp_path: Path,
+    cli: object,
+    seeded: str,
+    workers: str,
+    name: str,
+    filename: str,
+    content: bytes,
+    where: str,
+    expected: str,
 ) -> None:
     before = snapshot(seeded)
     path = tmp_path / filename
@@ -177,7 +194,7 @@ def test_dry_run_validates_and_writes_nothing(tmp_path: Path, cli: object, seede
     assert snapshot(seeded) == before
 
 
-def test_conflicting_duplicate_ids_in_one_import(tmp_path: Path, cli: object, seeded: str) -> None:
+def test_conflicting_duplicate_ids_in_one_import(tmp_path: Path, cli: object, seeded: str, workers: str) -> None:
     items = [rec("person", "p-z", name="Zed"), rec("person", "p-z", name="Zed Other")]
     result = cli(seeded, "import", str(write_jsonl(tmp_path / "dup.jsonl", items)))  # type: ignore[operator]
     assert result.exit_code == 2 and "'id'" in result.stderr and "line 1" in result.stderr.split("already used at")[1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -145,6 +145,7 @@ def exists(code: str) -> bool:
     return code in registry()
 
 
+@lru_cache(maxsize=4096)  # the registry is loaded once; an import asks for two names per record
 def name(code: str | None) -> str:
     if not code:
         return ""

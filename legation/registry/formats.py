@@ -77,7 +77,20 @@ def _decode(name: str, data: bytes, line: int | None) -> str:
 
 def _jsonl(name: str, stream: IO[bytes], lazy: bool) -> Iterator[tuple[int, dict[str, Any] | bytes]]:
     """Records of a JSON Lines stream; with `lazy`, each line's bytes, for the caller to parse."""
-    number, seen = 0, False
+    seen = False
+    for found in jsonl_lines(name, stream, lazy):
+        seen = True
+        yield found
+    if not seen:
+        raise InputError("the file is empty; expected JSON Lines records", file=name)
+
+
+def jsonl_lines(
+    name: str, stream: IO[bytes], lazy: bool, first: int = 1
+) -> Iterator[tuple[int, dict[str, Any] | bytes]]:
+    """The records of JSON Lines text whose first line is line `first` of the file `name` (a part
+    of a file, for registry.bulk); blank lines are skipped."""
+    number = first - 1
     while True:
         raw = stream.readline(MAX_LINE + 1)
         if not raw:
@@ -88,12 +101,8 @@ def _jsonl(name: str, stream: IO[bytes], lazy: bool) -> Iterator[tuple[int, dict
                 f"line longer than {MAX_LINE >> 20} MiB; expected one record per line", file=name, line=number
             )
         line = raw.strip()
-        if not line:
-            continue
-        seen = True
-        yield number, line if lazy and b"\x00" not in line else parse_line(name, number, line)
-    if not seen:
-        raise InputError("the file is empty; expected JSON Lines records", file=name)
+        if line:
+            yield number, line if lazy and b"\x00" not in line else parse_line(name, number, line)
 
 
 class _Repeated(Exception):
@@ -124,23 +133,29 @@ def _keys(value: dict[str, Any]) -> int:
     lists go uncounted, so such a line never matches its `":` count and takes the exact check."""
     found = len(value)
     for item in value.values():
-        if type(item) is dict:
+        kind = type(item)
+        if kind is list:
+            for member in item:
+                if type(member) is dict:
+                    found += _keys(member)
+        elif kind is dict:
             found += _keys(item)
-        elif type(item) is list:
-            found += sum(_keys(member) for member in item if type(member) is dict)
     return found
 
 
-def surely_unique(raw: bytes) -> bool:
-    """True when a JSON Lines record certainly gives no key twice, so pydantic may parse the bytes
-    itself (it lets a repeated key win silently). Every key is written `"key":` or `"key" :`, so a
-    line with no spaced colon and as many `":` as parsed keys has none repeated; anything else
-    (a `":` inside a text, a spaced colon, bad JSON) goes the slow way, through `parse_line`."""
+def parse_unique(raw: bytes) -> dict[str, Any] | None:
+    """A JSON Lines record parsed fast (orjson), when it certainly gives no key twice (orjson, like
+    pydantic, lets a repeated key win silently); None sends the line the slow way, `parse_line`.
+    Every key is written `"key":` or `"key" :`, so a line with no spaced colon and as many `":` as
+    parsed keys has none repeated; anything else (a `":` inside a text, a spaced colon, a number
+    orjson refuses, bad JSON) goes the slow way, which also says what is wrong."""
     try:
         value = orjson.loads(raw)
-        return type(value) is dict and raw.count(b'":') == _keys(value) and not _SPACED_KEY.search(raw)
     except (orjson.JSONDecodeError, RecursionError):
-        return False
+        return None
+    if type(value) is dict and raw.count(b'":') == _keys(value) and not _SPACED_KEY.search(raw):
+        return value
+    return None
 
 
 def parse_line(name: str, number: int | None, raw: bytes) -> dict[str, Any]:

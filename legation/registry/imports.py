@@ -10,23 +10,27 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ParamSpec, TypeVar
 
+import orjson
 import pydantic
 from sqlalchemy import Connection
 
 from legation.errors import Conflict, InputError
-from legation.registry import formats, records
+from legation.registry import bulk, formats, projections, records, search
 from legation.registry.records import AnyRecord, Person, Posting
-from legation.registry.store import Store
+from legation.registry.store import Batch, Prepared, Store
 from legation.registry.writer import Writer
 
 WRITE_CHUNK = 5000
+BLOCK = 1000  # records validated in this process are prepared and taken this many at a time
 Progress = Callable[[int], None]
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,6 +59,41 @@ class ImportReport:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
+@dataclass
+class Files:
+    """Raw records from files, folders and `-` (`read_paths`). An import of large JSON Lines files
+    reads them in worker processes instead (registry.bulk), so it needs the paths, not just the records."""
+
+    paths: list[str]
+    fmt: str | None = None
+    stdin: IO[bytes] | None = None
+    errors: list[InputError] | None = None
+    plain: bool = False
+
+    def __iter__(self) -> Iterator[Located]:
+        for path in self.paths:
+            try:
+                yield from _read_one(path, self.fmt, self.stdin, not self.plain)
+            except InputError as exc:
+                if self.errors is None:
+                    raise
+                self.errors.append(exc)
+
+    def jsonl(self) -> list[str] | None:
+        """The paths, when each is a JSON Lines file that registry.bulk can read in parts."""
+        if self.errors is not None or self.plain or self.fmt not in (None, "jsonl"):
+            return None
+        for path in self.paths:
+            target = Path(path)
+            if path == "-" or not target.is_file():
+                return None
+            with target.open("rb") as stream:
+                head = stream.read(512)
+            if b"\x00" in head or formats.detect(path, head) != "jsonl":  # formats.read says why
+                return None
+        return self.paths
+
+
 def read_paths(
     paths: Iterable[str],
     *,
@@ -62,16 +101,10 @@ def read_paths(
     stdin: IO[bytes] | None = None,
     errors: list[InputError] | None = None,
     plain: bool = False,
-) -> Iterator[Located]:
+) -> Files:
     """Raw records from files, folders and `-`. With `errors`, a bad file is noted, not raised.
     With `plain`, every record comes parsed (a dict), for callers that look into them first."""
-    for path in paths:
-        try:
-            yield from _read_one(path, fmt, stdin, not plain)
-        except InputError as exc:
-            if errors is None:
-                raise
-            errors.append(exc)
+    return Files(list(paths), fmt, stdin, errors, plain)
 
 
 def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None, lazy: bool = True) -> Iterator[Located]:
@@ -96,9 +129,10 @@ def _read_one(path: str, fmt: str | None, stdin: IO[bytes] | None, lazy: bool = 
 
 def validate(item: Located) -> AnyRecord:
     if isinstance(item.raw, bytes):
-        if formats.surely_unique(item.raw):  # pydantic's validate_json lets a repeated key win silently
+        fast = formats.parse_unique(item.raw)
+        if fast is not None:
             try:
-                return records.parse_json(item.raw)
+                return records.parse(fast)
             except pydantic.ValidationError:  # parsed again the slow way below, to say what is wrong
                 pass
         item.raw = formats.parse_line(item.file, item.line, item.raw)
@@ -132,6 +166,65 @@ class _Refused(Exception):
 
 
 @dataclass
+class Block:
+    """A run of validated records of one file, prepared for the store (`Store.prepare`), with what
+    the import needs of them, by record index: the ids they point to, the names of persons, and the
+    postings that take their person's name (`fills`: index, person, where the name goes in the
+    text). Plain values: for a large file, worker processes make these (registry.bulk)."""
+
+    file: str
+    lines: list[int | None]
+    batch: Batch
+    refs: list[tuple[int, str, str, str]] = field(default_factory=list)  # index, field, id, kind
+    names: list[tuple[int, str, str]] = field(default_factory=list)  # index, person id, name
+    fills: list[tuple[int, str, int]] = field(default_factory=list)
+
+
+def make_block(store: Store, file: str, lines: list[int | None], found: list[AnyRecord]) -> Block:
+    block = Block(file, lines, store.prepare(found))
+    if pages := block.batch.rows.get("sources"):  # the same pages, cited again and again: one object
+        # each, so that pickle sends it once (registry.bulk)
+        same: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        block.batch.rows["sources"] = [same.setdefault(page, page) for page in pages]
+    for index, record in enumerate(found):
+        block.refs += [(index, f, ref, kind) for f, ref, kind in records.references(record)]
+        if isinstance(record, Person):
+            block.names.append((index, record.id, record.name))
+        elif isinstance(record, Posting) and record.person and not record.person_name:
+            # the canonical text starts with kind, id and person (Canonical.canonical)
+            head = records.dumps({"kind": record.kind, "id": record.id, "person": record.person})
+            block.fills.append((index, record.person, len(head) - 1))
+    return block
+
+
+def _name_posting(batch: Batch, index: int, at: int, name: str, rows: dict[str, dict[int, int]]) -> None:
+    """Give the posting at `index` its person's name: in its text, where `Canonical.canonical` puts
+    the field, and in its query-table row and search text. `rows`: each table's row by record index."""
+    record = batch.records[index]
+    text = f'{record.text[:at]},"person_name":{orjson.dumps(name).decode()}{record.text[at:]}'
+    digest = hashlib.sha1(text.encode()).hexdigest()
+    batch.records[index] = Prepared(record.id, record.kind, record.certainty, text, digest)
+    for table, fill in _NAMED:
+        if (row := rows[table].get(index)) is not None:
+            found = batch.rows[table]
+            found[row] = fill(found[row], name)
+
+
+_NAMED = (("postings", projections.with_person_name), ("search_index", search.with_person_name))
+
+
+def _rows_of(batch: Batch) -> dict[str, dict[int, int]]:
+    return {t: {owner: n for n, owner in enumerate(batch.owners.get(t, []))} for t, _ in _NAMED}
+
+
+def _block_of(block: Block, batch: Batch, indexes: list[int]) -> Block:
+    """The part of `block` at `indexes` (in order), now `batch`: its postings still to be named."""
+    at = {old: new for new, old in enumerate(indexes)}
+    fills = [(at[i], person, where) for i, person, where in block.fills if i in at]
+    return Block(block.file, [block.lines[i] for i in indexes], batch, fills=fills)
+
+
+@dataclass
 class _Pass:
     """One pass over the input inside one transaction: validated records are written in chunks,
     so memory stays flat however large the file; references are checked at the end, when every
@@ -147,11 +240,13 @@ class _Pass:
     seen: dict[str, tuple[str, str, int | None]] = field(default_factory=dict)  # id -> (digest, file, line)
     names: dict[str, str] = field(default_factory=dict)
     refs: list[tuple[Located, str, str, str]] = field(default_factory=list)
-    chunk: list[tuple[Located, AnyRecord, str, str]] = field(default_factory=list)
-    deferred: list[tuple[Located, Posting]] = field(default_factory=list)
+    items: list[Located] = field(default_factory=list)  # of the chunk to write
+    chunk: Batch = field(default_factory=Batch)
+    deferred: list[tuple[list[Located], Block]] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
     expect: Mapping[str, int | None] = field(default_factory=dict)
     writer: Writer = field(default_factory=Writer)
+    waiting: list[tuple[Located, AnyRecord]] = field(default_factory=list)  # validated, not yet in a block
 
     def add(self, number: int, item: Located, rejects: list[tuple[Located | None, InputError]]) -> None:
         try:
@@ -163,64 +258,109 @@ class _Pass:
             return
         if number in self.excluded:
             return
-        deferred = False
-        if isinstance(record, Posting) and record.person and not record.person_name:
-            name = self.names.get(record.person)
-            # its person comes later in the input, or is in the store: fill the name in at the end
-            deferred = not name
-            if not deferred:
-                record.person_name = name  # the record is this import's own: no copy needed
-        text = records.dumps(record.canonical())
-        digest = hashlib.sha1(text.encode()).hexdigest()
-        if not self._first(item, record, digest):
-            return
         item.number = number
-        if not self.keep_going:  # the record holds it all now; keep memory flat
-            item.raw = {"id": record.id}
-        elif isinstance(item.raw, bytes):  # a reject file needs the record as it was read
-            item.raw = formats.parse_line(item.file, item.line, item.raw)
-        if isinstance(record, Person):
-            self.names[record.id] = record.name
-        if deferred:
-            self.deferred.append((item, record))  # type: ignore[arg-type]
-        else:
-            self.push(item, record, text, digest)
+        if self.waiting and self.waiting[0][0].file != item.file:
+            self.take_waiting()
+        self.waiting.append((item, record))
+        # a chunk is complete where it would be if each record were taken on its own
+        if len(self.waiting) >= BLOCK or len(self.waiting) + len(self.items) >= WRITE_CHUNK:
+            self.take_waiting()
 
-    def _first(self, item: Located, record: AnyRecord, digest: str) -> bool:
-        """True the first time an id is seen; a repeat must carry the same content."""
-        first = self.seen.get(record.id)
-        if first:
-            if first[0] != digest:
+    def take_waiting(self) -> None:
+        """Prepare the records validated in this process (not by registry.bulk) and take them."""
+        waiting, self.waiting = self.waiting, []
+        if waiting:
+            items = [item for item, _ in waiting]
+            self.take(make_block(self.store, items[0].file, [i.line for i in items], [r for _, r in waiting]), items)
+
+    def take(self, block: Block, items: list[Located] | None = None) -> None:
+        """Take a block of validated records in file order: skip repeats, fill in postings' person
+        names (from a person earlier in the import, otherwise at the end) and queue them for writing."""
+        batch, ids = block.batch, [r.id for r in block.batch.records]
+        if items is None:  # made by a worker: nothing was read here
+            items = [Located(block.file, line, {"id": i}) for line, i in zip(block.lines, ids, strict=True)]
+        else:
+            for item, record_id in zip(items, ids, strict=True):
+                if not self.keep_going:  # the block holds it all now; keep memory flat
+                    item.raw = {"id": record_id}
+                elif isinstance(item.raw, bytes):  # a reject file needs the record as it was read
+                    item.raw = formats.parse_line(item.file, item.line, item.raw)
+        later = self._fill(block)
+        repeats = self._first(block, items, ids)
+        later -= repeats
+        self.refs += [(items[i], f, ref, kind) for i, f, ref, kind in block.refs if i not in repeats]
+        self.names.update((person, name) for i, person, name in block.names if i not in repeats)
+        if repeats or later:
+            batch, aside = batch.split(repeats | later)
+            if later:
+                order = sorted(repeats | later)
+                aside = aside.split({n for n, i in enumerate(order) if i in repeats})[0]
+                self.deferred.append(([items[i] for i in sorted(later)], _block_of(block, aside, sorted(later))))
+            items = [item for i, item in enumerate(items) if i not in repeats and i not in later]
+        self.push(items, batch)
+
+    def _fill(self, block: Block) -> set[int]:
+        """Name the block's postings whose person came earlier; the indexes of those left for later."""
+        if not block.fills:
+            return set()
+        mine: dict[str, tuple[int, str]] = {}
+        for index, person, own in block.names:
+            mine.setdefault(person, (index, own))
+        later, rows = set(), _rows_of(block.batch)
+        for index, person, at in block.fills:
+            name: str | None = self.names.get(person)
+            if name is None and (found := mine.get(person)) and found[0] < index:
+                name = found[1]
+            if name:
+                _name_posting(block.batch, index, at, name, rows)
+            else:
+                later.add(index)  # its person comes later in the input, or is in the store
+        return later
+
+    def _first(self, block: Block, items: list[Located], ids: list[str]) -> set[int]:
+        """The indexes of ids seen before in the import; a repeat must carry the same content."""
+        records = block.batch.records
+        if self.seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids):  # the usual case, in bulk
+            self.seen.update((r.id, (r.digest, block.file, line)) for r, line in zip(records, block.lines, strict=True))
+            self.kinds.update((r.id, r.kind) for r in records)
+            return set()
+        repeats = set()
+        for index, (item, record) in enumerate(zip(items, records, strict=True)):
+            first = self.seen.get(record.id)
+            if first is None:
+                self.seen[record.id] = (record.digest, item.file, item.line)
+                self.kinds[record.id] = record.kind
+            elif first[0] != record.digest:
                 where = f"{first[1]} line {first[2]}"
                 message = f"a unique id; {record.id!r} is already used at {where} with other content"
                 raise _error(item, "id", message, record.id)
-            return False
-        self.seen[record.id] = (digest, item.file, item.line)
-        self.kinds[record.id] = record.kind
-        self.refs += [(item, f, ref, kind) for f, ref, kind in records.references(record)]
-        return True
+            else:
+                repeats.add(index)
+        return repeats
 
-    def push(self, item: Located, record: AnyRecord, text: str | None = None, digest: str | None = None) -> None:
-        text = text or records.dumps(record.canonical())
-        self.chunk.append((item, record, text, digest or hashlib.sha1(text.encode()).hexdigest()))
-        if len(self.chunk) >= WRITE_CHUNK:
-            self.flush(background=self.store.dialect == "sqlite")
+    def push(self, items: list[Located], batch: Batch) -> None:
+        self.items += items
+        self.chunk.extend(batch)
+        while len(self.items) >= WRITE_CHUNK:
+            self.flush(background=self.store.dialect == "sqlite" and self.writer.threaded)
 
     def flush(self, background: bool = False) -> None:
-        """Write the chunk. In the background, SQLite writes it in a thread of its own while the
-        next chunk is read and validated (legation.registry.writer); its error, if any, is raised
-        by the next flush or by `settle`, before anything read after it."""
-        chunk, self.chunk = self.chunk, []
-        if not chunk:
+        """Write the chunk's first WRITE_CHUNK records. In the background, SQLite writes them in a
+        thread of its own while the next are read and validated (legation.registry.writer); its
+        error, if any, is raised by the next flush or by `settle`, before anything read after it.
+        Chunks of one size also let SQLite reuse its statements (each keeps its last values)."""
+        items, self.items = self.items[:WRITE_CHUNK], self.items[WRITE_CHUNK:]
+        chunk, self.chunk = self.chunk.cut(WRITE_CHUNK) if self.items else (self.chunk, Batch())
+        if not items:
             self.settle()
             return
         if background:
-            self.writer.submit(self._write, chunk)
+            self.writer.submit(self._write, items, chunk)
         else:
             self.settle()
-            self._write(chunk)
+            self._write(items, chunk)
         if self.progress:
-            self.progress(len(chunk))
+            self.progress(len(items))
 
     def settle(self) -> None:
         """Wait for the chunk in flight; raise its error."""
@@ -229,23 +369,22 @@ class _Pass:
     def close(self) -> None:
         self.writer.close()
 
-    def _write(self, chunk: list[tuple[Located, AnyRecord, str, str]]) -> None:
-        batch = [record for _, record, _, _ in chunk]
+    def _write(self, items: list[Located], chunk: Batch) -> None:
+        batch = chunk.records
         known = self.store.existing(self.conn, [r.id for r in batch])
         self._check_versions(batch, known)
-        clash = [(i, r, known[r.id][0]) for i, r, _, _ in chunk if r.id in known and known[r.id][0] != r.kind]
+        pairs = zip(items, batch, strict=True)
+        clash = [(i, r, known[r.id][0]) for i, r in pairs if r.id in known and known[r.id][0] != r.kind]
         if clash:
             raise _Refused(
                 [(i, _error(i, "id", f"a new id; {r.id!r} is already a {k} in the store")) for i, r, k in clash]
             )
-        texts = [text for _, _, text, _ in chunk]
-        digests = [digest for _, _, _, digest in chunk]
-        summary = self.store.write(self.conn, batch, actor=self.actor, known=known, texts=texts, digests=digests)
+        summary = self.store.write_prepared(self.conn, chunk, actor=self.actor, known=known)
         self.report.created += summary.created
         self.report.updated += summary.updated
         self.report.unchanged += summary.unchanged
 
-    def _check_versions(self, batch: list[AnyRecord], known: dict[str, tuple[str, str, int]]) -> None:
+    def _check_versions(self, batch: list[Prepared], known: dict[str, tuple[str, str, int]]) -> None:
         """Refuse a stale edit, or a create over an existing id: read under the write lock, so the
         version compared is the one this write would replace."""
         for record in batch:
@@ -263,12 +402,16 @@ class _Pass:
             raise Conflict(message, record=record.id, expected=expected, current=current)
 
     def finish(self) -> None:
-        self.flush()
+        self.take_waiting()
+        self.flush()  # what is left: less than a chunk
         self.settle()
         bad: list[tuple[Located, InputError]] = []
-        for item, posting in self.deferred:
-            posting.person_name = self.names.get(posting.person or "") or self._stored_name(posting.person)
-            self.push(item, posting)
+        for items, block in self.deferred:
+            rows = _rows_of(block.batch)
+            for index, person, at in block.fills:
+                if name := self.names.get(person) or self._stored_name(person):
+                    _name_posting(block.batch, index, at, name, rows)
+            self.push(items, block.batch)
         self.flush()
         wanted = {ref for _, _, ref, _ in self.refs if ref not in self.kinds}
         outside = {k: v[0] for k, v in self.store.existing(self.conn, wanted).items()}
@@ -342,19 +485,26 @@ def import_records(
     at another version raises Conflict and nothing is written.
     """
     source = list(items) if keep_going else items
+    paths = items.jsonl() if isinstance(items, Files) and not keep_going else None
+    count = bulk.workers(paths) if paths else 0
     excluded: set[int] = set()
     refused: list[tuple[Located | None, InputError]] = [(None, e) for e in file_errors or []]
     while True:
         report = ImportReport(dry_run=dry_run)
         rejects = list(refused)
         try:
-            with store.engine.connect() as conn, store.bulk_load(conn):
+            # forked before the store's connection is taken, and stopped before it is let go
+            parts = bulk.Workers(paths, count, functools.partial(_prepare_block, store)) if paths and count else None
+            with store.engine.connect() as conn, store.bulk_load(conn), _closing(parts):
                 transaction = store.begin_write(conn)
                 work = _Pass(store, conn, report, actor, keep_going, excluded, progress, expect=expect or {})
                 try:
-                    for number, item in enumerate(source):
-                        report.read += 1
-                        work.add(number, item, rejects)
+                    if parts:
+                        _take_parts(work, report, parts)
+                    else:
+                        for number, item in enumerate(source):
+                            report.read += 1
+                            work.add(number, item, rejects)
                     if report.read == 0:  # a file that could not be read says so, rather than this
                         raise refused[0][1] if refused else InputError("no records found; expected at least one record")
                     work.finish()
@@ -374,6 +524,40 @@ def import_records(
         report.rejected = len(rejects)
         report.errors = [{**e.as_dict(), "raw": i.raw if i else None} for i, e in rejects]
         return report
+
+
+def _prepare_block(store: Store, name: str, first: int, data: bytes) -> tuple[int, Block, InputError | None]:
+    """In a worker process: one block of lines validated and prepared, up to its first bad line."""
+    lines: list[int | None] = []
+    found: list[AnyRecord] = []
+    error = None
+    try:
+        for line, raw in formats.jsonl_lines(name, io.BytesIO(data), True, first):  # bytes: lazy
+            found.append(validate(Located(name, line, raw)))
+            lines.append(line)
+    except InputError as exc:
+        error = exc
+    return len(found), make_block(store, name, lines, found), error
+
+
+def _take_parts(work: _Pass, report: ImportReport, parts: bulk.Workers) -> None:
+    """Take the blocks the workers made, in file order; raise the first bad line where it comes."""
+    for _, (count, block, error) in parts:
+        work.take(block)
+        report.read += count
+        if error:
+            report.read += 1
+            raise error
+    parts.close()
+
+
+@contextmanager
+def _closing(parts: bulk.Workers | None) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        if parts:
+            parts.close()
 
 
 def write_rejects(report: ImportReport, path: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -43,45 +42,55 @@ COLUMNS: dict[Table, tuple[str, ...]] = {
 }
 
 
-def _rows(record: AnyRecord) -> list[tuple[Table, tuple[Any, ...]]]:
+def _rows(record: AnyRecord) -> list[tuple[str, tuple[Any, ...]]]:
     """The query-table rows of one record, as tuples in the order of COLUMNS: no dict per row."""
     r, c = record, record.certainty
     if isinstance(r, Person):
-        rows: list[tuple[Table, tuple[Any, ...]]] = [
-            (schema.persons, (r.id, r.name, r.birth, r.citizenship, r.wikidata, c))
-        ]
-        return rows + [(schema.aliases, (r.id, a)) for a in r.aliases]
+        rows: list[tuple[str, tuple[Any, ...]]] = [("persons", (r.id, r.name, r.birth, r.citizenship, r.wikidata, c))]
+        return rows + [("aliases", (r.id, a)) for a in r.aliases]
     if isinstance(r, Posting):
         row = (r.id, r.person, r.person_name, r.group, r.count, r.role, r.sending, r.receiving, r.post, r.start)
         more = (r.end, dates.year(r.end), r.exit_type, r.reason, r.statement, r.destination, r.next_role, c)
-        return [(schema.postings, row + more)]
+        return [("postings", row + more)]
     if isinstance(r, Consequence):
-        return [(schema.consequences, (r.id, r.posting, r.type, r.date, r.authority, r.detail, c))]
+        return [("consequences", (r.id, r.posting, r.type, r.date, r.authority, r.detail, c))]
     if isinstance(r, Measure):
-        rows = [(schema.measures, (r.id, r.type, r.actor, r.target, r.date, r.count, r.detail, r.reciprocal_of, c))]
-        return rows + [(schema.measure_persons, (r.id, p)) for p in r.persons]
+        rows = [("measures", (r.id, r.type, r.actor, r.target, r.date, r.count, r.detail, r.reciprocal_of, c))]
+        return rows + [("measure_persons", (r.id, p)) for p in r.persons]
     if isinstance(r, Contact):
-        return [(schema.contacts, (r.id, r.from_, r.to, r.channel, r.outcome, r.date, r.count, r.detail, c))]
+        return [("contacts", (r.id, r.from_, r.to, r.channel, r.outcome, r.date, r.count, r.detail, c))]
     return []
 
 
-def insert(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
-    grouped: dict[Table, list[tuple[Any, ...]]] = defaultdict(list)
-    links: list[tuple[str, str]] = []
-    sources: dict[str, tuple[str | None, ...]] = {}
-    for record in batch:
-        for table, row in _rows(record):
-            grouped[table].append(row)
-        cited = getattr(record, "sources", [])
-        for url in dict.fromkeys(source.url for source in cited):  # a record may cite a page twice
-            links.append((record.id, url))
-        for source in cited:
-            if source.url not in sources:  # its fields as they are: no model_dump per citation
-                sources[source.url] = (source.url, source.title, source.publisher, source.published, source.accessed)
-    for table, rows in grouped.items():
-        insert_values(conn, table, COLUMNS[table], rows)
-    insert_values(conn, schema.record_sources, ("record_id", "url"), links)
-    _merge_sources(conn, list(sources.values()))
+def rows(record: AnyRecord) -> list[tuple[str, tuple[Any, ...]]]:
+    """A record's rows in the query tables, its links to the pages it cites and those pages."""
+    out = _rows(record)
+    cited = getattr(record, "sources", [])
+    urls = [cited[0].url] if len(cited) == 1 else dict.fromkeys(s.url for s in cited)  # a page cited twice
+    out += [("record_sources", (record.id, url)) for url in urls]
+    # a page's fields as they are: no model_dump per citation
+    out += [("sources", (s.url, s.title, s.publisher, s.published, s.accessed)) for s in cited]
+    return out
+
+
+_PERSON_NAME = COLUMNS[schema.postings].index("person_name")
+
+
+def with_person_name(row: tuple[Any, ...], name: str) -> tuple[Any, ...]:
+    """A posting's row with the name of its person, which an import fills in (see imports.Entry)."""
+    return (*row[:_PERSON_NAME], name, *row[_PERSON_NAME + 1 :])
+
+
+def insert_rows(conn: Connection, dialect: str, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    """Write the query-table rows of many records (`rows`), grouped by table."""
+    for table, columns in COLUMNS.items():
+        if rows.get(table.name):
+            insert_values(conn, table, columns, rows[table.name])
+    insert_values(conn, schema.record_sources, ("record_id", "url"), rows.get("record_sources", []))
+    pages: dict[str, tuple[Any, ...]] = {}
+    for page in rows.get("sources", []):
+        pages.setdefault(page[0], page)  # the first citation of a page in this batch, as before
+    _merge_sources(conn, list(pages.values()))
 
 
 _FIELDS = ("title", "publisher", "published", "accessed")

@@ -73,9 +73,20 @@ def body_of(record: AnyRecord) -> str:
 SEARCH_INDEX = Table("search_index", MetaData())
 
 
-def insert(conn: Connection, dialect: str, batch: list[AnyRecord]) -> None:
-    """The search rows of a batch: one folded text per record (a `store.Projection`)."""
-    insert_values(conn, SEARCH_INDEX, ("record_id", "kind", "body"), [(r.id, r.kind, body_of(r)) for r in batch])
+def rows(record: AnyRecord) -> list[tuple[str, tuple[Any, ...]]]:
+    """A record's search row: one folded text (a `store.Projection`)."""
+    return [("search_index", (record.id, record.kind, body_of(record)))]
+
+
+def with_person_name(row: tuple[Any, ...], name: str) -> tuple[Any, ...]:
+    """A posting's search row with the name of its person in front, as `body_of` puts it once an
+    import fills the name in (see imports.Entry). Folding goes letter by letter, so folding the name
+    apart gives the same text; a posting's text is never empty (it holds its role's label)."""
+    return (row[0], row[1], f"{fold(name)} {row[2]}")
+
+
+def insert_rows(conn: Connection, dialect: str, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    insert_values(conn, SEARCH_INDEX, ("record_id", "kind", "body"), rows.get("search_index", []))
 
 
 def delete(conn: Connection, dialect: str, ids: list[str]) -> None:

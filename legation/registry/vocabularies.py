@@ -6,7 +6,7 @@ the single place where the vocabulary and its CAMEO, PLOVER, Wikidata and FtM ma
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -51,6 +51,7 @@ def codes(name: str) -> tuple[str, ...]:
     return tuple(terms(name))
 
 
+@lru_cache(maxsize=4096)  # the vocabularies are loaded once; an import asks for a label per record
 def label(name: str, code: str) -> str:
     entry = terms(name).get(code, {})
     return str(entry.get("label", code))

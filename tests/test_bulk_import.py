@@ -1,0 +1,127 @@
+"""A large JSON Lines import is validated in forked worker processes (registry.bulk), a block of
+lines each: the store it leaves, and the first bad line it reports, are those of one process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legation.errors import InputError
+from legation.registry import bulk, imports
+from legation.registry.store import Store
+from tests.conftest import rec, write_jsonl
+
+TABLES = ("records", "versions", "persons", "aliases", "postings", "measures", "sources", "record_sources")
+
+
+def records(n: int) -> list[dict[str, Any]]:
+    """Persons with postings before and after them, a repeat, a measure naming persons, and pages
+    cited with fields that differ between citations."""
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        page = {"url": f"https://example.org/{i % 7}", "title": f"Page {i % 7}" if i % 2 else None}
+        source = {k: v for k, v in page.items() if v}
+        if i % 3 == 0:  # the posting comes before its person, and sometimes twice
+            out += [rec("posting", f"pos-{i}", person=f"p-{i}", role="ambassador", sending="POL", end="1981")] * (
+                1 + (i % 30 == 0)
+            )
+        out.append(rec("person", f"p-{i}", name=f"Zdzisław {i}", aliases=[f"Z. {i}"], sources=[source]))
+        if i % 3 == 1:  # after it
+            out.append(rec("posting", f"pos-{i}", person=f"p-{i}", role="consul", sending="FRA", receiving="ITA"))
+        if i % 50 == 0:
+            out.append(out[-1])  # the same record again: written once
+    persons = [f"p-{i}" for i in range(0, n, 97)]
+    out.append(rec("measure", "m-1", type="expulsion", actor="RUS", target="USA", persons=persons, date="2018-03"))
+    out.append(rec("posting", "pos-stored", person="p-stored", role="ambassador", sending="JPN"))
+    return out
+
+
+def contents(db: str) -> dict[str, list[Any]]:
+    """Every row of the tables an import writes, but the times of writing."""
+    store = Store.open(db)
+    found = {t: store.rows(f"SELECT * FROM {t}") for t in TABLES}
+    found["search"] = store.rows("SELECT record_id, kind, body FROM search_index")
+    store.close()
+    return {
+        t: sorted(repr({k: v for k, v in r.items() if not k.endswith("_at")}) for r in rows)
+        for t, rows in found.items()
+    }
+
+
+def run(tmp_path: Path, name: str, paths: list[Path], workers: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv(bulk.ENV_WORKERS, workers)
+    db = str(tmp_path / f"{name}.db")
+    store = Store.open(db)
+    imports.import_records(store, [imports.Located("seed", 1, rec("person", "p-stored", name="Stored One"))])
+    imports.import_records(store, imports.read_paths([str(p) for p in paths]), actor="tester")
+    store.close()
+    return db
+
+
+@pytest.fixture
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "BLOCK", 4096)  # dozens of blocks, taken by the workers in turn
+
+
+def test_workers_leave_the_store_one_process_leaves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None
+) -> None:
+    items = records(300)
+    first = write_jsonl(tmp_path / "first.jsonl", items[:400])
+    second = tmp_path / "second.jsonl"
+    second.write_text("\n\n" + "".join(json.dumps(i, ensure_ascii=False) + "\n\n" for i in items[400:]))
+    one = contents(run(tmp_path, "one", [first, second], "0", monkeypatch))
+    assert len(one["records"]) == 300 + 200 + 3  # persons, postings, the measure, the stored ones
+    assert any("zdzislaw 4" in row for row in one["search"])
+    for count in ("1", "2", "3"):
+        assert contents(run(tmp_path, f"workers{count}", [first, second], count, monkeypatch)) == one
+
+
+def _refusal(tmp_path: Path, name: str, lines: list[str], workers: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    path = tmp_path / f"{name}.jsonl"
+    path.write_text("".join(line + "\n" for line in lines))
+    monkeypatch.setenv(bulk.ENV_WORKERS, workers)
+    store = Store.open(str(tmp_path / f"{name}-{workers}.db"))
+    with pytest.raises(InputError) as caught:
+        imports.import_records(store, imports.read_paths([str(path)]))
+    assert store.scalar("SELECT count(*) FROM records") == 0
+    store.close()
+    return caught.value.describe()
+
+
+@pytest.mark.parametrize(
+    ("case", "bad", "expected"),
+    [
+        ("bad field", json.dumps(rec("person", "p-x", name="X", certainty="sure")), "field 'certainty'"),
+        ("broken json", '{"kind": "person", "id": "p-x", "na', "invalid JSON"),
+        ("repeated key", '{"kind": "person", "kind": "person", "id": "p-x", "name": "X"}', "appears twice"),
+        ("other content", json.dumps(rec("person", "p-3", name="Someone Else")), "already used at"),
+        ("long line", json.dumps(rec("person", "p-x", name="X" * (3 << 20))), "longer than 1 MiB"),
+    ],
+)
+def test_the_first_bad_line_is_the_one_one_process_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None, case: str, bad: str, expected: str
+) -> None:
+    good = [json.dumps(rec("person", f"p-{i}", name=f"Envoy {i}")) for i in range(2000)]
+    later = json.dumps(rec("person", "p-y", name="Y", certainty="sure"))  # a second bad line, further on
+    lines = [*good[:1500], bad, *good[1500:], later]
+    one = _refusal(tmp_path, case, lines, "0", monkeypatch)
+    assert "line 1501" in one and expected in one
+    assert _refusal(tmp_path, case, lines, "2", monkeypatch) == one
+
+
+def test_an_empty_file_after_a_good_one_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None
+) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", [rec("person", f"p-{i}", name=f"Envoy {i}") for i in range(500)])
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n \n")
+    monkeypatch.setenv(bulk.ENV_WORKERS, "2")
+    store = Store.open(str(tmp_path / "store.db"))
+    with pytest.raises(InputError, match="empty") as caught:
+        imports.import_records(store, imports.read_paths([str(good), str(empty)]))
+    assert caught.value.file == str(empty)
+    assert store.scalar("SELECT count(*) FROM records") == 0
