@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from spacy.tokens import Token
@@ -298,6 +299,10 @@ def _made(
 ) -> list[dict[str, Any]]:
     """The records one trigger's pairs make, each type and pair once a sentence."""
     code, number = _kind(sentence, code, token, *span)
+    if number == 1 and not _singled(sentence, code, token):
+        # one unnamed diplomat, not a head of mission: the gold conventions read him either as a
+        # persona non grata or as an expulsion of one, so the reading is below the sure band
+        pairs = [(a, t, min(sure, UNSURE_ONE)) for a, t, sure in pairs]
     best = max((sure for *_, sure in pairs), default=0.0)
     if code == "persona_non_grata" and (best < 0.6 or (best <= 0.6 and not _placed(sentence, token))):
         return []  # a person's expulsion the parse cannot place: the exit's reading names his states
@@ -362,7 +367,7 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.option("actor") == "host" and _claimed(sentence, token, start):
         return True
-    if token is not None and _threatened(sentence, token):
+    if token is not None and (_threatened(sentence, token) or _denied(sentence, token, start, end)):
         return True
     if trigger.code == "staff_cap" and token is not None and token.dep_ == "ccomp" and token.head.lemma_ in ASKING:
         return True  # "recommended that the embassy reduce its staff": the demand is the measure, read on its own
@@ -378,6 +383,23 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True  # "sanctions against Russia" hit a state, not a person
     # "broke off ties with Prime Minister Netanyahu": with a man, not a state
     return trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end)
+
+
+DENIALS = frozenset({"deny", "refute", "dismiss", "reject", "disprove"})
+DENIED_PATH = frozenset({"ccomp", "acl", "relcl", "dobj", "pobj", "prep", "xcomp", "nsubjpass", "advcl"})
+
+
+def _denied(sentence: Sentence, token: Token, start: int, end: int) -> bool:
+    """ "The government denied reports that it had broken off relations": a trigger under a denial
+    (through clauses and the nouns they hang on, not a conjoined verb: "denied the charge and
+    expelled three") tells no measure. A denial inside the trigger ("denying visas") is the measure."""
+    node, steps = token, 0
+    while node.head != node and steps < 5 and node.dep_ in DENIED_PATH:
+        node, steps = node.head, steps + 1
+        inside = sentence.span is not None and start <= sentence.offset(node) < end
+        if node.lemma_.lower() in DENIALS and node.pos_ == "VERB" and not inside:
+            return True
+    return False
 
 
 FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll"})
@@ -692,6 +714,19 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     return code, number or (1 if one else None)
 
 
+UNSURE_ONE = 0.75
+
+
+def _singled(sentence: Sentence, code: str, token: Token | None) -> bool:
+    """Whether a measure against one person names him or hits a head of mission, so that its type
+    (persona non grata) is sure."""
+    if code not in ("persona_non_grata", "expulsion") or token is None:
+        return True
+    patients = _patients(token)
+    heads = any(_role(p) in POSTS and not _indefinite(p) for p in patients)
+    return heads or any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
+
+
 def _nouns_between(sentence: Sentence, token: Token, start: int, end: int) -> list[Token]:
     """ "declared a Beninese official persona non grata" misparsed: the last noun inside the trigger
     after its verb, before "persona non grata"."""
@@ -849,6 +884,7 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
             told.setdefault(_key(m), set()).add(m["evidence"]["sentence"])
     persons = {(m["actor"], m["target"]) for m in measures if m.get("_person")}
     pngs = {(m["actor"], m["target"]) for m in measures if m["measure"] == "persona_non_grata"}
+    named_of = Counter((m["actor"], m["target"]) for m in measures if m.get("_person"))
     kept = []
     for measure in measures:
         kind, actor, target = _key(measure)
@@ -861,8 +897,18 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         if measure["measure"] == "expulsion" and measure["count"] == 1 and png:
             continue  # an expulsion of one where the text tells a persona non grata between the pair: the same man
+        named = named_of.get((actor, target), 0) if measure["measure"] == "expulsion" else 0
+        if named and 1 < (measure["count"] or 0) <= NAMED_GROUP:
+            # "three officials were expelled ... they were A, B and C": one persona non grata per
+            # person; those the exits did not name stand in at a guess's confidence
+            extra = {**measure, "measure": "persona_non_grata", "count": 1, "confidence": min(0.6, measure["confidence"])}
+            kept += [{k: v for k, v in extra.items() if k != "_person"} for _ in range(measure["count"] - named)]
+            continue
         kept.append({k: v for k, v in measure.items() if k != "_person"})
     return kept
+
+
+NAMED_GROUP = 5  # a group of up to five whose members the text names is told person by person
 
 
 def _key(measure: dict[str, Any]) -> tuple[str, str, str]:
