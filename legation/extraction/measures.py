@@ -89,6 +89,16 @@ def _claimed(sentence: Sentence, token: Token | None, start: int) -> bool:
     return any(d.lemma_.lower() in NONSTATE for d in doers)
 
 
+def _unauthored(sentence: Sentence, token: Token | None) -> bool:
+    """ "Died in a rocket attack on the consulate", "citing the attack on the embassy": an attack
+    told as a noun with no state after "by" names no state that did it (a mob, a militia)."""
+    if token is None or token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if _by(token) or any(t.lower_ == "by" for t in token.head.children):  # "by Ecuadorian police"
+        return False
+    return not any(BY.search(sentence.text[: sentence.local(b.start)][-12:]) for b in sentence.of("body"))
+
+
 def _harassed(sentence: Sentence, recent: list[str]) -> tuple[str | None, str | None]:
     """Harassment hits the state whose mission or envoy the sentence names ("the Danish consulate",
     "the Kenyan envoy and his aides"); the actor is the one named after "by" ("searched by Turkish
@@ -105,6 +115,14 @@ def _harassed(sentence: Sentence, recent: list[str]) -> tuple[str | None, str | 
 def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
     """The bodies a party token stands for: a state, a person's state, or the state in its modifiers
     ("The Chinese Foreign Ministry", "Russia's foreign minister", "60 Russian diplomats")."""
+    if token.lemma_.lower() in RELATIONAL and token.tag_ in ("NN", "NNP"):
+        # "Saudi ally Bahrain", "Iran's former ally Sudan", "its neighbour Colombia": the state named
+        # in apposition (or beside it as a second subject) is the party; the modifier is its partner
+        beside = [c for c in token.children if c.dep_ in ("appos", "compound")]
+        after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        if after is not None and after.dep_ == token.dep_ and after.head == token.head:
+            beside.append(after)  # "Iran's former ally Sudan cut ties": two subjects in the parse
+        return [b for c in beside for b in _body(sentence, c, facts)]
     found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t) or facts.state_of(t))]
     if found:
         return found
@@ -139,6 +157,9 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         if speakers:
             return speakers  # "France, Germany and Poland said Russia was expelling four of their diplomats"
     return []
+
+
+RELATIONAL = frozenset({"ally", "neighbour", "neighbor", "partner", "rival", "foe", "enemy", "friend", "backer", "patron"})
 
 
 def _clause_subject(sentence: Sentence, token: Token) -> list[str]:
@@ -365,7 +386,7 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.option("needs_body") and not _international(_body_at(sentence, end)):
         return True
-    if trigger.option("actor") == "host" and _claimed(sentence, token, start):
+    if trigger.option("actor") == "host" and (_claimed(sentence, token, start) or _unauthored(sentence, token)):
         return True
     if token is not None and (_threatened(sentence, token) or _denied(sentence, token, start, end)):
         return True
