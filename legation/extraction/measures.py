@@ -189,15 +189,16 @@ def _speakers(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
 def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     """Who takes the measure: the subject, the passive's "by", the owner of "the U.S. decision to shut"."""
     if verb.pos_ in ("NOUN", "PROPN"):
-        owners = [c for c in verb.children if c.dep_ in ("poss", "compound", "amod")]
-        owners += _by(verb)  # "the expulsion of 23 diplomats by Britain"
-        found = [b for o in owners for b in _body(sentence, o, facts)]
+        owners = sorted((c for c in verb.children if c.dep_ in ("poss", "compound", "amod")), key=lambda c: -c.i)
+        # the nearest owner that names a state: "China Protests U.S. Expulsion of 2 Diplomats" is the U.S.'s
+        found = next((b for o in owners if (b := _body(sentence, o, facts))), [])
+        found = [b for o in _by(verb) for b in _body(sentence, o, facts)] or found  # "the expulsion of 23 diplomats by Britain"
         if not found and verb.dep_ == "nsubjpass":  # "The closure ... was ordered by Austria"
             agents = [c for a in verb.head.children if a.dep_ == "agent" for c in a.children if c.dep_ == "pobj"]
             found = [b for a in agents for b in _body(sentence, a, facts)]
-        return found or (
-            [b for s in clauses.subjects(verb.head) for b in _body(sentence, s, facts)] if verb.dep_ == "dobj" else []
-        )
+        if found or verb.dep_ != "dobj" or verb.head.lemma_.lower() in PROTESTS:
+            return found  # "China denounced the expulsion of its diplomats": who protests is not who expels
+        return [b for s in clauses.subjects(verb.head) for b in _body(sentence, s, facts)]
     agents = [c for p in verb.children if p.dep_ == "agent" for c in p.children if c.dep_ == "pobj"]
     if not agents and clauses.passive(verb):  # "declared persona non grata by Minsk", "by" hung lower
         agents = [t for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "by" and t.i > verb.i]
@@ -211,6 +212,11 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     if not subjects and verb.dep_ == "pcomp":  # "retaliated by closing"
         subjects = clauses.subjects(verb.head.head)
     return [b for s in subjects for b in _body(sentence, s, facts)]
+
+
+PROTESTS = frozenset(
+    {"denounce", "condemn", "protest", "criticise", "criticize", "deplore", "regret", "decry", "slam", "reject"}
+)
 
 
 def _by(noun: Token) -> list[Token]:
@@ -689,13 +695,16 @@ def _patients(token: Token) -> list[Token]:
     found = []
     own = [p for p in clauses.patients(token) or clauses.objects(token) if _hangs_on(p, token)]
     for patient in own:
-        if patient.lower_ in PNG_WORDS:
+        if patient.lemma_.lower() in COLLECTIVE and (members := clauses.preposition_objects(patient, ("of",))):
+            found += members  # "declared a list of American diplomats persona non grata": the diplomats
+        elif patient.lower_ in PNG_WORDS:
             found += [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
         elif patient.lemma_ not in TIMES:
             found.append(patient)
     return found
 
 
+COLLECTIVE = frozenset({"list", "group", "batch", "handful", "number", "team", "contingent", "total"})
 POSTS = HEADS | {"consul_general", "consul"}  # the heads of an embassy or a consulate: one person each
 DECLARED = re.compile(r"\b(?:personae?|unwelcome|undesirable|PNG\w*)\b", re.IGNORECASE)
 
@@ -895,8 +904,8 @@ def _one(code: str, trigger: str) -> int | None:
 
 def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The document's measures, each told once: a positional guess whose parties are those of a
-    surer reading of the same type in the same sentence, the other way round, is that measure
-    misread ("Peru said it was calling home its envoy"), unless the sentence tells a reprisal;
+    surer reading of the same type anywhere in the text, the other way round, is that measure
+    misread ("Peru said it was calling home its envoy"), unless the guess's sentence tells a reprisal;
     a persona non grata read from a sentence gives way to the ones the exits give per person, and an
     expulsion of one to a persona non grata between the same pair."""
     told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
@@ -911,7 +920,11 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kind, actor, target = _key(measure)
         sentence = measure["evidence"]["sentence"]
         png = (actor, target) in pngs
-        misread = measure["confidence"] <= 0.6 and sentence in told.get((kind, target, actor), ())
+        reverse = told.get((kind, target, actor), set())
+        # a reading the other way in another sentence answers this one when either tells a reprisal
+        misread = measure["confidence"] <= 0.6 and (
+            sentence in reverse or any(not REPRISAL.search(other) for other in reverse)
+        )
         if misread and not REPRISAL.search(sentence):
             continue
         if measure["measure"] == "persona_non_grata" and not measure.get("_person") and (actor, target) in persons:
