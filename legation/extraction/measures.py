@@ -133,6 +133,11 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
     owners = [b for p in clauses.preposition_objects(token, ("of", "from")) if (b := body_of(sentence, p))]
     if len(owners) > 1:
         return owners  # "the ambassadors of Estonia and Latvia"
+    if token.lower_ in GENERIC_ACTORS and (members := _group_name(token)):
+        return members  # "the three Baltic states": each of them
+    if token.lower_ in ("they", "it") and token.dep_ == "nsubj" and token.head.dep_ == "ccomp":
+        said = [s for s in clauses.subjects(token.head.head) if s.lower_ not in ("they", "it")]
+        return [b for s in said for b in _body(sentence, s, facts)]  # "the Baltic states said they would"
     if token.lower_ in GENERIC_ACTORS:  # never "European" for "European nations"
         listed = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "like")]
         listed += [c for c in token.head.children if c.dep_ == "appos"]  # "Seven nations ...: Ghana, Mali"
@@ -160,6 +165,19 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
 
 
 RELATIONAL = frozenset({"ally", "neighbour", "neighbor", "partner", "rival", "foe", "enemy", "friend", "backer", "patron"})
+
+
+GROUP_NAMES = {  # a group of states named as one, by a word on "states", "nations", "countries"
+    "baltic": ("EST", "LVA", "LTU"),
+    "benelux": ("BEL", "NLD", "LUX"),
+    "nordic": ("DNK", "FIN", "ISL", "NOR", "SWE"),
+    "scandinavian": ("DNK", "NOR", "SWE"),
+}
+
+
+def _group_name(token: Token) -> list[str]:
+    words = [c.lower_ for c in token.children if c.dep_ in ("amod", "compound")]
+    return next((list(GROUP_NAMES[w]) for w in words if w in GROUP_NAMES), [])
 
 
 def _clause_subject(sentence: Sentence, token: Token) -> list[str]:
@@ -282,6 +300,10 @@ def find(
             if _no_event(sentence, trigger, token, start, end):
                 continue
             pairs = _pairs(sentence, trigger, token, (start, end), facts, recent, [*(earlier or []), *found])
+            gapped = remnants(sentence, end)
+            if gapped:  # "A and B each expelled four, C three and D two": C and D are no party of the verb
+                pairs = _without(sentence, token, pairs, {k for k, _ in gapped}, facts, recent)
+                found += _gapped(sentence, trigger.code, token, (start, end), pairs, gapped, seen, year, years)
             if pairs and all(sure <= 0.6 for *_, sure in pairs):
                 guessed.append((trigger, token, (start, end), pairs))  # read after the sentence's sure ones
                 continue
@@ -380,6 +402,78 @@ def _sibling(
         return []  # a subject the rules cannot place ("Dozens of countries expelled"): no one's to borrow
     targets = targets or [m["target"] for m in found if m["actor"] == actor][:1]
     return [(actor, t, 0.7) for t in targets if t != actor]
+
+
+REMNANT_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$", re.IGNORECASE)
+REMNANT_COUNT = re.compile(rf"^\s+({counts.NUMERAL})(?=\s*(?:[,.;]|and\b|$))")
+
+
+def remnants(sentence: Sentence, end: int) -> list[tuple[str, int]]:
+    """The gapped clauses after a counted measure: "..., the Czech Republic three and Italy two"
+    are each a state and a count, the verb and its target left unsaid."""
+    found: list[tuple[str, int]] = []
+    at = end
+    for body in sentence.of("body"):
+        begin, stop = sentence.local(body.start), sentence.local(body.end)
+        if begin < at or not body.key:
+            continue
+        number = REMNANT_COUNT.match(sentence.text[stop:])
+        if not REMNANT_GAP.match(sentence.text[at:begin]) or number is None:
+            break
+        value = counts.value(number.group(1))
+        if value is None:
+            break
+        found.append((body.key, value))
+        at = stop + number.end()
+    return found
+
+
+def _without(
+    sentence: Sentence,
+    token: Token | None,
+    pairs: list[tuple[str | None, str | None, float]],
+    gapped: set[str],
+    facts: Facts,
+    recent: list[str],
+) -> list[tuple[str | None, str | None, float]]:
+    """The trigger's own pairs less the gapped states, which the parse may have made its target;
+    with no target left, the state the text was last about that is no party (0.6)."""
+    kept = [(a, t, sure) for a, t, sure in pairs if a not in gapped and t not in gapped]
+    if kept:
+        return kept
+    agents = [a for a in (_agents(sentence, token, facts) if token is not None else []) if a not in gapped]
+    agents = list(dict.fromkeys(agents))
+    spoken = set(agents) | gapped | {b.key for b in sentence.of("body")}
+    target = next((r for r in reversed(recent) if r not in spoken), None)
+    return [(a, target, 0.6) for a in agents] if target else []
+
+
+def _gapped(
+    sentence: Sentence,
+    code: str,
+    token: Token | None,
+    span: tuple[int, int],
+    pairs: list[tuple[str | None, str | None, float]],
+    gapped: list[tuple[str, int]],
+    seen: set[tuple[str, str | None, str | None]],
+    year: int | None,
+    years: context.Years | None,
+) -> list[dict[str, Any]]:
+    """One measure per gapped state, with the target and type of the trigger it shares (0.7 at most)."""
+    targets = list(dict.fromkeys(t for _, t, _ in pairs if t))
+    best = max((sure for *_, sure in pairs), default=0.0)
+    made = []
+    for actor, number in gapped:
+        for target in targets:
+            kind = "expulsion" if code == "persona_non_grata" and number > 1 else code
+            if actor == target or (kind, actor, target) in seen:
+                continue
+            seen.add((kind, actor, target))
+            when = years.at(sentence, span[0]) if years else year
+            record = _record(kind, actor, target, sentence, span, when, min(best, 0.7))
+            record["count"] = number
+            made.append(record)
+    return made
 
 
 def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int, end: int) -> bool:
@@ -729,6 +823,9 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     if not patients:  # a trigger the parse misreads ("PNGed" as a noun): the count after it
         number = counts.count(sentence.text[start : end + 40])
     number = number or counts.count(sentence.text[start:end])  # "declared 12 Qatari (Gulf) embassy staff ..."
+    number = number or next(  # "each expelled four": a bare numeral object
+        (n for p in patients if p.pos_ == "NUM" and p.dep_ == "dobj" and (n := counts.value(p.text))), None
+    )
     plural = any(p.tag_ in PLURAL or p.lower_ in ("them", "they") or p.dep_ == "conj" for p in patients)
     heads = any(_role(p) in POSTS and not _indefinite(p) for p in patients)
     named = not plural and any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
