@@ -164,7 +164,9 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
     return []
 
 
-RELATIONAL = frozenset({"ally", "neighbour", "neighbor", "partner", "rival", "foe", "enemy", "friend", "backer", "patron"})
+RELATIONAL = frozenset(
+    {"ally", "neighbour", "neighbor", "partner", "rival", "foe", "enemy", "friend", "backer", "patron"}
+)
 
 
 GROUP_NAMES = {  # a group of states named as one, by a word on "states", "nations", "countries"
@@ -210,7 +212,9 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
         owners = sorted((c for c in verb.children if c.dep_ in ("poss", "compound", "amod")), key=lambda c: -c.i)
         # the nearest owner that names a state: "China Protests U.S. Expulsion of 2 Diplomats" is the U.S.'s
         found = next((b for o in owners if (b := _body(sentence, o, facts))), [])
-        found = [b for o in _by(verb) for b in _body(sentence, o, facts)] or found  # "the expulsion of 23 diplomats by Britain"
+        found = [
+            b for o in _by(verb) for b in _body(sentence, o, facts)
+        ] or found  # "the expulsion of 23 diplomats by Britain"
         if not found and verb.dep_ == "nsubjpass":  # "The closure ... was ordered by Austria"
             agents = [c for a in verb.head.children if a.dep_ == "agent" for c in a.children if c.dep_ == "pobj"]
             found = [b for a in agents for b in _body(sentence, a, facts)]
@@ -618,8 +622,18 @@ def _read(
     pairs: list[tuple[str | None, str | None, float]] = [(a, t, 0.85) for a in agents for t in targets if a != t]
     before = [b.key for b in sentence.of("body") if sentence.local(b.end) <= start]
     if agents and targets and not pairs and _owned(token):  # "expelled its staff": not the actor's own
+        posts = [
+            b
+            for p in _patients(token)
+            for q in clauses.preposition_objects(p, ("in", "at"))
+            for b in _body(sentence, q, facts)
+            if b not in agents
+        ]
         mentioned = [b for b in before if b not in agents]
-        pairs = [(a, mentioned[-1], 0.6) for a in agents] if mentioned else []
+        if posts and code == "mission_closure":  # "Sweden closed its embassy in Islamabad": its own, there
+            pairs = [(a, posts[0], 0.8) for a in agents]
+        else:
+            pairs = [(a, mentioned[-1], 0.6) for a in agents] if mentioned else []
     if not agents and targets:
         pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
     elif agents and not pairs and targets:  # the parse made the target its own actor: the nearest state before
@@ -1032,7 +1046,12 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if named and 1 < (measure["count"] or 0) <= NAMED_GROUP:
             # "three officials were expelled ... they were A, B and C": one persona non grata per
             # person; those the exits did not name stand in at a guess's confidence
-            extra = {**measure, "measure": "persona_non_grata", "count": 1, "confidence": min(0.6, measure["confidence"])}
+            extra = {
+                **measure,
+                "measure": "persona_non_grata",
+                "count": 1,
+                "confidence": min(0.6, measure["confidence"]),
+            }
             kept += [{k: v for k, v in extra.items() if k != "_person"} for _ in range(measure["count"] - named)]
             continue
         kept.append({k: v for k, v in measure.items() if k != "_person"})
