@@ -241,6 +241,15 @@ PROTESTS = frozenset(
 )
 
 
+def _protested(noun: Token) -> bool:
+    node = noun
+    while node.dep_ in ("pobj", "prep", "dobj") and node.head != node:
+        node = node.head
+        if node.lemma_.lower() in PROTESTS:
+            return True
+    return False
+
+
 def _by(noun: Token) -> list[Token]:
     """The "by" of a noun trigger, which the parser may hang on its "of" object ("the expulsion of
     six diplomats by Norway")."""
@@ -636,6 +645,10 @@ def _read(
             pairs = [(a, mentioned[-1], 0.6) for a in agents] if mentioned else []
     if not agents and targets:
         pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
+        if code == "mission_closure" and token.pos_ == "NOUN" and not _protested(token):
+            # "following the closure of the U.S. Embassy in Damascus": no one named who closed it; a
+            # state most often shuts its own mission (a host's order names the host), so the owner, unsure
+            pairs = [(t, a, 0.6) if sure >= 0.75 else (a, t, sure) for a, t, sure in pairs]
     elif agents and not pairs and targets:  # the parse made the target its own actor: the nearest state before
         mentioned = [b for b in before if b not in targets]
         pairs = [(mentioned[-1], t, 0.6) for t in targets] if mentioned else []

@@ -212,6 +212,9 @@ def test_a_collective_patient_a_protested_noun_and_a_states_own_embassy_in_a_cap
     assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [("expulsion", "PER", "CHL", None)]
     assert _measures("Mali protested the French expulsion of three Malian diplomats.") == {("expulsion", "FRA", "MLI")}
     assert _measures("Sweden closed its embassy in Islamabad.") == {("mission_closure", "SWE", "PAK")}
+    # a closure no one is said to have made: the owner's own, below the sure band
+    closed = _sure("Trade fell sharply after the closure of the Swiss embassy in Tripoli.")
+    assert list(closed) == [("mission_closure", "CHE", "LBY")] and closed[("mission_closure", "CHE", "LBY")] < 0.8
 
 
 def test_gapped_clauses_each_a_state_and_a_count() -> None:
