@@ -26,7 +26,7 @@ NUMERAL = rf"\d[\d,]*|(?i:(?:an?\s+)?{WORD}(?:\s+(?:and\s+)?{WORD}){{0,3}})"
 PEOPLE = (
     r"(?i:diplomats|officials|staff|staffers|employees|people|personnel|envoys|ambassadors|nationals|citizens"
     r"|representatives|officers|attachés|attaches|advisers|advisors|consuls|members|spies|agents|workers)"
-    r"|[A-Z][a-z]+ans"  # a headline's capitals count too: "Expels 2 Diplomats"
+    r"|[A-Z][a-z]+(?:ans|ons|ets|is)"  # a headline's capitals; "25 Britons", "six Soviets", "two Iraqis"
 )
 APPROXIMATE = r"(?i:more than|over|at least|about|some|nearly|almost|around|roughly|up to|as many as|a total of)"
 COUNTED = re.compile(

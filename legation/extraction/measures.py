@@ -224,8 +224,17 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     agents = [c for p in verb.children if p.dep_ == "agent" for c in p.children if c.dep_ == "pobj"]
     if not agents and clauses.passive(verb):  # "declared persona non grata by Minsk", "by" hung lower
         agents = [t for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "by" and t.i > verb.i]
-    if not agents and clauses.passive(verb) and verb.lemma_ == "expel":  # "expelled from the United States"
+    reduced = verb.dep_ == "acl" and verb.tag_ == "VBN"  # "saw 25 Soviets expelled from Britain"
+    if (
+        not agents and (clauses.passive(verb) or reduced) and verb.lemma_ == "expel"
+    ):  # "expelled from the United States"
         agents = [p for p in clauses.preposition_objects(verb, ("from",)) if body_of(sentence, p)]
+    if not agents and clauses.passive(verb) and verb.lemma_ in ("expel", "declare"):
+        # "were declared persona non grata in neighbouring Bulgaria", "expelled in Moscow": the host
+        places = [t for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "in" and t.i > verb.i]
+        agents = [p for p in places if body_of(sentence, p)][:1]
+    if not agents and reduced and verb.lemma_ == "expel":
+        return []  # a reduced relative's subject is its patient, not its actor
     subjects = agents or ([] if clauses.passive(verb) else clauses.subjects(verb))
     if not subjects and verb.dep_ == "acl":  # "the U.S. decision to shut"
         return [
@@ -262,7 +271,7 @@ def _by(noun: Token) -> list[Token]:
     ]
 
 
-def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = False) -> list[str]:
+def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = False, expel: bool = False) -> list[str]:
     """Whom the measure hits: the owner of its object ("Britain's envoy", "the U.S. consulate"),
     the partner in "relations with Britain", or the object itself."""
     if verb.pos_ in ("NOUN", "PROPN"):
@@ -281,7 +290,9 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = Fa
             for body in _body(sentence, token, facts):
                 if body not in found:
                     found.append(body)
-    for partner in clauses.preposition_objects(verb, ("with", "against", "from", *(("to",) if recall else ()))):
+    # "the expulsion of 25 Britons from the Soviet Union": whence they go is the host, not the target
+    around = ("with", "against", *(() if expel else ("from",)), *(("to",) if recall else ()))
+    for partner in clauses.preposition_objects(verb, around):
         for body in _body(sentence, partner, facts):
             if body not in found:
                 found.append(body)
@@ -501,7 +512,7 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.option("actor") == "host" and (_claimed(sentence, token, start) or _unauthored(sentence, token)):
         return True
-    if token is not None and (_threatened(sentence, token) or _denied(sentence, token, start, end)):
+    if token is not None and (_threatened(sentence, token) or _denied(sentence, token, start, end) or _ranked(token)):
         return True
     if trigger.code == "staff_cap" and token is not None and token.dep_ == "ccomp" and token.head.lemma_ in ASKING:
         return True  # "recommended that the embassy reduce its staff": the demand is the measure, read on its own
@@ -517,6 +528,17 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True  # "sanctions against Russia" hit a state, not a person
     # "broke off ties with Prime Minister Netanyahu": with a man, not a state
     return trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end)
+
+
+RANKS = frozenset({"first", "second", "third", "fourth", "fifth", "last", "only", "latest"})
+
+
+def _ranked(token: Token) -> bool:
+    """ "She is the second high commissioner to be expelled from Fiji": an infinitive that ranks a
+    noun describes a history (the event itself, when it is one, is told on its own)."""
+    if token.dep_ not in ("acl", "relcl") or not any(c.lower_ == "to" for c in token.children):
+        return False
+    return any(c.lower_ in RANKS for c in token.head.children if c.dep_ in ("amod", "advmod", "nummod"))
 
 
 DENIALS = frozenset({"deny", "refute", "dismiss", "reject", "disprove"})
@@ -607,7 +629,10 @@ def _read(
     stands for a generic party, "a dozen states", that names no state)."""
     start = span[0]
     recall = code == "ambassador_recalled"
-    agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts, recall=recall)
+    agents, targets = (
+        _agents(sentence, token, facts),
+        _targets(sentence, token, facts, recall=recall, expel=code in ("expulsion", "persona_non_grata")),
+    )
     left = _left(sentence, token)  # "were ordered to leave Ghana": Ghana ordered it
     if token.lemma_ in LEAVE:  # "Dutch embassy staff must leave Caracas": the subject leaves
         agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]

@@ -246,3 +246,16 @@ def test_a_group_whose_members_are_named_is_told_person_by_person() -> None:
     # a large group keeps its count: the one named is one among many
     big = measures.settle([one(measure="expulsion", count=40, confidence=0.85), named[0]])
     assert sorted(m["measure"] for m in big) == ["expulsion", "persona_non_grata"]
+
+
+def test_hosts_of_passives_reduced_relatives_and_ranked_histories() -> None:
+    found = extract("Ten Russian diplomats were declared persona non grata in Bulgaria on Friday.")["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [("expulsion", "BGR", "RUS", 10)]
+    assert _measures("The row, which saw twelve Bulgarian diplomats expelled from Russia, deepened.") == {
+        ("expulsion", "RUS", "BGR")
+    }
+    assert _measures("Bulgaria is the second state to expel Russian diplomats this month.") == set()
+    # whence diplomats are expelled is the host, never the target
+    reply = "Britain expelled 25 Russian diplomats. Moscow's retaliatory expulsion of 25 Britons from Russia followed."
+    assert {("expulsion", "GBR", "RUS"), ("expulsion", "RUS", "GBR")} == _measures(reply)
+    assert counts.count("the expulsion of 25 Britons") == 25 and counts.count("Expels 6 More Soviets") == 6
