@@ -259,3 +259,10 @@ def test_hosts_of_passives_reduced_relatives_and_ranked_histories() -> None:
     reply = "Britain expelled 25 Russian diplomats. Moscow's retaliatory expulsion of 25 Britons from Russia followed."
     assert {("expulsion", "GBR", "RUS"), ("expulsion", "RUS", "GBR")} == _measures(reply)
     assert counts.count("the expulsion of 25 Britons") == 25 and counts.count("Expels 6 More Soviets") == 6
+
+
+def test_told_that_he_was_persona_non_grata() -> None:
+    told = _sure("Serbia told a Croatian attaché that he was persona non grata.")
+    assert list(told) == [("persona_non_grata", "SRB", "HRV")] and told[("persona_non_grata", "SRB", "HRV")] < 0.8
+    head = _sure("Croatia informed the Serbian ambassador she was now persona non grata too.")
+    assert list(head) == [("persona_non_grata", "HRV", "SRB")] and head[("persona_non_grata", "HRV", "SRB")] >= 0.8
