@@ -326,14 +326,22 @@ def _measures_of_exits(
     made = []
     named = {(m["measure"], m["actor"]) for m in stated}
     sure = {(m["measure"], m["actor"], m["target"]) for m in stated if m["confidence"] >= 0.8}  # a guess blocks none
+    reversed_in: dict[str, set[tuple[str, str]]] = {}
+    for m in stated:
+        if m["measure"] in ("persona_non_grata", "expulsion"):
+            reversed_in.setdefault(m["evidence"]["sentence"], set()).add((m["target"], m["actor"]))
     for one in found:
         record = one.record
         sending, receiving = record.get("sending_state"), record.get("receiving_state")
         unposted_group = bool(record.get("group")) and not receiving  # "recalled 30 of its ambassadors": posts untold
         if record["exit_type"] == "expelled" and (record.get("person") or record.get("role") in HEADS_OF_MISSION):
-            actor = one.actor if one.actor != sending else None
-            actor = actor or receiving or _other(sentences, sending)
+            if one.actor is not None and one.actor == sending:
+                continue  # "expelled its own ambassador at the UN": a dismissal, no measure between states
+            actor = one.actor or receiving or _other(sentences, sending)
             measure, target, count = "persona_non_grata", sending, 1
+            said = record["evidence"]["sentence"]
+            if not record.get("person") and (actor, target) in reversed_in.get(said, set()):
+                continue  # the sentence's own reading has the parties the other way ("expelling its ambassador")
         elif record["exit_type"] == "recalled" and record.get("role") in HEADS_OF_MISSION and not unposted_group:
             target = receiving or _other([s for s in sentences if s.index == one.sentence], sending)
             actor, target, measure, count = sending, target or _other(sentences, sending), "ambassador_recalled", None

@@ -24,9 +24,9 @@ WORD = rf"(?:{_NAMES})(?:-(?:{_NAMES}))?"
 # A number: digits, or up to four number words ("two hundred and fifty", "a dozen").
 NUMERAL = rf"\d[\d,]*|(?i:(?:an?\s+)?{WORD}(?:\s+(?:and\s+)?{WORD}){{0,3}})"
 PEOPLE = (
-    r"diplomats|officials|staff|staffers|employees|people|personnel|envoys|ambassadors|nationals|citizens"
-    r"|representatives|officers|attachés|attaches|advisers|advisors|consuls|members|spies|agents|workers"
-    r"|[A-Z][a-z]+ans"
+    r"(?i:diplomats|officials|staff|staffers|employees|people|personnel|envoys|ambassadors|nationals|citizens"
+    r"|representatives|officers|attachés|attaches|advisers|advisors|consuls|members|spies|agents|workers)"
+    r"|[A-Z][a-z]+(?:ans|ons|ets|is)"  # a headline's capitals; "25 Britons", "six Soviets", "two Iraqis"
 )
 APPROXIMATE = r"(?i:more than|over|at least|about|some|nearly|almost|around|roughly|up to|as many as|a total of)"
 COUNTED = re.compile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from spacy.tokens import Token
@@ -88,6 +89,16 @@ def _claimed(sentence: Sentence, token: Token | None, start: int) -> bool:
     return any(d.lemma_.lower() in NONSTATE for d in doers)
 
 
+def _unauthored(sentence: Sentence, token: Token | None) -> bool:
+    """ "Died in a rocket attack on the consulate", "citing the attack on the embassy": an attack
+    told as a noun with no state after "by" names no state that did it (a mob, a militia)."""
+    if token is None or token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if _by(token) or any(t.lower_ == "by" for t in token.head.children):  # "by Ecuadorian police"
+        return False
+    return not any(BY.search(sentence.text[: sentence.local(b.start)][-12:]) for b in sentence.of("body"))
+
+
 def _harassed(sentence: Sentence, recent: list[str]) -> tuple[str | None, str | None]:
     """Harassment hits the state whose mission or envoy the sentence names ("the Danish consulate",
     "the Kenyan envoy and his aides"); the actor is the one named after "by" ("searched by Turkish
@@ -104,6 +115,14 @@ def _harassed(sentence: Sentence, recent: list[str]) -> tuple[str | None, str | 
 def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
     """The bodies a party token stands for: a state, a person's state, or the state in its modifiers
     ("The Chinese Foreign Ministry", "Russia's foreign minister", "60 Russian diplomats")."""
+    if token.lemma_.lower() in RELATIONAL and token.tag_ in ("NN", "NNP"):
+        # "Saudi ally Bahrain", "Iran's former ally Sudan", "its neighbour Colombia": the state named
+        # in apposition (or beside it as a second subject) is the party; the modifier is its partner
+        beside = [c for c in token.children if c.dep_ in ("appos", "compound")]
+        after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        if after is not None and after.dep_ == token.dep_ and after.head == token.head:
+            beside.append(after)  # "Iran's former ally Sudan cut ties": two subjects in the parse
+        return [b for c in beside for b in _body(sentence, c, facts)]
     found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t) or facts.state_of(t))]
     if found:
         return found
@@ -114,6 +133,11 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
     owners = [b for p in clauses.preposition_objects(token, ("of", "from")) if (b := body_of(sentence, p))]
     if len(owners) > 1:
         return owners  # "the ambassadors of Estonia and Latvia"
+    if token.lower_ in GENERIC_ACTORS and (members := _group_name(token)):
+        return members  # "the three Baltic states": each of them
+    if token.lower_ in ("they", "it") and token.dep_ == "nsubj" and token.head.dep_ == "ccomp":
+        said = [s for s in clauses.subjects(token.head.head) if s.lower_ not in ("they", "it")]
+        return [b for s in said for b in _body(sentence, s, facts)]  # "the Baltic states said they would"
     if token.lower_ in GENERIC_ACTORS:  # never "European" for "European nations"
         listed = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "like")]
         listed += [c for c in token.head.children if c.dep_ == "appos"]  # "Seven nations ...: Ghana, Mali"
@@ -138,6 +162,24 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         if speakers:
             return speakers  # "France, Germany and Poland said Russia was expelling four of their diplomats"
     return []
+
+
+RELATIONAL = frozenset(
+    {"ally", "neighbour", "neighbor", "partner", "rival", "foe", "enemy", "friend", "backer", "patron"}
+)
+
+
+GROUP_NAMES = {  # a group of states named as one, by a word on "states", "nations", "countries"
+    "baltic": ("EST", "LVA", "LTU"),
+    "benelux": ("BEL", "NLD", "LUX"),
+    "nordic": ("DNK", "FIN", "ISL", "NOR", "SWE"),
+    "scandinavian": ("DNK", "NOR", "SWE"),
+}
+
+
+def _group_name(token: Token) -> list[str]:
+    words = [c.lower_ for c in token.children if c.dep_ in ("amod", "compound")]
+    return next((list(GROUP_NAMES[w]) for w in words if w in GROUP_NAMES), [])
 
 
 def _clause_subject(sentence: Sentence, token: Token) -> list[str]:
@@ -167,20 +209,32 @@ def _speakers(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
 def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     """Who takes the measure: the subject, the passive's "by", the owner of "the U.S. decision to shut"."""
     if verb.pos_ in ("NOUN", "PROPN"):
-        owners = [c for c in verb.children if c.dep_ in ("poss", "compound", "amod")]
-        owners += _by(verb)  # "the expulsion of 23 diplomats by Britain"
-        found = [b for o in owners for b in _body(sentence, o, facts)]
+        owners = sorted((c for c in verb.children if c.dep_ in ("poss", "compound", "amod")), key=lambda c: -c.i)
+        # the nearest owner that names a state: "China Protests U.S. Expulsion of 2 Diplomats" is the U.S.'s
+        found = next((b for o in owners if (b := _body(sentence, o, facts))), [])
+        found = [
+            b for o in _by(verb) for b in _body(sentence, o, facts)
+        ] or found  # "the expulsion of 23 diplomats by Britain"
         if not found and verb.dep_ == "nsubjpass":  # "The closure ... was ordered by Austria"
             agents = [c for a in verb.head.children if a.dep_ == "agent" for c in a.children if c.dep_ == "pobj"]
             found = [b for a in agents for b in _body(sentence, a, facts)]
-        return found or (
-            [b for s in clauses.subjects(verb.head) for b in _body(sentence, s, facts)] if verb.dep_ == "dobj" else []
-        )
+        if found or verb.dep_ != "dobj" or verb.head.lemma_.lower() in PROTESTS:
+            return found  # "China denounced the expulsion of its diplomats": who protests is not who expels
+        return [b for s in clauses.subjects(verb.head) for b in _body(sentence, s, facts)]
     agents = [c for p in verb.children if p.dep_ == "agent" for c in p.children if c.dep_ == "pobj"]
     if not agents and clauses.passive(verb):  # "declared persona non grata by Minsk", "by" hung lower
         agents = [t for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "by" and t.i > verb.i]
-    if not agents and clauses.passive(verb) and verb.lemma_ == "expel":  # "expelled from the United States"
+    reduced = verb.dep_ == "acl" and verb.tag_ == "VBN"  # "saw 25 Soviets expelled from Britain"
+    if (
+        not agents and (clauses.passive(verb) or reduced) and verb.lemma_ == "expel"
+    ):  # "expelled from the United States"
         agents = [p for p in clauses.preposition_objects(verb, ("from",)) if body_of(sentence, p)]
+    if not agents and clauses.passive(verb) and verb.lemma_ in ("expel", "declare"):
+        # "were declared persona non grata in neighbouring Bulgaria", "expelled in Moscow": the host
+        places = [t for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "in" and t.i > verb.i]
+        agents = [p for p in places if body_of(sentence, p)][:1]
+    if not agents and reduced and verb.lemma_ == "expel":
+        return []  # a reduced relative's subject is its patient, not its actor
     subjects = agents or ([] if clauses.passive(verb) else clauses.subjects(verb))
     if not subjects and verb.dep_ == "acl":  # "the U.S. decision to shut"
         return [
@@ -189,6 +243,20 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
     if not subjects and verb.dep_ == "pcomp":  # "retaliated by closing"
         subjects = clauses.subjects(verb.head.head)
     return [b for s in subjects for b in _body(sentence, s, facts)]
+
+
+PROTESTS = frozenset(
+    {"denounce", "condemn", "protest", "criticise", "criticize", "deplore", "regret", "decry", "slam", "reject"}
+)
+
+
+def _protested(noun: Token) -> bool:
+    node = noun
+    while node.dep_ in ("pobj", "prep", "dobj") and node.head != node:
+        node = node.head
+        if node.lemma_.lower() in PROTESTS:
+            return True
+    return False
 
 
 def _by(noun: Token) -> list[Token]:
@@ -203,7 +271,7 @@ def _by(noun: Token) -> list[Token]:
     ]
 
 
-def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = False) -> list[str]:
+def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = False, expel: bool = False) -> list[str]:
     """Whom the measure hits: the owner of its object ("Britain's envoy", "the U.S. consulate"),
     the partner in "relations with Britain", or the object itself."""
     if verb.pos_ in ("NOUN", "PROPN"):
@@ -222,7 +290,9 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = Fa
             for body in _body(sentence, token, facts):
                 if body not in found:
                     found.append(body)
-    for partner in clauses.preposition_objects(verb, ("with", "against", "from", *(("to",) if recall else ()))):
+    # "the expulsion of 25 Britons from the Soviet Union": whence they go is the host, not the target
+    around = ("with", "against", *(() if expel else ("from",)), *(("to",) if recall else ()))
+    for partner in clauses.preposition_objects(verb, around):
         for body in _body(sentence, partner, facts):
             if body not in found:
                 found.append(body)
@@ -254,6 +324,10 @@ def find(
             if _no_event(sentence, trigger, token, start, end):
                 continue
             pairs = _pairs(sentence, trigger, token, (start, end), facts, recent, [*(earlier or []), *found])
+            gapped = remnants(sentence, end)
+            if gapped:  # "A and B each expelled four, C three and D two": C and D are no party of the verb
+                pairs = _without(sentence, token, pairs, {k for k, _ in gapped}, facts, recent)
+                found += _gapped(sentence, trigger.code, token, (start, end), pairs, gapped, seen, year, years)
             if pairs and all(sure <= 0.6 for *_, sure in pairs):
                 guessed.append((trigger, token, (start, end), pairs))  # read after the sentence's sure ones
                 continue
@@ -298,6 +372,10 @@ def _made(
 ) -> list[dict[str, Any]]:
     """The records one trigger's pairs make, each type and pair once a sentence."""
     code, number = _kind(sentence, code, token, *span)
+    if number == 1 and not _singled(sentence, code, token):
+        # one unnamed diplomat, not a head of mission: the gold conventions read him either as a
+        # persona non grata or as an expulsion of one, so the reading is below the sure band
+        pairs = [(a, t, min(sure, UNSURE_ONE)) for a, t, sure in pairs]
     best = max((sure for *_, sure in pairs), default=0.0)
     if code == "persona_non_grata" and (best < 0.6 or (best <= 0.6 and not _placed(sentence, token))):
         return []  # a person's expulsion the parse cannot place: the exit's reading names his states
@@ -350,6 +428,78 @@ def _sibling(
     return [(actor, t, 0.7) for t in targets if t != actor]
 
 
+REMNANT_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$", re.IGNORECASE)
+REMNANT_COUNT = re.compile(rf"^\s+({counts.NUMERAL})(?=\s*(?:[,.;]|and\b|$))")
+
+
+def remnants(sentence: Sentence, end: int) -> list[tuple[str, int]]:
+    """The gapped clauses after a counted measure: "..., the Czech Republic three and Italy two"
+    are each a state and a count, the verb and its target left unsaid."""
+    found: list[tuple[str, int]] = []
+    at = end
+    for body in sentence.of("body"):
+        begin, stop = sentence.local(body.start), sentence.local(body.end)
+        if begin < at or not body.key:
+            continue
+        number = REMNANT_COUNT.match(sentence.text[stop:])
+        if not REMNANT_GAP.match(sentence.text[at:begin]) or number is None:
+            break
+        value = counts.value(number.group(1))
+        if value is None:
+            break
+        found.append((body.key, value))
+        at = stop + number.end()
+    return found
+
+
+def _without(
+    sentence: Sentence,
+    token: Token | None,
+    pairs: list[tuple[str | None, str | None, float]],
+    gapped: set[str],
+    facts: Facts,
+    recent: list[str],
+) -> list[tuple[str | None, str | None, float]]:
+    """The trigger's own pairs less the gapped states, which the parse may have made its target;
+    with no target left, the state the text was last about that is no party (0.6)."""
+    kept = [(a, t, sure) for a, t, sure in pairs if a not in gapped and t not in gapped]
+    if kept:
+        return kept
+    agents = [a for a in (_agents(sentence, token, facts) if token is not None else []) if a not in gapped]
+    agents = list(dict.fromkeys(agents))
+    spoken = set(agents) | gapped | {b.key for b in sentence.of("body")}
+    target = next((r for r in reversed(recent) if r not in spoken), None)
+    return [(a, target, 0.6) for a in agents] if target else []
+
+
+def _gapped(
+    sentence: Sentence,
+    code: str,
+    token: Token | None,
+    span: tuple[int, int],
+    pairs: list[tuple[str | None, str | None, float]],
+    gapped: list[tuple[str, int]],
+    seen: set[tuple[str, str | None, str | None]],
+    year: int | None,
+    years: context.Years | None,
+) -> list[dict[str, Any]]:
+    """One measure per gapped state, with the target and type of the trigger it shares (0.7 at most)."""
+    targets = list(dict.fromkeys(t for _, t, _ in pairs if t))
+    best = max((sure for *_, sure in pairs), default=0.0)
+    made = []
+    for actor, number in gapped:
+        for target in targets:
+            kind = "expulsion" if code == "persona_non_grata" and number > 1 else code
+            if actor == target or (kind, actor, target) in seen:
+                continue
+            seen.add((kind, actor, target))
+            when = years.at(sentence, span[0]) if years else year
+            record = _record(kind, actor, target, sentence, span, when, min(best, 0.7))
+            record["count"] = number
+            made.append(record)
+    return made
+
+
 def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int, end: int) -> bool:
     """A trigger that tells no measure: hedged, negated, generic, demanded, or with the wrong party.
     A trigger whose own words are negative ("will not be allowed to return") skips the negation
@@ -360,9 +510,9 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.option("needs_body") and not _international(_body_at(sentence, end)):
         return True
-    if trigger.option("actor") == "host" and _claimed(sentence, token, start):
+    if trigger.option("actor") == "host" and (_claimed(sentence, token, start) or _unauthored(sentence, token)):
         return True
-    if token is not None and _threatened(sentence, token):
+    if token is not None and (_threatened(sentence, token) or _denied(sentence, token, start, end) or _ranked(token)):
         return True
     if trigger.code == "staff_cap" and token is not None and token.dep_ == "ccomp" and token.head.lemma_ in ASKING:
         return True  # "recommended that the embassy reduce its staff": the demand is the measure, read on its own
@@ -378,6 +528,34 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True  # "sanctions against Russia" hit a state, not a person
     # "broke off ties with Prime Minister Netanyahu": with a man, not a state
     return trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end)
+
+
+RANKS = frozenset({"first", "second", "third", "fourth", "fifth", "last", "only", "latest"})
+
+
+def _ranked(token: Token) -> bool:
+    """ "She is the second high commissioner to be expelled from Fiji": an infinitive that ranks a
+    noun describes a history (the event itself, when it is one, is told on its own)."""
+    if token.dep_ not in ("acl", "relcl") or not any(c.lower_ == "to" for c in token.children):
+        return False
+    return any(c.lower_ in RANKS for c in token.head.children if c.dep_ in ("amod", "advmod", "nummod"))
+
+
+DENIALS = frozenset({"deny", "refute", "dismiss", "reject", "disprove"})
+DENIED_PATH = frozenset({"ccomp", "acl", "relcl", "dobj", "pobj", "prep", "xcomp", "nsubjpass", "advcl"})
+
+
+def _denied(sentence: Sentence, token: Token, start: int, end: int) -> bool:
+    """ "The government denied reports that it had broken off relations": a trigger under a denial
+    (through clauses and the nouns they hang on, not a conjoined verb: "denied the charge and
+    expelled three") tells no measure. A denial inside the trigger ("denying visas") is the measure."""
+    node, steps = token, 0
+    while node.head != node and steps < 5 and node.dep_ in DENIED_PATH:
+        node, steps = node.head, steps + 1
+        inside = sentence.span is not None and start <= sentence.offset(node) < end
+        if node.lemma_.lower() in DENIALS and node.pos_ == "VERB" and not inside:
+            return True
+    return False
 
 
 FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll"})
@@ -451,7 +629,10 @@ def _read(
     stands for a generic party, "a dozen states", that names no state)."""
     start = span[0]
     recall = code == "ambassador_recalled"
-    agents, targets = _agents(sentence, token, facts), _targets(sentence, token, facts, recall=recall)
+    agents, targets = (
+        _agents(sentence, token, facts),
+        _targets(sentence, token, facts, recall=recall, expel=code in ("expulsion", "persona_non_grata")),
+    )
     left = _left(sentence, token)  # "were ordered to leave Ghana": Ghana ordered it
     if token.lemma_ in LEAVE:  # "Dutch embassy staff must leave Caracas": the subject leaves
         agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
@@ -475,10 +656,24 @@ def _read(
     pairs: list[tuple[str | None, str | None, float]] = [(a, t, 0.85) for a in agents for t in targets if a != t]
     before = [b.key for b in sentence.of("body") if sentence.local(b.end) <= start]
     if agents and targets and not pairs and _owned(token):  # "expelled its staff": not the actor's own
+        posts = [
+            b
+            for p in _patients(token)
+            for q in clauses.preposition_objects(p, ("in", "at"))
+            for b in _body(sentence, q, facts)
+            if b not in agents
+        ]
         mentioned = [b for b in before if b not in agents]
-        pairs = [(a, mentioned[-1], 0.6) for a in agents] if mentioned else []
+        if posts and code == "mission_closure":  # "Sweden closed its embassy in Islamabad": its own, there
+            pairs = [(a, posts[0], 0.8) for a in agents]
+        else:
+            pairs = [(a, mentioned[-1], 0.6) for a in agents] if mentioned else []
     if not agents and targets:
         pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
+        if code == "mission_closure" and token.pos_ == "NOUN" and not _protested(token):
+            # "following the closure of the U.S. Embassy in Damascus": no one named who closed it; a
+            # state most often shuts its own mission (a host's order names the host), so the owner, unsure
+            pairs = [(t, a, 0.6) if sure >= 0.75 else (a, t, sure) for a, t, sure in pairs]
     elif agents and not pairs and targets:  # the parse made the target its own actor: the nearest state before
         mentioned = [b for b in before if b not in targets]
         pairs = [(mentioned[-1], t, 0.6) for t in targets] if mentioned else []
@@ -646,13 +841,16 @@ def _patients(token: Token) -> list[Token]:
     found = []
     own = [p for p in clauses.patients(token) or clauses.objects(token) if _hangs_on(p, token)]
     for patient in own:
-        if patient.lower_ in PNG_WORDS:
+        if patient.lemma_.lower() in COLLECTIVE and (members := clauses.preposition_objects(patient, ("of",))):
+            found += members  # "declared a list of American diplomats persona non grata": the diplomats
+        elif patient.lower_ in PNG_WORDS:
             found += [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
         elif patient.lemma_ not in TIMES:
             found.append(patient)
     return found
 
 
+COLLECTIVE = frozenset({"list", "group", "batch", "handful", "number", "team", "contingent", "total"})
 POSTS = HEADS | {"consul_general", "consul"}  # the heads of an embassy or a consulate: one person each
 DECLARED = re.compile(r"\b(?:personae?|unwelcome|undesirable|PNG\w*)\b", re.IGNORECASE)
 
@@ -677,6 +875,9 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     if not patients:  # a trigger the parse misreads ("PNGed" as a noun): the count after it
         number = counts.count(sentence.text[start : end + 40])
     number = number or counts.count(sentence.text[start:end])  # "declared 12 Qatari (Gulf) embassy staff ..."
+    number = number or next(  # "each expelled four": a bare numeral object
+        (n for p in patients if p.pos_ == "NUM" and p.dep_ == "dobj" and (n := counts.value(p.text))), None
+    )
     plural = any(p.tag_ in PLURAL or p.lower_ in ("them", "they") or p.dep_ == "conj" for p in patients)
     heads = any(_role(p) in POSTS and not _indefinite(p) for p in patients)
     named = not plural and any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
@@ -690,6 +891,19 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     if code == "persona_non_grata":
         return code, 1
     return code, number or (1 if one else None)
+
+
+UNSURE_ONE = 0.75
+
+
+def _singled(sentence: Sentence, code: str, token: Token | None) -> bool:
+    """Whether a measure against one person names him or hits a head of mission, so that its type
+    (persona non grata) is sure."""
+    if code not in ("persona_non_grata", "expulsion") or token is None:
+        return True
+    patients = _patients(token)
+    heads = any(_role(p) in POSTS and not _indefinite(p) for p in patients)
+    return heads or any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
 
 
 def _nouns_between(sentence: Sentence, token: Token, start: int, end: int) -> list[Token]:
@@ -839,8 +1053,8 @@ def _one(code: str, trigger: str) -> int | None:
 
 def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The document's measures, each told once: a positional guess whose parties are those of a
-    surer reading of the same type in the same sentence, the other way round, is that measure
-    misread ("Peru said it was calling home its envoy"), unless the sentence tells a reprisal;
+    surer reading of the same type anywhere in the text, the other way round, is that measure
+    misread ("Peru said it was calling home its envoy"), unless the guess's sentence tells a reprisal;
     a persona non grata read from a sentence gives way to the ones the exits give per person, and an
     expulsion of one to a persona non grata between the same pair."""
     told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
@@ -849,20 +1063,40 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
             told.setdefault(_key(m), set()).add(m["evidence"]["sentence"])
     persons = {(m["actor"], m["target"]) for m in measures if m.get("_person")}
     pngs = {(m["actor"], m["target"]) for m in measures if m["measure"] == "persona_non_grata"}
+    named_of = Counter((m["actor"], m["target"]) for m in measures if m.get("_person"))
     kept = []
     for measure in measures:
         kind, actor, target = _key(measure)
         sentence = measure["evidence"]["sentence"]
         png = (actor, target) in pngs
-        misread = measure["confidence"] <= 0.6 and sentence in told.get((kind, target, actor), ())
+        reverse = told.get((kind, target, actor), set())
+        # a reading the other way in another sentence answers this one when either tells a reprisal
+        misread = measure["confidence"] <= 0.6 and (
+            sentence in reverse or any(not REPRISAL.search(other) for other in reverse)
+        )
         if misread and not REPRISAL.search(sentence):
             continue
         if measure["measure"] == "persona_non_grata" and not measure.get("_person") and (actor, target) in persons:
             continue
         if measure["measure"] == "expulsion" and measure["count"] == 1 and png:
             continue  # an expulsion of one where the text tells a persona non grata between the pair: the same man
+        named = named_of.get((actor, target), 0) if measure["measure"] == "expulsion" else 0
+        if named and 1 < (measure["count"] or 0) <= NAMED_GROUP:
+            # "three officials were expelled ... they were A, B and C": one persona non grata per
+            # person; those the exits did not name stand in at a guess's confidence
+            extra = {
+                **measure,
+                "measure": "persona_non_grata",
+                "count": 1,
+                "confidence": min(0.6, measure["confidence"]),
+            }
+            kept += [{k: v for k, v in extra.items() if k != "_person"} for _ in range(measure["count"] - named)]
+            continue
         kept.append({k: v for k, v in measure.items() if k != "_person"})
     return kept
+
+
+NAMED_GROUP = 5  # a group of up to five whose members the text names is told person by person
 
 
 def _key(measure: dict[str, Any]) -> tuple[str, str, str]:

@@ -168,3 +168,101 @@ def test_listed_allies_follow_suit_and_a_conjoined_future_in_an_announcement_cou
     assert {("relations_severed", "UGA", "ERI"), ("relations_severed", "RWA", "ERI")} <= _measures(text)
     said = "Sweden said on Monday it had taken note of the decision and would recall its ambassador to Mali."
     assert ("ambassador_recalled", "SWE", "MLI") in _measures(said)
+
+
+# The second measures round: precision on unseen text, and the classes the first round left.
+
+
+def _sure(text: str) -> dict[tuple[Any, ...], float]:
+    return {(m["measure"], m["actor"], m["target"]): m["confidence"] for m in extract(text)["measures"]}
+
+
+def test_one_unnamed_diplomat_is_below_the_sure_band_and_a_named_or_head_of_mission_is_not() -> None:
+    unsure = _sure("Ghana declared a Togolese attaché persona non grata, and Benin expelled a Nigerien official.")
+    assert set(unsure) == {("persona_non_grata", "GHA", "TGO"), ("expulsion", "BEN", "NER")}
+    assert max(unsure.values()) < 0.8
+    sure = _sure("Ghana declared the Togolese ambassador persona non grata.")
+    assert sure[("persona_non_grata", "GHA", "TGO")] >= 0.8
+
+
+def test_a_denial_and_a_states_own_envoy_tell_no_measure() -> None:
+    assert _measures("Kenya denied reports that it had severed diplomatic relations with Somalia.") == set()
+    assert _measures("Bolivia dismissed its own ambassador at the United Nations after a failed vote.") == set()
+    assert _measures("Bolivia expelled its own ambassador at the United Nations after a failed vote.") == set()
+    # a rejection conjoined with the measure, or a denial in a relative clause, does not cancel it
+    assert _measures("Kenya rejected the protest and expelled two Somali diplomats.") == {("expulsion", "KEN", "SOM")}
+    assert _measures("Kenya, which denied the charges, expelled two Somali diplomats.") == {("expulsion", "KEN", "SOM")}
+
+
+def test_a_state_beside_a_relational_noun_is_the_party() -> None:
+    assert _measures("Angola's neighbour Namibia cut diplomatic ties with Zambia.") == {
+        ("relations_severed", "NAM", "ZMB")
+    }
+    assert _measures("Zambian ally Malawi broke off relations with Namibia.") == {("relations_severed", "MWI", "NAM")}
+
+
+def test_an_attack_with_no_state_after_by_is_no_harassment() -> None:
+    assert _measures("Three guards died in a rocket attack on the American consulate in Benghazi.") == set()
+    raid = "Mexico condemned the forcible break-in of its embassy in Quito by Ecuadorian police."
+    assert all(kind != "harassment" or actor != "MEX" for kind, actor, _ in _measures(raid))
+
+
+def test_a_collective_patient_a_protested_noun_and_a_states_own_embassy_in_a_capital() -> None:
+    found = extract("Peru declared a list of Chilean diplomats persona non grata.")["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [("expulsion", "PER", "CHL", None)]
+    assert _measures("Mali protested the French expulsion of three Malian diplomats.") == {("expulsion", "FRA", "MLI")}
+    assert _measures("Sweden closed its embassy in Islamabad.") == {("mission_closure", "SWE", "PAK")}
+    # a closure no one is said to have made: the owner's own, below the sure band
+    closed = _sure("Trade fell sharply after the closure of the Swiss embassy in Tripoli.")
+    assert list(closed) == [("mission_closure", "CHE", "LBY")] and closed[("mission_closure", "CHE", "LBY")] < 0.8
+
+
+def test_gapped_clauses_each_a_state_and_a_count() -> None:
+    text = "Spain, Portugal and Greece each expelled two Russian diplomats, Hungary one and Croatia three."
+    found = {(m["actor"], m["target"], m["count"]) for m in extract(text)["measures"]}
+    assert found == {("ESP", "RUS", 2), ("PRT", "RUS", 2), ("GRC", "RUS", 2), ("HUN", "RUS", 1), ("HRV", "RUS", 3)}
+    # a list of states with no count after each is no gapping
+    plain = "Spain expelled two Russian diplomats, and Hungary said it would follow."
+    assert ("expulsion", "HUN", "RUS") not in _measures(plain)
+
+
+def test_a_named_group_of_states_and_the_they_that_reports_for_it() -> None:
+    text = "Russia expelled two Polish diplomats. The three Baltic states said they would kick Russian diplomats out."
+    assert {("expulsion", code, "RUS") for code in ("EST", "LVA", "LTU")} <= _measures(text)
+
+
+def test_a_group_whose_members_are_named_is_told_person_by_person() -> None:
+    from legation.extraction import measures
+
+    def one(**fields: Any) -> dict[str, Any]:
+        base = {"actor": "BLR", "target": "LTU", "year": 2021, "count": 1, "confidence": 0.9}
+        return {**base, "evidence": {"sentence": "s"}, **fields}
+
+    group = one(measure="expulsion", count=3, confidence=0.85)
+    named = [one(measure="persona_non_grata", _person=name) for name in ("A", "B")]
+    settled = measures.settle([group, *named])
+    assert [m["measure"] for m in settled] == ["persona_non_grata"] * 3
+    assert sorted(m["confidence"] for m in settled) == [0.6, 0.9, 0.9]
+    # a large group keeps its count: the one named is one among many
+    big = measures.settle([one(measure="expulsion", count=40, confidence=0.85), named[0]])
+    assert sorted(m["measure"] for m in big) == ["expulsion", "persona_non_grata"]
+
+
+def test_hosts_of_passives_reduced_relatives_and_ranked_histories() -> None:
+    found = extract("Ten Russian diplomats were declared persona non grata in Bulgaria on Friday.")["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [("expulsion", "BGR", "RUS", 10)]
+    assert _measures("The row, which saw twelve Bulgarian diplomats expelled from Russia, deepened.") == {
+        ("expulsion", "RUS", "BGR")
+    }
+    assert _measures("Bulgaria is the second state to expel Russian diplomats this month.") == set()
+    # whence diplomats are expelled is the host, never the target
+    reply = "Britain expelled 25 Russian diplomats. Moscow's retaliatory expulsion of 25 Britons from Russia followed."
+    assert {("expulsion", "GBR", "RUS"), ("expulsion", "RUS", "GBR")} == _measures(reply)
+    assert counts.count("the expulsion of 25 Britons") == 25 and counts.count("Expels 6 More Soviets") == 6
+
+
+def test_told_that_he_was_persona_non_grata() -> None:
+    told = _sure("Serbia told a Croatian attaché that he was persona non grata.")
+    assert list(told) == [("persona_non_grata", "SRB", "HRV")] and told[("persona_non_grata", "SRB", "HRV")] < 0.8
+    head = _sure("Croatia informed the Serbian ambassador she was now persona non grata too.")
+    assert list(head) == [("persona_non_grata", "HRV", "SRB")] and head[("persona_non_grata", "HRV", "SRB")] >= 0.8
