@@ -46,8 +46,19 @@ def coordinated(token: Token) -> list[Token]:
     return found
 
 
+QUANTIFIERS = frozenset({"all", "both", "each", "most", "many", "some", "several"})  # "all of whom"
+
+
 def _antecedent(token: Token) -> Token:
     """A relative pronoun stands for the noun its clause hangs on."""
+    if token.lower_ in QUANTIFIERS and any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ in RELATIVE for g in c.children) for c in token.children
+    ):
+        token = next(g for c in token.children if c.lower_ == "of" for g in c.children if g.lower_ in RELATIVE)
+        clause = token.head.head.head  # "the governments of A and B, all of whom have expelled ..."
+        while clause.dep_ == "conj" and clause.head != clause:
+            clause = clause.head
+        return clause.head if clause.dep_ == "relcl" and clause.head != clause else token
     if token.lower_ in RELATIVE:
         clause = token.head
         while clause.dep_ == "conj" and clause.head != clause:
@@ -120,7 +131,8 @@ def _png(token: Token) -> Token:
 
 def patients(verb: Token) -> list[Token]:
     """Who undergoes an expulsion, recall or dismissal: the passive subject, else the object."""
-    if passive(verb) or (verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl")):
+    active = any(c.dep_ == "dobj" for c in verb.children)  # "..., all of whom have expelled their envoys"
+    if passive(verb) or (verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl") and not active):
         found = subjects(verb)
         if not found and verb.dep_ == "acl":
             found = coordinated(verb.head)  # "the envoy expelled last week"

@@ -505,6 +505,12 @@ def _referents(
             for state in states:  # "The ambassadors of Estonia and Latvia were declared persona non grata"
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, state, [None]), 0.85))
             continue
+        posts = _posts(sentence, token) if token.tag_ == "NNS" and role in HEADS and hint["sending"] else []
+        if len(posts) > 1 and hint["sending"] not in posts:  # "the Chilean ambassadors to A, B and C were
+            local = sentence.offset(token)  # dismissed": one head of mission at each post listed
+            unnamed = Unnamed(local, local + len(token.text), token.text, role, hint["sending"], posts)  # type: ignore[arg-type]
+            found.append(Reading(unnamed, 0.8))
+            continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
         if group is not None and not owned and not (recall and subject_states(sentence, verb, facts)):
             found.append(Reading(_counted(group, token), 0.85))
@@ -577,6 +583,9 @@ def _referents(
                 objects += [q for o in objects if recall for q in clauses.preposition_objects(o, ("in",))]
                 places = [body_of(sentence, p) for p in objects]
                 receiving = [r for r in places if r and r not in (sending, *owners)] or [None]
+            if receiving == [None] and hosts and token.tag_ == "NNS" and role in HEADS:
+                receiving = [h for h in _hosts(sentence, verb) if h not in owners] or [None]  # "A, B and C
+                # expelled their Syrian ambassadors": each host sends away the envoy posted to it
             local = sentence.offset(token)
             if token.tag_ == "NNS" and role not in HEADS and owned:
                 for owner in owners:  # "India announced the withdrawal of its own defence advisers"
@@ -590,6 +599,22 @@ def _referents(
                 unnamed = Unnamed(local, local + len(token.text), token.text, role, owner, places, count)
                 found.append(Reading(unnamed, 0.85))
     return found
+
+
+def _hosts(sentence: Sentence, verb: Token) -> list[str]:
+    """The states a verb's subjects name, each conjunct apart: "A, B and C", "the governments of A and B"."""
+    found: list[str] = []
+    for subject in clauses.subjects(verb):
+        body = body_of(sentence, subject)
+        bodies = [body] if body else [body_of(sentence, p) for p in clauses.preposition_objects(subject, ("of",))]
+        found += [b for b in bodies if b and b not in found]
+    return found
+
+
+def _posts(sentence: Sentence, noun: Token) -> list[str | None]:
+    """The states a plural head of mission is posted to, in order: "ambassadors to A, B and C"."""
+    bodies = [body_of(sentence, p) for p in clauses.preposition_objects(noun, ("to", "in"))]
+    return [*dict.fromkeys(b for b in bodies if b)]
 
 
 def _own(verb: Token, arguments: list[Token]) -> bool:
@@ -1001,6 +1026,11 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
     trigger_sending, trigger_receiving = states_around(sentence, token) if token is not None else (None, [])
     if code == "expelled" and token is not None and token.pos_ == "NOUN":
         trigger_sending = None  # "the Soviet expulsion of Colonel X": the state that expels, not his
+    left_posts: list[str] = []  # "the recall of Ambassador X from Chile": the post he leaves
+    if code == "recalled" and token is not None:
+        left_posts = [b for p in clauses.preposition_objects(token, ("from",)) if (b := body_of(sentence, p))]
+    if trigger_sending is not None and trigger_sending in left_posts:
+        trigger_sending, trigger_receiving = None, [*left_posts, *trigger_receiving]
     if isinstance(subject, Group):
         if code == "expelled":
             return None  # "expelled 45 Russian diplomats" is a measure; an expulsion exit names its person
@@ -1015,7 +1045,7 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         phrase = _role_for(key, sentence, phrases, end, facts)
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])
         sending = (phrase.sending if phrase else None) or reading.sending or around_sending
-        if sending is None and code == "recalled" and at.actor:
+        if sending is None and code == "recalled" and at.actor and at.actor not in left_posts:
             sending = at.actor  # "was recalled by Peru": the state that recalls is the one that sent him
         sending = sending or facts.citizenship.get(key)
         expelled_by_state = code == "expelled" and at.actor is not None and reading.sure >= 0.85
