@@ -146,13 +146,15 @@ def owners(noun: Token) -> list[Token]:
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "by"):
             found += [c for c in child.children if c.dep_ == "pobj"]
-    if not found and noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "AUX"):
-        found = subjects(noun.head)  # "has announced his resignation" without "his"
+    if not found and noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "AUX") and noun.lemma_ not in DONE_TO:
+        found = subjects(noun.head)  # "has announced his resignation" without "his"; "X ordered the
+        # expulsion" makes X the one who expels, not the expelled
     if not found and _paper(noun) is not None:
         found = owners(_paper(noun))  # type: ignore[arg-type]  # "wrote a resignation letter"
     return [t for o in map(_whole, found) for t in coordinated(o)]
 
 
+DONE_TO = frozenset({"expulsion", "recall", "dismissal", "ouster", "sacking", "removal", "withdrawal", "firing"})
 PAPERS = frozenset({"letter", "statement", "note", "speech", "announcement"})
 
 
