@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from legation.extraction import evaluation, extract
+from legation.extraction import evaluation, extract, pipeline
 
 DEV = Path(__file__).parent / "dev"
 
@@ -126,3 +126,39 @@ def test_scoring_counts_misses_and_false_alarms() -> None:
     assert (score.matched, len(score.misses), len(score.false_alarms)) == (0, 1, 1)
     found["exits"][0]["year"] = 1982
     assert evaluation.score(gold, found)["exits"].f1 == 1.0
+
+
+def test_heads_of_mission_listed_by_post_each_exit() -> None:
+    text = "The Greek ambassadors to Brazil, Chile and Kenya were dismissed on Monday."
+    posts = {(e["sending_state"], e["receiving_state"], e["exit_type"]) for e in extract(text)["exits"]}
+    assert posts == {("GRC", "BRA", "dismissed"), ("GRC", "CHL", "dismissed"), ("GRC", "KEN", "dismissed")}
+
+
+def test_each_listed_host_expels_its_own_envoy_of_the_state() -> None:
+    for text in (
+        "Austria, Belgium and Ireland have all expelled their Libyan ambassadors.",
+        "The plan was shared with the governments of Austria, Belgium and Ireland, all of whom have expelled "
+        "their Libyan ambassadors.",
+    ):
+        posts = {(e["sending_state"], e["receiving_state"]) for e in extract(text)["exits"]}
+        assert posts == {("LBY", "AUT"), ("LBY", "BEL"), ("LBY", "IRL")}, text
+
+
+def test_recall_from_a_state_is_the_post_not_the_sender() -> None:
+    text = (
+        "Greek President Nikos Pappas has dismissed his country's ambassador to Kenya, Yannis Dimou.\n\n"
+        "Pappas later called the recall of Ambassador Dimou from Kenya routine."
+    )
+    (found,) = extract(text)["exits"]
+    assert (found["sending_state"], found["receiving_state"]) == ("GRC", "KEN")
+
+
+def test_who_orders_an_expulsion_is_not_expelled() -> None:
+    text = "Former Austrian Chancellor Karl Gruber ordered the expulsion in May 2001 over the spying affair."
+    assert extract(text)["exits"] == []
+
+
+def test_a_name_cut_short_by_the_tagger_is_whole() -> None:
+    text = "Asked when the envoy, Piotr Adam Zielinski, would go back, the minister laughed."
+    names = [m.text for s in pipeline.sentences(text) for m in s.of("person")]
+    assert names == ["Piotr Adam Zielinski"]
