@@ -171,11 +171,7 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
             if names and (record.get("count") is None or names >= record["count"]):
                 del kept[key]  # "Two Eritrean diplomats, Samuel Haile and Ruth Tesfay": the names stand for the group
     return [
-        f
-        for f in kept.values()
-        if f.record.get("person")
-        or f.record.get("group")
-        or not _named_there(f.record, named)
+        f for f in kept.values() if f.record.get("person") or f.record.get("group") or not _named_there(f.record, named)
     ]  # "recalled its envoy" in a headline, named in the body
 
 

@@ -210,7 +210,12 @@ def _whole_name(span: Span) -> Span:
     doc, start, end = span.doc, span.start, span.end
     while end < len(doc) and _name_part(doc[end]) and doc[end - 1].dep_ == "compound" and doc[end - 1].head.i >= end:
         end += 1
-    while start > 0 and _name_part(doc[start - 1]) and doc[start - 1].dep_ == "compound" and start <= doc[start - 1].head.i < end:
+    while (
+        start > 0
+        and _name_part(doc[start - 1])
+        and doc[start - 1].dep_ == "compound"
+        and start <= doc[start - 1].head.i < end
+    ):
         start -= 1
     return doc[start:end]
 
