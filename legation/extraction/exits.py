@@ -505,10 +505,12 @@ def _referents(
             for state in states:  # "The ambassadors of Estonia and Latvia were declared persona non grata"
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, state, [None]), 0.85))
             continue
-        posts = _posts(sentence, token) if token.tag_ == "NNS" and role in HEADS and hint["sending"] else []
-        if len(posts) > 1 and hint["sending"] not in posts:  # "the Chilean ambassadors to A, B and C were
+        posts = _posts(sentence, token, verb) if token.tag_ == "NNS" and role in HEADS else []
+        sender = hint["sending"] or (_also_sender(verb, facts) if len(posts) > 1 else None)
+        if len(posts) > 1 and sender and sender not in posts:  # "the Chilean ambassadors to A, B and C were
             local = sentence.offset(token)  # dismissed": one head of mission at each post listed
-            unnamed = Unnamed(local, local + len(token.text), token.text, role, hint["sending"], posts)  # type: ignore[arg-type]
+            head = "ambassador" if role == "special_envoy" else role  # "envoys to A and B": their ambassadors
+            unnamed = Unnamed(local, local + len(token.text), token.text, head, sender, posts)  # type: ignore[arg-type]
             found.append(Reading(unnamed, 0.8))
             continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
@@ -611,9 +613,26 @@ def _hosts(sentence: Sentence, verb: Token) -> list[str]:
     return found
 
 
-def _posts(sentence: Sentence, noun: Token) -> list[str | None]:
-    """The states a plural head of mission is posted to, in order: "ambassadors to A, B and C"."""
-    bodies = [body_of(sentence, p) for p in clauses.preposition_objects(noun, ("to", "in"))]
+ALSO = frozenset({"also", "too", "likewise", "similarly"})
+
+
+def _also_sender(verb: Token, facts: Facts) -> str | None:
+    """ "Envoys to A and B were also dismissed": the state whose envoys the text told leaving before."""
+    if not any(c.dep_ == "advmod" and c.lower_ in ALSO for c in verb.children):
+        return None
+    return next((state for _, state in reversed(list(facts.events.values())) if state), None)
+
+
+HOMEWARD = frozenset({"recall", "withdraw", "summon", "call", "send", "return", "bring", "order"})
+
+
+def _posts(sentence: Sentence, noun: Token, verb: Token) -> list[str | None]:
+    """The states a plural head of mission is posted to, in order: "ambassadors to A, B and C"
+    (the parser may hang "to A" on a dismissal's verb; a recall's "to" is where they go)."""
+    objects = clauses.preposition_objects(noun, ("to", "in"))
+    if not objects and noun.head == verb and verb.lemma_ not in HOMEWARD:
+        objects = clauses.preposition_objects(verb, ("to",))
+    bodies = [body_of(sentence, p) for p in objects]
     return [*dict.fromkeys(b for b in bodies if b)]
 
 

@@ -162,3 +162,14 @@ def test_a_name_cut_short_by_the_tagger_is_whole() -> None:
     text = "Asked when the envoy, Piotr Adam Zielinski, would go back, the minister laughed."
     names = [m.text for s in pipeline.sentences(text) for m in s.of("person")]
     assert names == ["Piotr Adam Zielinski"]
+
+
+def test_envoys_also_dismissed_are_the_same_states() -> None:
+    text = (
+        "The Greek president has dismissed the Greek ambassadors to Brazil and Mexico.\n\n"
+        "Envoys to Kenya, Chile and Peru were also dismissed, the decrees said."
+    )
+    posts = {(e["role"], e["sending_state"], e["receiving_state"]) for e in extract(text)["exits"]}
+    assert posts == {("ambassador", "GRC", s) for s in ("BRA", "MEX", "KEN", "CHL", "PER")}
+    alone = "Envoys to Kenya, Chile and Peru were dismissed, the decrees said."
+    assert extract(alone)["exits"] == []
