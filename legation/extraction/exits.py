@@ -766,8 +766,27 @@ def settle(found: list[Found], sentences: list[Sentence]) -> None:
         record = one.record
         if record["exit_type"] == "sought_asylum" and record.get("person") and not changed:
             record["exit_type"] = "defected"
-        elif record["exit_type"] == "resigned" and protest:
+        elif record["exit_type"] == "resigned" and (protest or _dissent_after(one, sentences)):
             record["exit_type"] = "resigned_in_protest"
+
+
+DISSENT = re.compile(r"\b(?:denounc|condemn|disown|repudiat|disavow)\w*", re.IGNORECASE)
+DISSENT_AHEAD = 2  # sentences from a resignation's person's first naming in which a denunciation tells why
+
+
+def _dissent_after(one: Found, sentences: list[Sentence]) -> bool:
+    """ "Two diplomats have resigned. X and Y denounced the regime, saying ...": the persons who
+    resigned condemn the government they served where the text names them, a resignation in protest."""
+    key = one.record.get("person")
+    if not key:
+        return False
+    named = next((s.index for s in sentences[one.sentence :] if any(m.key == key for m in s.of("person"))), None)
+    if named is None:
+        return False
+    for later in sentences[one.sentence : max(one.sentence, named) + DISSENT_AHEAD]:
+        if any(m.key == key for m in later.of("person")) and DISSENT.search(later.text):
+            return True
+    return False
 
 
 RESIGN = re.compile(r"\bresign", re.IGNORECASE)

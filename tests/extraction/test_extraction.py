@@ -173,3 +173,11 @@ def test_envoys_also_dismissed_are_the_same_states() -> None:
     assert posts == {("ambassador", "GRC", s) for s in ("BRA", "MEX", "KEN", "CHL", "PER")}
     alone = "Envoys to Kenya, Chile and Peru were dismissed, the decrees said."
     assert extract(alone)["exits"] == []
+
+
+def test_resigned_persons_who_denounce_the_government_resigned_in_protest() -> None:
+    told = "Two Syrian diplomats at the embassy in Rome have resigned."
+    denounced = told + "\n\nCounsellors Omar Haddad and Sami Khalil denounced the government, saying it had lied."
+    thanked = told + "\n\nCounsellors Omar Haddad and Sami Khalil thanked their colleagues."
+    assert {e["exit_type"] for e in extract(denounced)["exits"]} == {"resigned_in_protest"}
+    assert {e["exit_type"] for e in extract(thanked)["exits"]} == {"resigned"}
