@@ -241,8 +241,27 @@ def generic(token: Token, *, gerunds: bool = True) -> bool:
     if token.tag_ == "VB" and "to" in aux:
         if token.dep_ == "acl" and token.head.lemma_ in DECISIONS:
             return False
+        if token.dep_ == "relcl" and ranked(token.head):
+            return False  # "X is the first Cuban diplomat to defect since 1990": X did
         return token.dep_ not in ("xcomp", "advcl") or token.head.lemma_ not in DONE
     return False
+
+
+ORDINALS = frozenset({"first", "second", "third", "last", "latest", "only", "highest", "most", "top"})
+
+
+def ranked(noun: Token) -> bool:
+    """A noun said of someone with an ordinal or superlative: "the first envoy", "the most senior envoy"."""
+    return (
+        noun.dep_ == "attr"
+        and noun.head.lemma_ == "be"
+        and any(
+            m.lower_ in ORDINALS or m.tag_ in ("JJS", "RBS")
+            for c in noun.children
+            if c.dep_ in ("amod", "advmod")
+            for m in (c, *c.children)
+        )
+    )
 
 
 MISSIONS = frozenset({"embassy", "consulate", "mission", "legation", "commission", "delegation"})

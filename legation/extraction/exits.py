@@ -474,6 +474,8 @@ def _referents(
         hint = _hint(sentence, token)
         role = hint["role"]
         mention = _person_near(sentence, token)
+        if mention is None and verb.dep_ == "relcl" and verb.head == token:
+            mention = _copula_subject(sentence, token)  # "X is the first Cuban diplomat to defect"
         if token.lower_ in PERSONAL and mention is None and (before := _envoy_before(sentences, sentence)):
             found.append(Reading(before, 0.7))  # "The Qatari ambassador was summoned ... He was given 48 hours"
             continue
@@ -634,6 +636,17 @@ def _posts(sentence: Sentence, noun: Token, verb: Token) -> list[str | None]:
         objects = clauses.preposition_objects(verb, ("to",))
     bodies = [body_of(sentence, p) for p in objects]
     return [*dict.fromkeys(b for b in bodies if b)]
+
+
+def _copula_subject(sentence: Sentence, noun: Token) -> Mention | None:
+    """The person a role noun is said of: "X was the most senior Cuban diplomat to have defected"."""
+    if noun.dep_ != "attr" or noun.head.lemma_ != "be":
+        return None
+    for subject in (c for c in noun.head.children if c.dep_ == "nsubj"):
+        mention = sentence.mention_of(subject, ("person",))
+        if mention is not None and mention.key:
+            return mention
+    return None
 
 
 def _own(verb: Token, arguments: list[Token]) -> bool:
@@ -851,7 +864,12 @@ def find(
                 or _from_party(sentence, token)
             ):
                 continue
-            if trigger.option("base") and not (BASE_SUBJECT.search(sentence.text[:start]) and groups(sentence)):
+            ranked = token is not None and token.dep_ == "relcl" and clauses.ranked(token.head)  # "the first to defect"
+            if (
+                trigger.option("base")
+                and not ranked
+                and not (BASE_SUBJECT.search(sentence.text[:start]) and groups(sentence))
+            ):
                 continue
             active = bool(trigger.option("active")) and not re.search(
                 r"\b(?:was|were|been|be)\s+$", sentence.text[:start]

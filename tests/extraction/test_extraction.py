@@ -181,3 +181,11 @@ def test_resigned_persons_who_denounce_the_government_resigned_in_protest() -> N
     thanked = told + "\n\nCounsellors Omar Haddad and Sami Khalil thanked their colleagues."
     assert {e["exit_type"] for e in extract(denounced)["exits"]} == {"resigned_in_protest"}
     assert {e["exit_type"] for e in extract(thanked)["exits"]} == {"resigned"}
+
+
+def test_the_first_envoy_to_defect_is_the_person_said_to_be_it() -> None:
+    text = "Anna Novak, who worked at the consulate, is the first Bulgarian diplomat to defect since 1985."
+    (found,) = extract(text)["exits"]
+    assert (found["person"], found["exit_type"], found["sending_state"]) == ("Anna Novak", "defected", "BGR")
+    assert found["year"] != 1985  # "since 1985" bounds the record, it does not date the defection
+    assert extract("Anna Novak is the best Bulgarian diplomat to send to the talks.")["exits"] == []
