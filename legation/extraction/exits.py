@@ -446,6 +446,9 @@ def _hint(sentence: Sentence, token: Token) -> Hint:
     at_mission = any(clauses.is_mission(p) for p in clauses.preposition_objects(noun, ("of", "at", "from", "in")))
     if role in (None, "official") and noun.lower_ in STAFF_NOUNS and at_mission:
         role = "diplomat"  # "the scientific affairs officer of the Czechoslovak Embassy"
+    owned = any(c.dep_ == "poss" and c.lower_ in OWN for c in noun.children)
+    if owned and sending and any(c.dep_ == "compound" and body_of(sentence, c) == sending for c in noun.children):
+        sending, receiving = None, [sending, *receiving]  # "its US ambassador", "our Moscow envoy": the post
     return {
         "role": role,
         "sending": sending,

@@ -189,3 +189,9 @@ def test_the_first_envoy_to_defect_is_the_person_said_to_be_it() -> None:
     assert (found["person"], found["exit_type"], found["sending_state"]) == ("Anna Novak", "defected", "BGR")
     assert found["year"] != 1985  # "since 1985" bounds the record, it does not date the defection
     assert extract("Anna Novak is the best Bulgarian diplomat to send to the talks.")["exits"] == []
+
+
+def test_a_state_named_before_its_own_envoy_is_the_post() -> None:
+    told = "Kenya said on Monday that {} ambassador had been given two days to leave."
+    assert [e["sending_state"] for e in extract(told.format("the Chile"))["exits"]] == ["CHL"]
+    assert all(e["sending_state"] != "CHL" for e in extract(told.format("its Chile"))["exits"])
