@@ -507,8 +507,10 @@ def _referents(
         ]
         if token.tag_ == "NNS" and role in HEADS and states and not owned:
             local = sentence.offset(token)
-            for state in states:  # "The ambassadors of Estonia and Latvia were declared persona non grata"
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, state, [None]), 0.85))
+            sure = 0.6 if verb.lemma_ in SELF_ACTS else 0.85  # "the ambassadors of A and B have resigned" may
+            for state in states:  # mean one state's envoys there; "The ambassadors of Estonia and Latvia were
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, state, [None]), sure))
+                # declared persona non grata" is theirs
             continue
         posts = _posts(sentence, token, verb) if token.tag_ == "NNS" and role in HEADS else []
         sender = hint["sending"] or (_also_sender(verb, facts) if len(posts) > 1 else None)

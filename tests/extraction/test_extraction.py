@@ -195,3 +195,10 @@ def test_a_state_named_before_its_own_envoy_is_the_post() -> None:
     told = "Kenya said on Monday that {} ambassador had been given two days to leave."
     assert [e["sending_state"] for e in extract(told.format("the Chile"))["exits"]] == ["CHL"]
     assert all(e["sending_state"] != "CHL" for e in extract(told.format("its Chile"))["exits"])
+
+
+def test_ambassadors_of_listed_states_resigning_is_a_guess() -> None:
+    resigned = extract("The ambassadors of Chile and Peru have resigned.")["exits"]
+    assert resigned and all(e["confidence"] < 0.8 for e in resigned)
+    declared = extract("The ambassadors of Chile and Peru were declared persona non grata.")["exits"]
+    assert declared and all(e["confidence"] >= 0.8 for e in declared)
