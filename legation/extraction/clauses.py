@@ -247,7 +247,10 @@ def generic(token: Token, *, gerunds: bool = True) -> bool:
     return False
 
 
-ORDINALS = frozenset({"first", "second", "third", "last", "latest", "only", "highest", "most", "top"})
+ORDINALS = frozenset(
+    {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+    | {"last", "latest", "only", "highest", "most", "top", "1st", "2nd", "3rd", "4th", "5th"}
+)
 
 
 def ranked(noun: Token) -> bool:

@@ -643,6 +643,22 @@ def _posts(sentence: Sentence, noun: Token, verb: Token) -> list[str | None]:
     return [*dict.fromkeys(b for b in bodies if b)]
 
 
+def _included(sentence: Sentence, noun: Token, readings: list[Reading], facts: Facts) -> list[Reading]:
+    """ "X is the fourth Cuban envoy to die in post, including A and B": those listed did too; a
+    state before one's role ("the Chile envoy B") is then his post."""
+    hint = _hint(sentence, noun)
+    found: list[Reading] = []
+    for prep in (c for c in noun.children if c.lower_ == "including"):
+        for token in prep.subtree:
+            mention = sentence.mention_of(token, ("person",))
+            if mention is None or not mention.key or any(r.subject == mention for r in readings + found):
+                continue
+            own = facts.roles.get(mention.key)
+            post = own.sending if own is not None and own.sending != hint["sending"] else None
+            found.append(Reading(mention, 0.75, role=hint["role"], sending=hint["sending"], receiving=post))
+    return found
+
+
 def _copula_subject(sentence: Sentence, noun: Token) -> Mention | None:
     """The person a role noun is said of: "X was the most senior Cuban diplomat to have defected"."""
     if noun.dep_ != "attr" or noun.head.lemma_ != "be":
@@ -897,6 +913,8 @@ def find(
                     if token is not None and state is None and any(c.lower_ in OWN for c in argument.children):
                         state = next(iter(subject_states(sentence, token, facts)), None)
                     facts.events[argument.lemma_] = (trigger.code, state)
+            if ranked and readings and token is not None:
+                readings += _included(sentence, token.head, readings, facts)  # "..., including A and B"
             actor = _actor(sentence, token, facts) if token is not None and readings else None
             for reading in readings:
                 at = At(sentence, phrases, (start, end), facts, recent, token, actor)
@@ -1105,7 +1123,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         key = subject.key or subject.text
         phrase = _role_for(key, sentence, phrases, end, facts)
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])
-        sending = (phrase.sending if phrase else None) or reading.sending or around_sending
+        posted = reading.sending is not None and phrase is not None and reading.receiving == phrase.sending
+        sending = (phrase.sending if phrase and not posted else None) or reading.sending or around_sending
         if sending is None and code == "recalled" and at.actor and at.actor not in left_posts:
             sending = at.actor  # "was recalled by Peru": the state that recalls is the one that sent him
         sending = sending or facts.citizenship.get(key)

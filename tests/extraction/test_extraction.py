@@ -202,3 +202,13 @@ def test_ambassadors_of_listed_states_resigning_is_a_guess() -> None:
     assert resigned and all(e["confidence"] < 0.8 for e in resigned)
     declared = extract("The ambassadors of Chile and Peru were declared persona non grata.")["exits"]
     assert declared and all(e["confidence"] >= 0.8 for e in declared)
+
+
+def test_the_fourth_envoy_to_die_in_post_and_those_included() -> None:
+    text = (
+        "Ivan Kolev is the fourth Bulgarian ambassador to die in post this year, including the UN envoy "
+        "Petar Dimov and Chile envoy Georgi Stoev."
+    )
+    found = {e["person"]: (e["exit_type"], e["sending_state"]) for e in extract(text)["exits"]}
+    assert found == {"Ivan Kolev": ("died", "BGR"), "Petar Dimov": ("died", "BGR"), "Georgi Stoev": ("died", "BGR")}
+    assert extract("Ivan Kolev is a Bulgarian ambassador who would not die for a cause.")["exits"] == []
