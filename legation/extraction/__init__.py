@@ -145,11 +145,11 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         for code in other["consequences"]:
             if code not in record["consequences"]:
                 record["consequences"].append(code)
-    named = {
-        (_kind(f.record["exit_type"]), f.record["sending_state"])
-        for f in kept.values()
-        if f.record.get("person") and f.record["confidence"] >= 0.7  # a guess names no one
-    }
+    named: dict[tuple[str, str | None], set[str | None]] = {}
+    for f in kept.values():
+        if f.record.get("person") and f.record["confidence"] >= 0.7:  # a guess names no one
+            pair = (_kind(f.record["exit_type"]), f.record["sending_state"])
+            named.setdefault(pair, set()).add(f.record.get("receiving_state"))
     by_sentence = Counter(
         (f.sentence, f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")
     )
@@ -171,12 +171,17 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
             if names and (record.get("count") is None or names >= record["count"]):
                 del kept[key]  # "Two Eritrean diplomats, Samuel Haile and Ruth Tesfay": the names stand for the group
     return [
-        f
-        for f in kept.values()
-        if f.record.get("person")
-        or f.record.get("group")
-        or (_kind(f.record["exit_type"]), f.record["sending_state"]) not in named
+        f for f in kept.values() if f.record.get("person") or f.record.get("group") or not _named_there(f.record, named)
     ]  # "recalled its envoy" in a headline, named in the body
+
+
+def _named_there(record: dict[str, Any], named: dict[tuple[str, str | None], set[str | None]]) -> bool:
+    """Whether a named exit of that kind and state stands for an unnamed one: at the same post, or
+    either post untold. "B expelled X, A's envoy there; C and D expelled their A ambassadors" keeps C's and D's."""
+    posts = named.get((_kind(record["exit_type"]), record["sending_state"]))
+    if posts is None:
+        return False
+    return record.get("receiving_state") is None or None in posts or record["receiving_state"] in posts
 
 
 def _kind(exit_type: str) -> str:

@@ -46,8 +46,19 @@ def coordinated(token: Token) -> list[Token]:
     return found
 
 
+QUANTIFIERS = frozenset({"all", "both", "each", "most", "many", "some", "several"})  # "all of whom"
+
+
 def _antecedent(token: Token) -> Token:
     """A relative pronoun stands for the noun its clause hangs on."""
+    if token.lower_ in QUANTIFIERS and any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ in RELATIVE for g in c.children) for c in token.children
+    ):
+        token = next(g for c in token.children if c.lower_ == "of" for g in c.children if g.lower_ in RELATIVE)
+        clause = token.head.head.head  # "the governments of A and B, all of whom have expelled ..."
+        while clause.dep_ == "conj" and clause.head != clause:
+            clause = clause.head
+        return clause.head if clause.dep_ == "relcl" and clause.head != clause else token
     if token.lower_ in RELATIVE:
         clause = token.head
         while clause.dep_ == "conj" and clause.head != clause:
@@ -120,7 +131,8 @@ def _png(token: Token) -> Token:
 
 def patients(verb: Token) -> list[Token]:
     """Who undergoes an expulsion, recall or dismissal: the passive subject, else the object."""
-    if passive(verb) or (verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl")):
+    active = any(c.dep_ == "dobj" for c in verb.children)  # "..., all of whom have expelled their envoys"
+    if passive(verb) or (verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl") and not active):
         found = subjects(verb)
         if not found and verb.dep_ == "acl":
             found = coordinated(verb.head)  # "the envoy expelled last week"
@@ -134,13 +146,15 @@ def owners(noun: Token) -> list[Token]:
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "by"):
             found += [c for c in child.children if c.dep_ == "pobj"]
-    if not found and noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "AUX"):
-        found = subjects(noun.head)  # "has announced his resignation" without "his"
+    if not found and noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "AUX") and noun.lemma_ not in DONE_TO:
+        found = subjects(noun.head)  # "has announced his resignation" without "his"; "X ordered the
+        # expulsion" makes X the one who expels, not the expelled
     if not found and _paper(noun) is not None:
         found = owners(_paper(noun))  # type: ignore[arg-type]  # "wrote a resignation letter"
     return [t for o in map(_whole, found) for t in coordinated(o)]
 
 
+DONE_TO = frozenset({"expulsion", "recall", "dismissal", "ouster", "sacking", "removal", "withdrawal", "firing"})
 PAPERS = frozenset({"letter", "statement", "note", "speech", "announcement"})
 
 
@@ -227,8 +241,30 @@ def generic(token: Token, *, gerunds: bool = True) -> bool:
     if token.tag_ == "VB" and "to" in aux:
         if token.dep_ == "acl" and token.head.lemma_ in DECISIONS:
             return False
+        if token.dep_ == "relcl" and ranked(token.head):
+            return False  # "X is the first Cuban diplomat to defect since 1990": X did
         return token.dep_ not in ("xcomp", "advcl") or token.head.lemma_ not in DONE
     return False
+
+
+ORDINALS = frozenset(
+    {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+    | {"last", "latest", "only", "highest", "most", "top", "1st", "2nd", "3rd", "4th", "5th"}
+)
+
+
+def ranked(noun: Token) -> bool:
+    """A noun said of someone with an ordinal or superlative: "the first envoy", "the most senior envoy"."""
+    return (
+        noun.dep_ == "attr"
+        and noun.head.lemma_ == "be"
+        and any(
+            m.lower_ in ORDINALS or m.tag_ in ("JJS", "RBS")
+            for c in noun.children
+            if c.dep_ in ("amod", "advmod")
+            for m in (c, *c.children)
+        )
+    )
 
 
 MISSIONS = frozenset({"embassy", "consulate", "mission", "legation", "commission", "delegation"})

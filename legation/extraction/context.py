@@ -255,6 +255,7 @@ DATELINE = re.compile(
 RELATIVE_YEAR = re.compile(r"\b(?:last|previous) year\b", re.IGNORECASE)
 HEAD = 400  # characters at the top of a text where a dateline stands
 BOUND = re.compile(r"\b(?:until|since|till|through|between|from)\s+(?:\w+\s+)?$", re.IGNORECASE)
+SINCE = re.compile(r"\bsince\s+(?:\w+\s+)?$", re.IGNORECASE)
 DEICTIC = re.compile(
     r"\b(?:today|yesterday|tonight|this (?:week|month|year|morning|evening)|last (?:week|month|night|weekend)"
     r"|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|currently|now|recently|earlier this \w+)\b",
@@ -299,8 +300,8 @@ class Years:
         found = [
             (abs(m.start() - offset) + (0 if m.start() >= offset else 5), int(m.group(1)))
             for m in YEAR.finditer(sentence.text)
-            if token is None or _dates(sentence, m.start(), token)
-        ]
+            if (token is None or _dates(sentence, m.start(), token)) and not SINCE.search(sentence.text[: m.start()])
+        ]  # "the first envoy to defect since 1978": a bound, not the date
         if not found and token is not None:
             return self.at(sentence, offset)
         if found:

@@ -446,6 +446,9 @@ def _hint(sentence: Sentence, token: Token) -> Hint:
     at_mission = any(clauses.is_mission(p) for p in clauses.preposition_objects(noun, ("of", "at", "from", "in")))
     if role in (None, "official") and noun.lower_ in STAFF_NOUNS and at_mission:
         role = "diplomat"  # "the scientific affairs officer of the Czechoslovak Embassy"
+    owned = any(c.dep_ == "poss" and c.lower_ in OWN for c in noun.children)
+    if owned and sending and any(c.dep_ == "compound" and body_of(sentence, c) == sending for c in noun.children):
+        sending, receiving = None, [sending, *receiving]  # "its US ambassador", "our Moscow envoy": the post
     return {
         "role": role,
         "sending": sending,
@@ -474,6 +477,8 @@ def _referents(
         hint = _hint(sentence, token)
         role = hint["role"]
         mention = _person_near(sentence, token)
+        if mention is None and verb.dep_ == "relcl" and verb.head == token:
+            mention = _copula_subject(sentence, token)  # "X is the first Cuban diplomat to defect"
         if token.lower_ in PERSONAL and mention is None and (before := _envoy_before(sentences, sentence)):
             found.append(Reading(before, 0.7))  # "The Qatari ambassador was summoned ... He was given 48 hours"
             continue
@@ -502,8 +507,18 @@ def _referents(
         ]
         if token.tag_ == "NNS" and role in HEADS and states and not owned:
             local = sentence.offset(token)
-            for state in states:  # "The ambassadors of Estonia and Latvia were declared persona non grata"
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, state, [None]), 0.85))
+            sure = 0.6 if verb.lemma_ in SELF_ACTS else 0.85  # "the ambassadors of A and B have resigned" may
+            for state in states:  # mean one state's envoys there; "The ambassadors of Estonia and Latvia were
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, state, [None]), sure))
+                # declared persona non grata" is theirs
+            continue
+        posts = _posts(sentence, token, verb) if token.tag_ == "NNS" and role in HEADS else []
+        sender = hint["sending"] or (_also_sender(verb, facts) if len(posts) > 1 else None)
+        if len(posts) > 1 and sender and sender not in posts:  # "the Chilean ambassadors to A, B and C were
+            local = sentence.offset(token)  # dismissed": one head of mission at each post listed
+            head = "ambassador" if role == "special_envoy" else role  # "envoys to A and B": their ambassadors
+            unnamed = Unnamed(local, local + len(token.text), token.text, head, sender, posts)  # type: ignore[arg-type]
+            found.append(Reading(unnamed, 0.8))
             continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
         if group is not None and not owned and not (recall and subject_states(sentence, verb, facts)):
@@ -577,6 +592,9 @@ def _referents(
                 objects += [q for o in objects if recall for q in clauses.preposition_objects(o, ("in",))]
                 places = [body_of(sentence, p) for p in objects]
                 receiving = [r for r in places if r and r not in (sending, *owners)] or [None]
+            if receiving == [None] and hosts and token.tag_ == "NNS" and role in HEADS:
+                receiving = [h for h in _hosts(sentence, verb) if h not in owners] or [None]  # "A, B and C
+                # expelled their Syrian ambassadors": each host sends away the envoy posted to it
             local = sentence.offset(token)
             if token.tag_ == "NNS" and role not in HEADS and owned:
                 for owner in owners:  # "India announced the withdrawal of its own defence advisers"
@@ -590,6 +608,66 @@ def _referents(
                 unnamed = Unnamed(local, local + len(token.text), token.text, role, owner, places, count)
                 found.append(Reading(unnamed, 0.85))
     return found
+
+
+def _hosts(sentence: Sentence, verb: Token) -> list[str]:
+    """The states a verb's subjects name, each conjunct apart: "A, B and C", "the governments of A and B"."""
+    found: list[str] = []
+    for subject in clauses.subjects(verb):
+        body = body_of(sentence, subject)
+        bodies = [body] if body else [body_of(sentence, p) for p in clauses.preposition_objects(subject, ("of",))]
+        found += [b for b in bodies if b and b not in found]
+    return found
+
+
+ALSO = frozenset({"also", "too", "likewise", "similarly"})
+
+
+def _also_sender(verb: Token, facts: Facts) -> str | None:
+    """ "Envoys to A and B were also dismissed": the state whose envoys the text told leaving before."""
+    if not any(c.dep_ == "advmod" and c.lower_ in ALSO for c in verb.children):
+        return None
+    return next((state for _, state in reversed(list(facts.events.values())) if state), None)
+
+
+HOMEWARD = frozenset({"recall", "withdraw", "summon", "call", "send", "return", "bring", "order"})
+
+
+def _posts(sentence: Sentence, noun: Token, verb: Token) -> list[str | None]:
+    """The states a plural head of mission is posted to, in order: "ambassadors to A, B and C"
+    (the parser may hang "to A" on a dismissal's verb; a recall's "to" is where they go)."""
+    objects = clauses.preposition_objects(noun, ("to", "in"))
+    if not objects and noun.head == verb and verb.lemma_ not in HOMEWARD:
+        objects = clauses.preposition_objects(verb, ("to",))
+    bodies = [body_of(sentence, p) for p in objects]
+    return [*dict.fromkeys(b for b in bodies if b)]
+
+
+def _included(sentence: Sentence, noun: Token, readings: list[Reading], facts: Facts) -> list[Reading]:
+    """ "X is the fourth Cuban envoy to die in post, including A and B": those listed did too; a
+    state before one's role ("the Chile envoy B") is then his post."""
+    hint = _hint(sentence, noun)
+    found: list[Reading] = []
+    for prep in (c for c in noun.children if c.lower_ == "including"):
+        for token in prep.subtree:
+            mention = sentence.mention_of(token, ("person",))
+            if mention is None or not mention.key or any(r.subject == mention for r in readings + found):
+                continue
+            own = facts.roles.get(mention.key)
+            post = own.sending if own is not None and own.sending != hint["sending"] else None
+            found.append(Reading(mention, 0.75, role=hint["role"], sending=hint["sending"], receiving=post))
+    return found
+
+
+def _copula_subject(sentence: Sentence, noun: Token) -> Mention | None:
+    """The person a role noun is said of: "X was the most senior Cuban diplomat to have defected"."""
+    if noun.dep_ != "attr" or noun.head.lemma_ != "be":
+        return None
+    for subject in (c for c in noun.head.children if c.dep_ == "nsubj"):
+        mention = sentence.mention_of(subject, ("person",))
+        if mention is not None and mention.key:
+            return mention
+    return None
 
 
 def _own(verb: Token, arguments: list[Token]) -> bool:
@@ -722,8 +800,27 @@ def settle(found: list[Found], sentences: list[Sentence]) -> None:
         record = one.record
         if record["exit_type"] == "sought_asylum" and record.get("person") and not changed:
             record["exit_type"] = "defected"
-        elif record["exit_type"] == "resigned" and protest:
+        elif record["exit_type"] == "resigned" and (protest or _dissent_after(one, sentences)):
             record["exit_type"] = "resigned_in_protest"
+
+
+DISSENT = re.compile(r"\b(?:denounc|condemn|disown|repudiat|disavow)\w*", re.IGNORECASE)
+DISSENT_AHEAD = 2  # sentences from a resignation's person's first naming in which a denunciation tells why
+
+
+def _dissent_after(one: Found, sentences: list[Sentence]) -> bool:
+    """ "Two diplomats have resigned. X and Y denounced the regime, saying ...": the persons who
+    resigned condemn the government they served where the text names them, a resignation in protest."""
+    key = one.record.get("person")
+    if not key:
+        return False
+    named = next((s.index for s in sentences[one.sentence :] if any(m.key == key for m in s.of("person"))), None)
+    if named is None:
+        return False
+    for later in sentences[one.sentence : max(one.sentence, named) + DISSENT_AHEAD]:
+        if any(m.key == key for m in later.of("person")) and DISSENT.search(later.text):
+            return True
+    return False
 
 
 RESIGN = re.compile(r"\bresign", re.IGNORECASE)
@@ -788,7 +885,12 @@ def find(
                 or _from_party(sentence, token)
             ):
                 continue
-            if trigger.option("base") and not (BASE_SUBJECT.search(sentence.text[:start]) and groups(sentence)):
+            ranked = token is not None and token.dep_ == "relcl" and clauses.ranked(token.head)  # "the first to defect"
+            if (
+                trigger.option("base")
+                and not ranked
+                and not (BASE_SUBJECT.search(sentence.text[:start]) and groups(sentence))
+            ):
                 continue
             active = bool(trigger.option("active")) and not re.search(
                 r"\b(?:was|were|been|be)\s+$", sentence.text[:start]
@@ -811,6 +913,8 @@ def find(
                     if token is not None and state is None and any(c.lower_ in OWN for c in argument.children):
                         state = next(iter(subject_states(sentence, token, facts)), None)
                     facts.events[argument.lemma_] = (trigger.code, state)
+            if ranked and readings and token is not None:
+                readings += _included(sentence, token.head, readings, facts)  # "..., including A and B"
             actor = _actor(sentence, token, facts) if token is not None and readings else None
             for reading in readings:
                 at = At(sentence, phrases, (start, end), facts, recent, token, actor)
@@ -1001,6 +1105,11 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
     trigger_sending, trigger_receiving = states_around(sentence, token) if token is not None else (None, [])
     if code == "expelled" and token is not None and token.pos_ == "NOUN":
         trigger_sending = None  # "the Soviet expulsion of Colonel X": the state that expels, not his
+    left_posts: list[str] = []  # "the recall of Ambassador X from Chile": the post he leaves
+    if code == "recalled" and token is not None:
+        left_posts = [b for p in clauses.preposition_objects(token, ("from",)) if (b := body_of(sentence, p))]
+    if trigger_sending is not None and trigger_sending in left_posts:
+        trigger_sending, trigger_receiving = None, [*left_posts, *trigger_receiving]
     if isinstance(subject, Group):
         if code == "expelled":
             return None  # "expelled 45 Russian diplomats" is a measure; an expulsion exit names its person
@@ -1014,8 +1123,9 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         key = subject.key or subject.text
         phrase = _role_for(key, sentence, phrases, end, facts)
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])
-        sending = (phrase.sending if phrase else None) or reading.sending or around_sending
-        if sending is None and code == "recalled" and at.actor:
+        posted = reading.sending is not None and phrase is not None and reading.receiving == phrase.sending
+        sending = (phrase.sending if phrase and not posted else None) or reading.sending or around_sending
+        if sending is None and code == "recalled" and at.actor and at.actor not in left_posts:
             sending = at.actor  # "was recalled by Peru": the state that recalls is the one that sent him
         sending = sending or facts.citizenship.get(key)
         expelled_by_state = code == "expelled" and at.actor is not None and reading.sure >= 0.85

@@ -192,6 +192,34 @@ def _clean(span: Span) -> Span | None:
     return cleaned
 
 
+def _name_part(token: Token) -> bool:
+    return (
+        token.tag_ == "NNP"
+        and token.is_alpha
+        and token.text.istitle()
+        and token.text not in HONORIFICS
+        and token.text not in lexicon.not_names()
+        and token.lower_ not in lexicon.roles()
+        and not _named_body(token.text)
+    )
+
+
+def _whole_name(span: Span) -> Span:
+    """A name the NER cut short, grown along the parse's chain of name compounds: "Anna Maria
+    Lopez" where the NER took "Anna Maria" (or "Maria Lopez"), the rest hanging on the same head."""
+    doc, start, end = span.doc, span.start, span.end
+    while end < len(doc) and _name_part(doc[end]) and doc[end - 1].dep_ == "compound" and doc[end - 1].head.i >= end:
+        end += 1
+    while (
+        start > 0
+        and _name_part(doc[start - 1])
+        and doc[start - 1].dep_ == "compound"
+        and start <= doc[start - 1].head.i < end
+    ):
+        start -= 1
+    return doc[start:end]
+
+
 def _named_body(word: str) -> bool:
     return word in gazetteer.body_phrases() or word in gazetteer.capitals()
 
@@ -307,6 +335,7 @@ def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, .
         span = _clean(ent)
         if span is None:
             continue
+        cut, span = span, _whole_name(span)
         start, end = base + span.start_char, base + span.end_char
         if any(s <= start < e for s, e in body_spans) or any(
             m.kind == "person" and m.start < end and start < m.end for m in found
@@ -315,6 +344,8 @@ def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, .
         key = surnames.get(span.text) or span.text
         if len(span) >= 2:
             surnames.setdefault(span[-1].text, key)
+            surnames.setdefault(span.text.split()[-1], key)  # "Smith-Jones", a surname of three tokens
+            surnames.setdefault(cut.text, key)  # the name as the NER cut it
             surnames.setdefault(span.text, key)
             if span[0].text not in surnames and span[0].text not in lexicon.not_names():
                 surnames[span[0].text] = key  # "Chen" for Chen Yonglin: family names may come first

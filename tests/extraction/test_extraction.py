@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from legation.extraction import evaluation, extract
+from legation.extraction import evaluation, extract, pipeline
 
 DEV = Path(__file__).parent / "dev"
 
@@ -126,3 +126,89 @@ def test_scoring_counts_misses_and_false_alarms() -> None:
     assert (score.matched, len(score.misses), len(score.false_alarms)) == (0, 1, 1)
     found["exits"][0]["year"] = 1982
     assert evaluation.score(gold, found)["exits"].f1 == 1.0
+
+
+def test_heads_of_mission_listed_by_post_each_exit() -> None:
+    text = "The Greek ambassadors to Brazil, Chile and Kenya were dismissed on Monday."
+    posts = {(e["sending_state"], e["receiving_state"], e["exit_type"]) for e in extract(text)["exits"]}
+    assert posts == {("GRC", "BRA", "dismissed"), ("GRC", "CHL", "dismissed"), ("GRC", "KEN", "dismissed")}
+
+
+def test_each_listed_host_expels_its_own_envoy_of_the_state() -> None:
+    for text in (
+        "Austria, Belgium and Ireland have all expelled their Libyan ambassadors.",
+        "The plan was shared with the governments of Austria, Belgium and Ireland, all of whom have expelled "
+        "their Libyan ambassadors.",
+    ):
+        posts = {(e["sending_state"], e["receiving_state"]) for e in extract(text)["exits"]}
+        assert posts == {("LBY", "AUT"), ("LBY", "BEL"), ("LBY", "IRL")}, text
+
+
+def test_recall_from_a_state_is_the_post_not_the_sender() -> None:
+    text = (
+        "Greek President Nikos Pappas has dismissed his country's ambassador to Kenya, Yannis Dimou.\n\n"
+        "Pappas later called the recall of Ambassador Dimou from Kenya routine."
+    )
+    (found,) = extract(text)["exits"]
+    assert (found["sending_state"], found["receiving_state"]) == ("GRC", "KEN")
+
+
+def test_who_orders_an_expulsion_is_not_expelled() -> None:
+    text = "Former Austrian Chancellor Karl Gruber ordered the expulsion in May 2001 over the spying affair."
+    assert extract(text)["exits"] == []
+
+
+def test_a_name_cut_short_by_the_tagger_is_whole() -> None:
+    text = "Asked when the envoy, Piotr Adam Zielinski, would go back, the minister laughed."
+    names = [m.text for s in pipeline.sentences(text) for m in s.of("person")]
+    assert names == ["Piotr Adam Zielinski"]
+
+
+def test_envoys_also_dismissed_are_the_same_states() -> None:
+    text = (
+        "The Greek president has dismissed the Greek ambassadors to Brazil and Mexico.\n\n"
+        "Envoys to Kenya, Chile and Peru were also dismissed, the decrees said."
+    )
+    posts = {(e["role"], e["sending_state"], e["receiving_state"]) for e in extract(text)["exits"]}
+    assert posts == {("ambassador", "GRC", s) for s in ("BRA", "MEX", "KEN", "CHL", "PER")}
+    alone = "Envoys to Kenya, Chile and Peru were dismissed, the decrees said."
+    assert extract(alone)["exits"] == []
+
+
+def test_resigned_persons_who_denounce_the_government_resigned_in_protest() -> None:
+    told = "Two Syrian diplomats at the embassy in Rome have resigned."
+    denounced = told + "\n\nCounsellors Omar Haddad and Sami Khalil denounced the government, saying it had lied."
+    thanked = told + "\n\nCounsellors Omar Haddad and Sami Khalil thanked their colleagues."
+    assert {e["exit_type"] for e in extract(denounced)["exits"]} == {"resigned_in_protest"}
+    assert {e["exit_type"] for e in extract(thanked)["exits"]} == {"resigned"}
+
+
+def test_the_first_envoy_to_defect_is_the_person_said_to_be_it() -> None:
+    text = "Anna Novak, who worked at the consulate, is the first Bulgarian diplomat to defect since 1985."
+    (found,) = extract(text)["exits"]
+    assert (found["person"], found["exit_type"], found["sending_state"]) == ("Anna Novak", "defected", "BGR")
+    assert found["year"] != 1985  # "since 1985" bounds the record, it does not date the defection
+    assert extract("Anna Novak is the best Bulgarian diplomat to send to the talks.")["exits"] == []
+
+
+def test_a_state_named_before_its_own_envoy_is_the_post() -> None:
+    told = "Kenya said on Monday that {} ambassador had been given two days to leave."
+    assert [e["sending_state"] for e in extract(told.format("the Chile"))["exits"]] == ["CHL"]
+    assert all(e["sending_state"] != "CHL" for e in extract(told.format("its Chile"))["exits"])
+
+
+def test_ambassadors_of_listed_states_resigning_is_a_guess() -> None:
+    resigned = extract("The ambassadors of Chile and Peru have resigned.")["exits"]
+    assert resigned and all(e["confidence"] < 0.8 for e in resigned)
+    declared = extract("The ambassadors of Chile and Peru were declared persona non grata.")["exits"]
+    assert declared and all(e["confidence"] >= 0.8 for e in declared)
+
+
+def test_the_fourth_envoy_to_die_in_post_and_those_included() -> None:
+    text = (
+        "Ivan Kolev is the fourth Bulgarian ambassador to die in post this year, including the UN envoy "
+        "Petar Dimov and Chile envoy Georgi Stoev."
+    )
+    found = {e["person"]: (e["exit_type"], e["sending_state"]) for e in extract(text)["exits"]}
+    assert found == {"Ivan Kolev": ("died", "BGR"), "Petar Dimov": ("died", "BGR"), "Georgi Stoev": ("died", "BGR")}
+    assert extract("Ivan Kolev is a Bulgarian ambassador who would not die for a cause.")["exits"] == []
