@@ -903,7 +903,9 @@ def find(
                     readings = [replace(r, code="dismissed") for r in readings]
             if not readings and token is not None and token.tag_ == "NNS":
                 readings = _listed(sentence, end)  # "Three defections occurred last year: A, B and C"
-            if not readings and not trigger.option("parse_only"):
+            if trigger.option("envoy"):  # "X was murdered" is an exit only for one the text makes an envoy
+                readings = [r for r in readings if _envoy_reading(r, facts)]
+            if not readings and not trigger.option("parse_only") and not trigger.option("envoy"):
                 fallback = _subject(sentence, start, end, active)
                 readings = [Reading(fallback, 0.6)] if fallback is not None else []
                 readings = [r for r in readings if not _official(r, facts)]
@@ -925,6 +927,15 @@ def find(
                     record["year"] = years.at(sentence, start, token) if years else year
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
+
+
+def _envoy_reading(reading: Reading, facts: Facts) -> bool:
+    """Whether a reading is of an envoy: a role noun in the parse, or a person the text gives a post."""
+    subject = reading.subject
+    if not isinstance(subject, Mention):
+        return True
+    phrase = facts.roles.get(subject.key or "")
+    return phrase is not None and phrase.role not in NOT_ENVOYS
 
 
 def _named_in_passing(sentence: Sentence, code: str, token: Token, facts: Facts) -> None:
