@@ -307,15 +307,18 @@ def _ahead(
                 if person is not None:
                     return person
         if offset == 0 and not definite and later.span is not None:
-            subject = next(
-                (t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp")), None
-            )
-            person = later.mention_of(subject, ("person",)) if subject is not None else None
-            if person is not None and person.key:
-                return person
+            subjects = [
+                t
+                for t in later.span
+                if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp") and t.head.lemma_ not in SAYS
+            ]  # the one who "said" it is the source, not the envoy
+            persons = [p for t in subjects if (p := later.mention_of(t, ("person",))) is not None and p.key]
+            if persons:  # "It said X was declared persona non grata": the reported clause's subject
+                return persons[0]
     return None
 
 
+SAYS = frozenset({"say", "tell", "add", "announce", "confirm", "state", "report", "claim", "insist", "note"})
 LEAD = 2  # the sentences of a news lead, which names its person in the next sentence
 
 
