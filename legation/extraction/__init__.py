@@ -293,6 +293,7 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
 
 
 REMAINS = re.compile(r"\b(?:[Bb]ody|[Rr]emains|[Ff]uneral) of (?:the late )?(?:[A-Z][a-z]+\.? )?$")
+APPOSED = re.compile(r",\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){0,3}")  # ", a veteran Dutch diplomat "
 ENVOY_AHEAD = 4  # sentences after an unnamed envoy's exit searched for "the envoy, <name>"
 
 
@@ -308,16 +309,18 @@ def _envoy_named_later(
             before = sentence.text[: sentence.local(mention.start)]
             if REMAINS.search(before) and mention.key and mention.key not in exited and mention.key not in keys:
                 keys.append(mention.key)  # "had been shot dead ... The body of Anton Berg was found"
+        persons = sentence.of("person")
         for mention in sentence.of("anaphor"):
             words = mention.text.lower().split()
-            if words[0] != "the" or not mention.key or mention.key in exited:
+            if words[0] != "the" or lexicon.roles().get(words[-1]) not in exits.HEADS:
                 continue
-            role = lexicon.roles().get(words[-1])
-            phrase = facts.roles.get(mention.key)
-            if role not in (*exits.HEADS, "special_envoy") or (phrase is not None and phrase.role in exits.NOT_ENVOYS):
+            after = next((p for p in persons if p.start >= mention.end), None)  # "the envoy, Dutch diplomat X"
+            gap = sentence.text[sentence.local(mention.end) : sentence.local(after.start)] if after else ""
+            if after is None or not after.key or after.key in exited or not APPOSED.fullmatch(gap):
                 continue
-            if mention.key not in keys:
-                keys.append(mention.key)
+            phrase = facts.roles.get(after.key)
+            if (phrase is None or phrase.role not in exits.NOT_ENVOYS) and after.key not in keys:
+                keys.append(after.key)
     return keys
 
 
