@@ -12,7 +12,18 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from legation.extraction import clauses, consequences, contacts, context, exits, gazetteer, measures, pipeline, postings
+from legation.extraction import (
+    clauses,
+    consequences,
+    contacts,
+    context,
+    exits,
+    gazetteer,
+    lexicon,
+    measures,
+    pipeline,
+    postings,
+)
 from legation.registry.store import Store
 
 SECTIONS = ("exits", "measures", "contacts", "postings_in_force")
@@ -267,11 +278,50 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
                 and phrase.receiving is None
                 and key not in exited
             ]
+        surely = {f.record["person"] for f in found if f.record.get("person") and f.record["confidence"] >= 0.7}
+        later = [] if holders or named else _envoy_named_later(one, sentences, facts, surely)
+        holders = holders or later
         if len(holders) == 1:
             record["person"] = holders[0]
-            record["confidence"] = min(record["confidence"], 0.7 if main and holders[0] == main.key else 0.8)
+            sure = 0.7 if main and holders[0] == main.key else 0.75 if later else 0.8
+            record["confidence"] = min(record["confidence"], sure)
+            for other in found if later else []:  # "had until Friday to quit" is the same exit, less sure
+                if other is not one and other.record.get("person") == holders[0] and other.record["confidence"] < 0.7:
+                    other.record["_merged"] = True
             one.key = holders[0]
             exited.add(holders[0])
+
+
+REMAINS = re.compile(r"\b(?:[Bb]ody|[Rr]emains|[Ff]uneral) of (?:the late )?(?:[A-Z][a-z]+\.? )?$")
+APPOSED = re.compile(r",\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){0,3}")  # ", a veteran Dutch diplomat "
+ENVOY_AHEAD = 4  # sentences after an unnamed envoy's exit searched for "the envoy, <name>"
+
+
+def _envoy_named_later(
+    one: exits.Found, sentences: list[pipeline.Sentence], facts: exits.Facts, exited: set[str]
+) -> list[str]:
+    """ "B ordered A's ambassador to leave ... The source said the envoy, Dutch diplomat X, had
+    two days": a definite head-of-mission noun that the text ties to a named person, shortly
+    after an exit told by role only, names that envoy (whatever the person's own nationality)."""
+    keys: list[str] = []
+    for sentence in sentences[one.sentence + 1 : one.sentence + 1 + ENVOY_AHEAD]:
+        for mention in sentence.of("person") if one.record["exit_type"] == "died" else []:
+            before = sentence.text[: sentence.local(mention.start)]
+            if REMAINS.search(before) and mention.key and mention.key not in exited and mention.key not in keys:
+                keys.append(mention.key)  # "had been shot dead ... The body of Anton Berg was found"
+        persons = sentence.of("person")
+        for mention in sentence.of("anaphor"):
+            words = mention.text.lower().split()
+            if words[0] != "the" or lexicon.roles().get(words[-1]) not in exits.HEADS:
+                continue
+            after = next((p for p in persons if p.start >= mention.end), None)  # "the envoy, Dutch diplomat X"
+            gap = sentence.text[sentence.local(mention.end) : sentence.local(after.start)] if after else ""
+            if after is None or not after.key or after.key in exited or not APPOSED.fullmatch(gap):
+                continue
+            phrase = facts.roles.get(after.key)
+            if (phrase is None or phrase.role not in exits.NOT_ENVOYS) and after.key not in keys:
+                keys.append(after.key)
+    return keys
 
 
 MEMBERS_AHEAD = 3  # sentences after a counted group searched for its members' names

@@ -307,15 +307,18 @@ def _ahead(
                 if person is not None:
                     return person
         if offset == 0 and not definite and later.span is not None:
-            subject = next(
-                (t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp")), None
-            )
-            person = later.mention_of(subject, ("person",)) if subject is not None else None
-            if person is not None and person.key:
-                return person
+            subjects = [
+                t
+                for t in later.span
+                if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp") and t.head.lemma_ not in SAYS
+            ]  # the one who "said" it is the source, not the envoy
+            persons = [p for t in subjects if (p := later.mention_of(t, ("person",))) is not None and p.key]
+            if persons:  # "It said X was declared persona non grata": the reported clause's subject
+                return persons[0]
     return None
 
 
+SAYS = frozenset({"say", "tell", "add", "announce", "confirm", "state", "report", "claim", "insist", "note"})
 LEAD = 2  # the sentences of a news lead, which names its person in the next sentence
 
 
@@ -903,7 +906,9 @@ def find(
                     readings = [replace(r, code="dismissed") for r in readings]
             if not readings and token is not None and token.tag_ == "NNS":
                 readings = _listed(sentence, end)  # "Three defections occurred last year: A, B and C"
-            if not readings and not trigger.option("parse_only"):
+            if trigger.option("envoy"):  # "X was murdered" is an exit only for one the text makes an envoy
+                readings = [r for r in readings if _envoy_reading(r, facts)]
+            if not readings and not trigger.option("parse_only") and not trigger.option("envoy"):
                 fallback = _subject(sentence, start, end, active)
                 readings = [Reading(fallback, 0.6)] if fallback is not None else []
                 readings = [r for r in readings if not _official(r, facts)]
@@ -925,6 +930,15 @@ def find(
                     record["year"] = years.at(sentence, start, token) if years else year
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
+
+
+def _envoy_reading(reading: Reading, facts: Facts) -> bool:
+    """Whether a reading is of an envoy: a role noun in the parse, or a person the text gives a post."""
+    subject = reading.subject
+    if not isinstance(subject, Mention):
+        return True
+    phrase = facts.roles.get(subject.key or "")
+    return phrase is not None and phrase.role not in NOT_ENVOYS
 
 
 def _named_in_passing(sentence: Sentence, code: str, token: Token, facts: Facts) -> None:

