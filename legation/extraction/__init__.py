@@ -285,9 +285,9 @@ def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[p
             record["person"] = holders[0]
             sure = 0.7 if main and holders[0] == main.key else 0.75 if later else 0.8
             record["confidence"] = min(record["confidence"], sure)
-            for other in found if later else []:  # "had until Friday to quit" is the same exit, less sure
-                if other is not one and other.record.get("person") == holders[0] and other.record["confidence"] < 0.7:
-                    other.record["_merged"] = True
+            for twin in found if later else []:  # "had until Friday to quit" is the same exit, less sure
+                if twin is not one and twin.record.get("person") == holders[0] and twin.record["confidence"] < 0.7:
+                    twin.record["_merged"] = True
             one.key = holders[0]
             exited.add(holders[0])
 
