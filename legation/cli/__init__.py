@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import atexit
 import gc
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -54,8 +52,6 @@ def main(
     """Legation: an evidence-backed tracker of diplomats in crisis."""
     ctx.obj = State(db=db)
     ctx.call_on_close(ctx.obj.close)
-    if Path(sys.argv[0]).name == "legation":  # the installed command, not a test's runner
-        atexit.register(_skip_last_collection)
 
 
 def _skip_last_collection() -> None:
@@ -63,6 +59,13 @@ def _skip_last_collection() -> None:
     (SQLAlchemy, typer, DuckDB, numpy): walking them took 0.05 to 0.2 s of every command. The store is
     closed by then, and the process's memory goes back to the system whole."""
     gc.freeze()
+
+
+def run() -> None:
+    """The installed `legation` command and `python -m legation`. Tests call `app` itself, so they
+    keep Python's normal collection at exit."""
+    atexit.register(_skip_last_collection)
+    app()
 
 
 registry.register(app)
