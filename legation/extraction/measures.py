@@ -21,6 +21,38 @@ TIES = frozenset({"relations", "ties"})
 HIT = frozenset({"dobj", "dative", "nsubj"})  # "declaring persona non grata two Russian officials" (misparsed)
 HOST = re.compile(r"^\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
 
+# How sure each kind of reading is, declared once so the bands can be audited: 0.8 and up is the
+# band a reviewer may trust (precision >= 0.9 on the dev passages); below it the reading borrows a
+# party from context or guesses. A rule takes its figure from here, never a literal of its own.
+CONFIDENCE: dict[str, float] = {
+    # both parties read from the parse
+    "parse": 0.85,  # the subject (or "by", or owner) acts on the object's owner
+    "mutual": 0.8,  # "A and B expel each other's diplomats": each way
+    "own_post": 0.8,  # "Sweden closed its embassy in Islamabad": its own, there
+    "called_home": 0.8,  # "the ambassador was told to return home": his state, from his post
+    "reprisal_cued": 0.8,  # one party unsaid, the swap of the measure answered, with "in response"
+    # one party from the parse, the other from a reading less sure
+    "host": 0.75,  # no actor said: the state the hit envoy is posted in, or "from X" after "expel"
+    "one_unnamed": 0.75,  # one unnamed diplomat, no head of mission: persona non grata or an expulsion of one
+    "body_named": 0.75,  # "the suspension of Mali": by the international body the text names
+    "reprisal": 0.7,  # the swap of the measure answered, with no reprisal cue
+    "sibling": 0.7,  # coordinated measures share the actor of the sentence's surer readings
+    "gapped": 0.7,  # "A expelled four, B three": the gapped state takes the trigger's target
+    "followed": 0.7,  # "Jordan did the same": the last told measures, with a new actor
+    # one party, or both, from the text around
+    "context": 0.6,  # the other state the sentence or the text names, the actor's last target
+    "reprisal_unsaid": 0.6,  # "in retaliation, the same number were expelled": neither party said
+    "owner_closed": 0.6,  # "after the closure of the Swiss embassy": no one said who closed it
+    "listed_after": 0.6,  # "Other countries including A and B": the last measure, each listed target
+    "unnamed_member": 0.6,  # a member of a named group that the exits did not name
+    "guess": 0.6,  # the positional guess in a sentence naming two states or more
+    "guess_lone": 0.4,  # the positional guess with one state in the sentence
+    "generic": 0.0,  # "a dozen states expelled": no state named, no measure
+}
+SURE = 0.8  # the top band's lower edge: a guess blocks no reading, a surer one blocks its reverse
+SURER = CONFIDENCE["host"]  # the readings a sibling trigger may borrow its actor from
+GUESS = CONFIDENCE["guess"]  # at or below: a guess, read after the sentence's surer readings
+
 
 def _international(code: str | None) -> bool:
     """One is suspended from the UN or the Arab League, not "expelled from Chile"."""
@@ -328,7 +360,7 @@ def find(
             if gapped:  # "A and B each expelled four, C three and D two": C and D are no party of the verb
                 pairs = _without(sentence, token, pairs, {k for k, _ in gapped}, facts, recent)
                 found += _gapped(sentence, trigger.code, token, (start, end), pairs, gapped, seen, year, years)
-            if pairs and all(sure <= 0.6 for *_, sure in pairs):
+            if pairs and all(sure <= GUESS for *_, sure in pairs):
                 guessed.append((trigger, token, (start, end), pairs))  # read after the sentence's sure ones
                 continue
             found += _made(sentence, trigger.code, token, (start, end), pairs, seen, year, years, earlier)
@@ -375,9 +407,9 @@ def _made(
     if number == 1 and not _singled(sentence, code, token):
         # one unnamed diplomat, not a head of mission: the gold conventions read him either as a
         # persona non grata or as an expulsion of one, so the reading is below the sure band
-        pairs = [(a, t, min(sure, UNSURE_ONE)) for a, t, sure in pairs]
+        pairs = [(a, t, min(sure, CONFIDENCE["one_unnamed"])) for a, t, sure in pairs]
     best = max((sure for *_, sure in pairs), default=0.0)
-    if code == "persona_non_grata" and (best < 0.6 or (best <= 0.6 and not _placed(sentence, token))):
+    if code == "persona_non_grata" and (best < GUESS or (best <= GUESS and not _placed(sentence, token))):
         return []  # a person's expulsion the parse cannot place: the exit's reading names his states
     made = []
     for actor, target, sure in pairs:
@@ -412,20 +444,20 @@ def _sibling(
     """Measures coordinated in one sentence share their actor ("the minister cut ties, calling home
     the Chilean envoy and expelling the Bolivian one"): a trigger whose actor the parse missed takes
     the one the sentence's surer readings agree on."""
-    actors = {m["actor"] for m in found if m["confidence"] >= 0.75}
+    actors = {m["actor"] for m in found if m["confidence"] >= SURER}
     if not actors or token is None or trigger.option("actor") == "host" or trigger.option("needs_body"):
         return []
     agents, targets, _ = _read(sentence, trigger.code, token, span, facts, recent)
     if agents and not targets:  # "said it was severing relations and giving Danish diplomats 48 hours"
-        hit = [m["target"] for m in found if m["actor"] in agents and m["confidence"] >= 0.75]
-        return [(a, hit[-1], 0.7) for a in agents if a != hit[-1]] if hit else []
+        hit = [m["target"] for m in found if m["actor"] in agents and m["confidence"] >= SURER]
+        return [(a, hit[-1], CONFIDENCE["sibling"]) for a in agents if a != hit[-1]] if hit else []
     if agents or len(actors) != 1:
         return []
     actor = actors.pop()
     if token.pos_ not in ("NOUN", "PROPN") and not clauses.passive(token) and _own_subject(token):
         return []  # a subject the rules cannot place ("Dozens of countries expelled"): no one's to borrow
     targets = targets or [m["target"] for m in found if m["actor"] == actor][:1]
-    return [(actor, t, 0.7) for t in targets if t != actor]
+    return [(actor, t, CONFIDENCE["sibling"]) for t in targets if t != actor]
 
 
 REMNANT_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$", re.IGNORECASE)
@@ -469,7 +501,7 @@ def _without(
     agents = list(dict.fromkeys(agents))
     spoken = set(agents) | gapped | {b.key for b in sentence.of("body")}
     target = next((r for r in reversed(recent) if r not in spoken), None)
-    return [(a, target, 0.6) for a in agents] if target else []
+    return [(a, target, CONFIDENCE["context"]) for a in agents] if target else []
 
 
 def _gapped(
@@ -494,7 +526,7 @@ def _gapped(
                 continue
             seen.add((kind, actor, target))
             when = years.at(sentence, span[0]) if years else year
-            record = _record(kind, actor, target, sentence, span, when, min(best, 0.7))
+            record = _record(kind, actor, target, sentence, span, when, min(best, CONFIDENCE["gapped"]))
             record["count"] = number
             made.append(record)
     return made
@@ -609,16 +641,16 @@ def _pairs(
             return _called_home(sentence, token)
         agents, targets, pairs = _read(sentence, trigger.code, token, span, facts, recent)
         if len(agents) > 1 and _mutual(token):  # "Chile and Bolivia expel each other's diplomats"
-            return [(a, t, 0.8) for a in agents for t in agents if a != t]
+            return [(a, t, CONFIDENCE["mutual"]) for a in agents for t in agents if a != t]
         if pairs and pairs[0][0] is None:
             return []  # a generic party: no state named
-    if not pairs or all(sure < 0.8 for *_, sure in pairs):
+    if not pairs or all(sure < SURE for *_, sure in pairs):
         pairs = _reprisal(sentence, trigger.code, agents, targets, earlier) or pairs
     if not pairs and agents and not targets and not (token is not None and _owned(token, ("his", "her"))):
         pairs = _continued(trigger.code, agents, earlier) or _other_side(sentence, agents, recent)
     if not pairs:
         actor, target = _parties(sentence, trigger, start, end, facts, recent)
-        pairs = [(actor, target, 0.6 if len(sentence.of("body")) >= 2 else 0.4)]
+        pairs = [(actor, target, CONFIDENCE["guess"] if len(sentence.of("body")) >= 2 else CONFIDENCE["guess_lone"])]
     return pairs
 
 
@@ -647,13 +679,19 @@ def _read(
         agents = (_states_of_people(sentence, facts) or _reporter(sentence, facts))[:1]  # the minister's state
         targets = [t for t in targets if t not in agents]
     if _generic(token, agents, targets):
-        return [], [], [(None, None, 0.0)]  # "a dozen states expelled ...", "from the countries that expelled ..."
+        return (
+            [],
+            [],
+            [(None, None, CONFIDENCE["generic"])],
+        )  # "a dozen states expelled ...", "from the countries that expelled ..."
     if not targets and code in PARTNERED:  # "the breaking off of relations with Israel"
         ties = [t for t in sentence.span or () if start <= sentence.offset(t) < span[1] and t.lower_ in TIES]
         targets = [
             b for t in ties for p in clauses.preposition_objects(t, ("with",)) for b in _body(sentence, p, facts)
         ]
-    pairs: list[tuple[str | None, str | None, float]] = [(a, t, 0.85) for a in agents for t in targets if a != t]
+    pairs: list[tuple[str | None, str | None, float]] = [
+        (a, t, CONFIDENCE["parse"]) for a in agents for t in targets if a != t
+    ]
     before = [b.key for b in sentence.of("body") if sentence.local(b.end) <= start]
     if agents and targets and not pairs and _owned(token):  # "expelled its staff": not the actor's own
         posts = [
@@ -665,18 +703,18 @@ def _read(
         ]
         mentioned = [b for b in before if b not in agents]
         if posts and code == "mission_closure":  # "Sweden closed its embassy in Islamabad": its own, there
-            pairs = [(a, posts[0], 0.8) for a in agents]
+            pairs = [(a, posts[0], CONFIDENCE["own_post"]) for a in agents]
         else:
-            pairs = [(a, mentioned[-1], 0.6) for a in agents] if mentioned else []
+            pairs = [(a, mentioned[-1], CONFIDENCE["context"]) for a in agents] if mentioned else []
     if not agents and targets:
         pairs = [(a, t, sure) for t in targets for a, sure in [_host(sentence, token, t, facts, recent)]]
         if code == "mission_closure" and token.pos_ == "NOUN" and not _protested(token):
             # "following the closure of the U.S. Embassy in Damascus": no one named who closed it; a
             # state most often shuts its own mission (a host's order names the host), so the owner, unsure
-            pairs = [(t, a, 0.6) if sure >= 0.75 else (a, t, sure) for a, t, sure in pairs]
+            pairs = [(t, a, CONFIDENCE["owner_closed"]) if sure >= SURER else (a, t, sure) for a, t, sure in pairs]
     elif agents and not pairs and targets:  # the parse made the target its own actor: the nearest state before
         mentioned = [b for b in before if b not in targets]
-        pairs = [(mentioned[-1], t, 0.6) for t in targets] if mentioned else []
+        pairs = [(mentioned[-1], t, CONFIDENCE["context"]) for t in targets] if mentioned else []
     return agents, targets, pairs
 
 
@@ -701,7 +739,7 @@ def _other_side(sentence: Sentence, agents: list[str], recent: list[str]) -> lis
     """ "Oman downgraded diplomatic ties" with no partner named: the other state the text names."""
     others = [b.key for b in sentence.of("body") if b.key and b.key not in agents]
     others += [r for r in reversed(recent) if r not in agents]
-    return [(a, others[0], 0.6) for a in agents] if others else []
+    return [(a, others[0], CONFIDENCE["context"]) for a in agents] if others else []
 
 
 def _mutual(verb: Token) -> bool:
@@ -738,9 +776,9 @@ def _suspended(
     if token.pos_ in ("NOUN", "PROPN"):
         named = [b.key for b in sentence.of("body") if _international(b.key)] + recent[::-1]
         body = next((b for b in named if _international(b)), None)
-        return [(body, t, 0.75) for t in targets] if body else []
+        return [(body, t, CONFIDENCE["body_named"]) for t in targets] if body else []
     agents = [a for a in _agents(sentence, token, facts) if _international(a)]
-    return [(a, t, 0.85) for a in agents for t in targets]
+    return [(a, t, CONFIDENCE["parse"]) for a in agents for t in targets]
 
 
 REPRISAL = re.compile(
@@ -760,7 +798,7 @@ def _reprisal(
     "tit-for-tat") makes the reading surer."""
     if bool(agents) == bool(targets) and (agents or not REPRISAL.search(sentence.text)):
         return []
-    sure = 0.8 if REPRISAL.search(sentence.text) else 0.7
+    sure = CONFIDENCE["reprisal_cued" if REPRISAL.search(sentence.text) else "reprisal"]
     kind = COMPARABLE.get(code, code)
     for measure in reversed(earlier):
         if COMPARABLE.get(measure["measure"], measure["measure"]) != kind:
@@ -770,7 +808,7 @@ def _reprisal(
         if targets and measure["actor"] in targets:
             return [(measure["target"], measure["actor"], sure)]
         if not agents and not targets:  # "In retaliation, the same number were expelled"
-            return [(measure["target"], measure["actor"], 0.6)]
+            return [(measure["target"], measure["actor"], CONFIDENCE["reprisal_unsaid"])]
     return []
 
 
@@ -784,7 +822,7 @@ def _continued(
     own = [m for m in earlier if m["actor"] in agents]
     same = [m for m in earlier if COMPARABLE.get(m["measure"], m["measure"]) == kind and m["target"] not in agents]
     for measure in (own or same)[-1:]:
-        return [(a, measure["target"], 0.6) for a in agents if a != measure["target"]]
+        return [(a, measure["target"], CONFIDENCE["context"]) for a in agents if a != measure["target"]]
     return []
 
 
@@ -809,7 +847,7 @@ def _called_home(sentence: Sentence, verb: Token) -> list[tuple[str | None, str 
         if _role(patient) not in HEADS:
             continue
         sending, posts = states_around(sentence, patient)
-        pairs += [(sending, post, 0.8) for post in posts if sending and post and post != sending]
+        pairs += [(sending, post, CONFIDENCE["called_home"]) for post in posts if sending and post and post != sending]
     return pairs
 
 
@@ -893,9 +931,6 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     return code, number or (1 if one else None)
 
 
-UNSURE_ONE = 0.75
-
-
 def _singled(sentence: Sentence, code: str, token: Token | None) -> bool:
     """Whether a measure against one person names him or hits a head of mission, so that its type
     (persona non grata) is sure."""
@@ -955,7 +990,7 @@ def listed_after(sentence: Sentence, previous: list[dict[str, Any]]) -> list[dic
             local = sentence.local(body.start)
             record = {**model, "target": target, "count": None, "detail": sentence.text.strip()[:120]}
             record["evidence"] = context.evidence(sentence, local, local + len(body.text))
-            record["confidence"] = min(0.6, model["confidence"])
+            record["confidence"] = min(CONFIDENCE["listed_after"], model["confidence"])
             found.append(record)
     return found
 
@@ -987,7 +1022,7 @@ def followed(sentence: Sentence, facts: Facts, earlier: list[dict[str, Any]]) ->
             local = sentence.offset(token)
             record = {**model, "actor": actor, "count": None, "detail": sentence.text.strip()[:120]}
             record["evidence"] = context.evidence(sentence, local, local + len(token.text))
-            record["confidence"] = min(0.7, model["confidence"])
+            record["confidence"] = min(CONFIDENCE["followed"], model["confidence"])
             found.append(record)
     return found
 
@@ -1002,12 +1037,12 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
         posts = [phrase.receiving] if phrase and phrase.receiving else states_around(sentence, patient)[1]
         post = next((p for p in posts if p and p != target), None)
         if post:
-            return post, 0.75
+            return post, CONFIDENCE["host"]
     hosts = [b for p in clauses.preposition_objects(verb, ("from",)) if (b := body_of(sentence, p)) and b != target]
     if hosts and verb.lemma_ in HOSTS_ACT:  # "said it was expelling three Russian diplomats from Latvia"
-        return hosts[0], 0.75
+        return hosts[0], CONFIDENCE["host"]
     before = [b.key for b in sentence.of("body") if b.key and b.end <= sentence.start + sentence.offset(verb)]
-    return next((b for b in [*reversed(before), *reversed(recent)] if b != target), None), 0.6
+    return next((b for b in [*reversed(before), *reversed(recent)] if b != target), None), CONFIDENCE["context"]
 
 
 def _misparsed(token: Token, verb: Token) -> bool:
@@ -1059,7 +1094,7 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     expulsion of one to a persona non grata between the same pair."""
     told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
     for m in measures:
-        if m["confidence"] >= 0.8:
+        if m["confidence"] >= SURE:
             told.setdefault(_key(m), set()).add(m["evidence"]["sentence"])
     persons = {(m["actor"], m["target"]) for m in measures if m.get("_person")}
     pngs = {(m["actor"], m["target"]) for m in measures if m["measure"] == "persona_non_grata"}
@@ -1071,7 +1106,7 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
         png = (actor, target) in pngs
         reverse = told.get((kind, target, actor), set())
         # a reading the other way in another sentence answers this one when either tells a reprisal
-        misread = measure["confidence"] <= 0.6 and (
+        misread = measure["confidence"] <= GUESS and (
             sentence in reverse or any(not REPRISAL.search(other) for other in reverse)
         )
         if misread and not REPRISAL.search(sentence):
@@ -1088,7 +1123,7 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 **measure,
                 "measure": "persona_non_grata",
                 "count": 1,
-                "confidence": min(0.6, measure["confidence"]),
+                "confidence": min(CONFIDENCE["unnamed_member"], measure["confidence"]),
             }
             kept += [{k: v for k, v in extra.items() if k != "_person"} for _ in range(measure["count"] - named)]
             continue

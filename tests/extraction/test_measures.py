@@ -266,3 +266,31 @@ def test_told_that_he_was_persona_non_grata() -> None:
     assert list(told) == [("persona_non_grata", "SRB", "HRV")] and told[("persona_non_grata", "SRB", "HRV")] < 0.8
     head = _sure("Croatia informed the Serbian ambassador she was now persona non grata too.")
     assert list(head) == [("persona_non_grata", "HRV", "SRB")] and head[("persona_non_grata", "HRV", "SRB")] >= 0.8
+
+
+def test_confidence_figures_are_declared_once() -> None:
+    """measures.py takes every confidence from its one table: no other figure between 0 and 1 in
+    its code (docstrings and comments aside), and the table's kinds sit in the bands they claim."""
+    import ast
+
+    from legation.extraction import measures
+
+    tree = ast.parse(Path(measures.__file__).read_text(encoding="utf-8"))
+    declared = [  # the table, and the top band's edge beside it
+        n
+        for n in tree.body
+        if (isinstance(n, ast.AnnAssign) and getattr(n.target, "id", "") == "CONFIDENCE")
+        or (isinstance(n, ast.Assign) and [getattr(t, "id", "") for t in n.targets] == ["SURE"])
+    ]
+    assert len(declared) == 2
+    inside = {id(c) for n in declared for c in ast.walk(n)}
+    stray = [
+        c.lineno
+        for c in ast.walk(tree)
+        if isinstance(c, ast.Constant) and isinstance(c.value, float) and 0 < c.value < 1 and id(c) not in inside
+    ]
+    assert stray == []
+    sure = measures.SURE
+    assert all(measures.CONFIDENCE[k] >= sure for k in ("parse", "mutual", "own_post", "called_home"))
+    assert all(measures.CONFIDENCE[k] < sure for k in ("host", "one_unnamed", "context", "guess", "guess_lone"))
+    assert measures.GUESS < measures.SURER < sure
