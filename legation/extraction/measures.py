@@ -32,6 +32,7 @@ CONFIDENCE: dict[str, float] = {
     "called_home": 0.8,  # "the ambassador was told to return home": his state, from his post
     "reprisal_cued": 0.8,  # one party unsaid, the swap of the measure answered, with "in response"
     # one party from the parse, the other from a reading less sure
+    "state_noun": 0.75,  # one party a common noun ("the kingdom") that the other party's name ruled out
     "host": 0.75,  # no actor said: the state the hit envoy is posted in, or "from X" after "expel"
     "one_unnamed": 0.75,  # one unnamed diplomat, no head of mission: persona non grata or an expulsion of one
     "body_named": 0.75,  # "the suspension of Mali": by the international body the text names
@@ -155,7 +156,7 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         if after is not None and after.dep_ == token.dep_ and after.head == token.head:
             beside.append(after)  # "Iran's former ally Sudan cut ties": two subjects in the parse
         return [b for c in beside for b in _body(sentence, c, facts)]
-    found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t) or facts.state_of(t))]
+    found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t) or _state_noun(sentence, t, facts))]
     if found:
         return found
     person = sentence.mention_of(token)
@@ -194,6 +195,14 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         if speakers:
             return speakers  # "France, Germany and Poland said Russia was expelling four of their diplomats"
     return []
+
+
+def _state_noun(sentence: Sentence, token: Token, facts: Facts) -> str | None:
+    """The state "the kingdom" or "the government" stands for (the last one in subject position),
+    unless its own words name one: "the US government" is the United States, read from its modifier."""
+    if any(body_of(sentence, c) for c in token.children if c.dep_ in ("amod", "compound", "poss", "nmod")):
+        return None
+    return facts.state_of(token)
 
 
 RELATIONAL = frozenset(
@@ -678,20 +687,16 @@ def _read(
     if recall and not agents and _owned(token, ("our", "its", "their")):  # "I have decided to recall our envoys"
         agents = (_states_of_people(sentence, facts) or _reporter(sentence, facts))[:1]  # the minister's state
         targets = [t for t in targets if t not in agents]
-    if _generic(token, agents, targets):
-        return (
-            [],
-            [],
-            [(None, None, CONFIDENCE["generic"])],
-        )  # "a dozen states expelled ...", "from the countries that expelled ..."
+    agents, targets, renamed = _disjoint(sentence, token, agents, targets, facts, recent)
+    if _generic(token, agents, targets):  # "a dozen states expelled ...", "from the countries that expelled ..."
+        return [], [], [(None, None, CONFIDENCE["generic"])]
     if not targets and code in PARTNERED:  # "the breaking off of relations with Israel"
         ties = [t for t in sentence.span or () if start <= sentence.offset(t) < span[1] and t.lower_ in TIES]
         targets = [
             b for t in ties for p in clauses.preposition_objects(t, ("with",)) for b in _body(sentence, p, facts)
         ]
-    pairs: list[tuple[str | None, str | None, float]] = [
-        (a, t, CONFIDENCE["parse"]) for a in agents for t in targets if a != t
-    ]
+    sure = CONFIDENCE["state_noun" if renamed else "parse"]
+    pairs: list[tuple[str | None, str | None, float]] = [(a, t, sure) for a in agents for t in targets if a != t]
     before = [b.key for b in sentence.of("body") if sentence.local(b.end) <= start]
     if agents and targets and not pairs and _owned(token):  # "expelled its staff": not the actor's own
         posts = [
@@ -716,6 +721,33 @@ def _read(
         mentioned = [b for b in before if b not in targets]
         pairs = [(mentioned[-1], t, CONFIDENCE["context"]) for t in targets] if mentioned else []
     return agents, targets, pairs
+
+
+def _disjoint(
+    sentence: Sentence, token: Token, agents: list[str], targets: list[str], facts: Facts, recent: list[str]
+) -> tuple[list[str], list[str], bool]:
+    """A state told by a common noun ("the kingdom", "the country") is never the other party of
+    its own measure: when it stands for the state the measure hits or that takes it ("The kingdom
+    is recalling its envoy to Canada" after a sentence about Canada; "Iran's former ally Sudan cut
+    ties with the country" after one about Sudan), it is the state named last before it, the
+    sentence's own first, that is no party."""
+    shared = set(agents) & set(targets)
+    if facts.actor is None or facts.actor not in shared or sentence.span is None:
+        return agents, targets, False
+    nouns = [t for t in sentence.span if _state_noun(sentence, t, facts) == facts.actor]
+    if not nouns:
+        return agents, targets, False
+    noun = nouns[0]
+    at = sentence.offset(noun)
+    named = [b.key for b in sentence.of("body") if b.key and sentence.local(b.end) <= at]
+    antecedent = next((b for b in [*reversed(named), *reversed(recent)] if b not in shared), None)
+    if antecedent is None:
+        return agents, targets, False
+    if noun.dep_ == "nsubj" or noun.head.lower_ == "by":  # the noun is the actor's side
+        agents = [antecedent if a in shared else a for a in agents]
+    else:
+        targets = [antecedent if t in shared else t for t in targets]
+    return agents, targets, True
 
 
 def _reporter(sentence: Sentence, facts: Facts) -> list[str]:

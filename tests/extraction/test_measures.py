@@ -294,3 +294,49 @@ def test_confidence_figures_are_declared_once() -> None:
     assert all(measures.CONFIDENCE[k] >= sure for k in ("parse", "mutual", "own_post", "called_home"))
     assert all(measures.CONFIDENCE[k] < sure for k in ("host", "one_unnamed", "context", "guess", "guess_lone"))
     assert measures.GUESS < measures.SURER < sure
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "wrong"),
+    [
+        (  # "the kingdom" as actor is not the state its own recall is aimed at
+            "Norway said on Friday that it would expel the Chilean consul. Chile protested the decision.\n\n"
+            '"The kingdom has decided to call home its ambassador to Chile," the Norwegian ministry said.',
+            ("ambassador_recalled", "NOR", "CHL"),
+            ("ambassador_recalled", "CHL", "NOR"),
+        ),
+        (  # "the country" as partner is not the subject that cuts ties with it
+            "Tanzania accused Uganda of harbouring rebels.\n\n"
+            "Uganda's former friend Tanzania severed relations with the country on Monday.",
+            ("relations_severed", "TZA", "UGA"),
+            ("relations_severed", "UGA", "TZA"),
+        ),
+        (  # "by the government" is the actor's side of a passive
+            "Bolivia recalled its consul from Lima on Monday.\n\n"
+            "The Bolivian ambassador was then declared persona non grata by the government.",
+            ("persona_non_grata", "PER", "BOL"),
+            ("persona_non_grata", "BOL", "PER"),
+        ),
+        (  # "the Peruvian government" is Peru by its modifier, not the last subject
+            "Bolivia expelled two American attachés in March. The Peruvian government answered by "
+            "expelling two Bolivian diplomats.",
+            ("expulsion", "PER", "BOL"),
+            ("expulsion", "BOL", "PER"),
+        ),
+    ],
+)
+def test_a_state_told_by_a_common_noun_is_no_other_party(
+    text: str, expected: tuple[str, str, str], wrong: tuple[str, str, str]
+) -> None:
+    found = {(m["measure"], m["actor"], m["target"]): m["confidence"] for m in extract(text)["measures"]}
+    assert expected in found
+    assert wrong not in found
+
+
+def test_a_common_noun_read_against_its_partner_stays_below_the_sure_band() -> None:
+    text = (
+        "Tanzania accused Uganda of harbouring rebels.\n\n"
+        "Uganda's former friend Tanzania severed relations with the country."
+    )
+    (severed,) = [m for m in extract(text)["measures"] if m["measure"] == "relations_severed"]
+    assert severed["confidence"] < 0.8
