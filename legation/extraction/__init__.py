@@ -385,6 +385,7 @@ def _measures_of_exits(
     for m in stated:
         if m["measure"] in ("persona_non_grata", "expulsion"):
             reversed_in.setdefault(m["evidence"]["sentence"], set()).add((m["target"], m["actor"]))
+    senders = {f.record.get("sending_state") for f in found}
     for one in found:
         record = one.record
         sending, receiving = record.get("sending_state"), record.get("receiving_state")
@@ -392,7 +393,12 @@ def _measures_of_exits(
         if record["exit_type"] == "expelled" and (record.get("person") or record.get("role") in HEADS_OF_MISSION):
             if one.actor is not None and one.actor == sending:
                 continue  # "expelled its own ambassador at the UN": a dismissal, no measure between states
-            actor = one.actor or receiving or _other(sentences, sending)
+            # a state expels the envoys posted to it ("the governments of A, B and C, all of whom have
+            # expelled their X ambassadors": each host its own), unless the post is an international
+            # body's or a state whose own envoys the text has leave (a post misread from a neighbour)
+            posted = receiving and not measures.international(receiving) and receiving not in senders
+            host = receiving if posted else None
+            actor = host or one.actor or receiving or _other(sentences, sending)
             measure, target, count = "persona_non_grata", sending, 1
             said = record["evidence"]["sentence"]
             if not record.get("person") and (actor, target) in reversed_in.get(said, set()):

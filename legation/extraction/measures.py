@@ -55,7 +55,7 @@ SURER = CONFIDENCE["host"]  # the readings a sibling trigger may borrow its acto
 GUESS = CONFIDENCE["guess"]  # at or below: a guess, read after the sentence's surer readings
 
 
-def _international(code: str | None) -> bool:
+def international(code: str | None) -> bool:
     """One is suspended from the UN or the Arab League, not "expelled from Chile"."""
     body = bodies.registry().get(code or "")
     return body is not None and body.kind == "international"
@@ -549,7 +549,7 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
     hedges = [] if negative else _hedges(sentence, start, token)
     if clauses.reaches(sentence, hedges, token):
         return True
-    if trigger.option("needs_body") and not _international(_body_at(sentence, end)):
+    if trigger.option("needs_body") and not international(_body_at(sentence, end)):
         return True
     if trigger.option("actor") == "host" and (_claimed(sentence, token, start) or _unauthored(sentence, token)):
         return True
@@ -804,12 +804,12 @@ def _suspended(
     body acting on a member state; the body is the subject, else the one last named."""
     if token is None:
         return []
-    targets = [t for t in _targets(sentence, token, facts) if not _international(t)]
+    targets = [t for t in _targets(sentence, token, facts) if not international(t)]
     if token.pos_ in ("NOUN", "PROPN"):
-        named = [b.key for b in sentence.of("body") if _international(b.key)] + recent[::-1]
-        body = next((b for b in named if _international(b)), None)
+        named = [b.key for b in sentence.of("body") if international(b.key)] + recent[::-1]
+        body = next((b for b in named if international(b)), None)
         return [(body, t, CONFIDENCE["body_named"]) for t in targets] if body else []
-    agents = [a for a in _agents(sentence, token, facts) if _international(a)]
+    agents = [a for a in _agents(sentence, token, facts) if international(a)]
     return [(a, t, CONFIDENCE["parse"]) for a in agents for t in targets]
 
 
@@ -1016,7 +1016,7 @@ def listed_after(sentence: Sentence, previous: list[dict[str, Any]]) -> list[dic
     for (code, actor), model in kinds.items():
         for body in sentence.of("body"):
             target = body.key
-            if not target or target == actor or (code, actor, target) in told or _international(target):
+            if not target or target == actor or (code, actor, target) in told or international(target):
                 continue
             told.add((code, actor, target))
             local = sentence.local(body.start)

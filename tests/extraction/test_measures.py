@@ -340,3 +340,21 @@ def test_a_common_noun_read_against_its_partner_stays_below_the_sure_band() -> N
     )
     (severed,) = [m for m in extract(text)["measures"] if m["measure"] == "relations_severed"]
     assert severed["confidence"] < 0.8
+
+
+def test_each_host_expels_the_envoy_posted_to_it() -> None:
+    """Envoys expelled by a list of hosts ("all of whom have expelled their Cuban ambassadors"):
+    each host's persona non grata, not the first host's only."""
+    text = (
+        "Washington expelled the Cuban chargé d'affaires on Monday. The step was agreed with the "
+        "governments of Peru, Chile and Ecuador, all of whom have expelled their Cuban ambassadors."
+    )
+    found = _measures(text)
+    assert {("persona_non_grata", host, "CUB") for host in ("USA", "PER", "CHL", "ECU")} <= found
+
+
+def test_an_envoy_at_an_international_body_is_expelled_by_a_state() -> None:
+    """An envoy posted to the UN is never expelled by the UN: the state that acts is read from the text."""
+    text = "The United States expelled Boris Orlov, a Soviet diplomat at the United Nations, for spying."
+    found = _measures(text)
+    assert not {m for m in found if m[1] == "UN"}
