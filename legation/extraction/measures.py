@@ -553,7 +553,9 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.option("actor") == "host" and (_claimed(sentence, token, start) or _unauthored(sentence, token)):
         return True
-    if token is not None and (_threatened(sentence, token) or _denied(sentence, token, start, end) or _ranked(token)):
+    if token is not None and (
+        _threatened(sentence, token) or _denied(sentence, token, start, end) or _ranked(token) or _optional(token)
+    ):
         return True
     if trigger.code == "staff_cap" and token is not None and token.dep_ == "ccomp" and token.head.lemma_ in ASKING:
         return True  # "recommended that the embassy reduce its staff": the demand is the measure, read on its own
@@ -595,6 +597,27 @@ def _denied(sentence: Sentence, token: Token, start: int, end: int) -> bool:
         node, steps = node.head, steps + 1
         inside = sentence.span is not None and start <= sentence.offset(node) < end
         if node.lemma_.lower() in DENIALS and node.pos_ == "VERB" and not inside:
+            return True
+    return False
+
+
+OPTIONS = frozenset({"consider", "weigh", "contemplate", "mull", "envisage", "threaten", "propose", "discuss"})
+PREVENTS = frozenset({"prevent", "avoid", "avert", "forestall"})
+LISTING = frozenset({"including", "include", "like"})
+
+
+def _optional(token: Token) -> bool:
+    """A measure only weighed or warded off: one of the options a verb of consideration lists
+    ("responses would be considered ..., including the expulsion of an ambassador"), or the object
+    of a verb of prevention ("to prevent further cuts in our staff", "to avoid a break in relations")."""
+    if token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_ in PREVENTS:
+        return True
+    node, steps, listed = token, 0, False
+    while node.head != node and steps < 6 and node.dep_ in DENIED_PATH:
+        node, steps = node.head, steps + 1
+        such = node.lower_ == "as" and node.i > 0 and node.doc[node.i - 1].lower_ == "such"
+        listed = listed or node.lower_ in LISTING or such
+        if listed and node.pos_ in ("VERB", "AUX") and node.lemma_ in OPTIONS:
             return True
     return False
 

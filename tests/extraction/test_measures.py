@@ -358,3 +358,22 @@ def test_an_envoy_at_an_international_body_is_expelled_by_a_state() -> None:
     text = "The United States expelled Boris Orlov, a Soviet diplomat at the United Nations, for spying."
     found = _measures(text)
     assert not {m for m in found if m[1] == "UN"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asked whether he was threatening to expel the Turkish envoy, the minister said that a range of "
+        "responses would be considered against any state that harmed Kenya, including the expulsion of an ambassador.",
+        "Kenya is weighing several steps, such as the closure of the Turkish embassy.",
+        "Kenya and Turkey agreed to talks to avoid the severing of relations with each other.",
+        "Kenya said it hoped to prevent the expulsion of Turkish diplomats.",
+    ],
+)
+def test_a_measure_only_weighed_or_warded_off_is_none(text: str) -> None:
+    assert _measures(text) == set()
+
+
+def test_a_measure_taken_beside_one_weighed_is_kept() -> None:
+    text = "Kenya expelled the Turkish ambassador on Monday and said it would consider further steps."
+    assert ("persona_non_grata", "KEN", "TUR") in _measures(text)
