@@ -9,7 +9,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from legation.extraction import clauses, context, counts, lexicon
-from legation.extraction.exits import HEADS, HOSTS_ACT, Facts, body_of, states_around
+from legation.extraction.exits import HEADS, HOSTS_ACT, OWN, Facts, body_of, states_around
 from legation.extraction.pipeline import Sentence
 from legation.registry import bodies
 
@@ -327,6 +327,8 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = Fa
         if recall and lexicon.roles().get(obj.lower_) in HEADS:  # "recalling its ambassador to Canada": his post
             posts = clauses.preposition_objects(obj, ("to", "in", "from"))
             partners = partners or [p for p in posts if body_of(sentence, p)]
+        if recall and not partners and any(c.dep_ == "poss" and c.lower_ in OWN for c in obj.children):
+            continue  # "decided to withdraw their ambassadors": a state recalls its own, "their" is the actor
         for token in partners or [obj]:
             for body in _body(sentence, token, facts):
                 if body not in found:

@@ -377,3 +377,12 @@ def test_a_measure_only_weighed_or_warded_off_is_none(text: str) -> None:
 def test_a_measure_taken_beside_one_weighed_is_kept() -> None:
     text = "Kenya expelled the Turkish ambassador on Monday and said it would consider further steps."
     assert ("persona_non_grata", "KEN", "TUR") in _measures(text)
+
+
+def test_states_that_withdraw_their_ambassadors_recall_their_own() -> None:
+    """ "A, B and the UAE decided to withdraw their ambassadors from Qatar": "their" is each
+    actor's own, never a target; "the UAE" is a state."""
+    text = "Peru, Chile and the UAE decided to withdraw their ambassadors from Qatar in a row with the small state."
+    found = _measures(text)
+    assert {("ambassador_recalled", a, "QAT") for a in ("PER", "CHL", "ARE")} <= found
+    assert not {m for m in found if m[2] != "QAT"}
