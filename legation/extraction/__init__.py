@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from legation.extraction import (
@@ -456,31 +457,46 @@ def _unique(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(kept.values())
 
 
-ERA_START, ERA_END = 1918, 1991  # "Russian" and "Moscow" stood for the Soviet state in these years
+# A former state and the present ones that news names it by, with its years: "Russian" and
+# "Moscow" stood for the Soviet state, "Czech" and "Prague" for Czechoslovakia.
+ERAS: dict[str, tuple[tuple[str, ...], int, int]] = {
+    "SUN": (("RUS",), 1918, 1991),
+    "CSK": (("CZE", "SVK"), 1918, 1992),
+}
 
 
 def _soviet_era(result: dict[str, list[dict[str, Any]]], sentences: list[pipeline.Sentence], text: str) -> None:
     """Russia in an event before 1992 is the Soviet Union; so is an undated one in a text that names
-    the Soviet Union and no later year ("the Russians retaliated" in a 1985 spy row)."""
-    soviet = any(
-        m.key == "SUN" and not re.search(r"\b(?:ex|post|former)[- ]$", s.text[: s.local(m.start)], re.IGNORECASE)
-        for s in sentences
-        for m in s.of("body")
-    )  # "the small ex-Soviet state" is told after the Soviet Union
+    the Soviet Union and no later year ("the Russians retaliated" in a 1985 spy row). The same holds
+    for every former state of `ERAS` ("the Czech expulsion" in a text about Czechoslovakia)."""
     years = [int(y) for y in context.YEAR.findall(text)]
-    undated = soviet and (not years or ERA_START <= max(years) <= ERA_END)
-
-    def era(code: str | None, year: int | None) -> str | None:
-        if code == "RUS" and ((year is not None and ERA_START <= year <= ERA_END) or (year is None and undated)):
-            return "SUN"
-        return code
-
-    for record in result["exits"]:
-        for field in ("sending_state", "receiving_state", "destination"):
-            record[field] = era(record.get(field), record.get("year"))
-    for record in result["measures"]:
-        record["actor"], record["target"] = era(record["actor"], record["year"]), era(record["target"], record["year"])
+    for former, (present, first, last) in ERAS.items():
+        named = any(
+            m.key == former and not re.search(r"\b(?:ex|post|former)[- ]$", s.text[: s.local(m.start)], re.IGNORECASE)
+            for s in sentences
+            for m in s.of("body")
+        )  # "the small ex-Soviet state" is told after the Soviet Union
+        era = _Era(former, present, first, last, named and (not years or first <= max(years) <= last))
+        for record in result["exits"]:
+            for field in ("sending_state", "receiving_state", "destination"):
+                record[field] = era.of(record.get(field), record.get("year"))
+        for record in result["measures"]:
+            record["actor"] = era.of(record["actor"], record["year"])
+            record["target"] = era.of(record["target"], record["year"])
     result["measures"] = [m for m in result["measures"] if m["actor"] != m["target"]]
+
+
+@dataclass
+class _Era:
+    former: str
+    present: tuple[str, ...]
+    first: int
+    last: int
+    undated: bool  # an undated event in this text is told in the former state's years
+
+    def of(self, code: str | None, year: int | None) -> str | None:
+        within = (year is not None and self.first <= year <= self.last) or (year is None and self.undated)
+        return self.former if code in self.present and within else code
 
 
 def _named_expulsions(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -386,3 +386,22 @@ def test_states_that_withdraw_their_ambassadors_recall_their_own() -> None:
     found = _measures(text)
     assert {("ambassador_recalled", a, "QAT") for a in ("PER", "CHL", "ARE")} <= found
     assert not {m for m in found if m[2] != "QAT"}
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        (  # before 1993, "Czech" in a text about Czechoslovakia is the Czechoslovak state
+            "In 1951 relations between Czechoslovakia and the United States were at their worst. "
+            "Washington protested the Czech expulsion of three American diplomats.",
+            "CSK",
+        ),
+        (  # after it, the Czech Republic
+            "In 2021 Prague recalled memories of Czechoslovakia. The Czech expulsion of 18 Russian "
+            "diplomats followed a blast at a depot.",
+            "CZE",
+        ),
+    ],
+)
+def test_a_present_state_in_a_former_states_years_is_the_former(text: str, actor: str) -> None:
+    assert {m[1] for m in _measures(text) if m[0] == "expulsion"} == {actor}
