@@ -1013,7 +1013,7 @@ def _indefinite(token: Token) -> bool:
 
 def _role(token: Token) -> str | None:
     """The role a patient noun names, read on its own words ("the Venezuelan chargé d'affaires")."""
-    found = list(lexicon.role_pattern().finditer(_phrase(token)))
+    found = list(lexicon.role_pattern().finditer(_phrase(token).replace("’", "'")))  # "chargé d’affaires"
     return lexicon.roles().get(found[-1].group(0).lower()) if found else None
 
 

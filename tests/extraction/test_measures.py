@@ -405,3 +405,16 @@ def test_states_that_withdraw_their_ambassadors_recall_their_own() -> None:
 )
 def test_a_present_state_in_a_former_states_years_is_the_former(text: str, actor: str) -> None:
     assert {m[1] for m in _measures(text) if m[0] == "expulsion"} == {actor}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Iraq's old partner Oman cut ties with Iraq and expelled Baghdad's envoy on Monday.", ("OMN", "IRQ")),
+        ("On Saturday, Cuba also expelled Peru’s Charge D’affaires, accusing him of meddling.", ("CUB", "PER")),
+    ],
+)
+def test_an_envoy_owned_by_a_states_name_is_expelled(text: str, expected: tuple[str, str]) -> None:
+    """ "expelled Baghdad's envoy": a head of mission owned by a state's name, with no article, and
+    typographic apostrophes in "chargé d’affaires"."""
+    assert ("persona_non_grata", *expected) in _measures(text)
