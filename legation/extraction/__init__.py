@@ -18,6 +18,7 @@ from legation.extraction import (
     consequences,
     contacts,
     context,
+    counts,
     exits,
     gazetteer,
     lexicon,
@@ -447,11 +448,28 @@ def _era(measure: dict[str, Any], kept: dict[tuple[Any, ...], dict[str, Any]]) -
     return next((y for y in same if y is not None and abs(y - year) <= 1), year)
 
 
+ANOTHER = re.compile(
+    rf"\b({counts.NUMERAL})\s+(?:more|additional|further)\b"
+    rf"|\b(?:another|a further|an additional)\s+({counts.NUMERAL})\b",
+    re.IGNORECASE,
+)
+
+
+def _another(measure: dict[str, Any]) -> bool:
+    """ "expels 6 more Soviets", "another 15 officials": a count told as added to an earlier one is a
+    measure of its own, not a restatement of the earlier count."""
+    said = measure["evidence"].get("sentence") or ""
+    numbers = [counts.value(m.group(1) or m.group(2)) for m in ANOTHER.finditer(said)]
+    return bool(measure.get("count")) and measure["count"] in numbers
+
+
 def _unique(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One measure per type, pair of states and year in a document; the surest reading is kept."""
+    """One measure per type, pair of states and year in a document (a count told as "more" apart);
+    the surest reading is kept."""
     kept: dict[tuple[Any, ...], dict[str, Any]] = {}
     for measure in measures:
-        key = (measure["measure"], measure["actor"], measure["target"], _era(measure, kept), measure.get("_person"))
+        era = _era(measure, kept)
+        key = (measure["measure"], measure["actor"], measure["target"], era, measure.get("_person"), _another(measure))
         if key not in kept or measure["confidence"] > kept[key]["confidence"]:
             kept[key] = {**measure, "year": kept[key]["year"] or measure["year"]} if key in kept else measure
     return list(kept.values())

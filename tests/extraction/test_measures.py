@@ -418,3 +418,15 @@ def test_an_envoy_owned_by_a_states_name_is_expelled(text: str, expected: tuple[
     """ "expelled Baghdad's envoy": a head of mission owned by a state's name, with no article, and
     typographic apostrophes in "chargé d’affaires"."""
     assert ("persona_non_grata", *expected) in _measures(text)
+
+
+def test_a_count_told_as_more_is_a_measure_of_its_own() -> None:
+    """ "expelled five more": a second expulsion between the same pair, kept beside the first; a
+    count restated is still one measure."""
+    more = (
+        "Peru expelled 14 Cuban diplomats on Friday. On Monday Peru expelled five more Cuban diplomats named as spies."
+    )
+    counted = sorted(m["count"] for m in extract(more)["measures"] if m["measure"] == "expulsion")
+    assert counted == [5, 14]
+    again = "Peru expelled 14 Cuban diplomats on Friday. The 14 Cuban diplomats expelled by Peru left on Monday."
+    assert [m["count"] for m in extract(again)["measures"] if m["measure"] == "expulsion"] == [14]
