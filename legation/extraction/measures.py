@@ -412,9 +412,17 @@ def _made(
     year: int | None,
     years: context.Years | None,
     earlier: list[dict[str, Any]] | None,
+    *,
+    beside: bool = True,
 ) -> list[dict[str, Any]]:
     """The records one trigger's pairs make, each type and pair once a sentence."""
     code, number = _kind(sentence, code, token, *span)
+    others = _others_beside(token) if beside and code == "persona_non_grata" and token is not None else None
+    if others:  # "expelled its ambassador and three other diplomats": the others are an expulsion
+        made = _made(sentence, "expulsion", None, span, pairs, seen, year, years, earlier, beside=False)
+        for record in made:
+            record["count"] = others
+        return made + _made(sentence, code, token, span, pairs, seen, year, years, earlier, beside=False)
     if number == 1 and not _singled(sentence, code, token):
         # one unnamed diplomat, not a head of mission: the gold conventions read him either as a
         # persona non grata or as an expulsion of one, so the reading is below the sure band
@@ -432,6 +440,18 @@ def _made(
         record["count"] = number or record["count"] or _answered_count(sentence, actor, target, earlier)
         made.append(record)
     return made
+
+
+def _others_beside(token: Token) -> int | None:
+    """The count of a plural group coordinated with a head of mission the measure hits ("its
+    ambassador and three other diplomats"), which the persona non grata of the one does not tell."""
+    for patient in _patients(token):
+        if _role(patient) not in POSTS:
+            continue
+        for other in clauses.coordinated(patient)[1:]:
+            if other.tag_ in PLURAL and _role(other) not in POSTS and (number := counts.count(_phrase(other))):
+                return number
+    return None
 
 
 def _own_subject(verb: Token) -> bool:

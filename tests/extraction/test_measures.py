@@ -430,3 +430,12 @@ def test_a_count_told_as_more_is_a_measure_of_its_own() -> None:
     assert counted == [5, 14]
     again = "Peru expelled 14 Cuban diplomats on Friday. The 14 Cuban diplomats expelled by Peru left on Monday."
     assert [m["count"] for m in extract(again)["measures"] if m["measure"] == "expulsion"] == [14]
+
+
+def test_a_head_of_mission_and_others_expelled_are_two_measures() -> None:
+    """ "expelled Panama's ambassador and three other diplomats": his persona non grata and the
+    expulsion of the three; "and his deputy" is no group."""
+    both = extract("Venezuela expelled Panama's ambassador and three other diplomats on Tuesday.")["measures"]
+    assert {(m["measure"], m["count"]) for m in both} == {("persona_non_grata", 1), ("expulsion", 3)}
+    one = extract("Venezuela expelled the Panamanian ambassador and his deputy.")["measures"]
+    assert [m["measure"] for m in one] == ["persona_non_grata"]
