@@ -316,7 +316,7 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = Fa
     """Whom the measure hits: the owner of its object ("Britain's envoy", "the U.S. consulate"),
     the partner in "relations with Britain", or the object itself."""
     if verb.pos_ in ("NOUN", "PROPN"):
-        objects = clauses.preposition_objects(verb, ("of", "against", "on", "with"))
+        objects = clauses.preposition_objects(verb, ("of", "against", "on", "with")) or _of_after_time(verb)
     else:
         objects = [*clauses.objects(verb), *(clauses.subjects(verb) if clauses.passive(verb) else [])]
         if not any(_body(sentence, o, facts) for o in objects):
@@ -452,6 +452,24 @@ def _others_beside(token: Token) -> int | None:
             if other.tag_ in PLURAL and _role(other) not in POSTS and (number := counts.count(_phrase(other))):
                 return number
     return None
+
+
+WHEN_WORDS = frozenset(
+    {"this", "last", "that", "next", "early", "late", "earlier", "week", "month", "year", "fall", "spring"}
+    | {"summer", "winter", "autumn", "weekend", "day", "monday", "tuesday", "wednesday", "thursday", "friday"}
+    | {"saturday", "sunday"}
+)
+
+
+def _of_after_time(noun: Token) -> list[Token]:
+    """ "the expulsion this fall of two diplomats", "the expulsion last week of two East Germans":
+    the parser hangs the "of" on the time words between; its objects are the noun's."""
+    doc, at = noun.doc, noun.i + 1
+    while at < len(doc) and at - noun.i <= 3 and doc[at].lower_ in WHEN_WORDS:
+        at += 1
+    if at == noun.i + 1 or at >= len(doc) or doc[at].lower_ != "of":
+        return []
+    return [t for c in doc[at].children if c.dep_ == "pobj" for t in clauses.coordinated(c)]
 
 
 def _own_subject(verb: Token) -> bool:
@@ -952,7 +970,7 @@ def _patients(token: Token) -> list[Token]:
     parser sometimes makes "persona non grata" the object ("declares Paraguayan envoy persona non
     grata"): the noun compounded into it is the patient then."""
     if token.pos_ in ("NOUN", "PROPN"):
-        return clauses.preposition_objects(token, ("of",))
+        return clauses.preposition_objects(token, ("of",)) or _of_after_time(token)
     found = []
     own = [p for p in clauses.patients(token) or clauses.objects(token) if _hangs_on(p, token)]
     for patient in own:

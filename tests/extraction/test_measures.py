@@ -439,3 +439,18 @@ def test_a_head_of_mission_and_others_expelled_are_two_measures() -> None:
     assert {(m["measure"], m["count"]) for m in both} == {("persona_non_grata", 1), ("expulsion", 3)}
     one = extract("Venezuela expelled the Panamanian ambassador and his deputy.")["measures"]
     assert [m["measure"] for m in one] == ["persona_non_grata"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peru on Monday denounced Chile's quiet expulsion this spring of two Peruvian diplomats accused of spying.",
+        "Bolivia recalled its consul. Then the Chilean government announced the expulsion last week of two "
+        "Peruvians, one a diplomat, charged with spying.",
+    ],
+)
+def test_a_time_between_a_noun_and_its_of_keeps_the_target(text: str) -> None:
+    """ "the expulsion this spring of two Peruvian diplomats": the parser hangs "of" on the time words."""
+    found = [m for m in extract(text)["measures"] if m["measure"] == "expulsion"]
+    assert [(m["actor"], m["target"], m["count"]) for m in found] == [("CHL", "PER", 2)]
+    assert found[0]["confidence"] >= 0.8
