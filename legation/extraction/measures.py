@@ -738,7 +738,11 @@ def _read(
         _targets(sentence, token, facts, recall=recall, expel=code in ("expulsion", "persona_non_grata")),
     )
     left = _left(sentence, token)  # "were ordered to leave Ghana": Ghana ordered it
-    if token.lemma_ in LEAVE:  # "Dutch embassy staff must leave Caracas": the subject leaves
+    obliged = token.lemma_ in ("have", "be", "need") and any(  # "had to leave", "are to leave"
+        c.dep_ == "xcomp" and c.lemma_ in LEAVE for c in token.children
+    )
+    leaving = token.lemma_ in LEAVE or obliged
+    if leaving:  # "Dutch embassy staff must leave Caracas", "the Russians had to leave": the subject leaves
         agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
     inside = [b.key for b in sentence.of("body") if start <= sentence.local(b.start) < span[1] and b.key]
     inside = [b for b in inside if b not in agents]

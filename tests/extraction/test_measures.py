@@ -454,3 +454,13 @@ def test_a_time_between_a_noun_and_its_of_keeps_the_target(text: str) -> None:
     found = [m for m in extract(text)["measures"] if m["measure"] == "expulsion"]
     assert [(m["actor"], m["target"], m["count"]) for m in found] == [("CHL", "PER", 2)]
     assert found[0]["confidence"] >= 0.8
+
+
+def test_those_who_had_to_leave_are_hit_not_acting() -> None:
+    """ "told ... that the Cubans had to leave": the subject of "had to leave" goes; it answers no
+    earlier measure as a reprisal of its own."""
+    text = (
+        "LIMA - The Foreign Ministry ordered dozens of Cubans to leave Peru over a spy case, an official said. "
+        "The Cuban ambassador was summoned on Wednesday and told by the minister that the Cubans had to leave."
+    )
+    assert _measures(text) == {("expulsion", "PER", "CUB")}
