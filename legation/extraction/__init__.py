@@ -305,11 +305,11 @@ def _envoy_named_later(
     after an exit told by role only, names that envoy (whatever the person's own nationality)."""
     keys: list[str] = []
     for sentence in sentences[one.sentence + 1 : one.sentence + 1 + ENVOY_AHEAD]:
-        for mention in sentence.of("person") if one.record["exit_type"] == "died" else []:
+        persons = sentence.of("person")
+        for mention in persons if one.record["exit_type"] == "died" else []:
             before = sentence.text[: sentence.local(mention.start)]
             if REMAINS.search(before) and mention.key and mention.key not in exited and mention.key not in keys:
                 keys.append(mention.key)  # "had been shot dead ... The body of Anton Berg was found"
-        persons = sentence.of("person")
         for mention in sentence.of("anaphor"):
             words = mention.text.lower().split()
             if words[0] != "the" or lexicon.roles().get(words[-1]) not in exits.HEADS:
