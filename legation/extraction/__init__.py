@@ -112,6 +112,7 @@ def read(
         facts.follow(sentence)
     found = _merge(found)
     _name_envoys(found, facts, sentences)
+    _name_indefinite(found, facts, sentences)
     found = [f for f in found if not f.record.pop("_merged", False)]
     found = _name_members(found, sentences)
     exits.settle(found, sentences)
@@ -322,6 +323,53 @@ def _envoy_named_later(
             if (phrase is None or phrase.role not in exits.NOT_ENVOYS) and after.key not in keys:
                 keys.append(after.key)
     return keys
+
+
+IDENTIFIED_AHEAD = 8  # sentences after "a diplomat ... defected" searched for "identified him as X"
+INDEFINITE = re.compile(r"^(?:an?|one)\s", re.IGNORECASE)
+IDENTIFIED = re.compile(r"\b(?:identified|named)\s+(?:him\s+|her\s+)?as\s+(?:(?:the\s+)?[\w'’-]+\s+){0,2}$")
+
+
+def _name_indefinite(found: list[exits.Found], facts: exits.Facts, sentences: list[pipeline.Sentence]) -> None:
+    """ "Gunmen killed a Soviet military attache ... he shot Col. X, a Soviet deputy military
+    attache", "A North Korean diplomat has defected ... the diplomat, whom it identified as X": an
+    envoy told as "a diplomat" is the person the next sentences give that role and state, or the
+    one they identify him as, when they name exactly one such person with no exit of his own."""
+    exited = {f.record["person"] for f in found if f.record.get("person")}
+    for one in found:
+        record = one.record
+        if not record.get("group") or record.get("count") != 1 or not INDEFINITE.match(record["group"]):
+            continue
+        for sentence in sentences[one.sentence + 1 : one.sentence + 1 + IDENTIFIED_AHEAD]:
+            near = sentence.index <= one.sentence + ENVOY_AHEAD
+            keys = {m.key for m in sentence.of("person") if m.key and _same_envoy(record, sentence, m, facts, near)}
+            if keys:
+                break
+        else:
+            continue
+        if len(keys) != 1 or keys & exited:
+            continue
+        key = keys.pop()
+        record.update({"person": key, "group": None, "count": None})
+        record["confidence"] = min(record["confidence"], 0.7)
+        one.key = key
+        exited.add(key)
+
+
+def _same_envoy(
+    record: dict[str, Any], sentence: pipeline.Sentence, mention: pipeline.Mention, facts: exits.Facts, near: bool
+) -> bool:
+    """Whether a person named after an indefinite envoy is that envoy: identified as him, or, in
+    the next few sentences, given his state and a role of his rank (a head of mission is not "a
+    diplomat" expelled beside him)."""
+    if IDENTIFIED.search(sentence.text[: sentence.local(mention.start)]):
+        return True
+    phrase = facts.roles.get(mention.key or "")
+    if not near:
+        return False
+    if phrase is None or phrase.role in exits.NOT_ENVOYS or phrase.sending != record["sending_state"]:
+        return False
+    return (phrase.role in exits.HEADS) == (record["role"] in exits.HEADS)
 
 
 MEMBERS_AHEAD = 3  # sentences after a counted group searched for its members' names

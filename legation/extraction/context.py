@@ -204,6 +204,7 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
         for body in sentence.of("body"):  # "Howard Felchlin, United States Assistant Military Attache"
             if local_end <= sentence.local(body.start) and sentence.local(body.end) <= phrase.start:
                 gap = gap.replace(body.text, "", 1)
+        gap = re.sub(r"\s+", " ", gap)  # ", a Soviet deputy attache" less its state leaves two spaces
         if local_end <= phrase.start and APPOSITION.fullmatch(gap):
             return mention.key
     return None

@@ -212,3 +212,15 @@ def test_the_fourth_envoy_to_die_in_post_and_those_included() -> None:
     found = {e["person"]: (e["exit_type"], e["sending_state"]) for e in extract(text)["exits"]}
     assert found == {"Ivan Kolev": ("died", "BGR"), "Petar Dimov": ("died", "BGR"), "Georgi Stoev": ("died", "BGR")}
     assert extract("Ivan Kolev is a Bulgarian ambassador who would not die for a cause.")["exits"] == []
+
+
+def test_an_indefinite_envoy_is_the_one_identified_later() -> None:
+    text = (
+        "A senior Chilean diplomat posted in Lisbon has defected, officials said. The ministry would not "
+        "confirm it. A weekly said it had spoken to the diplomat, whom it identified as Tomas Ferrer."
+    )
+    found = extract(text)["exits"]
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Tomas Ferrer", "CHL", "defected")]
+    assert found[0]["confidence"] < 0.8
+    other = "A senior Chilean diplomat has defected. A weekly spoke to Tomas Ferrer, a Peruvian consul."
+    assert all(e["person"] != "Tomas Ferrer" for e in extract(other)["exits"])
