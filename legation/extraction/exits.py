@@ -840,12 +840,26 @@ def _reason(text: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[str]) -> str | None:
+def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[str], facts: Facts) -> str | None:
     """A state the sentence or the text names besides the envoy's post: an envoy is sent by a
-    state, not by the United Nations the sentence also names."""
+    state, not by the United Nations the sentence also names. A state the text gives its envoys
+    ("Iraqi diplomats", "Iraq's deputy ambassador") comes before one it only names, in the
+    sentence and then in the text."""
+    senders = Counter(p.sending for p in [*facts.roles.values(), *facts.unnamed] if p.sending and p.sending not in used)
     states = [b.key for b in sentence.of("body") if b.key not in used and _state(b.key)]
     earlier = Counter(b for b in reversed(recent) if b not in used and _state(b))
-    return next(iter(states + [b for b, _ in earlier.most_common()]), None)
+    ranked = [b for b in states if b in senders] + states + [b for b, _ in senders.most_common() if _state(b)]
+    return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
+
+
+def _hosts_told(sentence: Sentence, at: At) -> set[str | None]:
+    """The states that expel, in a sentence that names no envoy's state: the actor, and the state
+    that says so ("X was expelled in retaliation, Moscow said")."""
+    hosts: set[str | None] = {at.actor}
+    for token in sentence.span if sentence.span is not None else ():
+        if token.dep_ == "nsubj" and token.head.lemma_ in SAYS and (body := body_of(sentence, token)):
+            hosts.add(body)
+    return hosts
 
 
 def _state(code: str | None) -> bool:
@@ -1159,11 +1173,15 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         receiving = (phrase.receiving if phrase else None) or reading.receiving
         receiving = receiving or (around_receiving[0] if around_receiving else None)
         sending = sending or trigger_sending
+        if code == "expelled" and sending is not None and sending == at.actor:
+            sending = None  # "is expelled from the UK", "Russia has expelled ... Ellingsen": the host
         left = _body_after(sentence, end, LEFT) if code == "expelled" else None  # "forced to leave Libya"
         receiving = receiving or left or _opening_place(sentence)
+        if code == "expelled" and receiving is None and at.actor != sending:
+            receiving = at.actor  # the state that expels him is where he served
         if sending is None:
-            host = at.actor if code == "expelled" else None  # the state that expels is the post
-            sending = _fallback_sending(sentence, {receiving, destination, host}, recent)
+            hosts = _hosts_told(sentence, at) if code == "expelled" else set()  # the state that expels is the post
+            sending = _fallback_sending(sentence, {receiving, destination, *hosts}, recent, facts)
             confidence -= 0.25
         if phrase is None and reading.role is None:
             confidence -= 0.1

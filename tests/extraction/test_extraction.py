@@ -224,3 +224,39 @@ def test_an_indefinite_envoy_is_the_one_identified_later() -> None:
     assert found[0]["confidence"] < 0.8
     other = "A senior Chilean diplomat has defected. A weekly spoke to Tomas Ferrer, a Peruvian consul."
     assert all(e["person"] != "Tomas Ferrer" for e in extract(other)["exits"])
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "sending"),
+    [
+        (
+            "Portugal has expelled on Thursday the Danish Consul General in the city of Porto, north of Portugal, "
+            "Henrik Sorensen for uttering anti-Portuguese statements.",
+            "Henrik Sorensen",
+            "DNK",
+        ),
+        (
+            "Libyan envoys in London ran the embassy as a bureau for years. In 1981 Omar Salem, who had fled the "
+            "regime in March, was expelled from the UK after threatening exiles.",
+            "Omar Salem",
+            "LBY",
+        ),
+        (
+            "Dag Olsen was expelled in retaliation for an earlier order to leave a Danish adviser in Oslo, "
+            "Copenhagen said. Deputy Ambassador Olsen left Denmark on Monday.",
+            "Dag Olsen",
+            "NOR",
+        ),
+        (
+            "Two Iraqi diplomats seek asylum in Canada. They hope to stay in Canada once their terms end, Canadian "
+            "officials said. Police said Ali Hassan, the deputy ambassador, walked into a police station on Friday "
+            "and requested political asylum.",
+            "Ali Hassan",
+            "IRQ",
+        ),
+    ],
+)
+def test_a_guessed_sender_is_neither_the_host_nor_the_state_that_expels(text: str, person: str, sending: str) -> None:
+    found = {e["person"]: e for e in extract(text)["exits"] if e["person"]}
+    assert found[person]["sending_state"] == sending
+    assert found[person]["confidence"] < 0.8
