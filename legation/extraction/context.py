@@ -196,9 +196,9 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
     """The person a role phrase names: right after it, or in apposition right before it."""
     for mention in people(sentence):
         local, local_end = sentence.local(mention.start), sentence.local(mention.end)
-        if local >= phrase.end and re.fullmatch(
+        if mention.kind != "anaphor" and local >= phrase.end and re.fullmatch(
             r"\s*(?:\([A-Z.]{2,8}\))?\s*[,|]?\s*", sentence.text[phrase.end : local]
-        ):
+        ):  # "the attache he accused of spying": a pronoun after a role noun is no name
             return mention.key
         gap = sentence.text[local_end : phrase.start]
         for body in sentence.of("body"):  # "Howard Felchlin, United States Assistant Military Attache"

@@ -1158,7 +1158,7 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         sending = sending or facts.citizenship.get(key)
         expelled_by_state = code == "expelled" and at.actor is not None and reading.sure >= 0.85
         unplaced = phrase is None and sending is None and reading.role is None and trigger_sending is None
-        if unplaced and not expelled_by_state:
+        if unplaced and (not expelled_by_state or _titled_otherwise(sentence, subject)):
             _pass(facts, code, key, sentence)  # the name, perhaps, of an envoy told by role
             return None  # no role anywhere in the document: a footballer retiring is no exit
         if phrase is not None and phrase.former and code in ("died", "retired"):
@@ -1206,6 +1206,16 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         }
     )
     return record
+
+
+def _titled_otherwise(sentence: Sentence, mention: Mention) -> bool:
+    """ "ousted civilian leader X", "expelled student activist Y": a name whose own title is a
+    common noun that names no diplomatic role is no envoy, whoever throws him out."""
+    token = sentence.token_at(sentence.local(mention.start)) if mention.end else None
+    while token is not None and token.dep_ in ("compound", "flat") and token.head != token:
+        token = token.head
+    titles = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "NOUN"] if token is not None else []
+    return any(c.text.islower() and lexicon.roles().get(c.lower_) is None for c in titles)
 
 
 def _states_of(sentence: Sentence, mention: Mention) -> tuple[str | None, list[str | None]]:

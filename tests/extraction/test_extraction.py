@@ -260,3 +260,10 @@ def test_a_guessed_sender_is_neither_the_host_nor_the_state_that_expels(text: st
     found = {e["person"]: e for e in extract(text)["exits"] if e["person"]}
     assert found[person]["sending_state"] == sending
     assert found[person]["confidence"] < 0.8
+
+
+def test_no_envoy_behind_a_pronoun_after_a_role_or_another_title() -> None:
+    assert extract("President Ramos earlier this year expelled a US naval attache he accused of spying.")["exits"] == []
+    assert extract("Thailand's army in May ousted civilian leader Somchai Wong, triggering protests.")["exits"] == []
+    kamau = extract("Kenya expelled Ambassador John Kamau of Uganda on Monday.")["exits"]
+    assert [(e["person"], e["sending_state"]) for e in kamau] == [("John Kamau", "UGA")]
