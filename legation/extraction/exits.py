@@ -508,6 +508,13 @@ def _referents(
             for p in clauses.preposition_objects(token, ("of",) if recall else ("of", "from"))
             if (b := body_of(sentence, p))
         ]
+        if token.tag_ == "NNS" and role in HEADS and len(set(states)) >= POSTS_LISTED and verb.lemma_ in SELF_ACTS:
+            local = sentence.offset(token)  # "the ambassadors of A, B, C and D have resigned": one state's
+            sender = _main_state(sentences, set(states))  # envoys at those posts, the state the text is about
+            if sender is not None:
+                unnamed = Unnamed(local, local + len(token.text), token.text, role, sender, [*dict.fromkeys(states)])
+                found.append(Reading(unnamed, 0.6))  # type: ignore[arg-type]
+            continue
         if token.tag_ == "NNS" and role in HEADS and states and not owned:
             local = sentence.offset(token)
             sure = 0.6 if verb.lemma_ in SELF_ACTS else 0.85  # "the ambassadors of A and B have resigned" may
@@ -611,6 +618,16 @@ def _referents(
                 unnamed = Unnamed(local, local + len(token.text), token.text, role, owner, places, count)
                 found.append(Reading(unnamed, 0.85))
     return found
+
+
+POSTS_LISTED = 3  # states after "the ambassadors of" that make a list of one state's posts
+
+
+def _main_state(sentences: list[Sentence], besides: set[str]) -> str | None:
+    """The state a text names most, besides the ones listed, when it names one at least twice."""
+    named = Counter(b.key for s in sentences for b in s.of("body") if b.key and b.key not in besides and _state(b.key))
+    best = named.most_common(1)
+    return best[0][0] if best and best[0][1] >= 2 else None
 
 
 def _hosts(sentence: Sentence, verb: Token) -> list[str]:

@@ -267,3 +267,19 @@ def test_no_envoy_behind_a_pronoun_after_a_role_or_another_title() -> None:
     assert extract("Thailand's army in May ousted civilian leader Somchai Wong, triggering protests.")["exits"] == []
     kamau = extract("Kenya expelled Ambassador John Kamau of Uganda on Monday.")["exits"]
     assert [(e["person"], e["sending_state"]) for e in kamau] == [("John Kamau", "UGA")]
+
+
+def test_ambassadors_of_a_list_of_states_resigning_are_one_states_envoys() -> None:
+    text = (
+        "Bolivia's government faces a crisis. Officials confirmed that the ambassadors of Japan, Peru, Spain "
+        "and Italy have resigned. Bolivia named no successors."
+    )
+    found = extract(text)["exits"]
+    assert {(e["sending_state"], e["receiving_state"]) for e in found} == {
+        ("BOL", "JPN"),
+        ("BOL", "PER"),
+        ("BOL", "ESP"),
+        ("BOL", "ITA"),
+    }
+    assert all(e["confidence"] < 0.8 and e["exit_type"] == "resigned" for e in found)
+    assert extract("The ambassadors of Japan, Peru, Spain and Italy have resigned.")["exits"] == []
