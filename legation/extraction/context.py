@@ -19,7 +19,7 @@ FORMER = re.compile(r"\b(?:former|ex-|formerly|retired)\s*(?:\w+\s+){0,2}$", re.
 CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylines and photo credits
 APPOSITION = re.compile(
     r"\s*[,|]\s*(?:who (?:is|was) )?(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
-    r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|was appointed|was named|had been|has been"
+    r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|(?:listed|described|registered|accredited) as|was appointed|was named|had been|has been"
     r"|(?:had |has )?held the post of|(?:was|is|has been|had been) serving as|who (?:had been|served as|was))\s+"
     r"(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
 )
@@ -188,8 +188,16 @@ def _body_before(sentence: Sentence, start: int) -> Mention | None:
         end = sentence.local(mention.end)
         if end <= start:
             gap = sentence.text[end:start]
-            return mention if re.fullmatch(r"(?:['’]s)?\s+(?:[A-Za-z\-]+\s+){0,2}", gap) else None
+            if not re.fullmatch(r"(?:['’]s)?\s+(?:[A-Za-z\-]+\s+){0,2}", gap) or _verb_between(sentence, end, start):
+                return None  # "Moscow expelled diplomat X": the state acts on him, it does not send him
+            return mention
     return None
+
+
+def _verb_between(sentence: Sentence, start: int, end: int) -> bool:
+    if sentence.span is None:
+        return False
+    return any(t.pos_ in ("VERB", "AUX") for t in sentence.span if start <= sentence.offset(t) < end)
 
 
 def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:

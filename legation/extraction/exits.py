@@ -859,14 +859,18 @@ def _reason(text: str) -> str | None:
 
 def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[str], facts: Facts) -> str | None:
     """A state the sentence or the text names besides the envoy's post: an envoy is sent by a
-    state, not by the United Nations the sentence also names. A state the text gives its envoys
-    ("Iraqi diplomats", "Iraq's deputy ambassador") comes before one it only names, in the
-    sentence and then in the text."""
-    senders = Counter(p.sending for p in [*facts.roles.values(), *facts.unnamed] if p.sending and p.sending not in used)
+    state, not by the United Nations the sentence also names. A state the text gives envoys more
+    than once ("Iraqi diplomats", "Iraq's deputy ambassador") comes before one it only names, in
+    the sentence and then in the text: the text is about its envoys."""
+    phrases = [p.sending for p in [*facts.roles.values(), *facts.unnamed] if p.sending and p.sending not in used]
+    senders = Counter({state: n for state, n in Counter(phrases).items() if n >= SENDER_PHRASES})
     states = [b.key for b in sentence.of("body") if b.key not in used and _state(b.key)]
     earlier = Counter(b for b in reversed(recent) if b not in used and _state(b))
     ranked = [b for b in states if b in senders] + states + [b for b, _ in senders.most_common() if _state(b)]
     return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
+
+
+SENDER_PHRASES = 2  # role phrases with a state that make it the text's sender of envoys
 
 
 def _hosts_told(sentence: Sentence, at: At) -> set[str | None]:
@@ -1169,9 +1173,11 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         phrase = _role_for(key, sentence, phrases, end, facts)
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])
         posted = reading.sending is not None and phrase is not None and reading.receiving == phrase.sending
-        sending = (phrase.sending if phrase and not posted else None) or reading.sending or around_sending
+        sending = (phrase.sending if phrase and not posted else None) or reading.sending
         if sending is None and code == "recalled" and at.actor and at.actor not in left_posts:
             sending = at.actor  # "was recalled by Peru": the state that recalls is the one that sent him
+        if sending is None and around_sending != (phrase.receiving if phrase else None):
+            sending = around_sending  # not the post its role phrase gives: "its ambassador to the United States, X"
         sending = sending or facts.citizenship.get(key)
         expelled_by_state = code == "expelled" and at.actor is not None and reading.sure >= 0.85
         unplaced = phrase is None and sending is None and reading.role is None and trigger_sending is None

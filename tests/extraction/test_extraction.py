@@ -249,8 +249,8 @@ def test_an_indefinite_envoy_is_the_one_identified_later() -> None:
         ),
         (
             "Two Iraqi diplomats seek asylum in Canada. They hope to stay in Canada once their terms end, Canadian "
-            "officials said. Police said Ali Hassan, the deputy ambassador, walked into a police station on Friday "
-            "and requested political asylum.",
+            "officials said of the Iraqi envoys. Police said Ali Hassan, the deputy ambassador, walked into a police "
+            "station on Friday and requested political asylum.",
             "Ali Hassan",
             "IRQ",
         ),
@@ -283,3 +283,13 @@ def test_ambassadors_of_a_list_of_states_resigning_are_one_states_envoys() -> No
     }
     assert all(e["confidence"] < 0.8 and e["exit_type"] == "resigned" for e in found)
     assert extract("The ambassadors of Japan, Peru, Spain and Italy have resigned.")["exits"] == []
+
+
+def test_a_state_that_acts_on_a_diplomat_does_not_send_him() -> None:
+    text = (
+        "The Polish Foreign Ministry identified diplomat Mark Ellis, listed as a counselor at the British "
+        "Embassy, as a spy. Ellis was declared persona non grata on Friday."
+    )
+    assert [(e["person"], e["sending_state"]) for e in extract(text)["exits"]] == [("Mark Ellis", "GBR")]
+    recalled = extract("On May 2, Kyiv recalled its ambassador to Canada, Oleh Marchenko, for consultations.")
+    assert [(e["sending_state"], e["receiving_state"]) for e in recalled["exits"]] == [("UKR", "CAN")]
