@@ -907,6 +907,14 @@ def find(
             token = clauses.head(sentence, start, end)
             if token is None and context.generic(sentence, start, match.group(0)):
                 continue
+            for reading in _since(sentence, token, trigger.code):  # "the first ... to defect since X"
+                at = At(sentence, phrases, (start, end), facts, recent, token, None)
+                for record in _records(trigger.code, reading, at):
+                    if record["_key"] not in seen:
+                        seen.add(record["_key"])
+                        local = sentence.local(reading.subject.start)  # type: ignore[union-attr]
+                        record["year"] = years.at(sentence, local) if years else year
+                        found.append(Found(record, record.pop("_key"), sentence.index, None))
             if token is not None and (
                 clauses.generic(token) or clauses.reaches(sentence, context.hedges(sentence, start), token)
             ):
@@ -964,6 +972,28 @@ def find(
                     seen.add(record["_key"])
                     record["year"] = years.at(sentence, start, token) if years else year
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
+    return found
+
+
+SINCE_CODES = frozenset({"defected", "sought_asylum", "resigned", "resigned_in_protest"})
+
+
+def _since(sentence: Sentence, token: Token | None, code: str) -> list[Reading]:
+    """ "the highest-ranking Cuban diplomat to defect since X, its consul in Y": the person a
+    record is counted from took that exit before, with the state and role of the counted noun."""
+    if token is None or code not in SINCE_CODES:
+        return []
+    noun = token
+    while noun.dep_ in ("xcomp", "acl", "relcl", "ccomp") and noun.pos_ != "NOUN" and noun.head != noun:
+        noun = noun.head
+    if noun.pos_ != "NOUN" or noun == token:
+        return []
+    hint = _hint(sentence, noun)
+    found: list[Reading] = []
+    for person in clauses.preposition_objects(token, ("since",)):
+        mention = sentence.mention_of(person, ("person",))
+        if mention is not None and mention.key and hint["role"] not in (None, *NOT_ENVOYS):
+            found.append(Reading(mention, 0.7, role=hint["role"], sending=hint["sending"]))
     return found
 
 

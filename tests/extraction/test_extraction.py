@@ -293,3 +293,17 @@ def test_a_state_that_acts_on_a_diplomat_does_not_send_him() -> None:
     assert [(e["person"], e["sending_state"]) for e in extract(text)["exits"]] == [("Mark Ellis", "GBR")]
     recalled = extract("On May 2, Kyiv recalled its ambassador to Canada, Oleh Marchenko, for consultations.")
     assert [(e["sending_state"], e["receiving_state"]) for e in recalled["exits"]] == [("UKR", "CAN")]
+
+
+def test_the_defector_a_record_is_counted_since_defected_before() -> None:
+    text = (
+        "Kim Chol, a North Korean envoy in Rome, defected in November, making him the highest-ranking North "
+        "Korean diplomat known to have defected since Pak Song Il, the North's deputy ambassador to Italy, in 2011."
+    )
+    found = {e["person"]: e for e in extract(text)["exits"]}
+    assert set(found) == {"Kim Chol", "Pak Song Il"}
+    pak = found["Pak Song Il"]
+    assert (pak["sending_state"], pak["exit_type"], pak["year"]) == ("PRK", "defected", 2011)
+    assert pak["confidence"] < 0.8
+    bound = extract("Luis Gomez is the first Cuban diplomat to defect since 1999.")["exits"]
+    assert [(e["person"], e["year"]) for e in bound] == [("Luis Gomez", None)]
