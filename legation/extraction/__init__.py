@@ -327,7 +327,6 @@ def _envoy_named_later(
 
 IDENTIFIED_AHEAD = 8  # sentences after "a diplomat ... defected" searched for "identified him as X"
 INDEFINITE = re.compile(r"^(?:an?|one)\s", re.IGNORECASE)
-IDENTIFIED = re.compile(r"\b(?:identified|named)\s+(?:him\s+|her\s+)?as\s+(?:(?:the\s+)?[\w'’-]+\s+){0,2}$")
 
 
 def _name_indefinite(found: list[exits.Found], facts: exits.Facts, sentences: list[pipeline.Sentence]) -> None:
@@ -362,7 +361,7 @@ def _same_envoy(
     """Whether a person named after an indefinite envoy is that envoy: identified as him, or, in
     the next few sentences, given his state and a role of his rank (a head of mission is not "a
     diplomat" expelled beside him)."""
-    if IDENTIFIED.search(sentence.text[: sentence.local(mention.start)]):
+    if exits.IDENTIFIED.search(sentence.text[: sentence.local(mention.start)]):
         return True
     phrase = facts.roles.get(mention.key or "")
     if not near:

@@ -318,6 +318,19 @@ def _ahead(
     return None
 
 
+IDENTIFIED = re.compile(r"\b(?:identified|named)\s+(?:him\s+|her\s+)?as\s+(?:(?:the\s+)?[\w'’-]+\s+){0,2}$")
+IDENTIFIED_NEXT = 2  # sentences after "a diplomat was expelled" searched for "named him as X"
+
+
+def _identified(sentences: list[Sentence], index: int) -> Mention | None:
+    """The one person the next sentences identify an indefinite envoy as ("named him as X")."""
+    for later in sentences[index + 1 : index + 1 + IDENTIFIED_NEXT]:
+        named = [m for m in later.of("person") if m.key and IDENTIFIED.search(later.text[: later.local(m.start)])]
+        if named:
+            return named[0] if len(named) == 1 else None
+    return None
+
+
 SAYS = frozenset({"say", "tell", "add", "announce", "confirm", "state", "report", "claim", "insist", "note"})
 LEAD = 2  # the sentences of a news lead, which names its person in the next sentence
 
@@ -567,6 +580,8 @@ def _referents(
                 lead = None  # "the Peruvian ambassador ... Cuban diplomat Raul Perez": another state's envoy
             if later is not None or lead is not None:
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
+            elif indefinite and sending and (named := _identified(sentences, sentence.index)) is not None:
+                found.append(Reading(named, 0.7, **hint))  # "A US vice-consul ... was expelled. Pravda named him as X"
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
                 found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
                 # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone

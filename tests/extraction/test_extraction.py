@@ -307,3 +307,11 @@ def test_the_defector_a_record_is_counted_since_defected_before() -> None:
     assert pak["confidence"] < 0.8
     bound = extract("Luis Gomez is the first Cuban diplomat to defect since 1999.")["exits"]
     assert [(e["person"], e["year"]) for e in bound] == [("Luis Gomez", None)]
+
+
+def test_an_expelled_indefinite_envoy_identified_after_is_named() -> None:
+    text = "A Chilean diplomat was expelled from Peru on Monday. Local papers identified him as Tomas Ferrer."
+    found = extract(text)["exits"]
+    assert [(e["person"], e["sending_state"], e["receiving_state"]) for e in found] == [("Tomas Ferrer", "CHL", "PER")]
+    assert found[0]["confidence"] < 0.8
+    assert extract("A Chilean diplomat was expelled from Peru on Monday.")["exits"] == []
