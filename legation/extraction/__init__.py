@@ -166,6 +166,9 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         (f.sentence, f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")
     )
     counted = {(f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("count")}
+    in_text = Counter(
+        (_kind(f.record["exit_type"]), f.record["sending_state"]) for f in kept.values() if f.record.get("person")
+    )  # named exits of each kind and state in the whole text
     uncounted: set[tuple[str, str | None]] = set()
     for key, group in list(kept.items()):
         record = group.record
@@ -182,6 +185,8 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
             names = by_sentence[(group.sentence, record["exit_type"], record["sending_state"])]
             if names and (record.get("count") is None or names >= record["count"]):
                 del kept[key]  # "Two Eritrean diplomats, Samuel Haile and Ruth Tesfay": the names stand for the group
+            elif (record.get("count") or 0) >= 2 and in_text[(_kind(pair[0]), pair[1])] >= record["count"]:
+                del kept[key]  # "Two Iraqi diplomats seek asylum ... X requested asylum ... Y made a request"
     return [
         f for f in kept.values() if f.record.get("person") or f.record.get("group") or not _named_there(f.record, named)
     ]  # "recalled its envoy" in a headline, named in the body

@@ -315,3 +315,14 @@ def test_an_expelled_indefinite_envoy_identified_after_is_named() -> None:
     assert [(e["person"], e["sending_state"], e["receiving_state"]) for e in found] == [("Tomas Ferrer", "CHL", "PER")]
     assert found[0]["confidence"] < 0.8
     assert extract("A Chilean diplomat was expelled from Peru on Monday.")["exits"] == []
+
+
+def test_a_counted_group_gives_way_to_its_members_named_apart() -> None:
+    text = (
+        "Two Iraqi diplomats seek asylum in Canada. Police said Ali Hassan, the Iraqi deputy ambassador, "
+        "requested political asylum on Friday. Sources said Omar Aziz, an Iraqi counselor, made an asylum "
+        "request last month."
+    )
+    found = extract(text)["exits"]
+    assert {(e["person"], e["sending_state"]) for e in found} == {("Ali Hassan", "IRQ"), ("Omar Aziz", "IRQ")}
+    assert all(e["group"] is None for e in found)
