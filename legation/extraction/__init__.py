@@ -157,6 +157,7 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         for code in other["consequences"]:
             if code not in record["consequences"]:
                 record["consequences"].append(code)
+    _drop_postless(kept)
     named: dict[tuple[str, str | None], set[str | None]] = {}
     for f in kept.values():
         if f.record.get("person") and f.record["confidence"] >= 0.7:  # a guess names no one
@@ -190,6 +191,19 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
     return [
         f for f in kept.values() if f.record.get("person") or f.record.get("group") or not _named_there(f.record, named)
     ]  # "recalled its envoy" in a headline, named in the body
+
+
+def _drop_postless(kept: dict[str, exits.Found]) -> None:
+    """ "recalling its envoy" told before "recalling its ambassador to Canada": the envoy with no
+    post is the one told with it later (the other order is `_unnamed_key`'s)."""
+    posted = {key.rsplit(":", 1)[0] for key in kept if key.startswith("unnamed:") and not key.endswith(":None")}
+    for key, one in list(kept.items()):
+        record = one.record
+        if record.get("person") or record.get("group") or record.get("receiving_state") or "#" not in key:
+            continue
+        role = "ambassador" if record["role"] == "special_envoy" else record["role"]
+        if f"unnamed:{record['exit_type']}:{role}:{record['sending_state']}" in posted:
+            del kept[key]
 
 
 def _named_there(record: dict[str, Any], named: dict[tuple[str, str | None], set[str | None]]) -> bool:

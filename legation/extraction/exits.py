@@ -30,6 +30,8 @@ STATE_NOUNS = frozenset(
     {"kingdom", "country", "government", "nation", "republic", "regime", "junta", "sultanate", "emirate"}
 )
 NAMING = frozenset({"defector"})
+MONARCHIES = frozenset({"kingdom", "sultanate", "emirate"})  # state nouns a state's official name must carry
+NAMED = 12  # states remembered for "the kingdom"
 POSTED = frozenset({"station", "base", "post", "serve", "accredit"})  # "who is stationed in Tel Aviv"
 SELF_ACTS = frozenset({"defect", "resign", "seek", "flee", "desert", "quit", "step", "request", "ask", "apply"})
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
@@ -48,14 +50,28 @@ class Facts:
 
     roles: dict[str, RolePhrase] = field(default_factory=dict)
     citizenship: dict[str, str] = field(default_factory=dict)
-    actor: str | None = None  # the state last named as a subject: what "the kingdom" stands for
+    actor: str | None = None  # the state last named as a subject: what "the country" stands for
+    named: list[str] = field(default_factory=list)  # the states named so far, the latest last
 
     def state_of(self, token: Token) -> str | None:
-        """ "The kingdom announces ...": a state named by a common noun is the state last in subject position."""
+        """ "The kingdom announces ...": a state named by a common noun is the state last in subject
+        position; "the kingdom", "the sultanate" or "the emirate" is the last state named that is
+        one by its official name (a republic in subject position between them is not it)."""
         definite = any(c.lower_ == "the" for c in token.children)
-        return self.actor if definite and token.lower_ in STATE_NOUNS else None
+        if not definite or token.lower_ not in STATE_NOUNS:
+            return None
+        if token.lower_ not in MONARCHIES:
+            return self.actor
+        for code in reversed([*self.named, *([self.actor] if self.actor else [])]):
+            body = bodies.registry().get(code)
+            if body is not None and any(token.lower_ in alias.lower() for alias in body.aliases):
+                return code
+        return None
 
     def follow(self, sentence: Sentence) -> None:
+        for body in sentence.of("body"):
+            if body.key and _state(body.key):
+                self.named = [*[b for b in self.named if b != body.key], body.key][-NAMED:]
         if sentence.span is None:
             return
         for token in sentence.span:

@@ -326,3 +326,16 @@ def test_a_counted_group_gives_way_to_its_members_named_apart() -> None:
     found = extract(text)["exits"]
     assert {(e["person"], e["sending_state"]) for e in found} == {("Ali Hassan", "IRQ"), ("Omar Aziz", "IRQ")}
     assert all(e["group"] is None for e in found)
+
+
+def test_the_kingdom_is_the_last_state_named_a_kingdom() -> None:
+    text = (
+        "Saudi Arabia said on Monday it was expelling the Canadian ambassador and recalling its envoy. Canada "
+        "criticised arrests of activists. The kingdom said it was recalling its ambassador to Canada."
+    )
+    found = extract(text)
+    recalls = [(e["sending_state"], e["receiving_state"]) for e in found["exits"] if e["exit_type"] == "recalled"]
+    assert recalls == [("SAU", "CAN")]
+    assert [(m["actor"], m["target"]) for m in found["measures"] if m["measure"] == "ambassador_recalled"] == [
+        ("SAU", "CAN")
+    ]
