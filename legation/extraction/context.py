@@ -19,7 +19,8 @@ FORMER = re.compile(r"\b(?:former|ex-|formerly|retired)\s*(?:\w+\s+){0,2}$", re.
 CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylines and photo credits
 APPOSITION = re.compile(
     r"\s*[,|]\s*(?:who (?:is|was) )?(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
-    r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|(?:listed|described|registered|accredited) as|was appointed|was named|had been|has been"
+    r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|(?:listed|described|registered) as"
+    r"|was appointed|was named|had been|has been"
     r"|(?:had |has )?held the post of|(?:was|is|has been|had been) serving as|who (?:had been|served as|was))\s+"
     r"(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
 )
@@ -204,8 +205,10 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
     """The person a role phrase names: right after it, or in apposition right before it."""
     for mention in people(sentence):
         local, local_end = sentence.local(mention.start), sentence.local(mention.end)
-        if mention.kind != "anaphor" and local >= phrase.end and re.fullmatch(
-            r"\s*(?:\([A-Z.]{2,8}\))?\s*[,|]?\s*", sentence.text[phrase.end : local]
+        if (
+            mention.kind != "anaphor"
+            and local >= phrase.end
+            and re.fullmatch(r"\s*(?:\([A-Z.]{2,8}\))?\s*[,|]?\s*", sentence.text[phrase.end : local])
         ):  # "the attache he accused of spying": a pronoun after a role noun is no name
             return mention.key
         gap = sentence.text[local_end : phrase.start]

@@ -63,15 +63,15 @@ class Facts:
         if token.lower_ not in MONARCHIES:
             return self.actor
         for code in reversed([*self.named, *([self.actor] if self.actor else [])]):
-            body = bodies.registry().get(code)
-            if body is not None and any(token.lower_ in alias.lower() for alias in body.aliases):
+            state = bodies.registry().get(code)
+            if state is not None and any(token.lower_ in alias.lower() for alias in state.aliases):
                 return code
         return None
 
     def follow(self, sentence: Sentence) -> None:
-        for body in sentence.of("body"):
-            if body.key and _state(body.key):
-                self.named = [*[b for b in self.named if b != body.key], body.key][-NAMED:]
+        for mention in sentence.of("body"):
+            if mention.key and _state(mention.key):
+                self.named = [*[b for b in self.named if b != mention.key], mention.key][-NAMED:]
         if sentence.span is None:
             return
         for token in sentence.span:
@@ -542,7 +542,7 @@ def _referents(
             sender = _main_state(sentences, set(states))  # envoys at those posts, the state the text is about
             if sender is not None:
                 unnamed = Unnamed(local, local + len(token.text), token.text, role, sender, [*dict.fromkeys(states)])
-                found.append(Reading(unnamed, 0.6))  # type: ignore[arg-type]
+                found.append(Reading(unnamed, 0.6))
             continue
         if token.tag_ == "NNS" and role in HEADS and states and not owned:
             local = sentence.offset(token)
@@ -596,8 +596,8 @@ def _referents(
                 lead = None  # "the Peruvian ambassador ... Cuban diplomat Raul Perez": another state's envoy
             if later is not None or lead is not None:
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
-            elif indefinite and sending and (named := _identified(sentences, sentence.index)) is not None:
-                found.append(Reading(named, 0.7, **hint))  # "A US vice-consul ... was expelled. Pravda named him as X"
+            elif indefinite and sending and (identified := _identified(sentences, sentence.index)):
+                found.append(Reading(identified, 0.7, **hint))  # "A US vice-consul was expelled. Pravda named him as X"
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
                 found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
                 # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone
@@ -943,7 +943,7 @@ def find(
                 for record in _records(trigger.code, reading, at):
                     if record["_key"] not in seen:
                         seen.add(record["_key"])
-                        local = sentence.local(reading.subject.start)  # type: ignore[union-attr]
+                        local = sentence.local(reading.subject.start)
                         record["year"] = years.at(sentence, local) if years else year
                         found.append(Found(record, record.pop("_key"), sentence.index, None))
             if token is not None and (
