@@ -305,7 +305,13 @@ def _ahead(
     for key, phrase in held if definite else ():  # "a diplomat" is someone new
         if sending is None or phrase.sending == sending:
             return Mention("person", 0, 0, key, key)
-    stateless = [k for k, p in held if p.sending is None and facts.citizenship.get(k) in (None, sending)]
+    stateless = [
+        k
+        for k, p in held
+        if p.sending is None
+        and facts.citizenship.get(k) in (None, sending)
+        and _may_serve(sentences, k, {sending, post})
+    ]
     if definite and sending and stateless:
         order = [p.person for later in sentences[index + 1 :] for p in context.role_phrases(later)]
         key = next((k for k in order if k in stateless), stateless[0])  # the first named after it
@@ -345,6 +351,24 @@ def _identified(sentences: list[Sentence], index: int) -> Mention | None:
         if named:
             return named[0] if len(named) == 1 else None
     return None
+
+
+def _may_serve(sentences: list[Sentence], key: str, pair: set[str | None]) -> bool:
+    """Whether a holder named without a state may be the envoy of a sender at a post: a sentence
+    names him with no other state ("Canada announced that Ambassador X would not return" makes X
+    no Brazilian envoy in Caracas; "the UN envoy X" among Russian envoys is no Sudanese one)."""
+    allowed = {*pair, *(_successor(code) for code in pair)}
+    return any(
+        any(m.key == key for m in sentence.of("person"))
+        and {b.key for b in sentence.of("body") if _state(b.key)} <= allowed
+        for sentence in sentences
+    )
+
+
+def _successor(code: str | None) -> str | None:
+    """The state that continued a former one: Moscow in a Soviet-era text is the Soviet Union's."""
+    body = bodies.registry().get(code or "")
+    return body.continued_by if body is not None else None
 
 
 SAYS = frozenset({"say", "tell", "add", "announce", "confirm", "state", "report", "claim", "insist", "note"})

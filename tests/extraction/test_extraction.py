@@ -339,3 +339,15 @@ def test_the_kingdom_is_the_last_state_named_a_kingdom() -> None:
     assert [(m["actor"], m["target"]) for m in found["measures"] if m["measure"] == "ambassador_recalled"] == [
         ("SAU", "CAN")
     ]
+
+
+def test_a_holder_named_without_a_state_is_not_taken_for_another_states_envoy() -> None:
+    text = (
+        "Sudan envoy died of heart attack\n\nRussia's ambassador to Sudan, Ivan Orlov, died of a heart attack, the "
+        "ministry said. Orlov is the third Russian ambassador to die on the job this year, including the UN envoy "
+        "Petr Sokolov and Chile envoy Oleg Frolov."
+    )
+    found = sorted((e["person"], e["sending_state"]) for e in extract(text)["exits"])
+    assert found == [("Ivan Orlov", "RUS"), ("Oleg Frolov", "RUS"), ("Petr Sokolov", "RUS")]
+    hosted = extract("Ecuador expelled the U.S. ambassador on Tuesday. Ambassador Helen Ward has until Friday to go.")
+    assert [(e["person"], e["sending_state"]) for e in hosted["exits"]] == [("Helen Ward", "USA")]
