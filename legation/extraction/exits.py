@@ -914,18 +914,17 @@ def _reason(text: str) -> str | None:
 
 def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[str], facts: Facts) -> str | None:
     """A state the sentence or the text names besides the envoy's post: an envoy is sent by a
-    state, not by the United Nations the sentence also names. A state the text gives envoys more
-    than once ("Iraqi diplomats", "Iraq's deputy ambassador") comes before one it only names, in
-    the sentence and then in the text: the text is about its envoys."""
+    state, not by the United Nations the sentence also names. A state the text gives envoys
+    ("Iraqi diplomats", "Iraq's deputy ambassador") comes before one it only names, in the
+    sentence and then in the text, except for an envoy to an international body: he speaks for
+    the state the text is told from, not for the other state whose envoys it names."""
     phrases = [p.sending for p in [*facts.roles.values(), *facts.unnamed] if p.sending and p.sending not in used]
-    senders = Counter({state: n for state, n in Counter(phrases).items() if n >= SENDER_PHRASES})
+    at_body = any(code and not _state(code) for code in used)  # an envoy to the UN or the OAS
+    senders = Counter() if at_body else Counter(phrases)
     states = [b.key for b in sentence.of("body") if b.key not in used and _state(b.key)]
     earlier = Counter(b for b in reversed(recent) if b not in used and _state(b))
     ranked = [b for b in states if b in senders] + states + [b for b, _ in senders.most_common() if _state(b)]
     return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
-
-
-SENDER_PHRASES = 2  # role phrases with a state that make it the text's sender of envoys
 
 
 def _hosts_told(sentence: Sentence, at: At) -> set[str | None]:
