@@ -114,6 +114,7 @@ def read(
         facts.follow(sentence)
     found = _merge(found)
     _name_envoys(found, facts, sentences)
+    _name_indefinite(found, facts, sentences)
     found = [f for f in found if not f.record.pop("_merged", False)]
     found = _name_members(found, sentences)
     exits.settle(found, sentences)
@@ -158,6 +159,7 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         for code in other["consequences"]:
             if code not in record["consequences"]:
                 record["consequences"].append(code)
+    _drop_postless(kept)
     named: dict[tuple[str, str | None], set[str | None]] = {}
     for f in kept.values():
         if f.record.get("person") and f.record["confidence"] >= 0.7:  # a guess names no one
@@ -167,6 +169,9 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
         (f.sentence, f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")
     )
     counted = {(f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("count")}
+    in_text = Counter(
+        (_kind(f.record["exit_type"]), f.record["sending_state"]) for f in kept.values() if f.record.get("person")
+    )  # named exits of each kind and state in the whole text
     uncounted: set[tuple[str, str | None]] = set()
     for key, group in list(kept.items()):
         record = group.record
@@ -183,9 +188,24 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
             names = by_sentence[(group.sentence, record["exit_type"], record["sending_state"])]
             if names and (record.get("count") is None or names >= record["count"]):
                 del kept[key]  # "Two Eritrean diplomats, Samuel Haile and Ruth Tesfay": the names stand for the group
+            elif (record.get("count") or 0) >= 2 and in_text[(_kind(pair[0]), pair[1])] >= record["count"]:
+                del kept[key]  # "Two Iraqi diplomats seek asylum ... X requested asylum ... Y made a request"
     return [
         f for f in kept.values() if f.record.get("person") or f.record.get("group") or not _named_there(f.record, named)
     ]  # "recalled its envoy" in a headline, named in the body
+
+
+def _drop_postless(kept: dict[str, exits.Found]) -> None:
+    """ "recalling its envoy" told before "recalling its ambassador to Canada": the envoy with no
+    post is the one told with it later (the other order is `_unnamed_key`'s)."""
+    posted = {key.rsplit(":", 1)[0] for key in kept if key.startswith("unnamed:") and not key.endswith(":None")}
+    for key, one in list(kept.items()):
+        record = one.record
+        if record.get("person") or record.get("group") or record.get("receiving_state") or "#" not in key:
+            continue
+        role = "ambassador" if record["role"] == "special_envoy" else record["role"]
+        if f"unnamed:{record['exit_type']}:{role}:{record['sending_state']}" in posted:
+            del kept[key]
 
 
 def _named_there(record: dict[str, Any], named: dict[tuple[str, str | None], set[str | None]]) -> bool:
@@ -307,11 +327,11 @@ def _envoy_named_later(
     after an exit told by role only, names that envoy (whatever the person's own nationality)."""
     keys: list[str] = []
     for sentence in sentences[one.sentence + 1 : one.sentence + 1 + ENVOY_AHEAD]:
-        for mention in sentence.of("person") if one.record["exit_type"] == "died" else []:
+        persons = sentence.of("person")
+        for mention in persons if one.record["exit_type"] == "died" else []:
             before = sentence.text[: sentence.local(mention.start)]
             if REMAINS.search(before) and mention.key and mention.key not in exited and mention.key not in keys:
                 keys.append(mention.key)  # "had been shot dead ... The body of Anton Berg was found"
-        persons = sentence.of("person")
         for mention in sentence.of("anaphor"):
             words = mention.text.lower().split()
             if words[0] != "the" or lexicon.roles().get(words[-1]) not in exits.HEADS:
@@ -324,6 +344,52 @@ def _envoy_named_later(
             if (phrase is None or phrase.role not in exits.NOT_ENVOYS) and after.key not in keys:
                 keys.append(after.key)
     return keys
+
+
+IDENTIFIED_AHEAD = 8  # sentences after "a diplomat ... defected" searched for "identified him as X"
+INDEFINITE = re.compile(r"^(?:an?|one)\s", re.IGNORECASE)
+
+
+def _name_indefinite(found: list[exits.Found], facts: exits.Facts, sentences: list[pipeline.Sentence]) -> None:
+    """ "Gunmen killed a Soviet military attache ... he shot Col. X, a Soviet deputy military
+    attache", "A North Korean diplomat has defected ... the diplomat, whom it identified as X": an
+    envoy told as "a diplomat" is the person the next sentences give that role and state, or the
+    one they identify him as, when they name exactly one such person with no exit of his own."""
+    exited = {f.record["person"] for f in found if f.record.get("person")}
+    for one in found:
+        record = one.record
+        if not record.get("group") or record.get("count") != 1 or not INDEFINITE.match(record["group"]):
+            continue
+        for sentence in sentences[one.sentence + 1 : one.sentence + 1 + IDENTIFIED_AHEAD]:
+            near = sentence.index <= one.sentence + ENVOY_AHEAD
+            keys = {m.key for m in sentence.of("person") if m.key and _same_envoy(record, sentence, m, facts, near)}
+            if keys:
+                break
+        else:
+            continue
+        if len(keys) != 1 or keys & exited:
+            continue
+        key = keys.pop()
+        record.update({"person": key, "group": None, "count": None})
+        record["confidence"] = min(record["confidence"], 0.7)
+        one.key = key
+        exited.add(key)
+
+
+def _same_envoy(
+    record: dict[str, Any], sentence: pipeline.Sentence, mention: pipeline.Mention, facts: exits.Facts, near: bool
+) -> bool:
+    """Whether a person named after an indefinite envoy is that envoy: identified as him, or, in
+    the next few sentences, given his state and a role of his rank (a head of mission is not "a
+    diplomat" expelled beside him)."""
+    if exits.IDENTIFIED.search(sentence.text[: sentence.local(mention.start)]):
+        return True
+    phrase = facts.roles.get(mention.key or "")
+    if not near:
+        return False
+    if phrase is None or phrase.role in exits.NOT_ENVOYS or phrase.sending != record["sending_state"]:
+        return False
+    return (phrase.role in exits.HEADS) == (record["role"] in exits.HEADS)
 
 
 MEMBERS_AHEAD = 3  # sentences after a counted group searched for its members' names

@@ -19,7 +19,8 @@ FORMER = re.compile(r"\b(?:former|ex-|formerly|retired)\s*(?:\w+\s+){0,2}$", re.
 CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylines and photo credits
 APPOSITION = re.compile(
     r"\s*[,|]\s*(?:who (?:is|was) )?(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
-    r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|was appointed|was named|had been|has been"
+    r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|(?:listed|described|registered) as"
+    r"|was appointed|was named|had been|has been"
     r"|(?:had |has )?held the post of|(?:was|is|has been|had been) serving as|who (?:had been|served as|was))\s+"
     r"(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
 )
@@ -188,22 +189,33 @@ def _body_before(sentence: Sentence, start: int) -> Mention | None:
         end = sentence.local(mention.end)
         if end <= start:
             gap = sentence.text[end:start]
-            return mention if re.fullmatch(r"(?:['’]s)?\s+(?:[A-Za-z\-]+\s+){0,2}", gap) else None
+            if not re.fullmatch(r"(?:['’]s)?\s+(?:[A-Za-z\-]+\s+){0,2}", gap) or _verb_between(sentence, end, start):
+                return None  # "Moscow expelled diplomat X": the state acts on him, it does not send him
+            return mention
     return None
+
+
+def _verb_between(sentence: Sentence, start: int, end: int) -> bool:
+    if sentence.span is None:
+        return False
+    return any(t.pos_ in ("VERB", "AUX") for t in sentence.span if start <= sentence.offset(t) < end)
 
 
 def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
     """The person a role phrase names: right after it, or in apposition right before it."""
     for mention in people(sentence):
         local, local_end = sentence.local(mention.start), sentence.local(mention.end)
-        if local >= phrase.end and re.fullmatch(
-            r"\s*(?:\([A-Z.]{2,8}\))?\s*[,|]?\s*", sentence.text[phrase.end : local]
-        ):
+        if (
+            mention.kind != "anaphor"
+            and local >= phrase.end
+            and re.fullmatch(r"\s*(?:\([A-Z.]{2,8}\))?\s*[,|]?\s*", sentence.text[phrase.end : local])
+        ):  # "the attache he accused of spying": a pronoun after a role noun is no name
             return mention.key
         gap = sentence.text[local_end : phrase.start]
         for body in sentence.of("body"):  # "Howard Felchlin, United States Assistant Military Attache"
             if local_end <= sentence.local(body.start) and sentence.local(body.end) <= phrase.start:
                 gap = gap.replace(body.text, "", 1)
+        gap = re.sub(r"\s+", " ", gap)  # ", a Soviet deputy attache" less its state leaves two spaces
         if local_end <= phrase.start and APPOSITION.fullmatch(gap):
             return mention.key
     return None

@@ -30,6 +30,8 @@ STATE_NOUNS = frozenset(
     {"kingdom", "country", "government", "nation", "republic", "regime", "junta", "sultanate", "emirate"}
 )
 NAMING = frozenset({"defector"})
+MONARCHIES = frozenset({"kingdom", "sultanate", "emirate"})  # state nouns a state's official name must carry
+NAMED = 12  # states remembered for "the kingdom"
 POSTED = frozenset({"station", "base", "post", "serve", "accredit"})  # "who is stationed in Tel Aviv"
 SELF_ACTS = frozenset({"defect", "resign", "seek", "flee", "desert", "quit", "step", "request", "ask", "apply"})
 OWN = frozenset({"its", "their", "our", "his", "her"})  # "recalled its ambassador": the actor's own envoy
@@ -48,14 +50,28 @@ class Facts:
 
     roles: dict[str, RolePhrase] = field(default_factory=dict)
     citizenship: dict[str, str] = field(default_factory=dict)
-    actor: str | None = None  # the state last named as a subject: what "the kingdom" stands for
+    actor: str | None = None  # the state last named as a subject: what "the country" stands for
+    named: list[str] = field(default_factory=list)  # the states named so far, the latest last
 
     def state_of(self, token: Token) -> str | None:
-        """ "The kingdom announces ...": a state named by a common noun is the state last in subject position."""
+        """ "The kingdom announces ...": a state named by a common noun is the state last in subject
+        position; "the kingdom", "the sultanate" or "the emirate" is the last state named that is
+        one by its official name (a republic in subject position between them is not it)."""
         definite = any(c.lower_ == "the" for c in token.children)
-        return self.actor if definite and token.lower_ in STATE_NOUNS else None
+        if not definite or token.lower_ not in STATE_NOUNS:
+            return None
+        if token.lower_ not in MONARCHIES:
+            return self.actor
+        for code in reversed([*self.named, *([self.actor] if self.actor else [])]):
+            state = bodies.registry().get(code)
+            if state is not None and any(token.lower_ in alias.lower() for alias in state.aliases):
+                return code
+        return None
 
     def follow(self, sentence: Sentence) -> None:
+        for mention in sentence.of("body"):
+            if mention.key and _state(mention.key):
+                self.named = [*[b for b in self.named if b != mention.key], mention.key][-NAMED:]
         if sentence.span is None:
             return
         for token in sentence.span:
@@ -289,7 +305,13 @@ def _ahead(
     for key, phrase in held if definite else ():  # "a diplomat" is someone new
         if sending is None or phrase.sending == sending:
             return Mention("person", 0, 0, key, key)
-    stateless = [k for k, p in held if p.sending is None and facts.citizenship.get(k) in (None, sending)]
+    stateless = [
+        k
+        for k, p in held
+        if p.sending is None
+        and facts.citizenship.get(k) in (None, sending)
+        and _may_serve(sentences, k, {sending, post})
+    ]
     if definite and sending and stateless:
         order = [p.person for later in sentences[index + 1 :] for p in context.role_phrases(later)]
         key = next((k for k in order if k in stateless), stateless[0])  # the first named after it
@@ -316,6 +338,37 @@ def _ahead(
             if persons:  # "It said X was declared persona non grata": the reported clause's subject
                 return persons[0]
     return None
+
+
+IDENTIFIED = re.compile(r"\b(?:identified|named)\s+(?:him\s+|her\s+)?as\s+(?:(?:the\s+)?[\w'’-]+\s+){0,2}$")
+IDENTIFIED_NEXT = 2  # sentences after "a diplomat was expelled" searched for "named him as X"
+
+
+def _identified(sentences: list[Sentence], index: int) -> Mention | None:
+    """The one person the next sentences identify an indefinite envoy as ("named him as X")."""
+    for later in sentences[index + 1 : index + 1 + IDENTIFIED_NEXT]:
+        named = [m for m in later.of("person") if m.key and IDENTIFIED.search(later.text[: later.local(m.start)])]
+        if named:
+            return named[0] if len(named) == 1 else None
+    return None
+
+
+def _may_serve(sentences: list[Sentence], key: str, pair: set[str | None]) -> bool:
+    """Whether a holder named without a state may be the envoy of a sender at a post: a sentence
+    names him with no other state ("Canada announced that Ambassador X would not return" makes X
+    no Brazilian envoy in Caracas; "the UN envoy X" among Russian envoys is no Sudanese one)."""
+    allowed = {*pair, *(_successor(code) for code in pair)}
+    return any(
+        any(m.key == key for m in sentence.of("person"))
+        and {b.key for b in sentence.of("body") if _state(b.key)} <= allowed
+        for sentence in sentences
+    )
+
+
+def _successor(code: str | None) -> str | None:
+    """The state that continued a former one: Moscow in a Soviet-era text is the Soviet Union's."""
+    body = bodies.registry().get(code or "")
+    return body.continued_by if body is not None else None
 
 
 SAYS = frozenset({"say", "tell", "add", "announce", "confirm", "state", "report", "claim", "insist", "note"})
@@ -508,6 +561,13 @@ def _referents(
             for p in clauses.preposition_objects(token, ("of",) if recall else ("of", "from"))
             if (b := body_of(sentence, p))
         ]
+        if token.tag_ == "NNS" and role in HEADS and len(set(states)) >= POSTS_LISTED and verb.lemma_ in SELF_ACTS:
+            local = sentence.offset(token)  # "the ambassadors of A, B, C and D have resigned": one state's
+            sender = _main_state(sentences, set(states))  # envoys at those posts, the state the text is about
+            if sender is not None:
+                unnamed = Unnamed(local, local + len(token.text), token.text, role, sender, [*dict.fromkeys(states)])
+                found.append(Reading(unnamed, 0.6))
+            continue
         if token.tag_ == "NNS" and role in HEADS and states and not owned:
             local = sentence.offset(token)
             sure = 0.6 if verb.lemma_ in SELF_ACTS else 0.85  # "the ambassadors of A and B have resigned" may
@@ -560,6 +620,8 @@ def _referents(
                 lead = None  # "the Peruvian ambassador ... Cuban diplomat Raul Perez": another state's envoy
             if later is not None or lead is not None:
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
+            elif indefinite and sending and (identified := _identified(sentences, sentence.index)):
+                found.append(Reading(identified, 0.7, **hint))  # "A US vice-consul was expelled. Pravda named him as X"
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
                 found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
                 # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone
@@ -611,6 +673,16 @@ def _referents(
                 unnamed = Unnamed(local, local + len(token.text), token.text, role, owner, places, count)
                 found.append(Reading(unnamed, 0.85))
     return found
+
+
+POSTS_LISTED = 3  # states after "the ambassadors of" that make a list of one state's posts
+
+
+def _main_state(sentences: list[Sentence], besides: set[str]) -> str | None:
+    """The state a text names most, besides the ones listed, when it names one at least twice."""
+    named = Counter(b.key for s in sentences for b in s.of("body") if b.key and b.key not in besides and _state(b.key))
+    best = named.most_common(1)
+    return best[0][0] if best and best[0][1] >= 2 else None
 
 
 def _hosts(sentence: Sentence, verb: Token) -> list[str]:
@@ -840,12 +912,29 @@ def _reason(text: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[str]) -> str | None:
+def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[str], facts: Facts) -> str | None:
     """A state the sentence or the text names besides the envoy's post: an envoy is sent by a
-    state, not by the United Nations the sentence also names."""
+    state, not by the United Nations the sentence also names. A state the text gives envoys
+    ("Iraqi diplomats", "Iraq's deputy ambassador") comes before one it only names, in the
+    sentence and then in the text, except for an envoy to an international body: he speaks for
+    the state the text is told from, not for the other state whose envoys it names."""
+    phrases = [p.sending for p in [*facts.roles.values(), *facts.unnamed] if p.sending and p.sending not in used]
+    at_body = any(code and not _state(code) for code in used)  # an envoy to the UN or the OAS
+    senders = Counter() if at_body else Counter(phrases)
     states = [b.key for b in sentence.of("body") if b.key not in used and _state(b.key)]
     earlier = Counter(b for b in reversed(recent) if b not in used and _state(b))
-    return next(iter(states + [b for b, _ in earlier.most_common()]), None)
+    ranked = [b for b in states if b in senders] + states + [b for b, _ in senders.most_common() if _state(b)]
+    return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
+
+
+def _hosts_told(sentence: Sentence, at: At) -> set[str | None]:
+    """The states that expel, in a sentence that names no envoy's state: the actor, and the state
+    that says so ("X was expelled in retaliation, Moscow said")."""
+    hosts: set[str | None] = {at.actor}
+    for token in sentence.span if sentence.span is not None else ():
+        if token.dep_ == "nsubj" and token.head.lemma_ in SAYS and (body := body_of(sentence, token)):
+            hosts.add(body)
+    return hosts
 
 
 def _state(code: str | None) -> bool:
@@ -872,6 +961,14 @@ def find(
             token = clauses.head(sentence, start, end)
             if token is None and context.generic(sentence, start, match.group(0)):
                 continue
+            for reading in _since(sentence, token, trigger.code):  # "the first ... to defect since X"
+                at = At(sentence, phrases, (start, end), facts, recent, token, None)
+                for record in _records(trigger.code, reading, at):
+                    if record["_key"] not in seen:
+                        seen.add(record["_key"])
+                        local = sentence.local(reading.subject.start)
+                        record["year"] = years.at(sentence, local) if years else year
+                        found.append(Found(record, record.pop("_key"), sentence.index, None))
             if token is not None and (
                 clauses.generic(token) or clauses.reaches(sentence, context.hedges(sentence, start), token)
             ):
@@ -929,6 +1026,28 @@ def find(
                     seen.add(record["_key"])
                     record["year"] = years.at(sentence, start, token) if years else year
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
+    return found
+
+
+SINCE_CODES = frozenset({"defected", "sought_asylum", "resigned", "resigned_in_protest"})
+
+
+def _since(sentence: Sentence, token: Token | None, code: str) -> list[Reading]:
+    """ "the highest-ranking Cuban diplomat to defect since X, its consul in Y": the person a
+    record is counted from took that exit before, with the state and role of the counted noun."""
+    if token is None or code not in SINCE_CODES:
+        return []
+    noun = token
+    while noun.dep_ in ("xcomp", "acl", "relcl", "ccomp") and noun.pos_ != "NOUN" and noun.head != noun:
+        noun = noun.head
+    if noun.pos_ != "NOUN" or noun == token:
+        return []
+    hint = _hint(sentence, noun)
+    found: list[Reading] = []
+    for person in clauses.preposition_objects(token, ("since",)):
+        mention = sentence.mention_of(person, ("person",))
+        if mention is not None and mention.key and hint["role"] not in (None, *NOT_ENVOYS):
+            found.append(Reading(mention, 0.7, role=hint["role"], sending=hint["sending"]))
     return found
 
 
@@ -1138,13 +1257,15 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         phrase = _role_for(key, sentence, phrases, end, facts)
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])
         posted = reading.sending is not None and phrase is not None and reading.receiving == phrase.sending
-        sending = (phrase.sending if phrase and not posted else None) or reading.sending or around_sending
+        sending = (phrase.sending if phrase and not posted else None) or reading.sending
         if sending is None and code == "recalled" and at.actor and at.actor not in left_posts:
             sending = at.actor  # "was recalled by Peru": the state that recalls is the one that sent him
+        if sending is None and around_sending != (phrase.receiving if phrase else None):
+            sending = around_sending  # not the post its role phrase gives: "its ambassador to the United States, X"
         sending = sending or facts.citizenship.get(key)
         expelled_by_state = code == "expelled" and at.actor is not None and reading.sure >= 0.85
         unplaced = phrase is None and sending is None and reading.role is None and trigger_sending is None
-        if unplaced and not expelled_by_state:
+        if unplaced and (not expelled_by_state or _titled_otherwise(sentence, subject)):
             _pass(facts, code, key, sentence)  # the name, perhaps, of an envoy told by role
             return None  # no role anywhere in the document: a footballer retiring is no exit
         if phrase is not None and phrase.former and code in ("died", "retired"):
@@ -1159,11 +1280,15 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         receiving = (phrase.receiving if phrase else None) or reading.receiving
         receiving = receiving or (around_receiving[0] if around_receiving else None)
         sending = sending or trigger_sending
+        if code == "expelled" and sending is not None and sending == at.actor:
+            sending = None  # "is expelled from the UK", "Russia has expelled ... Ellingsen": the host
         left = _body_after(sentence, end, LEFT) if code == "expelled" else None  # "forced to leave Libya"
         receiving = receiving or left or _opening_place(sentence)
+        if code == "expelled" and receiving is None and at.actor != sending:
+            receiving = at.actor  # the state that expels him is where he served
         if sending is None:
-            host = at.actor if code == "expelled" else None  # the state that expels is the post
-            sending = _fallback_sending(sentence, {receiving, destination, host}, recent)
+            hosts = _hosts_told(sentence, at) if code == "expelled" else set()  # the state that expels is the post
+            sending = _fallback_sending(sentence, {receiving, destination, *hosts}, recent, facts)
             confidence -= 0.25
         if phrase is None and reading.role is None:
             confidence -= 0.1
@@ -1188,6 +1313,16 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         }
     )
     return record
+
+
+def _titled_otherwise(sentence: Sentence, mention: Mention) -> bool:
+    """ "ousted civilian leader X", "expelled student activist Y": a name whose own title is a
+    common noun that names no diplomatic role is no envoy, whoever throws him out."""
+    token = sentence.token_at(sentence.local(mention.start)) if mention.end else None
+    while token is not None and token.dep_ in ("compound", "flat") and token.head != token:
+        token = token.head
+    titles = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "NOUN"] if token is not None else []
+    return any(c.text.islower() and lexicon.roles().get(c.lower_) is None for c in titles)
 
 
 def _states_of(sentence: Sentence, mention: Mention) -> tuple[str | None, list[str | None]]:

@@ -212,3 +212,142 @@ def test_the_fourth_envoy_to_die_in_post_and_those_included() -> None:
     found = {e["person"]: (e["exit_type"], e["sending_state"]) for e in extract(text)["exits"]}
     assert found == {"Ivan Kolev": ("died", "BGR"), "Petar Dimov": ("died", "BGR"), "Georgi Stoev": ("died", "BGR")}
     assert extract("Ivan Kolev is a Bulgarian ambassador who would not die for a cause.")["exits"] == []
+
+
+def test_an_indefinite_envoy_is_the_one_identified_later() -> None:
+    text = (
+        "A senior Chilean diplomat posted in Lisbon has defected, officials said. The ministry would not "
+        "confirm it. A weekly said it had spoken to the diplomat, whom it identified as Tomas Ferrer."
+    )
+    found = extract(text)["exits"]
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Tomas Ferrer", "CHL", "defected")]
+    assert found[0]["confidence"] < 0.8
+    other = "A senior Chilean diplomat has defected. A weekly spoke to Tomas Ferrer, a Peruvian consul."
+    assert all(e["person"] != "Tomas Ferrer" for e in extract(other)["exits"])
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "sending"),
+    [
+        (
+            "Portugal has expelled on Thursday the Danish Consul General in the city of Porto, north of Portugal, "
+            "Henrik Sorensen for uttering anti-Portuguese statements.",
+            "Henrik Sorensen",
+            "DNK",
+        ),
+        (
+            "Libyan envoys in London ran the embassy as a bureau for years. In 1981 Omar Salem, who had fled the "
+            "regime in March, was expelled from the UK after threatening exiles.",
+            "Omar Salem",
+            "LBY",
+        ),
+        (
+            "Dag Olsen was expelled in retaliation for an earlier order to leave a Danish adviser in Oslo, "
+            "Copenhagen said. Deputy Ambassador Olsen left Denmark on Monday.",
+            "Dag Olsen",
+            "NOR",
+        ),
+        (
+            "Two Iraqi diplomats seek asylum in Canada. They hope to stay in Canada once their terms end, Canadian "
+            "officials said of the Iraqi envoys. Police said Ali Hassan, the deputy ambassador, walked into a police "
+            "station on Friday and requested political asylum.",
+            "Ali Hassan",
+            "IRQ",
+        ),
+    ],
+)
+def test_a_guessed_sender_is_neither_the_host_nor_the_state_that_expels(text: str, person: str, sending: str) -> None:
+    found = {e["person"]: e for e in extract(text)["exits"] if e["person"]}
+    assert found[person]["sending_state"] == sending
+    assert found[person]["confidence"] < 0.8
+
+
+def test_no_envoy_behind_a_pronoun_after_a_role_or_another_title() -> None:
+    assert extract("President Ramos earlier this year expelled a US naval attache he accused of spying.")["exits"] == []
+    assert extract("Thailand's army in May ousted civilian leader Somchai Wong, triggering protests.")["exits"] == []
+    kamau = extract("Kenya expelled Ambassador John Kamau of Uganda on Monday.")["exits"]
+    assert [(e["person"], e["sending_state"]) for e in kamau] == [("John Kamau", "UGA")]
+
+
+def test_ambassadors_of_a_list_of_states_resigning_are_one_states_envoys() -> None:
+    text = (
+        "Bolivia's government faces a crisis. Officials confirmed that the ambassadors of Japan, Peru, Spain "
+        "and Italy have resigned. Bolivia named no successors."
+    )
+    found = extract(text)["exits"]
+    assert {(e["sending_state"], e["receiving_state"]) for e in found} == {
+        ("BOL", "JPN"),
+        ("BOL", "PER"),
+        ("BOL", "ESP"),
+        ("BOL", "ITA"),
+    }
+    assert all(e["confidence"] < 0.8 and e["exit_type"] == "resigned" for e in found)
+    assert extract("The ambassadors of Japan, Peru, Spain and Italy have resigned.")["exits"] == []
+
+
+def test_a_state_that_acts_on_a_diplomat_does_not_send_him() -> None:
+    text = (
+        "The Polish Foreign Ministry identified diplomat Mark Ellis, listed as a counselor at the British "
+        "Embassy, as a spy. Ellis was declared persona non grata on Friday."
+    )
+    assert [(e["person"], e["sending_state"]) for e in extract(text)["exits"]] == [("Mark Ellis", "GBR")]
+    recalled = extract("On May 2, Kyiv recalled its ambassador to Canada, Oleh Marchenko, for consultations.")
+    assert [(e["sending_state"], e["receiving_state"]) for e in recalled["exits"]] == [("UKR", "CAN")]
+
+
+def test_the_defector_a_record_is_counted_since_defected_before() -> None:
+    text = (
+        "Kim Chol, a North Korean envoy in Rome, defected in November, making him the highest-ranking North "
+        "Korean diplomat known to have defected since Pak Song Il, the North's deputy ambassador to Italy, in 2011."
+    )
+    found = {e["person"]: e for e in extract(text)["exits"]}
+    assert set(found) == {"Kim Chol", "Pak Song Il"}
+    pak = found["Pak Song Il"]
+    assert (pak["sending_state"], pak["exit_type"], pak["year"]) == ("PRK", "defected", 2011)
+    assert pak["confidence"] < 0.8
+    bound = extract("Luis Gomez is the first Cuban diplomat to defect since 1999.")["exits"]
+    assert [(e["person"], e["year"]) for e in bound] == [("Luis Gomez", None)]
+
+
+def test_an_expelled_indefinite_envoy_identified_after_is_named() -> None:
+    text = "A Chilean diplomat was expelled from Peru on Monday. Local papers identified him as Tomas Ferrer."
+    found = extract(text)["exits"]
+    assert [(e["person"], e["sending_state"], e["receiving_state"]) for e in found] == [("Tomas Ferrer", "CHL", "PER")]
+    assert found[0]["confidence"] < 0.8
+    assert extract("A Chilean diplomat was expelled from Peru on Monday.")["exits"] == []
+
+
+def test_a_counted_group_gives_way_to_its_members_named_apart() -> None:
+    text = (
+        "Two Iraqi diplomats seek asylum in Canada. Police said Ali Hassan, the Iraqi deputy ambassador, "
+        "requested political asylum on Friday. Sources said Omar Aziz, an Iraqi counselor, made an asylum "
+        "request last month."
+    )
+    found = extract(text)["exits"]
+    assert {(e["person"], e["sending_state"]) for e in found} == {("Ali Hassan", "IRQ"), ("Omar Aziz", "IRQ")}
+    assert all(e["group"] is None for e in found)
+
+
+def test_the_kingdom_is_the_last_state_named_a_kingdom() -> None:
+    text = (
+        "Saudi Arabia said on Monday it was expelling the Canadian ambassador and recalling its envoy. Canada "
+        "criticised arrests of activists. The kingdom said it was recalling its ambassador to Canada."
+    )
+    found = extract(text)
+    recalls = [(e["sending_state"], e["receiving_state"]) for e in found["exits"] if e["exit_type"] == "recalled"]
+    assert recalls == [("SAU", "CAN")]
+    assert [(m["actor"], m["target"]) for m in found["measures"] if m["measure"] == "ambassador_recalled"] == [
+        ("SAU", "CAN")
+    ]
+
+
+def test_a_holder_named_without_a_state_is_not_taken_for_another_states_envoy() -> None:
+    text = (
+        "Sudan envoy died of heart attack\n\nRussia's ambassador to Sudan, Ivan Orlov, died of a heart attack, the "
+        "ministry said. Orlov is the third Russian ambassador to die on the job this year, including the UN envoy "
+        "Petr Sokolov and Chile envoy Oleg Frolov."
+    )
+    found = sorted((e["person"], e["sending_state"]) for e in extract(text)["exits"])
+    assert found == [("Ivan Orlov", "RUS"), ("Oleg Frolov", "RUS"), ("Petr Sokolov", "RUS")]
+    hosted = extract("Ecuador expelled the U.S. ambassador on Tuesday. Ambassador Helen Ward has until Friday to go.")
+    assert [(e["person"], e["sending_state"]) for e in hosted["exits"]] == [("Helen Ward", "USA")]
