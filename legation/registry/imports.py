@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any, ParamSpec, TypeVar
 
@@ -26,7 +27,7 @@ from sqlalchemy import Connection
 from legation.errors import Conflict, InputError
 from legation.registry import bulk, formats, projections, records, search
 from legation.registry.records import AnyRecord, Person, Posting
-from legation.registry.store import Batch, Prepared, Store
+from legation.registry.store import Batch, Store
 from legation.registry.writer import Writer
 
 WRITE_CHUNK = 5000
@@ -200,10 +201,9 @@ def make_block(store: Store, file: str, lines: list[int | None], found: list[Any
 def _name_posting(batch: Batch, index: int, at: int, name: str, rows: dict[str, dict[int, int]]) -> None:
     """Give the posting at `index` its person's name: in its text, where `Canonical.canonical` puts
     the field, and in its query-table row and search text. `rows`: each table's row by record index."""
-    record = batch.records[index]
-    text = f'{record.text[:at]},"person_name":{orjson.dumps(name).decode()}{record.text[at:]}'
-    digest = hashlib.sha1(text.encode()).hexdigest()
-    batch.records[index] = Prepared(record.id, record.kind, record.certainty, text, digest)
+    old = batch.texts[index]
+    text = batch.texts[index] = f'{old[:at]},"person_name":{orjson.dumps(name).decode()}{old[at:]}'
+    batch.digests[index] = hashlib.sha1(text.encode()).hexdigest()
     for table, fill in _NAMED:
         if (row := rows[table].get(index)) is not None:
             found = batch.rows[table]
@@ -276,7 +276,7 @@ class _Pass:
     def take(self, block: Block, items: list[Located] | None = None) -> None:
         """Take a block of validated records in file order: skip repeats, fill in postings' person
         names (from a person earlier in the import, otherwise at the end) and queue them for writing."""
-        batch, ids = block.batch, [r.id for r in block.batch.records]
+        batch, ids = block.batch, block.batch.ids
         if items is None:  # made by a worker: nothing was read here
             items = [Located(block.file, line, {"id": i}) for line, i in zip(block.lines, ids, strict=True)]
         else:
@@ -319,21 +319,23 @@ class _Pass:
 
     def _first(self, block: Block, items: list[Located], ids: list[str]) -> set[int]:
         """The indexes of ids seen before in the import; a repeat must carry the same content."""
-        records = block.batch.records
+        batch = block.batch
         if self.seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids):  # the usual case, in bulk
-            self.seen.update((r.id, (r.digest, block.file, line)) for r, line in zip(records, block.lines, strict=True))
-            self.kinds.update((r.id, r.kind) for r in records)
+            firsts = zip(batch.digests, repeat(block.file), block.lines, strict=False)  # `repeat` has no end
+            self.seen.update(zip(ids, firsts, strict=True))  # in C: no Python call per record
+            self.kinds.update(zip(ids, batch.kinds, strict=True))
             return set()
         repeats = set()
-        for index, (item, record) in enumerate(zip(items, records, strict=True)):
-            first = self.seen.get(record.id)
+        columns = zip(items, ids, batch.kinds, batch.digests, strict=True)
+        for index, (item, record_id, kind, digest) in enumerate(columns):
+            first = self.seen.get(record_id)
             if first is None:
-                self.seen[record.id] = (record.digest, item.file, item.line)
-                self.kinds[record.id] = record.kind
-            elif first[0] != record.digest:
+                self.seen[record_id] = (digest, item.file, item.line)
+                self.kinds[record_id] = kind
+            elif first[0] != digest:
                 where = f"{first[1]} line {first[2]}"
-                message = f"a unique id; {record.id!r} is already used at {where} with other content"
-                raise _error(item, "id", message, record.id)
+                message = f"a unique id; {record_id!r} is already used at {where} with other content"
+                raise _error(item, "id", message, record_id)
             else:
                 repeats.add(index)
         return repeats
@@ -370,36 +372,38 @@ class _Pass:
         self.writer.close()
 
     def _write(self, items: list[Located], chunk: Batch) -> None:
-        batch = chunk.records
-        known = self.store.existing(self.conn, [r.id for r in batch])
-        self._check_versions(batch, known)
-        pairs = zip(items, batch, strict=True)
-        clash = [(i, r, known[r.id][0]) for i, r in pairs if r.id in known and known[r.id][0] != r.kind]
-        if clash:
-            raise _Refused(
-                [(i, _error(i, "id", f"a new id; {r.id!r} is already a {k} in the store")) for i, r, k in clash]
-            )
+        known = self.store.existing(self.conn, chunk.ids)
+        self._check_versions(chunk.ids, known)
+        if known:
+            pairs = zip(items, chunk.ids, chunk.kinds, strict=True)
+            clash = [(i, r, known[r][0]) for i, r, kind in pairs if r in known and known[r][0] != kind]
+            if clash:
+                raise _Refused(
+                    [(i, _error(i, "id", f"a new id; {r!r} is already a {k} in the store")) for i, r, k in clash]
+                )
         summary = self.store.write_prepared(self.conn, chunk, actor=self.actor, known=known)
         self.report.created += summary.created
         self.report.updated += summary.updated
         self.report.unchanged += summary.unchanged
 
-    def _check_versions(self, batch: list[Prepared], known: dict[str, tuple[str, str, int]]) -> None:
+    def _check_versions(self, ids: list[str], known: dict[str, tuple[str, str, int]]) -> None:
         """Refuse a stale edit, or a create over an existing id: read under the write lock, so the
         version compared is the one this write would replace."""
-        for record in batch:
-            if record.id not in self.expect:
+        if not self.expect:
+            return
+        for record_id in ids:
+            if record_id not in self.expect:
                 continue
-            expected, current = self.expect[record.id], known[record.id][2] if record.id in known else None
+            expected, current = self.expect[record_id], known[record_id][2] if record_id in known else None
             if expected == current:
                 continue
             if expected is None:
-                message = f"a new id; {record.id!r} already exists (version {current}): edit it instead"
+                message = f"a new id; {record_id!r} already exists (version {current}): edit it instead"
             elif current is None:
-                message = f"{record.id!r} at version {expected}; it is no longer in the store"
+                message = f"{record_id!r} at version {expected}; it is no longer in the store"
             else:
-                message = f"{record.id!r} at version {expected}; it is at version {current} now, changed since"
-            raise Conflict(message, record=record.id, expected=expected, current=current)
+                message = f"{record_id!r} at version {expected}; it is at version {current} now, changed since"
+            raise Conflict(message, record=record_id, expected=expected, current=current)
 
     def finish(self) -> None:
         self.take_waiting()
