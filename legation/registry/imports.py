@@ -198,28 +198,37 @@ def make_block(store: Store, file: str, lines: list[int | None], found: list[Any
     return block
 
 
-def _name_posting(batch: Batch, index: int, at: int, name: str, rows: dict[str, dict[int, int]]) -> None:
-    """Give the posting at `index` its person's name: in its text, where `Canonical.canonical` puts
-    the field, and in its query-table row and search text. `rows`: each table's row by record index."""
-    old = batch.texts[index]
-    text = batch.texts[index] = f'{old[:at]},"person_name":{orjson.dumps(name).decode()}{old[at:]}'
-    batch.digests[index] = hashlib.sha1(text.encode()).hexdigest()
+def _name_postings(batch: Batch, named: list[tuple[int, int, str]]) -> None:
+    """Give each posting (index, where in its text, name) its person's name: in its text, where
+    `Canonical.canonical` puts the field, and in its query-table row and search text. A person's
+    name is encoded once however many postings it names."""
+    if not named:
+        return
+    texts, digests, sha1 = batch.texts, batch.digests, hashlib.sha1
+    encoded: dict[str, str] = {}
+    for index, at, name in named:
+        if (quoted := encoded.get(name)) is None:
+            quoted = encoded[name] = orjson.dumps(name).decode()
+        old = texts[index]
+        text = texts[index] = f'{old[:at]},"person_name":{quoted}{old[at:]}'
+        digests[index] = sha1(text.encode()).hexdigest()
     for table, fill in _NAMED:
-        if (row := rows[table].get(index)) is not None:
-            found = batch.rows[table]
-            found[row] = fill(found[row], name)
+        if found := batch.rows.get(table):
+            row_of = {owner: n for n, owner in enumerate(batch.owners[table])}
+            for index, _, name in named:
+                if (row := row_of.get(index)) is not None:
+                    found[row] = fill(found[row], name)
 
 
 _NAMED = (("postings", projections.with_person_name), ("search_index", search.with_person_name))
 
 
+_COMPLETE: tuple[Any, ...] = ()  # a page written with every field: no citation can add to it
+
+
 def _fills(known: tuple[Any, ...], page: tuple[Any, ...]) -> bool:
     """Whether a citation gives a field that the page's row, as this import wrote it, lacks."""
     return any(k is None and p is not None for k, p in zip(known, page, strict=True))
-
-
-def _rows_of(batch: Batch) -> dict[str, dict[int, int]]:
-    return {t: {owner: n for n, owner in enumerate(batch.owners.get(t, []))} for t, _ in _NAMED}
 
 
 def _block_of(block: Block, batch: Batch, indexes: list[int]) -> Block:
@@ -312,15 +321,16 @@ class _Pass:
         mine: dict[str, tuple[int, str]] = {}
         for index, person, own in block.names:
             mine.setdefault(person, (index, own))
-        later, rows = set(), _rows_of(block.batch)
+        later, named, names = set(), [], self.names
         for index, person, at in block.fills:
-            name: str | None = self.names.get(person)
+            name: str | None = names.get(person)
             if name is None and (found := mine.get(person)) and found[0] < index:
                 name = found[1]
             if name:
-                _name_posting(block.batch, index, at, name, rows)
+                named.append((index, at, name))
             else:
                 later.add(index)  # its person comes later in the input, or is in the store
+        _name_postings(block.batch, named)
         return later
 
     def _first(self, block: Block, items: list[Located], ids: list[str]) -> set[int]:
@@ -410,11 +420,10 @@ class _Pass:
                 continue
             here.add(url)
             known = written.get(url)
-            if known is not None and (known == page or not _fills(known, page)):
+            if known is not None and (known is _COMPLETE or known == page or not _fills(known, page)):
                 continue
-            written[url] = (
-                page if known is None else tuple(p if k is None else k for k, p in zip(known, page, strict=True))
-            )
+            merged = page if known is None else tuple(p if k is None else k for k, p in zip(known, page, strict=True))
+            written[url] = _COMPLETE if None not in merged else merged
             kept.append(page)
             owners.append(owner)
         chunk.rows["sources"], chunk.owners["sources"] = kept, owners
@@ -444,10 +453,8 @@ class _Pass:
         self.settle()
         bad: list[tuple[Located, InputError]] = []
         for items, block in self.deferred:
-            rows = _rows_of(block.batch)
-            for index, person, at in block.fills:
-                if name := self.names.get(person) or self._stored_name(person):
-                    _name_posting(block.batch, index, at, name, rows)
+            named = [(i, at, name) for i, person, at in block.fills if (name := self._name_of(person))]
+            _name_postings(block.batch, named)
             self.push(items, block.batch)
         self.flush()
         wanted = {ref for _, _, ref, _ in self.refs if ref not in self.kinds}
@@ -477,6 +484,9 @@ class _Pass:
                 queue += [rid] if rid else []
                 more.append((item, _error(item, field_name, f"the id of an accepted {kind}; {ref!r} is refused")))
         return more
+
+    def _name_of(self, person: str) -> str | None:
+        return self.names.get(person) or self._stored_name(person)
 
     def _stored_name(self, person: str | None) -> str | None:
         found = self.store.get(person or "")
