@@ -152,3 +152,30 @@ def test_a_page_cited_across_chunks_gets_each_field_from_its_first_citation_that
         {"title": "A", "publisher": "Old", "published": "1990", "accessed": None}
     ]
     assert store.scalar("SELECT count(*) FROM record_sources WHERE url = :u", u=url) == 31
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_codes_with_spaces_around_them_are_taken_and_stored_bare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """Vocabulary terms and body codes are checked by pydantic-core first (records.quick_adapter),
+    which takes a code only as it is; the exact models strip it, so such a record is still valid."""
+    monkeypatch.setenv(bulk.ENV_WORKERS, workers)
+    spaced = rec("posting", "pos-s", group="Staff", role=" ambassador ", sending=" POL", exit_type="expelled ")
+    items = [
+        rec("posting", "pos-plain", group="Staff", role="consul", sending="FRA"),
+        {**spaced, "certainty": " reported"},
+    ]
+    store = Store.open(str(tmp_path / "store.db"))
+    imports.import_records(store, imports.read_paths([str(write_jsonl(tmp_path / "in.jsonl", items))]))
+    stored = store.get("pos-s")
+    assert stored is not None
+    assert (stored["role"], stored["sending"], stored["exit_type"], stored["certainty"]) == (
+        "ambassador",
+        "POL",
+        "expelled",
+        "reported",
+    )
+    assert store.rows("SELECT role, sending FROM postings WHERE id = 'pos-s'") == [
+        {"role": "ambassador", "sending": "POL"}
+    ]

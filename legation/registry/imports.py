@@ -534,6 +534,8 @@ def import_records(
     source = list(items) if keep_going else items
     paths = items.jsonl() if isinstance(items, Files) and not keep_going else None
     count = bulk.workers(paths) if paths else 0
+    if count:
+        records.quick_adapter()  # built once, before the workers fork, so that they share it
     excluded: set[int] = set()
     refused: list[tuple[Located | None, InputError]] = [(None, e) for e in file_errors or []]
     while True:
