@@ -125,3 +125,57 @@ def test_an_empty_file_after_a_good_one_is_named(
         imports.import_records(store, imports.read_paths([str(good), str(empty)]))
     assert caught.value.file == str(empty)
     assert store.scalar("SELECT count(*) FROM records") == 0
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_a_page_cited_across_chunks_gets_each_field_from_its_first_citation_that_gives_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None, workers: str
+) -> None:
+    """The importing process leaves out a citation that adds nothing to a page it wrote already;
+    one that adds a field still fills it in, and a field the store held stays. (Within a chunk of
+    writing only a page's first citation counts, as it always has: chunks of 5 here, so records
+    0, 5, 10, ... are the ones that count.)"""
+    url = "https://example.org/page"
+    monkeypatch.setattr(imports, "WRITE_CHUNK", 5)
+    monkeypatch.setenv(bulk.ENV_WORKERS, workers)
+    store = Store.open(str(tmp_path / "store.db"))
+    seed = rec("person", "p-seed", name="Seed", sources=[{"url": url, "publisher": "Old"}])
+    imports.import_records(store, [imports.Located("seed", 1, seed)])
+    cited = {0: {"url": url}, 15: {"url": url, "publisher": "New"}, 20: {"url": url, "published": "1990"}}
+    cited[25] = {"url": url, "title": "B"}
+    items = [
+        rec("person", f"p-{i}", name=f"Envoy {i}", sources=[cited.get(i, {"url": url, "title": "A"})])
+        for i in range(30)
+    ]
+    imports.import_records(store, imports.read_paths([str(write_jsonl(tmp_path / "in.jsonl", items))]))
+    assert store.rows("SELECT title, publisher, published, accessed FROM sources WHERE url = :u", u=url) == [
+        {"title": "A", "publisher": "Old", "published": "1990", "accessed": None}
+    ]
+    assert store.scalar("SELECT count(*) FROM record_sources WHERE url = :u", u=url) == 31
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_codes_with_spaces_around_them_are_taken_and_stored_bare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """Vocabulary terms and body codes are checked by pydantic-core first (records.quick_adapter),
+    which takes a code only as it is; the exact models strip it, so such a record is still valid."""
+    monkeypatch.setenv(bulk.ENV_WORKERS, workers)
+    spaced = rec("posting", "pos-s", group="Staff", role=" ambassador ", sending=" POL", exit_type="expelled ")
+    items = [
+        rec("posting", "pos-plain", group="Staff", role="consul", sending="FRA"),
+        {**spaced, "certainty": " reported"},
+    ]
+    store = Store.open(str(tmp_path / "store.db"))
+    imports.import_records(store, imports.read_paths([str(write_jsonl(tmp_path / "in.jsonl", items))]))
+    stored = store.get("pos-s")
+    assert stored is not None
+    assert (stored["role"], stored["sending"], stored["exit_type"], stored["certainty"]) == (
+        "ambassador",
+        "POL",
+        "expelled",
+        "reported",
+    )
+    assert store.rows("SELECT role, sending FROM postings WHERE id = 'pos-s'") == [
+        {"role": "ambassador", "sending": "POL"}
+    ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy import delete as sql_delete
@@ -10,6 +11,9 @@ from sqlalchemy import delete as sql_delete
 from legation.registry import dates, schema
 from legation.registry.records import AnyRecord, Consequence, Contact, Measure, Person, Posting
 from legation.registry.schema import insert_values
+
+if TYPE_CHECKING:
+    from legation.registry.store import Batch
 
 # The columns of each query table, in the order `_rows` fills them.
 COLUMNS: dict[Table, tuple[str, ...]] = {
@@ -62,15 +66,36 @@ def _rows(record: AnyRecord) -> list[tuple[str, tuple[Any, ...]]]:
     return []
 
 
-def rows(record: AnyRecord) -> list[tuple[str, tuple[Any, ...]]]:
-    """A record's rows in the query tables, its links to the pages it cites and those pages."""
-    out = _rows(record)
-    cited = getattr(record, "sources", [])
-    urls = [cited[0].url] if len(cited) == 1 else dict.fromkeys(s.url for s in cited)  # a page cited twice
-    out += [("record_sources", (record.id, url)) for url in urls]
-    # a page's fields as they are: no model_dump per citation
-    out += [("sources", (s.url, s.title, s.publisher, s.published, s.accessed)) for s in cited]
-    return out
+def rows(records: Sequence[AnyRecord], into: Batch) -> None:
+    """The records' rows in the query tables, their links to the pages they cite and those pages,
+    added to `into` table by table (a `store.Projection`): one pass, no grouping afterwards."""
+    tables: dict[str, tuple[list[tuple[Any, ...]], list[int]]] = {}
+    links: list[tuple[Any, ...]] = []
+    link_owners: list[int] = []
+    pages: list[tuple[Any, ...]] = []
+    page_owners: list[int] = []
+    for n, record in enumerate(records):
+        for table, row in _rows(record):
+            if (found := tables.get(table)) is None:
+                found = tables[table] = ([], [])
+            found[0].append(row)
+            found[1].append(n)
+        cited = getattr(record, "sources", [])
+        if len(cited) == 1:  # the usual case
+            page = cited[0]
+            links.append((record.id, page.url))
+            link_owners.append(n)
+        else:
+            urls = dict.fromkeys(s.url for s in cited)  # a page cited twice is linked once
+            links += [(record.id, url) for url in urls]
+            link_owners += [n] * len(urls)
+        # a page's fields as they are: no model_dump per citation
+        pages += [(s.url, s.title, s.publisher, s.published, s.accessed) for s in cited]
+        page_owners += [n] * len(cited)
+    for table, (found_rows, owners) in tables.items():
+        into.add(table, found_rows, owners)
+    into.add("record_sources", links, link_owners)
+    into.add("sources", pages, page_owners)
 
 
 _PERSON_NAME = COLUMNS[schema.postings].index("person_name")

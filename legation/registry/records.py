@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union, get_origin
 
 import orjson
 from pydantic import (
@@ -19,7 +19,9 @@ from pydantic import (
     ConfigDict,
     Field,
     TypeAdapter,
+    ValidationError,
     WithJsonSchema,
+    create_model,
     model_validator,
 )
 
@@ -306,8 +308,58 @@ _LOCATION = re.compile(r"^(person|posting|consequence|measure|contact|source)(\.
 
 
 def parse(data: dict[str, Any]) -> AnyRecord:
-    """Validate one raw record; raises pydantic.ValidationError."""
-    return _ADAPTER.validate_python(data)
+    """Validate one raw record; raises pydantic.ValidationError, with the exact models' errors.
+
+    The record is tried first against the quick models (`quick_adapter`), then, if they refuse it,
+    against the exact ones, which either take it (a code with spaces around it) or say what is wrong."""
+    try:
+        return quick_adapter().validate_python(data)
+    except ValidationError:
+        return _ADAPTER.validate_python(data)
+
+
+# The fields checked against a vocabulary or the bodies, by model: (field, vocabulary or BODIES, required).
+BODIES = "bodies"
+_CODED: dict[type[BaseModel], tuple[tuple[str, str, bool], ...]] = {
+    Person: (("citizenship", BODIES, False),),
+    Posting: (
+        ("role", "roles", True),
+        ("sending", BODIES, True),
+        ("receiving", BODIES, False),
+        ("exit_type", "exit_types", False),
+        ("destination", BODIES, False),
+    ),
+    Consequence: (("type", "consequences", True),),
+    Measure: (("type", "measures", True), ("actor", BODIES, True), ("target", BODIES, True)),
+    Contact: (("channel", "channels", True), ("outcome", "outcomes", True)),
+    SourceRecord: (),
+}
+
+
+@cache
+def quick_adapter() -> TypeAdapter[AnyRecord]:
+    """The record models again, each a subclass of its exact model, with every vocabulary term and
+    body code checked by pydantic-core itself (a `Literal` of the codes) instead of a Python
+    validator: 380,000 fewer Python calls per 100,000 records of the import benchmark. A `Literal`
+    takes only the code as it is, with no spaces stripped, and says "Input should be ..." where the
+    exact model names the vocabulary, so what it refuses goes to the exact model (`parse`). Built on
+    first use, as it loads the bodies; an import builds it before it forks its workers."""
+    models: list[Any] = []
+    for model, coded in _CODED.items():
+        fields: dict[str, Any] = {
+            "certainty": (_codes("certainties"), ... if model is not SourceRecord else "confirmed")
+        }
+        for name, vocabulary, required in coded:
+            codes = _codes(vocabulary)
+            fields[name] = (codes, ...) if required else (codes | None, None)
+        models.append(create_model(f"Quick{model.__name__}", __base__=model, **fields))
+    union: Any = Annotated[Union[tuple(models)], Field(discriminator="kind")]  # noqa: UP007
+    return TypeAdapter(union)
+
+
+def _codes(vocabulary: str) -> Any:
+    allowed = tuple(bodies.registry()) if vocabulary == BODIES else vocabularies.codes(vocabulary)
+    return Literal[allowed]
 
 
 def references(record: AnyRecord) -> list[tuple[str, str, str]]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
@@ -19,6 +19,9 @@ from sqlalchemy import Connection, MetaData, Table, text
 from legation.registry import bodies, vocabularies
 from legation.registry.records import AnyRecord, Consequence, Contact, Measure, Person, Posting, SourceRecord
 from legation.registry.schema import insert_values
+
+if TYPE_CHECKING:
+    from legation.registry.store import Batch
 
 MAX_QUERY = 200
 # Letters and digits only: FTS5's unicode61 tokenizer splits "0_0" at the underscore, and a quoted
@@ -73,9 +76,9 @@ def body_of(record: AnyRecord) -> str:
 SEARCH_INDEX = Table("search_index", MetaData())
 
 
-def rows(record: AnyRecord) -> list[tuple[str, tuple[Any, ...]]]:
-    """A record's search row: one folded text (a `store.Projection`)."""
-    return [("search_index", (record.id, record.kind, body_of(record)))]
+def rows(records: Sequence[AnyRecord], into: Batch) -> None:
+    """The records' search rows, one folded text each (a `store.Projection`)."""
+    into.add("search_index", [(r.id, r.kind, body_of(r)) for r in records], list(range(len(records))))
 
 
 def with_person_name(row: tuple[Any, ...], name: str) -> tuple[Any, ...]:

@@ -13,13 +13,14 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -99,54 +100,61 @@ def _busy(exc: OperationalError) -> bool:
     return "locked" in message or "busy" in message or "lock timeout" in message
 
 
-Rows = list[tuple[str, tuple[Any, ...]]]  # (table name, row in that table's column order)
-
-
 class Projection(Protocol):
     """A table derived from `records` that every write keeps in step: the query tables and the search
     index. The store is given them (see `legation/registry/__init__.py`) and never imports them, so
-    the core has no import circle and a new derived table needs no change here. A projection makes
-    a record's rows on their own (`rows`), so a worker process can make them for a bulk load, and
-    writes those of many records at once (`insert_rows`)."""
+    the core has no import circle and a new derived table needs no change here. A projection adds
+    the rows of many records to a batch on their own (`rows`), so a worker process can make them for
+    a bulk load, and writes those of many records at once (`insert_rows`)."""
 
-    def rows(self, record: AnyRecord) -> Rows: ...
+    def rows(self, records: Sequence[AnyRecord], into: Batch) -> None: ...
 
     def insert_rows(self, conn: Connection, dialect: str, rows: dict[str, list[tuple[Any, ...]]]) -> None: ...
 
     def delete(self, conn: Connection, dialect: str, ids: list[str]) -> None: ...
 
 
-class Prepared(NamedTuple):
-    """A record as the store writes it: its canonical text and the text's SHA-1."""
-
-    id: str
-    kind: str
-    certainty: str
-    text: str
-    digest: str
-
-
 @dataclass
 class Batch:
-    """Records prepared for writing (`Store.prepare`), and the rows of every derived table grouped
-    by table, each row with the index of its record (`owners`). Plain values, so a worker process can
-    make a batch and send it over a pipe, and the writer needs no loop over rows to group them."""
+    """Records prepared for writing (`Store.prepare`): their ids, kinds, certainties, canonical texts
+    and the texts' SHA-1s, a list each, and the rows of every derived table grouped by table, each
+    row with the index of its record (`owners`). Plain lists of plain values, so a worker process
+    can make a batch and pickle it cheaply (no object per record), and the writer needs no loop over
+    rows to group them."""
 
-    records: list[Prepared] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    certainties: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    digests: list[str] = field(default_factory=list)
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     owners: dict[str, list[int]] = field(default_factory=dict)
 
-    def extend(self, other: Batch) -> None:
-        base = len(self.records)
-        self.records += other.records
-        for table, rows in other.rows.items():
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, table: str, rows: list[tuple[Any, ...]], owners: list[int]) -> None:
+        """Rows of `table`, owned by the records at `owners` (rising), after those it holds."""
+        if rows:
             self.rows.setdefault(table, []).extend(rows)
+            self.owners.setdefault(table, []).extend(owners)
+
+    def _columns(self) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+        return self.ids, self.kinds, self.certainties, self.texts, self.digests
+
+    def extend(self, other: Batch) -> None:
+        base = len(self.ids)
+        for mine, theirs in zip(self._columns(), other._columns(), strict=True):
+            mine += theirs
+        for table, rows in other.rows.items():
             owners = other.owners[table]
-            self.owners.setdefault(table, []).extend([o + base for o in owners] if base else owners)
+            self.add(table, rows, [o + base for o in owners] if base else owners)
 
     def cut(self, n: int) -> tuple[Batch, Batch]:
         """(the first `n` records, the rest), each with its rows: owners rise within each table."""
-        head, tail = Batch(self.records[:n]), Batch(self.records[n:])
+        ids, kinds, certainties, texts, digests = self._columns()
+        head = Batch(ids[:n], kinds[:n], certainties[:n], texts[:n], digests[:n])
+        tail = Batch(ids[n:], kinds[n:], certainties[n:], texts[n:], digests[n:])
         for table, rows in self.rows.items():
             owners = self.owners[table]
             at = bisect.bisect_left(owners, n)
@@ -157,11 +165,12 @@ class Batch:
     def split(self, out: set[int]) -> tuple[Batch, Batch]:
         """(the records not in `out`, those in it), each with its rows, in order."""
         parts = (Batch(), Batch())
-        renumber = [0] * len(self.records)
-        for index, record in enumerate(self.records):
+        renumber = [0] * len(self.ids)
+        for index, values in enumerate(zip(*self._columns(), strict=True)):
             part = parts[index in out]
-            renumber[index] = len(part.records)
-            part.records.append(record)
+            renumber[index] = len(part.ids)
+            for column, value in zip(part._columns(), values, strict=True):
+                column.append(value)
         for table, rows in self.rows.items():
             for row, owner in zip(rows, self.owners[table], strict=True):
                 part = parts[owner in out]
@@ -410,19 +419,25 @@ class Store:
         """What `write_prepared` needs of these records; `texts` their canonical texts if made already."""
         from legation.registry.records import dumps  # loaded already: the caller holds records
 
-        prepared = Batch()
-        rows, owners = prepared.rows, prepared.owners
-        for n, record in enumerate(batch):
-            text = texts[n] if texts else dumps(record.canonical())
-            digest = hashlib.sha1(text.encode()).hexdigest()
-            prepared.records.append(Prepared(record.id, record.kind, record.certainty, text, digest))
-            for projection in self.projections:
-                for table, row in projection.rows(record):
-                    if table not in rows:
-                        rows[table], owners[table] = [], []
-                    rows[table].append(row)
-                    owners[table].append(n)
-        return prepared
+        found = list(batch)
+        texts = texts or [dumps(record.canonical()) for record in found]
+        sha1 = hashlib.sha1
+        prepared = Batch(
+            [r.id for r in found],
+            [r.kind for r in found],
+            [r.certainty for r in found],
+            texts,
+            [sha1(text.encode()).hexdigest() for text in texts],
+        )
+        return self.derive(found, prepared)
+
+    def derive(self, records: Sequence[AnyRecord], into: Batch | None = None) -> Batch:
+        """The rows of every derived table for these records, added to `into` (or to a batch of
+        rows alone, which is all that re-indexing them needs: no canonical texts, no digests)."""
+        into = Batch() if into is None else into
+        for projection in self.projections:
+            projection.rows(records, into)
+        return into
 
     def write(
         self,
@@ -447,37 +462,60 @@ class Store:
         them as it validates, in worker processes for a large file, so only the writing is left."""
         summary = WriteSummary()
         who, when = actor or actor_name(), now()
-        known = self.existing(conn, (r.id for r in batch.records)) if known is None else known
-        new_rows: list[tuple[Any, ...]] = []
-        version_rows: list[tuple[Any, ...]] = []
+        known = self.existing(conn, batch.ids) if known is None else known
         unchanged: set[int] = set()
         updated: list[str] = []
-        for index, record in enumerate(batch.records):
-            previous = known.get(record.id)
-            if previous and previous[1] == record.digest:
-                unchanged.add(index)
-                continue
-            version = previous[2] + 1 if previous else 1
-            # the current text lives in `records`; `versions.data` gets it once it is superseded
-            version_rows.append(
-                (record.id, version, record.kind, None, record.digest, when, who, "update" if previous else "create")
-            )
-            row = (record.id, record.kind, version, record.certainty, record.text, record.digest, when, who)
-            if previous:
-                self._supersede(conn, record.id, previous[2])
-                values = dict(zip(_RECORD_COLUMNS, row, strict=True))
-                conn.execute(schema.records.update().where(schema.records.c.id == record.id), values)
-                updated.append(record.id)
-            else:
-                new_rows.append(row)
+        if known.keys().isdisjoint(batch.ids):  # all new, the usual bulk load: rows made by zip, in C
+            new_rows, version_rows = self._new_rows(batch, when, who), self._new_versions(batch, when, who)
+        else:
+            new_rows, version_rows = [], []
+            columns = zip(batch.ids, batch.kinds, batch.certainties, batch.texts, batch.digests, strict=True)
+            for index, (record_id, kind, certainty, text, digest) in enumerate(columns):
+                previous = known.get(record_id)
+                if previous and previous[1] == digest:
+                    unchanged.add(index)
+                    continue
+                version = previous[2] + 1 if previous else 1
+                # the current text lives in `records`; `versions.data` gets it once it is superseded
+                change = "update" if previous else "create"
+                version_rows.append((record_id, version, kind, None, digest, when, who, change))
+                row = (record_id, kind, version, certainty, text, digest, when, who)
+                if previous:
+                    self._supersede(conn, record_id, previous[2])
+                    values = dict(zip(_RECORD_COLUMNS, row, strict=True))
+                    conn.execute(schema.records.update().where(schema.records.c.id == record_id), values)
+                    updated.append(record_id)
+                else:
+                    new_rows.append(row)
         summary.unchanged, summary.updated = len(unchanged), len(updated)
-        summary.created = len(batch.records) - summary.unchanged - summary.updated
+        summary.created = len(batch) - summary.unchanged - summary.updated
         changed = batch.split(unchanged)[0] if unchanged else batch
-        summary.ids = [r.id for r in changed.records]
+        summary.ids = list(changed.ids)
         insert_values(conn, schema.records, _RECORD_COLUMNS, new_rows)
         insert_values(conn, schema.versions, _VERSION_COLUMNS, version_rows)
         self._project(conn, changed, updated)
         return summary
+
+    @staticmethod
+    def _new_rows(batch: Batch, when: str, who: str) -> list[tuple[Any, ...]]:
+        """`records` rows (_RECORD_COLUMNS) of records the store does not hold: each at version 1."""
+        n = len(batch)
+        ones, whens, whos = repeat(1, n), repeat(when, n), repeat(who, n)
+        columns = (batch.ids, batch.kinds, ones, batch.certainties, batch.texts, batch.digests, whens, whos)
+        return list(zip(*columns, strict=False))  # `repeat` has no end
+
+    @staticmethod
+    def _new_versions(batch: Batch, when: str, who: str) -> list[tuple[Any, ...]]:
+        """Their `versions` rows (_VERSION_COLUMNS): the text itself is in `records`."""
+        n = len(batch)
+        ones, nones, whens, whos, creates = (
+            repeat(1, n),
+            repeat(None, n),
+            repeat(when, n),
+            repeat(who, n),
+            repeat("create", n),
+        )
+        return list(zip(batch.ids, ones, batch.kinds, nones, batch.digests, whens, whos, creates, strict=False))
 
     def _supersede(self, conn: Connection, record_id: str, version: int) -> None:
         """Move the current text into its `versions` row before `records` gets the new one."""
@@ -491,12 +529,12 @@ class Store:
 
     def project(self, conn: Connection, batch: list[AnyRecord]) -> None:
         """Fill the derived tables for records written by other means (a restored history)."""
-        self._project(conn, self.prepare(batch), [])
+        self._project(conn, self.derive(batch), [])
 
     def _project(self, conn: Connection, batch: Batch, updated: list[str]) -> None:
         """Rebuild the derived rows of the records written; only updated ones have rows to remove
         (removing search rows one by one costs a scan each on SQLite's full-text index)."""
-        if not batch.records:
+        if not batch.ids and not batch.rows:
             return
         if updated:
             ids = updated
