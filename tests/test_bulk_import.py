@@ -132,9 +132,9 @@ def test_a_page_cited_across_chunks_gets_each_field_from_its_first_citation_that
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None, workers: str
 ) -> None:
     """The importing process leaves out a citation that adds nothing to a page it wrote already;
-    one that adds a field still fills it in, and a field the store held stays. (Within a chunk of
-    writing only a page's first citation counts, as it always has: chunks of 5 here, so records
-    0, 5, 10, ... are the ones that count.)"""
+    one that adds a field still fills it in, and a field the store held stays. Within one chunk of
+    writing (5 records here) a later citation fills what the first left empty: record 3's date
+    used to be dropped, because only record 0 counted in its chunk."""
     url = "https://example.org/page"
     monkeypatch.setattr(imports, "WRITE_CHUNK", 5)
     monkeypatch.setenv(bulk.ENV_WORKERS, workers)
@@ -143,13 +143,14 @@ def test_a_page_cited_across_chunks_gets_each_field_from_its_first_citation_that
     imports.import_records(store, [imports.Located("seed", 1, seed)])
     cited = {0: {"url": url}, 15: {"url": url, "publisher": "New"}, 20: {"url": url, "published": "1990"}}
     cited[25] = {"url": url, "title": "B"}
+    cited[3] = {"url": url, "title": "C", "accessed": "2020-05"}
     items = [
         rec("person", f"p-{i}", name=f"Envoy {i}", sources=[cited.get(i, {"url": url, "title": "A"})])
         for i in range(30)
     ]
     imports.import_records(store, imports.read_paths([str(write_jsonl(tmp_path / "in.jsonl", items))]))
     assert store.rows("SELECT title, publisher, published, accessed FROM sources WHERE url = :u", u=url) == [
-        {"title": "A", "publisher": "Old", "published": "1990", "accessed": None}
+        {"title": "A", "publisher": "Old", "published": "1990", "accessed": "2020-05"}
     ]
     assert store.scalar("SELECT count(*) FROM record_sources WHERE url = :u", u=url) == 31
 

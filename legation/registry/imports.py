@@ -407,18 +407,19 @@ class _Pass:
         """Leave out of the chunk the pages this import wrote already with every field the citation
         gives (usually the same page again): the upsert keeps a field once it is set
         (`projections._MERGE`), so it would change nothing, and 95,000 of the benchmark's 100,000
-        citations are such. As `projections.insert_rows`, only a page's first citation in a chunk counts."""
+        citations are such. The citations of one page within the chunk are first merged into one
+        (`projections.one_per_page`), so a field only a later one gives is kept."""
         pages = chunk.rows.get("sources")
         if not pages:
             return
-        written, here = self.pages, set()
+        written = self.pages
+        owner_of: dict[str, int] = {}
+        for page, owner in zip(pages, chunk.owners["sources"], strict=True):
+            owner_of.setdefault(page[0], owner)
         kept: list[tuple[Any, ...]] = []
         owners: list[int] = []
-        for page, owner in zip(pages, chunk.owners["sources"], strict=True):
-            url = page[0]
-            if url in here:
-                continue
-            here.add(url)
+        for url, page in projections.one_per_page(pages).items():
+            owner = owner_of[url]
             known = written.get(url)
             if known is not None and (known is _COMPLETE or known == page or not _fills(known, page)):
                 continue

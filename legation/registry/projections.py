@@ -112,10 +112,20 @@ def insert_rows(conn: Connection, dialect: str, rows: dict[str, list[tuple[Any, 
         if rows.get(table.name):
             insert_values(conn, table, columns, rows[table.name])
     insert_values(conn, schema.record_sources, ("record_id", "url"), rows.get("record_sources", []))
-    pages: dict[str, tuple[Any, ...]] = {}
-    for page in rows.get("sources", []):
-        pages.setdefault(page[0], page)  # the first citation of a page in this batch, as before
-    _merge_sources(conn, list(pages.values()))
+    _merge_sources(conn, list(one_per_page(rows.get("sources", [])).values()))
+
+
+def one_per_page(pages: list[tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
+    """One row per address, each field from the first citation in `pages` that gives it, as the
+    upsert (`_MERGE`) does across statements: one statement can't touch a row twice."""
+    merged: dict[str, tuple[Any, ...]] = {}
+    for page in pages:
+        first = merged.get(page[0])
+        if first is None:
+            merged[page[0]] = page
+        elif first != page and None in first:  # most repeats are the same page again: skip them fast
+            merged[page[0]] = tuple(b if a is None else a for a, b in zip(first, page, strict=True))
+    return merged
 
 
 _FIELDS = ("title", "publisher", "published", "accessed")
