@@ -85,10 +85,11 @@ MAX_LINE = 1 << 20
 BUFFER = 4 * MAX_LINE  # bytes per reader buffer (DuckDB takes 16 lines of the longest by default)
 # DuckDB holds at most MEMORY MiB during the pass and spills the rest to its temporary folder. Its
 # aggregate keeps a share of its groups (one per kept event) in memory: when that share outgrows the
-# cap (a file of many more kept events than 20M rows hold), the statement is run again with a cap
-# GROWTH times larger, up to MAX_MEMORY. Once `kept` is made only it is read, so the cap falls to
-# HELD MiB and the rest of `kept` waits in the temporary folder. The measurements are in docs/events.md.
-MEMORY = 128
+# cap (a file of many more kept events than 20M rows hold; 96 MiB is too little at 20M rows), the
+# statement is run again with a cap GROWTH times larger, up to MAX_MEMORY. As soon as the pass is
+# done the cap falls to HELD MiB: every later statement reads the scan's table, whose rest waits in
+# the temporary folder. The measurements are in docs/events.md.
+MEMORY = 112
 HELD = 64
 GROWTH = 4
 MAX_MEMORY = 8192
@@ -258,6 +259,7 @@ def scan(con: duckdb.DuckDBPyConnection, source: files.Source, name: str) -> Sca
     anywhere, carriage returns) is read the exact way: every line whole (`exact`)."""
     try:
         _spilling(con, f"CREATE TEMP TABLE scan AS {_typed_sql(source.path, source.width)}")
+        _hold(con)
         result = _count(con)
         rejected, tabs = _rejected(con, result)
     except duckdb.Error as exc:
@@ -283,6 +285,7 @@ def exact(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Scan:
         _spilling(con, f"CREATE TEMP TABLE scan AS {_lines_sql(_reader(path, _LINE, _NEVER))}")
     except duckdb.Error as exc:
         raise InputError(f"cannot read as a GDELT events file: {exc}", file=name) from exc
+    _hold(con)
     result = _count(con)
     for error_type, rows in con.execute(
         "SELECT error_type, count(DISTINCT line) FROM reject_errors GROUP BY 1"
@@ -341,6 +344,12 @@ def _spilling(con: duckdb.DuckDBPyConnection, statement: str) -> duckdb.DuckDBPy
             con.execute(f"SET memory_limit = '{cap}MiB'")
 
 
+def _hold(con: duckdb.DuckDBPyConnection) -> None:
+    """Lower the cap to HELD once the pass is done (or keep a smaller one): what is left reads the scan's
+    table, and its blocks that do not fit wait in the temporary folder."""
+    con.execute(f"SET memory_limit = '{min(HELD, _cap(con))}MiB'")
+
+
 def _cap(con: duckdb.DuckDBPyConnection) -> int:
     """DuckDB's memory cap now, in MiB."""
     number, unit = str(con.execute("SELECT current_setting('memory_limit')").fetchone()[0]).split()  # type: ignore[index]
@@ -373,8 +382,8 @@ def _keep(con: duckdb.DuckDBPyConnection, result: Scan) -> None:
     """Count the diplomatic rows between two states and their repeated GLOBALEVENTIDs, and leave one row per
     id in `events`, read through the view `kept`. The scan holds the kept rows grouped by their fields, so a
     repeated id is two groups with one id, or one group counted more than once."""
-    dyadic, ids, groups = con.execute(
-        "SELECT coalesce(sum(n), 0), count(DISTINCT id), count(*) FROM scan WHERE id IS NOT NULL"
+    dyadic, ids, groups = _spilling(
+        con, "SELECT coalesce(sum(n), 0), count(DISTINCT id), count(*) FROM scan WHERE id IS NOT NULL"
     ).fetchone()  # type: ignore[misc]
     if ids == groups:  # no id in two groups: the scan's table is the kept events as it stands
         con.execute("ALTER TABLE scan RENAME TO events")
@@ -394,10 +403,15 @@ def new(con: Connection, batch: int, file: str) -> Iterator[list[tuple[Any, ...]
     kept events (1.4M of them, from 20M rows, do not sort under 64 MiB) and cannot give it back while
     its result streams, where a plain scan of `kept` streams under HELD MiB, the rest waiting in the
     temporary folder."""
-    con.execute(f"SET memory_limit = '{min(HELD, _cap(con))}MiB'")
     cursor = con.execute(f"SELECT {', '.join(KEPT)}, ?::VARCHAR FROM kept", [file])
     while rows := cursor.fetchmany(batch):
         yield rows
+
+
+def id_span(con: Connection) -> tuple[str, str] | None:
+    """The lowest and highest kept GLOBALEVENTID in string order, or None when nothing is kept."""
+    low, high = con.execute("SELECT min(id), max(id) FROM kept").fetchone()  # type: ignore[misc]
+    return None if low is None else (str(low), str(high))
 
 
 def id_ranges(con: Connection, size: int) -> list[tuple[str, str]]:
