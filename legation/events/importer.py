@@ -114,9 +114,11 @@ def _drop_held(con: scan.Connection, conn: Connection, report: FileReport) -> No
     report.rows_duplicate += scan.drop_ids(con, held)
 
 
-_ANY_IN_SPAN = select(gdelt_events.c.id).where(
-    gdelt_events.c.id >= bindparam("low"), gdelt_events.c.id <= bindparam("high")
-).limit(1)
+_ANY_IN_SPAN = (
+    select(gdelt_events.c.id)
+    .where(gdelt_events.c.id >= bindparam("low"), gdelt_events.c.id <= bindparam("high"))
+    .limit(1)
+)
 
 
 def _add_cells(conn: Connection, cells: list[tuple[Any, ...]]) -> None:

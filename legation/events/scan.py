@@ -184,8 +184,7 @@ def _unpacking(table: str) -> str:
     """The rows of `table` that keep fields, with each field as a column (and the table's own columns)."""
     fields = ", ".join(f"{_unpacked(name)} AS {name}" for name in PACKED)
     return (
-        f"(SELECT *, {fields} FROM (SELECT *, string_split(packed, chr(9)) AS p FROM {table} "
-        "WHERE packed IS NOT NULL))"
+        f"(SELECT *, {fields} FROM (SELECT *, string_split(packed, chr(9)) AS p FROM {table} WHERE packed IS NOT NULL))"
     )
 
 
@@ -429,7 +428,8 @@ def _keep(con: duckdb.DuckDBPyConnection, result: Scan) -> None:
     id in `events`, read through the view `kept`. The scan holds the kept rows grouped by their fields, so a
     repeated id is two groups with one id, or one group counted more than once."""
     dyadic, ids, groups = _spilling(
-        con, "SELECT coalesce(sum(n), 0), count(DISTINCT split_part(packed, chr(9), 1)), count(*) FROM scan "
+        con,
+        "SELECT coalesce(sum(n), 0), count(DISTINCT split_part(packed, chr(9), 1)), count(*) FROM scan "
         "WHERE packed IS NOT NULL",
     ).fetchone()  # type: ignore[misc]
     if ids == groups:  # no id in two groups: the scan's table is the kept events as it stands
