@@ -350,3 +350,29 @@ def test_a_memory_cap_too_small_for_the_pass_is_raised_and_counts_stay_exact(
     with pytest.raises(InputError, match="Out of Memory") as caught:
         events.import_files(Store.open(f"sqlite:///{tmp_path / 'none.db'}"), [str(JANUARY)])
     assert caught.value.file == str(JANUARY)
+
+
+def test_empty_fields_of_a_kept_event_come_out_as_they_went_in(tmp_path: Path) -> None:
+    """The scan carries the kept fields packed into one string: an empty GoldsteinScale and an empty
+    SOURCEURL still come out as NULL, an empty actor code as '', and the numbers as integers, on both
+    passes (the second line is a 58-column 1.0 row, which the fast pass takes again whole)."""
+    from legation.events import scan
+
+    line = next(x for x in JANUARY.read_bytes().split(b"\n") if x.startswith(b"1001\t")).split(b"\t")
+    blank = [*line[:5], b"", *line[6:30], b"", b"007", *line[32:60], b""]
+    v1 = [*blank[:57], b""]
+    v1[0] = b"1002"
+    text = b"\t".join(blank) + b"\n" + b"\t".join(v1) + b"\n"
+    fast, slow = _both_passes(tmp_path / "20240201000000.export.CSV", text)
+    assert not fast.exact and _figures(fast) == _figures(slow) and fast.widths == {61: 1, 58: 1}
+    path = tmp_path / "20240201000000.export.CSV"
+    with files.readable(files.EventFile(str(path)), path) as source:
+        con = scan.connect()
+        scan.scan(con, source, "x")
+    kept = {row[0]: dict(zip(scan.KEPT, row, strict=False)) for batch in scan.new(con, 10, "f") for row in batch}
+    first, second = kept["1001"], kept["1002"]
+    assert (first["goldstein_tenths"], first["source_url"], first["actor1_code"]) == (None, None, "")
+    day = line[1].decode()
+    assert first["mentions"] == 7 and first["date"] == f"{day[:4]}-{day[4:6]}-{day[6:]}"
+    assert first["actor"] == line[7].decode() and first["code"] == line[26].decode()
+    assert second["source_url"] is None and second["goldstein_tenths"] is None and second["mentions"] == 7

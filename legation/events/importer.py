@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from legation.events import files, layout, ledger, scan
 from legation.events.layout import MIN_MENTIONS
@@ -101,13 +101,24 @@ def _fill(report: FileReport, found: scan.Scan) -> None:
 def _drop_held(con: scan.Connection, conn: Connection, report: FileReport) -> None:
     """Leave out of `kept` the events whose GLOBALEVENTID the store holds already (an earlier file's).
 
-    One range query per batch of ids (string order) finds the held ids in that range; a fresh store
-    or a new span of ids answers with nothing."""
+    When the store holds no id between the lowest and the highest kept one (a fresh store, or files
+    imported in time order), nothing is held and the ids are not sorted. Otherwise one range query per
+    run of ids (string order) finds the held ids in that range."""
+    span = scan.id_span(con)
+    if span is None or conn.execute(_ANY_IN_SPAN, {"low": span[0], "high": span[1]}).first() is None:
+        return
     held: list[str] = []
     for low, high in scan.id_ranges(con, CHUNK * 20):
         query = select(gdelt_events.c.id).where(gdelt_events.c.id >= low, gdelt_events.c.id <= high)
         held.extend(conn.execute(query).scalars())
     report.rows_duplicate += scan.drop_ids(con, held)
+
+
+_ANY_IN_SPAN = (
+    select(gdelt_events.c.id)
+    .where(gdelt_events.c.id >= bindparam("low"), gdelt_events.c.id <= bindparam("high"))
+    .limit(1)
+)
 
 
 def _add_cells(conn: Connection, cells: list[tuple[Any, ...]]) -> None:

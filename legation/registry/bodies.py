@@ -14,7 +14,6 @@ from importlib import resources
 from typing import Any
 
 import pycountry
-from countryinfo import CountryInfo
 
 from legation.registry import vocabularies
 
@@ -59,6 +58,8 @@ def _unique(*groups: Any) -> tuple[str, ...]:
 
 
 def _state(country: Any, extra: dict[str, Any]) -> Body:
+    from countryinfo import CountryInfo  # 0.06 s to import (it indexes its files): only `registry()` needs it
+
     info: dict[str, Any] = {}
     with suppress(KeyError, ValueError):  # a code countryinfo lacks keeps the ISO names only
         info = dict(CountryInfo(country.alpha_3).info())
