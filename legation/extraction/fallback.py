@@ -17,7 +17,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from legation.extraction import clauses, context, exits, lexicon
+from legation.extraction import clauses, context, exits, lexicon, pipeline
 from legation.extraction.pipeline import Mention, Sentence
 
 CONFIDENCE = 0.5  # below the 0.6 band: a guess for the reviewer, never in the >= 0.8 band
@@ -40,7 +40,7 @@ def find(
     sentences: list[Sentence], found: list[exits.Found], facts: exits.Facts, years: context.Years
 ) -> list[exits.Found]:
     """The guessed exits of persons who have none in `found`, at most one per person."""
-    had = {_surname(f.record["person"]) for f in found if f.record.get("person")}
+    had = {w for f in found if f.record.get("person") for w in _words(f.record["person"])}
     dominant = _dominant(sentences)
     guesses: list[exits.Found] = []
     for sentence in sentences:
@@ -50,19 +50,32 @@ def find(
             code = lemmas().get(token.lemma_.lower())
             if code is None or not _event(sentence, token):
                 continue
-            mention = _party(sentence, token, code)
-            if mention is None or not mention.key or _surname(mention.key) in had:
+            mention, parsed = _party(sentence, token, code)
+            if mention is None or not mention.key or _words(mention.key) & had or _inside(sentence, token, mention):
                 continue
-            record = _record(sentence, token, code, mention, facts, years, dominant)
+            if exits._from_party(sentence, token):
+                continue  # "expelled from the opposition party"
+            if mention.key not in facts.roles and (mention.kind != "person" or pipeline.title_case(sentence.text)):
+                continue  # a pronoun or a headline's name: only for one the text makes an envoy
+            record = _record(sentence, token, code, mention, facts, years, dominant, parsed)
             if record is None:
                 continue
-            had.add(_surname(mention.key))
+            had |= _words(mention.key)
             guesses.append(exits.Found(record, mention.key, sentence.index))
     return guesses
 
 
-def _surname(name: str) -> str:
-    return name.split()[-1].lower() if name.split() else name.lower()
+def _words(name: str) -> set[str]:
+    """The words of a name: a person who shares one with an exited person is taken to be that one
+    ("Petrov" and a "Petrov Affair" the model read as a name)."""
+    return {w.lower().strip(".,") for w in name.split() if len(w.strip(".,")) > 2}
+
+
+@cache
+def envoy_acts() -> frozenset[str]:
+    """Exit types whose word itself tells of a state's servant ("was expelled", "defected"): they
+    need no role phrase for the person."""
+    return frozenset(lexicon.load()["fallback"]["envoy"])
 
 
 def _event(sentence: Sentence, token: Token) -> bool:
@@ -83,11 +96,11 @@ def _event(sentence: Sentence, token: Token) -> bool:
     )
 
 
-def _party(sentence: Sentence, token: Token, code: str) -> Mention | None:
+def _party(sentence: Sentence, token: Token, code: str) -> tuple[Mention | None, bool]:
     """The person the trigger is about: its party through the parse, else the nearest person in
     its clause who is not the one acting on someone else ("President X expelled ...")."""
     if token.pos_ in ("NOUN", "PROPN"):
-        arguments = clauses.owners(token)
+        arguments = _owners(token)
     elif code in self_acts():
         arguments = clauses.subjects(token)
     else:
@@ -95,9 +108,9 @@ def _party(sentence: Sentence, token: Token, code: str) -> Mention | None:
     for argument in arguments:
         mention = exits._person_near(sentence, argument)
         if mention is not None:
-            return mention
+            return mention, True
     if arguments:
-        return None  # the parse gives a party, and it is no person: "Britain expelled 23 diplomats"
+        return None, True  # the parse gives a party, and it is no person: "Britain expelled 23 diplomats"
     acting = set()
     if token.pos_ not in ("NOUN", "PROPN") and code not in self_acts() and not clauses.passive(token):
         acting = {t.i for s in clauses.subjects(token) for t in s.subtree}
@@ -109,7 +122,24 @@ def _party(sentence: Sentence, token: Token, code: str) -> Mention | None:
         and t.i not in acting
         and _clause_verb(t) == verb
     ]
-    return min(near, key=lambda pair: pair[0])[1] if near else None
+    return (min(near, key=lambda pair: pair[0])[1] if near else None), False
+
+
+SEEKS = frozenset({"seek", "request", "ask", "apply", "claim", "tender", "submit", "announce", "hand", "receive"})
+
+
+def _owners(noun: Token) -> list[Token]:
+    """Whose event a noun names: "his resignation", "the defection of X", or the subject of a
+    verb that asks for or announces it ("X applied for asylum"); "Y offered X asylum" gives none."""
+    found = [c for c in noun.children if c.dep_ == "poss"]
+    found += [c for p in noun.children if p.dep_ == "prep" and p.lower_ in ("of", "by") for c in p.children]
+    node = noun
+    while not found and node.dep_ in ("dobj", "pobj", "prep") and node.head != node:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            found = clauses.subjects(node) if node.lemma_ in SEEKS else []
+            break
+    return [t for o in found for t in clauses.coordinated(o)]
 
 
 def _clause_verb(token: Token) -> Token:
@@ -127,17 +157,22 @@ def _record(
     facts: exits.Facts,
     years: context.Years,
     dominant: list[str],
+    parsed: bool,
 ) -> dict[str, Any] | None:
     key = mention.key or mention.text
     phrase = facts.roles.get(key)
-    if phrase is None or phrase.role in exits.NOT_ENVOYS:
-        return None  # only a person the text makes an envoy: a minister's resignation is no exit
-    if phrase.former and code in ("died", "retired"):
+    if phrase is not None and phrase.role in exits.NOT_ENVOYS:
+        return None  # a minister's resignation is no exit
+    if phrase is None and (code not in envoy_acts() or not parsed):
+        return None  # "X resigned" or "X died" is an exit only for one the text makes an envoy, and
+        # a person with no role is taken only as the trigger's party in the parse
+    if phrase is not None and phrase.former and code in ("died", "retired"):
         return None
     around, posts = exits._states_of(sentence, mention) if mention.kind == "person" else (None, [])
-    sending = phrase.sending or facts.citizenship.get(key) or around
-    receiving = phrase.receiving or next(iter(posts), None)
-    sending = sending or next((s for s in dominant if s != receiving), None)
+    sending = (phrase.sending if phrase else None) or facts.citizenship.get(key) or around
+    receiving = (phrase.receiving if phrase else None) or next(iter(posts), None)
+    acting = _acting(sentence, token, facts) if code not in self_acts() else set()
+    sending = sending or next((s for s in dominant if s != receiving and s not in acting), None)
     if sending is None:
         return None
     start, end = sentence.offset(token), sentence.offset(token) + len(token.text)
@@ -145,7 +180,7 @@ def _record(
         "person": key,
         "group": None,
         "count": None,
-        "role": phrase.role,
+        "role": phrase.role if phrase else "diplomat",
         "sending_state": sending,
         "receiving_state": receiving if receiving != sending else None,
         "exit_type": exits._exit_type(code, sentence, start),
@@ -158,6 +193,19 @@ def _record(
         "confidence": CONFIDENCE,
         "year": years.at(sentence, start, token),
     }
+
+
+def _inside(sentence: Sentence, token: Token, mention: Mention) -> bool:
+    """A "person" that is the trigger's own words ("Persona Non Grata" read as a name)."""
+    at = sentence.start + sentence.offset(token)
+    return mention.start <= at < mention.end
+
+
+def _acting(sentence: Sentence, token: Token, facts: exits.Facts) -> set[str]:
+    """The states that expel, recall or dismiss: not the state of the one they act on."""
+    states = set(exits.subject_states(sentence, token, facts)) if token.pos_ not in ("NOUN", "PROPN") else set()
+    actor = exits._actor(sentence, token, facts)
+    return states | ({actor} if actor else set())
 
 
 def _dominant(sentences: list[Sentence]) -> list[str]:
