@@ -55,8 +55,10 @@ def find(
                 continue
             if exits._from_party(sentence, token):
                 continue  # "expelled from the opposition party"
-            if mention.key not in facts.roles and (mention.kind != "person" or pipeline.title_case(sentence.text)):
-                continue  # a pronoun or a headline's name: only for one the text makes an envoy
+            pronoun = mention.kind != "person" and token.pos_ not in ("NOUN", "PROPN")
+            if mention.key not in facts.roles and (pronoun or pipeline.title_case(sentence.text)):
+                continue  # "he defected", a headline's name: only for one the text makes an envoy ("his
+                # expulsion" binds the pronoun to the event closely enough)
             record = _record(sentence, token, code, mention, facts, years, dominant, parsed)
             if record is None:
                 continue
