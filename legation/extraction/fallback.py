@@ -44,7 +44,7 @@ def find(
     dominant = _dominant(sentences)
     guesses: list[exits.Found] = []
     for sentence in sentences:
-        if sentence.span is None or not sentence.of("person") and not sentence.of("anaphor"):
+        if sentence.span is None or (not sentence.of("person") and not sentence.of("anaphor")):
             continue
         for token in sentence.span:
             code = lemmas().get(token.lemma_.lower())
