@@ -56,9 +56,9 @@ def find(
             if exits._from_party(sentence, token):
                 continue  # "expelled from the opposition party"
             pronoun = mention.kind != "person" and token.pos_ not in ("NOUN", "PROPN")
-            if mention.key not in facts.roles and (pronoun or pipeline.title_case(sentence.text)):
-                continue  # "he defected", a headline's name: only for one the text makes an envoy ("his
-                # expulsion" binds the pronoun to the event closely enough)
+            if (mention.key not in facts.roles and pronoun) or _headline(sentence.text):
+                continue  # "he defected" only for one the text makes an envoy ("his expulsion" binds
+                # the pronoun to the event closely enough); a headline's capitals are no names
             record = _record(sentence, token, code, mention, facts, years, dominant, parsed)
             if record is None:
                 continue
@@ -101,7 +101,10 @@ def _event(sentence: Sentence, token: Token) -> bool:
 def _party(sentence: Sentence, token: Token, code: str) -> tuple[Mention | None, bool]:
     """The person the trigger is about: its party through the parse, else the nearest person in
     its clause who is not the one acting on someone else ("President X expelled ...")."""
-    if token.pos_ in ("NOUN", "PROPN"):
+    if token.lower_ in clauses.PNG_WORDS:  # "declared X persona non grata": the declaration's object
+        verb = _clause_verb(token)
+        arguments = clauses.patients(verb) if verb is not token else []
+    elif token.pos_ in ("NOUN", "PROPN"):
         arguments = _owners(token)
     elif code in self_acts():
         arguments = clauses.subjects(token)
@@ -197,6 +200,14 @@ def _record(
     }
 
 
+def _headline(text: str) -> bool:
+    """A headline: every word capitalised and no full stop ("Rivals Expel Envoy, Cite Plot"), or one
+    the pipeline takes for one. The NER takes any run of capitals there for a name."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    capitals = len(words) >= 4 and all(w[0].isupper() for w in words) and not text.rstrip().endswith(".")
+    return capitals or pipeline.title_case(text)
+
+
 def _inside(sentence: Sentence, token: Token, mention: Mention) -> bool:
     """A "person" that is the trigger's own words ("Persona Non Grata" read as a name)."""
     at = sentence.start + sentence.offset(token)
@@ -211,6 +222,16 @@ def _acting(sentence: Sentence, token: Token, facts: exits.Facts) -> set[str]:
 
 
 def _dominant(sentences: list[Sentence]) -> list[str]:
-    """The states the text names, most named first (international bodies left out)."""
-    counts = Counter(m.key for s in sentences for m in s.of("body") if m.key and exits._state(m.key))
-    return [code for code, _ in counts.most_common()]
+    """The states the text names, most named first: those named as owners of a person, an office
+    or a mission before those named only as places or actors (international bodies left out)."""
+    owning: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    for sentence in sentences:
+        for body in sentence.of("body"):
+            if not body.key or not exits._state(body.key):
+                continue
+            counts[body.key] += 1
+            token = sentence.token_at(sentence.local(body.start))
+            if token is not None and token.dep_ in ("amod", "compound", "poss", "nmod"):
+                owning[body.key] += 1  # "a Czech diplomat", "Kenya's envoy": a state with people of its own
+    return [code for code, _ in owning.most_common()] + [code for code, _ in counts.most_common() if code not in owning]

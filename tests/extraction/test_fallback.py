@@ -68,3 +68,10 @@ def test_the_precise_reading_outranks_the_net() -> None:
     """A sentence the precise rules read gives their record, not a guess beside it."""
     found = extract("Lars Edvik, the Norwegian military attaché in Santiago, was expelled by Chile in 2019.")
     assert [(e["person"], e["confidence"] > fallback.CONFIDENCE) for e in found["exits"]] == [("Lars Edvik", True)]
+
+
+def test_a_headline_gives_no_guess() -> None:
+    assert fallback._headline("Chile Expels Norwegian Attaché, Alleges Plot")
+    assert not fallback._headline("Chile expelled the Norwegian attaché.")
+    text = "Chile Expels Norwegian Attaché, Alleges Plot\n\nOfficials gave no reason on Friday."
+    assert all(g["person"] != "Alleges Plot" for g in _guesses(text))
