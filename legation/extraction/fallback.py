@@ -44,19 +44,28 @@ def find(
     dominant = _dominant(sentences)
     guesses: list[exits.Found] = []
     for sentence in sentences:
-        if sentence.span is None or (not sentence.of("person") and not sentence.of("anaphor")):
+        if sentence.span is None or _headline(sentence.text):
             continue
         for token in sentence.span:
             code = lemmas().get(token.lemma_.lower())
             if code is None or not _event(sentence, token):
                 continue
             mention, parsed = _party(sentence, token, code)
+            envoy = _envoy_argument(sentence, token, code) if mention is None else None
+            if envoy is not None and not exits._from_party(sentence, token):
+                later = _named_after(sentences, sentence.index, facts, had)
+                state = exits.states_around(sentence, envoy)[0]
+                record = _record(sentence, token, code, later, facts, years, dominant, True, state) if later else None
+                if later is not None and later.key and record is not None:
+                    had |= _words(later.key)
+                    guesses.append(exits.Found(record, later.key, sentence.index))
+                continue
             if mention is None or not mention.key or _words(mention.key) & had or _inside(sentence, token, mention):
                 continue
             if exits._from_party(sentence, token):
                 continue  # "expelled from the opposition party"
             pronoun = mention.kind != "person" and token.pos_ not in ("NOUN", "PROPN")
-            if (mention.key not in facts.roles and pronoun) or _headline(sentence.text):
+            if mention.key not in facts.roles and pronoun:
                 continue  # "he defected" only for one the text makes an envoy ("his expulsion" binds
                 # the pronoun to the event closely enough); a headline's capitals are no names
             record = _record(sentence, token, code, mention, facts, years, dominant, parsed)
@@ -65,6 +74,40 @@ def find(
             had |= _words(mention.key)
             guesses.append(exits.Found(record, mention.key, sentence.index))
     return guesses
+
+
+AHEAD = 3  # sentences after an exit told of "a diplomat" searched for the envoy's name
+
+
+def _envoy_argument(sentence: Sentence, token: Token, code: str) -> Token | None:
+    """The party of a trigger when it is one envoy named by role only: "a diplomat defected",
+    "the ambassador was expelled"."""
+    if token.lower_ in clauses.PNG_WORDS:
+        verb = _clause_verb(token)
+        arguments = clauses.patients(verb) if verb is not token else []
+    elif token.pos_ in ("NOUN", "PROPN"):
+        arguments = _owners(token)
+    else:
+        arguments = clauses.subjects(token) if code in self_acts() else clauses.patients(token)
+    for argument in arguments:
+        role = lexicon.roles().get(argument.lower_)
+        if role is not None and role not in exits.NOT_ENVOYS and argument.tag_ != "NNS":
+            return argument
+    return None
+
+
+def _named_after(sentences: list[Sentence], index: int, facts: exits.Facts, had: set[str]) -> Mention | None:
+    """The envoy the next sentences name: the first person there whom the text gives an envoy's
+    role, provided no exit is told of that person already and no other person comes first."""
+    for sentence in sentences[index + 1 : index + 1 + AHEAD]:
+        for mention in sentence.of("person"):
+            if not mention.key or _words(mention.key) & had:
+                return None
+            phrase = facts.roles.get(mention.key)
+            if phrase is None or phrase.role in exits.NOT_ENVOYS:
+                return None
+            return mention
+    return None
 
 
 def _words(name: str) -> set[str]:
@@ -163,6 +206,7 @@ def _record(
     years: context.Years,
     dominant: list[str],
     parsed: bool,
+    told: str | None = None,
 ) -> dict[str, Any] | None:
     key = mention.key or mention.text
     phrase = facts.roles.get(key)
@@ -173,8 +217,11 @@ def _record(
         # a person with no role is taken only as the trigger's party in the parse
     if phrase is not None and phrase.former and code in ("died", "retired"):
         return None
-    around, posts = exits._states_of(sentence, mention) if mention.kind == "person" else (None, [])
-    sending = (phrase.sending if phrase else None) or facts.citizenship.get(key) or around
+    here = sentence.start <= mention.start < sentence.end and mention.kind == "person"
+    around, posts = exits._states_of(sentence, mention) if here else (None, [])
+    sending = (phrase.sending if phrase else None) or facts.citizenship.get(key) or around or told
+    if told and sending != told:
+        return None  # "a Czech diplomat defected ... the Polish envoy X": another state's envoy
     receiving = (phrase.receiving if phrase else None) or next(iter(posts), None)
     acting = _acting(sentence, token, facts) if code not in self_acts() else set()
     sending = sending or next((s for s in dominant if s != receiving and s not in acting), None)
