@@ -98,15 +98,15 @@ def _envoy_argument(sentence: Sentence, token: Token, code: str) -> Token | None
 
 def _named_after(sentences: list[Sentence], index: int, facts: exits.Facts, had: set[str]) -> Mention | None:
     """The envoy the next sentences name: the first person there whom the text gives an envoy's
-    role, provided no exit is told of that person already and no other person comes first."""
+    role (officials passed over), provided no exit is told of that person already."""
     for sentence in sentences[index + 1 : index + 1 + AHEAD]:
         for mention in sentence.of("person"):
             if not mention.key or _words(mention.key) & had:
                 return None
             phrase = facts.roles.get(mention.key)
-            if phrase is None or phrase.role in exits.NOT_ENVOYS:
-                return None
-            return mention
+            if phrase is not None and phrase.role in exits.NOT_ENVOYS:
+                continue  # the minister who announced it is no envoy
+            return mention if phrase is not None else None  # an unplaced name: not surely the envoy
     return None
 
 
