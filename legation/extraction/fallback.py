@@ -12,6 +12,7 @@ or generic trigger gives nothing (the checks the precise rules use).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -41,7 +42,13 @@ def find(
 ) -> list[exits.Found]:
     """The guessed exits of persons who have none in `found`, at most one per person."""
     had = {w for f in found if f.record.get("person") for w in _words(f.record["person"])}
-    dominant = _dominant(sentences)
+    memo: list[list[str]] = []
+
+    def dominant() -> list[str]:  # read only when a guess needs it
+        if not memo:
+            memo.append(_dominant(sentences))
+        return memo[0]
+
     guesses: list[exits.Found] = []
     for sentence in sentences:
         if sentence.span is None or _headline(sentence.text):
@@ -204,7 +211,7 @@ def _record(
     mention: Mention,
     facts: exits.Facts,
     years: context.Years,
-    dominant: list[str],
+    dominant: Callable[[], list[str]],
     parsed: bool,
     told: str | None = None,
 ) -> dict[str, Any] | None:
@@ -224,7 +231,7 @@ def _record(
         return None  # "a Czech diplomat defected ... the Polish envoy X": another state's envoy
     receiving = (phrase.receiving if phrase else None) or next(iter(posts), None)
     acting = _acting(sentence, token, facts) if code not in self_acts() else set()
-    sending = sending or next((s for s in dominant if s != receiving and s not in acting), None)
+    sending = sending or next((s for s in dominant() if s != receiving and s not in acting), None)
     if sending is None:
         return None
     start, end = sentence.offset(token), sentence.offset(token) + len(token.text)
