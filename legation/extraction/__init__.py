@@ -20,6 +20,7 @@ from legation.extraction import (
     context,
     counts,
     exits,
+    fallback,
     gazetteer,
     lexicon,
     measures,
@@ -117,14 +118,15 @@ def read(
     _name_indefinite(found, facts, sentences)
     found = [f for f in found if not f.record.pop("_merged", False)]
     found = _name_members(found, sentences)
-    exits.settle(found, sentences)
-    result["exits"] = [f.record for f in found]
+    guesses = fallback.find(sentences, found, facts, years)  # the recall net: no measures, confidence 0.5
+    exits.settle(found + guesses, sentences)
+    result["exits"] = [f.record for f in found + guesses]
     _soviet_era(result, sentences, text)
     result["measures"] = result["measures"] + _measures_of_exits(found, sentences, result["measures"])
     measures.seated(result["measures"], sentences)
     _soviet_era(result, sentences, text)
     result["measures"] = measures.settle(_named_expulsions(_unique(result["measures"])))
-    exited = {f.key for f in found}
+    exited = {f.key for f in found + guesses}
     seen: set[str] = set()
     for posting in in_force:
         if posting["person"] not in exited and posting["person"] not in seen:
