@@ -625,6 +625,10 @@ def _referents(
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
                 found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
                 # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone
+            elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ in EXPELS and not former:
+                local = sentence.offset(token)  # "expelled a senior Chilean diplomat" named nowhere: one unnamed
+                places = [post or hint["receiving"]]  # envoy of the state that owns the noun, below the top band
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.6))
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
                 local = sentence.offset(token)
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
