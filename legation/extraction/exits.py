@@ -26,6 +26,7 @@ ASYLUM_IN = re.compile(r"^\s+in\s+(?:the\s+)?$", re.IGNORECASE)
 BASE_SUBJECT = re.compile(r"\b(?:who|that)\s+$", re.IGNORECASE)
 NOT_ENVOYS = frozenset({"official", "mission_staff"})
 HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
+POST_HEADS = frozenset({"consul_general", "consul"})  # one holder at a named post, as a head of mission is
 STATE_NOUNS = frozenset(
     {"kingdom", "country", "government", "nation", "republic", "regime", "junta", "sultanate", "emirate"}
 )
@@ -633,6 +634,14 @@ def _referents(
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
                 local = sentence.offset(token)
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
+            elif post and sending and role in POST_HEADS and "the" in determiner and verb.lemma_ in HOSTS_ACT:
+                local = sentence.offset(token)  # "told the Chilean consul general in Oslo to leave": one
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.6))
+            elif sending and role in HEADS and not indefinite and verb.lemma_ in RECALLS and clauses.passive(verb):
+                local = sentence.offset(token)  # "The Chilean ambassador had been recalled from Lima"
+                froms = [b for p in clauses.preposition_objects(verb, ("from",)) if (b := body_of(sentence, p))]
+                places = [p for p in froms if p != sending][:1] or [None]
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.7))
             elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:  # "The Cabinet has
                 local = sentence.offset(token)  # requested the French ambassador to leave": the post is untold
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [None]), 0.7))

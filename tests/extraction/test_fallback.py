@@ -100,3 +100,16 @@ def test_a_later_bare_name_fills_the_one_unnamed_exit_of_its_type() -> None:
     found = _exits(text)
     assert [f[:5] for f in found] == [("Tomas Vidal", "diplomat", "CHL", "NOR", "expelled")]
     assert found[0][5] < 0.8
+
+
+def test_the_consul_general_told_to_leave_is_one_unnamed_envoy_at_his_post() -> None:
+    found = _exits("Peru told the Bolivian consul general in Cusco to leave the country.")
+    assert [f[:5] for f in found] == [(None, "consul_general", "BOL", "PER", "expelled")]
+    assert found[0][5] < 0.8
+    assert _exits("Peru expels Bolivian consul from Cusco") == []  # a headline's bare noun
+
+
+def test_a_passive_recall_of_a_definite_head_of_mission_takes_the_post_after_from() -> None:
+    found = _exits("The Bolivian ambassador had been recalled from Lima, the ministry said.")
+    assert [f[:5] for f in found] == [(None, "ambassador", "BOL", "PER", "recalled")]
+    assert found[0][5] < 0.8
