@@ -113,3 +113,27 @@ def test_a_passive_recall_of_a_definite_head_of_mission_takes_the_post_after_fro
     found = _exits("The Bolivian ambassador had been recalled from Lima, the ministry said.")
     assert [f[:5] for f in found] == [(None, "ambassador", "BOL", "PER", "recalled")]
     assert found[0][5] < 0.8
+
+
+def test_the_three_declared_persona_non_grata_are_the_persons_listed_just_before() -> None:
+    text = (
+        "Kenya named the diplomats involved as Mr Peter Olsen, Mr Jan Berg and Mr Ole Dahl, all Norwegian diplomats. "
+        "The three were declared persona non grata by the Kenyan government on Monday."
+    )
+    found = _exits(text)
+    assert sorted((f[0], f[2], f[4]) for f in found) == [
+        ("Jan Berg", "NOR", "expelled"),
+        ("Ole Dahl", "NOR", "expelled"),
+        ("Peter Olsen", "NOR", "expelled"),
+    ]
+    assert all(f[5] < 0.8 for f in found)
+    persona = [m for m in extract(text)["measures"] if m["measure"] == "persona_non_grata"]
+    assert len(persona) <= 1  # the three, not one measure per person the plural stands for
+
+
+def test_a_plural_that_does_not_match_the_persons_before_names_no_one() -> None:
+    text = (
+        "Norwegian diplomats Peter Olsen and Jan Berg were seen in Nairobi. "
+        "The three were declared persona non grata by the Kenyan government on Monday."
+    )
+    assert [f[0] for f in _exits(text) if f[0]] == []
