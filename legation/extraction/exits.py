@@ -641,7 +641,7 @@ def _referents(
             elif sending and role in HEADS and not indefinite and verb.lemma_ in RECALLS and clauses.passive(verb):
                 local = sentence.offset(token)  # "The Chilean ambassador had been recalled from Lima"
                 froms = [b for p in clauses.preposition_objects(verb, ("from",)) if (b := body_of(sentence, p))]
-                places = [p for p in froms if p != sending][:1] or [None]
+                places = [next((p for p in froms if p != sending), None)]
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.7))
             elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:  # "The Cabinet has
                 local = sentence.offset(token)  # requested the French ambassador to leave": the post is untold
@@ -1032,10 +1032,10 @@ def find(
                 shared: dict[str, Any] = {}  # "diplomats A and B": the list's one role phrase is all of theirs
                 for _ in range(2):
                     for where, mention in listed:
-                        local = where.local(mention.start), where.local(mention.end)
-                        listed_at = At(where, context.role_phrases(where), local, facts, recent, None, actor)
-                        hint = {"role": shared.get("role"), "sending": shared.get("sending_state")}
-                        for record in _records(trigger.code, Reading(mention, LISTED_BEFORE, **hint), listed_at):
+                        named_at = where.local(mention.start), where.local(mention.end)
+                        listed_at = At(where, context.role_phrases(where), named_at, facts, recent, None, actor)
+                        reading = Reading(mention, LISTED_BEFORE, shared.get("role"), shared.get("sending_state"))
+                        for record in _records(trigger.code, reading, listed_at):
                             if record["_key"] in seen:
                                 continue
                             shared = shared or record
@@ -1092,11 +1092,9 @@ def _listed_before(
         return []
     people: list[tuple[Sentence, Mention]] = []
     for before in reversed(sentences[max(0, sentence.index - BACK) : sentence.index]):
-        if before.of("body") and count is None and not people and before.of("person") == []:
-            return []  # "they" after a sentence about states
         named = [(before, m) for m in before.of("person") if m.kind == "person" and m.key]
         people = named + people
-        if count is None and people or count is not None and len(people) >= count:
+        if (count is None and people) or (count is not None and len(people) >= count):
             break
     people = people[-count:] if count is not None else people
     keys = {m.key for _, m in people}
