@@ -627,15 +627,17 @@ def _referents(
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
                 found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
                 # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone
-            elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ in EXPELS and not former:
-                local = sentence.offset(token)  # "expelled a senior Chilean diplomat" named nowhere: one unnamed
-                places = [post or hint["receiving"] or _left(sentence, verb)]  # envoy of the state that owns
-                # the noun, below the top band
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.6))
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
                 local = sentence.offset(token)
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
-            elif post and sending and role in POST_HEADS and "the" in determiner and verb.lemma_ in HOSTS_ACT:
+            elif (
+                post
+                and sending
+                and role in POST_HEADS
+                and "the" in determiner
+                and verb.lemma_ in HOSTS_ACT
+                and not sentence.of("person")
+            ):
                 local = sentence.offset(token)  # "told the Chilean consul general in Oslo to leave": one
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.6))
             elif sending and role in HEADS and not indefinite and verb.lemma_ in RECALLS and clauses.passive(verb):
@@ -747,14 +749,6 @@ def _included(sentence: Sentence, noun: Token, readings: list[Reading], facts: F
             post = own.sending if own is not None and own.sending != hint["sending"] else None
             found.append(Reading(mention, 0.75, role=hint["role"], sending=hint["sending"], receiving=post))
     return found
-
-
-def _left(sentence: Sentence, verb: Token) -> str | None:
-    """The state an envoy is told to leave: "was ordered to leave Norway"."""
-    for child in verb.children:
-        if child.dep_ == "xcomp" and child.lemma_ == "leave":
-            return next((b for o in child.children if o.dep_ == "dobj" and (b := body_of(sentence, o))), None)
-    return None
 
 
 def _copula_subject(sentence: Sentence, noun: Token) -> Mention | None:

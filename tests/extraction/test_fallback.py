@@ -84,21 +84,13 @@ def _exits(text: str) -> list[tuple[Any, ...]]:
     ]
 
 
-def test_one_unnamed_envoy_expelled_by_an_indefinite_noun_is_kept_below_the_top_band() -> None:
-    """Named nowhere, "a senior Chilean diplomat" is one unnamed envoy of the state owning the noun."""
-    found = _exits("Norway expelled a senior Chilean diplomat on Monday after declaring him persona non grata.")
-    assert [f[:5] for f in found] == [(None, "diplomat", "CHL", "NOR", "expelled")]
-    assert found[0][5] < 0.8
-    assert _exits("Norway said it would not expel a senior Chilean diplomat.") == []
-
-
 def test_a_later_bare_name_fills_the_one_unnamed_exit_of_its_type() -> None:
     text = (
-        "A Chilean diplomat has been ordered to leave Norway for what officials in Oslo called meddling. "
+        "Norway told the Chilean consul general in Bergen to leave the country, citing meddling. "
         "The ministry said Mr. Tomas Vidal's expulsion was final, and Santiago protested."
     )
     found = _exits(text)
-    assert [f[:5] for f in found] == [("Tomas Vidal", "diplomat", "CHL", "NOR", "expelled")]
+    assert [f[:5] for f in found] == [("Tomas Vidal", "consul_general", "CHL", "NOR", "expelled")]
     assert found[0][5] < 0.8
 
 
