@@ -457,6 +457,8 @@ def _measures_of_exits(
             reversed_in.setdefault(m["evidence"]["sentence"], set()).add((m["target"], m["actor"]))
     senders = {f.record.get("sending_state") for f in found}
     for one in found:
+        if not one.measured:
+            continue  # persons "the three" stands for: the measure is told of the three themselves
         record = one.record
         sending, receiving = record.get("sending_state"), record.get("receiving_state")
         unposted_group = bool(record.get("group")) and not receiving  # "recalled 30 of its ambassadors": posts untold

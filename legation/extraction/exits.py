@@ -26,6 +26,7 @@ ASYLUM_IN = re.compile(r"^\s+in\s+(?:the\s+)?$", re.IGNORECASE)
 BASE_SUBJECT = re.compile(r"\b(?:who|that)\s+$", re.IGNORECASE)
 NOT_ENVOYS = frozenset({"official", "mission_staff"})
 HEADS = frozenset({"ambassador", "charge_d_affaires", "special_envoy", "permanent_representative"})
+POST_HEADS = frozenset({"consul_general", "consul"})  # one holder at a named post, as a head of mission is
 STATE_NOUNS = frozenset(
     {"kingdom", "country", "government", "nation", "republic", "regime", "junta", "sultanate", "emirate"}
 )
@@ -117,6 +118,7 @@ class Found:
     key: str  # the person's key or the group's text
     sentence: int
     actor: str | None = None  # the state that expelled or recalled, when the parse names it
+    measured: bool = True  # whether the exit also tells a measure between states (`_measures_of_exits`)
 
 
 @dataclass
@@ -628,6 +630,21 @@ def _referents(
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
                 local = sentence.offset(token)
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
+            elif (
+                post
+                and sending
+                and role in POST_HEADS
+                and "the" in determiner
+                and verb.lemma_ in HOSTS_ACT
+                and not sentence.of("person")
+            ):
+                local = sentence.offset(token)  # "told the Chilean consul general in Oslo to leave": one
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.6))
+            elif sending and role in HEADS and not indefinite and verb.lemma_ in RECALLS and clauses.passive(verb):
+                local = sentence.offset(token)  # "The Chilean ambassador had been recalled from Lima"
+                froms = [b for p in clauses.preposition_objects(verb, ("from",)) if (b := body_of(sentence, p))]
+                places = [next((p for p in froms if p != sending), None)]
+                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.7))
             elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:  # "The Cabinet has
                 local = sentence.offset(token)  # requested the French ambassador to leave": the post is untold
                 found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [None]), 0.7))
@@ -1003,6 +1020,24 @@ def find(
                     readings = [replace(r, code="dismissed") for r in readings]
             if not readings and token is not None and token.tag_ == "NNS":
                 readings = _listed(sentence, end)  # "Three defections occurred last year: A, B and C"
+            if not readings and token is not None and sentences:
+                listed = _listed_before(sentences, sentence, arguments, {f.key for f in found})
+                actor = _actor(sentence, token, facts) if listed else None  # who expels them, told here
+                shared: dict[str, Any] = {}  # "diplomats A and B": the list's one role phrase is all of theirs
+                for _ in range(2):
+                    for where, mention in listed:
+                        named_at = where.local(mention.start), where.local(mention.end)
+                        listed_at = At(where, context.role_phrases(where), named_at, facts, recent, None, actor)
+                        reading = Reading(mention, LISTED_BEFORE, shared.get("role"), shared.get("sending_state"))
+                        for record in _records(trigger.code, reading, listed_at):
+                            if record["_key"] in seen:
+                                continue
+                            shared = shared or record
+                            seen.add(record["_key"])
+                            record["year"] = years.at(sentence, start, token) if years else year
+                            found.append(Found(record, record.pop("_key"), sentence.index, actor, False))
+                    if not shared:
+                        break
             if trigger.option("envoy"):  # "X was murdered" is an exit only for one the text makes an envoy
                 readings = [r for r in readings if _envoy_reading(r, facts)]
             if not readings and not trigger.option("parse_only") and not trigger.option("envoy"):
@@ -1027,6 +1062,39 @@ def find(
                     record["year"] = years.at(sentence, start, token) if years else year
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
+
+
+LISTED_BEFORE = 0.6  # persons a plural pronoun or "the three" stands for, named in the sentences before
+BACK = 2  # sentences searched back for them
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def _listed_before(
+    sentences: list[Sentence], sentence: Sentence, arguments: list[Token], had: set[str]
+) -> list[tuple[Sentence, Mention]]:
+    """The persons "The three were declared persona non grata" or "They were expelled" stands for:
+    the last persons the sentences just before name, as many as the number says (two or more for
+    "they"), none of whom has an exit yet."""
+    plural = next((a for a in arguments if a.dep_ in ("nsubjpass", "dobj")), None)
+    if plural is None or sentence.mention_of(plural) is not None:
+        return []
+    if plural.lower_ == "they" and plural.dep_ == "nsubjpass":
+        count = None
+    elif plural.lower_ in NUMBER_WORDS and plural.tag_ == "CD":
+        count = NUMBER_WORDS[plural.lower_]
+    else:
+        return []
+    people: list[tuple[Sentence, Mention]] = []
+    for before in reversed(sentences[max(0, sentence.index - BACK) : sentence.index]):
+        named = [(before, m) for m in before.of("person") if m.kind == "person" and m.key]
+        people = named + people
+        if (count is None and people) or (count is not None and len(people) >= count):
+            break
+    people = people[-count:] if count is not None else people
+    keys = {m.key for _, m in people}
+    if len(keys) < 2 or (count is not None and len(keys) != count) or keys & had:
+        return []
+    return people
 
 
 SINCE_CODES = frozenset({"defected", "sought_asylum", "resigned", "resigned_in_protest"})

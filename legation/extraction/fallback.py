@@ -79,8 +79,30 @@ def find(
             if record is None:
                 continue
             had |= _words(mention.key)
+            unnamed = _unnamed_before(found, sentence.index, record["exit_type"])
+            if unnamed is not None and mention.key not in facts.roles and not facts.citizenship.get(mention.key):
+                unnamed.record["person"] = mention.key  # "An American diplomat was ordered to leave ...
+                unnamed.key = mention.key  # Mr. Norman's expulsion": the name fills the envoy told by role
+                unnamed.record["confidence"] = min(unnamed.record["confidence"], FILLED)
+                continue
             guesses.append(exits.Found(record, mention.key, sentence.index))
     return guesses
+
+
+FILLED = 0.6  # an unnamed envoy's exit that a later name with no role of its own fills
+
+
+def _unnamed_before(found: list[exits.Found], index: int, exit_type: str) -> exits.Found | None:
+    """The one exit of that type told before the sentence of an envoy named by role only, when
+    the text tells exactly one such exit: the later bare name is most likely his."""
+    same = [f for f in found if f.record["exit_type"] == exit_type and not f.record.get("group")]
+    unnamed = [f for f in same if not f.record.get("person")]
+    if len(unnamed) != 1 or unnamed[0].sentence >= index or unnamed[0].record.get("count"):
+        return None
+    sending = unnamed[0].record["sending_state"]
+    if any(f.record.get("person") and f.record["sending_state"] == sending for f in same):
+        return None  # a named envoy of that state is the one told by role
+    return unnamed[0]
 
 
 AHEAD = 3  # sentences after an exit told of "a diplomat" searched for the envoy's name

@@ -75,3 +75,57 @@ def test_a_headline_gives_no_guess() -> None:
     assert not fallback._headline("Chile expelled the Norwegian attaché.")
     text = "Chile Expels Norwegian Attaché, Alleges Plot\n\nOfficials gave no reason on Friday."
     assert all(g["person"] != "Alleges Plot" for g in _guesses(text))
+
+
+def _exits(text: str) -> list[tuple[Any, ...]]:
+    return [
+        (e["person"], e["role"], e["sending_state"], e["receiving_state"], e["exit_type"], e["confidence"])
+        for e in extract(text)["exits"]
+    ]
+
+
+def test_a_later_bare_name_fills_the_one_unnamed_exit_of_its_type() -> None:
+    text = (
+        "Norway told the Chilean consul general in Bergen to leave the country, citing meddling. "
+        "The ministry said Mr. Tomas Vidal's expulsion was final, and Santiago protested."
+    )
+    found = _exits(text)
+    assert [f[:5] for f in found] == [("Tomas Vidal", "consul_general", "CHL", "NOR", "expelled")]
+    assert found[0][5] < 0.8
+
+
+def test_the_consul_general_told_to_leave_is_one_unnamed_envoy_at_his_post() -> None:
+    found = _exits("Peru told the Bolivian consul general in Cusco to leave the country.")
+    assert [f[:5] for f in found] == [(None, "consul_general", "BOL", "PER", "expelled")]
+    assert found[0][5] < 0.8
+    assert _exits("Peru expels Bolivian consul from Cusco") == []  # a headline's bare noun
+
+
+def test_a_passive_recall_of_a_definite_head_of_mission_takes_the_post_after_from() -> None:
+    found = _exits("The Bolivian ambassador had been recalled from Lima, the ministry said.")
+    assert [f[:5] for f in found] == [(None, "ambassador", "BOL", "PER", "recalled")]
+    assert found[0][5] < 0.8
+
+
+def test_the_three_declared_persona_non_grata_are_the_persons_listed_just_before() -> None:
+    text = (
+        "Kenya named the diplomats involved as Mr Peter Olsen, Mr Jan Berg and Mr Ole Dahl, all Norwegian diplomats. "
+        "The three were declared persona non grata by the Kenyan government on Monday."
+    )
+    found = _exits(text)
+    assert sorted((f[0], f[2], f[4]) for f in found) == [
+        ("Jan Berg", "NOR", "expelled"),
+        ("Ole Dahl", "NOR", "expelled"),
+        ("Peter Olsen", "NOR", "expelled"),
+    ]
+    assert all(f[5] < 0.8 for f in found)
+    persona = [m for m in extract(text)["measures"] if m["measure"] == "persona_non_grata"]
+    assert len(persona) <= 1  # the three, not one measure per person the plural stands for
+
+
+def test_a_plural_that_does_not_match_the_persons_before_names_no_one() -> None:
+    text = (
+        "Norwegian diplomats Peter Olsen and Jan Berg were seen in Nairobi. "
+        "The three were declared persona non grata by the Kenyan government on Monday."
+    )
+    assert [f[0] for f in _exits(text) if f[0]] == []
