@@ -1185,12 +1185,18 @@ def _one(code: str, trigger: str) -> int | None:
     return 1 if code == "expulsion" and SINGLE.search(trigger) else None
 
 
-def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+SPOKEN_OF = re.compile(r"\bpersonae? non grata\b|\bPNG(?:ed|'d)?\b", re.IGNORECASE)
+
+
+def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any]]:
     """The document's measures, each told once: a positional guess whose parties are those of a
     surer reading of the same type anywhere in the text, the other way round, is that measure
     misread ("Peru said it was calling home its envoy"), unless the guess's sentence tells a reprisal;
     a persona non grata read from a sentence gives way to the ones the exits give per person, and an
-    expulsion of one to a persona non grata between the same pair."""
+    expulsion of one to a persona non grata between the same pair. In a text that speaks of
+    persona non grata, one unnamed diplomat expelled is declared so (the gold's reading of such
+    texts); elsewhere he stays an expulsion of one."""
+    declared = bool(SPOKEN_OF.search(text))
     told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
     for m in measures:
         if m["confidence"] >= SURE:
@@ -1214,6 +1220,9 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         if measure["measure"] == "expulsion" and measure["count"] == 1 and png:
             continue  # an expulsion of one where the text tells a persona non grata between the pair: the same man
+        if declared and measure["measure"] == "expulsion" and measure["count"] == 1:
+            if measure["confidence"] <= CONFIDENCE["one_unnamed"] and not measure.get("_person"):
+                measure = {**measure, "measure": "persona_non_grata"}
         named = named_of.get((actor, target), 0) if measure["measure"] == "expulsion" else 0
         if named and 1 < (measure["count"] or 0) <= NAMED_GROUP:
             # "three officials were expelled ... they were A, B and C": one persona non grata per
