@@ -1192,11 +1192,17 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
     """The document's measures, each told once: a positional guess whose parties are those of a
     surer reading of the same type anywhere in the text, the other way round, is that measure
     misread ("Peru said it was calling home its envoy"), unless the guess's sentence tells a reprisal;
+    a rupture or downgrade read less surely than its reverse is that one told again;
     a persona non grata read from a sentence gives way to the ones the exits give per person, and an
     expulsion of one to a persona non grata between the same pair. In a text that speaks of
     persona non grata, one unnamed diplomat expelled is declared so (the gold's reading of such
     texts); elsewhere he stays an expulsion of one."""
     declared = bool(SPOKEN_OF.search(text))
+    partnered: dict[tuple[str, str, str], float] = {}  # the surest reading of each rupture or downgrade
+    for m in measures:
+        if m["measure"] in PARTNERED:
+            key = (m["measure"], m["actor"], m["target"])
+            partnered[key] = max(partnered.get(key, 0.0), m["confidence"])
     told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
     for m in measures:
         if m["confidence"] >= SURE:
@@ -1216,6 +1222,8 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
         )
         if misread and not REPRISAL.search(sentence):
             continue
+        if partnered.get((measure["measure"], target, actor), 0.0) > measure["confidence"]:
+            continue  # a rupture is told once, by the side that made it: the surer reading the other way
         if measure["measure"] == "persona_non_grata" and not measure.get("_person") and (actor, target) in persons:
             continue
         if measure["measure"] == "expulsion" and measure["count"] == 1 and png:
