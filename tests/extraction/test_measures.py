@@ -178,7 +178,8 @@ def _sure(text: str) -> dict[tuple[Any, ...], float]:
 
 
 def test_one_unnamed_diplomat_is_below_the_sure_band_and_a_named_or_head_of_mission_is_not() -> None:
-    unsure = _sure("Ghana declared a Togolese attaché persona non grata, and Benin expelled a Nigerien official.")
+    unsure = _sure("Ghana declared a Togolese attaché persona non grata.")
+    unsure.update(_sure("Benin expelled a Nigerien official."))  # a text of its own: no persona non grata in it
     assert set(unsure) == {("persona_non_grata", "GHA", "TGO"), ("expulsion", "BEN", "NER")}
     assert max(unsure.values()) < 0.8
     sure = _sure("Ghana declared the Togolese ambassador persona non grata.")
@@ -464,3 +465,27 @@ def test_those_who_had_to_leave_are_hit_not_acting() -> None:
         "The Cuban ambassador was summoned on Wednesday and told by the minister that the Cubans had to leave."
     )
     assert _measures(text) == {("expulsion", "PER", "CUB")}
+
+
+def test_one_unnamed_diplomat_is_declared_where_the_text_speaks_of_persona_non_grata() -> None:
+    """One unnamed diplomat expelled is an expulsion of one, unless the text speaks of persona non
+    grata: then the gold reads the same man as declared so (fourth measures round)."""
+    plain = "Chile expelled a Peruvian diplomat on Monday, accusing him of spying on exiles."
+    found = extract(plain)["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [("expulsion", "CHL", "PER", 1)]
+    spoken = plain + " Lima said the man had done nothing to be treated as persona non grata."
+    found = extract(spoken)["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [
+        ("persona_non_grata", "CHL", "PER", 1)
+    ]
+    assert found[0]["confidence"] < 0.8  # the reading stays below the sure band
+
+
+def test_a_rupture_is_told_once_by_the_side_that_made_it() -> None:
+    """A quoted "we ... sever relations with the government of B" after "A broke off relations with
+    B" is A's rupture told again, not B's reprisal."""
+    text = (
+        "Bolivia broke off diplomatic relations with Paraguay on Friday. \"We announce our decision to sever "
+        'all diplomatic relations with the government of Paraguay," the Bolivian authorities said in a statement.'
+    )
+    assert _measures(text) == {("relations_severed", "BOL", "PRY")}
