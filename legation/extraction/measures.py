@@ -9,7 +9,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from legation.extraction import clauses, context, counts, lexicon
-from legation.extraction.exits import HEADS, HOSTS_ACT, OWN, Facts, body_of, states_around
+from legation.extraction.exits import HEADS, HOSTS_ACT, OWN, STATE_NOUNS, Facts, body_of, states_around
 from legation.extraction.pipeline import Sentence
 from legation.registry import bodies
 
@@ -194,6 +194,23 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         speakers = _speakers(sentence, token, facts) or _clause_subject(sentence, token)
         if speakers:
             return speakers  # "France, Germany and Poland said Russia was expelling four of their diplomats"
+    if any(c.dep_ == "poss" and _definite_state_noun(c) for c in token.children):
+        return _sayer(sentence, token, facts)  # "the Dutch minister said ... two of the country's diplomats"
+    return []
+
+
+def _definite_state_noun(token: Token) -> bool:
+    return token.lower_ in STATE_NOUNS and any(c.lower_ == "the" for c in token.children)
+
+
+def _sayer(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
+    """The state of whoever says the clause a noun sits in: the one a speaker's "the country" is."""
+    node = token
+    while node.head != node:
+        node = node.head
+        if node.lemma_ in REPORTS:
+            said = [c for c in node.children if c.dep_ == "nsubj"]
+            return [b for s in said for b in _body(sentence, s, facts)][:1]
     return []
 
 

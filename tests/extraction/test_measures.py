@@ -489,3 +489,17 @@ def test_a_rupture_is_told_once_by_the_side_that_made_it() -> None:
         'all diplomatic relations with the government of Paraguay," the Bolivian authorities said in a statement.'
     )
     assert _measures(text) == {("relations_severed", "BOL", "PRY")}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "The Dutch foreign minister said Russia had expelled two of the country's diplomats.",
+        '"We expected it," the Dutch foreign minister said of Moscow\'s expulsion of two of the country\'s diplomats.',
+    ],
+)
+def test_the_country_a_speaker_names_is_his_own(said: str) -> None:
+    """ "the country's diplomats" in what a state's minister says is his state, not the party of the
+    measure the reprisal answers."""
+    found = extract("Britain expelled 23 Russian diplomats. " + said)["measures"]
+    assert {(m["actor"], m["target"], m["count"]) for m in found} == {("GBR", "RUS", 23), ("RUS", "NLD", 2)}
