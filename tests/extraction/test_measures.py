@@ -503,3 +503,16 @@ def test_the_country_a_speaker_names_is_his_own(said: str) -> None:
     measure the reprisal answers."""
     found = extract("Britain expelled 23 Russian diplomats. " + said)["measures"]
     assert {(m["actor"], m["target"], m["count"]) for m in found} == {("GBR", "RUS", 23), ("RUS", "NLD", 2)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile said on Friday that it was downgrading its diplomatic and military ties with Peru.",
+        'On Monday, Chile announced that it will "downgrade the level of its diplomatic representation" in Peru.',
+        "The minister said Chile would reduce its diplomatic representation in Peru to the level of second secretary.",
+    ],
+)
+def test_downgrades_with_longer_phrases(text: str) -> None:
+    """Several words between "downgrade" and its noun, and a level below chargé, are still downgrades."""
+    assert ("relations_downgraded", "CHL", "PER") in _measures(text)
