@@ -381,6 +381,10 @@ def find(
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
             token = clauses.head(sentence, start, end)
+            ordered = _ordered_closure(sentence, trigger.code, token, facts)
+            if ordered:  # "Chile ordered Peru to close its consulates": the host's closure
+                found += _made(sentence, trigger.code, token, (start, end), ordered, seen, year, years, earlier)
+                continue
             if _no_event(sentence, trigger, token, start, end):
                 continue
             pairs = _pairs(sentence, trigger, token, (start, end), facts, recent, [*(earlier or []), *found])
@@ -596,6 +600,37 @@ def _gapped(
             record["count"] = number
             made.append(record)
     return made
+
+
+def _ordered_closure(
+    sentence: Sentence, code: str, token: Token | None, facts: Facts
+) -> list[tuple[str | None, str | None, float]]:
+    """A host that orders or demands that a state close its own mission closes it: "Chile ordered
+    Peru to close three of its consulates", "demanded that Peru close its consulates" (the one who
+    orders, the one told). A call on anyone else ("urged parliament to close the embassy") is none."""
+    if code != "mission_closure" or token is None or token.pos_ != "VERB":
+        return []
+    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for p in _patients(token) for c in p.subtree):
+        return []  # "three of its consular offices": the told state's own
+    order = token.head
+    if token.dep_ not in ("xcomp", "ccomp") or clauses.negated(order):
+        return []
+    asks = order.lemma_ in ORDERS | ASKING
+    bound = token.dep_ == "xcomp" and (order.lemma_ == "have" or (clauses.passive(order) and asks))
+    if not asks and not bound:
+        return []
+    if bound:  # "Peru has to close its embassy in Santiago", "will be required to close": told, by the host
+        told = [s for s in order.children if s.dep_ in ("nsubj", "nsubjpass")]
+    else:
+        told = clauses.objects(order) if token.dep_ == "xcomp" else clauses.subjects(token)
+    targets = [b for t in told for b in _body(sentence, t, facts)]
+    if bound:
+        posts = [q for p in _patients(token) for q in clauses.preposition_objects(p, ("in", "at"))]
+        agents = [b for q in posts for b in _body(sentence, q, facts)] or _sayer(sentence, token, facts)
+    else:
+        agents = _agents(sentence, order, facts)
+    agents = [b for b in agents if b not in targets]
+    return [(a, t, CONFIDENCE["host"]) for a in agents[:1] for t in targets[:1]]
 
 
 def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int, end: int) -> bool:
@@ -1245,9 +1280,9 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
             continue
         if measure["measure"] == "expulsion" and measure["count"] == 1 and png:
             continue  # an expulsion of one where the text tells a persona non grata between the pair: the same man
-        if declared and measure["measure"] == "expulsion" and measure["count"] == 1:
-            if measure["confidence"] <= CONFIDENCE["one_unnamed"] and not measure.get("_person"):
-                measure = {**measure, "measure": "persona_non_grata"}
+        unnamed_one = measure["count"] == 1 and measure["confidence"] <= CONFIDENCE["one_unnamed"]
+        if declared and measure["measure"] == "expulsion" and unnamed_one and not measure.get("_person"):
+            measure = {**measure, "measure": "persona_non_grata"}
         named = named_of.get((actor, target), 0) if measure["measure"] == "expulsion" else 0
         if named and 1 < (measure["count"] or 0) <= NAMED_GROUP:
             # "three officials were expelled ... they were A, B and C": one persona non grata per

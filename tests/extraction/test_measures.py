@@ -485,7 +485,7 @@ def test_a_rupture_is_told_once_by_the_side_that_made_it() -> None:
     """A quoted "we ... sever relations with the government of B" after "A broke off relations with
     B" is A's rupture told again, not B's reprisal."""
     text = (
-        "Bolivia broke off diplomatic relations with Paraguay on Friday. \"We announce our decision to sever "
+        'Bolivia broke off diplomatic relations with Paraguay on Friday. "We announce our decision to sever '
         'all diplomatic relations with the government of Paraguay," the Bolivian authorities said in a statement.'
     )
     assert _measures(text) == {("relations_severed", "BOL", "PRY")}
@@ -495,7 +495,7 @@ def test_a_rupture_is_told_once_by_the_side_that_made_it() -> None:
     "said",
     [
         "The Dutch foreign minister said Russia had expelled two of the country's diplomats.",
-        '"We expected it," the Dutch foreign minister said of Moscow\'s expulsion of two of the country\'s diplomats.',
+        "\"We expected it,\" the Dutch foreign minister said of Moscow's expulsion of two of the country's diplomats.",
     ],
 )
 def test_the_country_a_speaker_names_is_his_own(said: str) -> None:
@@ -516,3 +516,25 @@ def test_the_country_a_speaker_names_is_his_own(said: str) -> None:
 def test_downgrades_with_longer_phrases(text: str) -> None:
     """Several words between "downgrade" and its noun, and a level below chargé, are still downgrades."""
     assert ("relations_downgraded", "CHL", "PER") in _measures(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile today demanded that Peru close its consulates in Arica and Iquique.",
+        "Chile on Thursday ordered Peru to close three of its consular offices in the country.",
+        "Chile asked Peru to close its embassy in Santiago.",
+        "Chile announced that Peru has to close its embassy in Santiago.",
+    ],
+)
+def test_a_host_that_orders_a_state_to_close_its_mission_closes_it(text: str) -> None:
+    """The one who orders or demands the closure of another state's own mission is its actor, the
+    one told its target, below the sure band."""
+    found = [m for m in extract(text)["measures"] if m["measure"] == "mission_closure"]
+    assert [(m["actor"], m["target"]) for m in found] == [("CHL", "PER")]
+    assert found[0]["confidence"] < 0.8
+
+
+def test_a_call_to_close_a_mission_of_ones_own_is_no_closure() -> None:
+    text = "The Chilean opposition urged parliament to vote on a resolution to close the embassy in Lima."
+    assert not [m for m in extract(text)["measures"] if m["measure"] == "mission_closure"]
