@@ -395,10 +395,12 @@ def find(
             if pairs and all(sure <= GUESS for *_, sure in pairs):
                 guessed.append((trigger, token, (start, end), pairs))  # read after the sentence's sure ones
                 continue
-            found += _made(sentence, trigger.code, token, (start, end), pairs, seen, year, years, earlier)
+            code = "persona_non_grata" if _barred_envoy(sentence, trigger, token) else trigger.code
+            found += _made(sentence, code, token, (start, end), pairs, seen, year, years, earlier)
     for trigger, token, span, pairs in guessed:
         pairs = _sibling(sentence, trigger, token, span, facts, recent, found) or pairs
-        found += _made(sentence, trigger.code, token, span, pairs, seen, year, years, earlier)
+        code = "persona_non_grata" if _barred_envoy(sentence, trigger, token) else trigger.code
+        found += _made(sentence, code, token, span, pairs, seen, year, years, earlier)
     return found
 
 
@@ -600,6 +602,22 @@ def _gapped(
             record["count"] = number
             made.append(record)
     return made
+
+
+def _barred_envoy(sentence: Sentence, trigger: Any, token: Token | None) -> bool:
+    """ "The ambassador, who was abroad, will not be allowed to return": a head of mission or a named
+    envoy barred from coming back is declared unwelcome, not denied a visa (a group barred is)."""
+    if trigger.code != "visa_denial" or not trigger.option("negative") or token is None:
+        return False
+    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subjects += [c for h in token.ancestors if h.pos_ in ("VERB", "AUX") for c in h.children if c.dep_ == "nsubj"][:1]
+    for subject in subjects:
+        if subject.tag_ in PLURAL:
+            return False
+        heads = _role(subject) in POSTS and not _indefinite(subject)
+        if heads or any(sentence.mention_of(t, ("person",)) is not None for t in clauses.named(subject)):
+            return True
+    return False
 
 
 def _ordered_closure(

@@ -538,3 +538,12 @@ def test_a_host_that_orders_a_state_to_close_its_mission_closes_it(text: str) ->
 def test_a_call_to_close_a_mission_of_ones_own_is_no_closure() -> None:
     text = "The Chilean opposition urged parliament to vote on a resolution to close the embassy in Lima."
     assert not [m for m in extract(text)["measures"] if m["measure"] == "mission_closure"]
+
+
+def test_an_envoy_barred_from_returning_is_declared_unwelcome_and_a_group_is_denied_visas() -> None:
+    one = "Chile's Foreign Ministry retaliated on Monday, announcing that Peru's ambassador Juan Soto, who was abroad, would not be allowed to return."
+    assert _measures(one) == {("persona_non_grata", "CHL", "PER")}
+    many = (
+        "Chile expelled Peru's ambassador. Another 15 Peruvian officials, now overseas, will not be allowed to return."
+    )
+    assert ("visa_denial", "CHL", "PER") in _measures(many)
