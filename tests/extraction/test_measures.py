@@ -541,7 +541,10 @@ def test_a_call_to_close_a_mission_of_ones_own_is_no_closure() -> None:
 
 
 def test_an_envoy_barred_from_returning_is_declared_unwelcome_and_a_group_is_denied_visas() -> None:
-    one = "Chile's Foreign Ministry retaliated on Monday, announcing that Peru's ambassador Juan Soto, who was abroad, would not be allowed to return."
+    one = (
+        "Chile's Foreign Ministry retaliated on Monday, announcing that Peru's ambassador Juan Soto, "
+        "who was abroad, would not be allowed to return."
+    )
     assert _measures(one) == {("persona_non_grata", "CHL", "PER")}
     many = (
         "Chile expelled Peru's ambassador. Another 15 Peruvian officials, now overseas, will not be allowed to return."
