@@ -651,11 +651,21 @@ def _ordered_closure(
     return [(a, t, CONFIDENCE["host"]) for a in agents[:1] for t in targets[:1]]
 
 
+HABIT = re.compile(
+    r"\b(?:(?:common|usual|standard|normal|accepted) (?:diplomatic )?(?:practice|custom)|customar(?:y|ily)|"
+    r"as a rule|it is (?:usual|common|customary|normal|standard)|(?:usually|typically|traditionally|normally) "
+    r"(?:\w+ )?(?:respond|react|retaliate|answer)s?)\b",
+    re.IGNORECASE,
+)
+
+
 def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int, end: int) -> bool:
     """A trigger that tells no measure: hedged, negated, generic, demanded, or with the wrong party.
     A trigger whose own words are negative ("will not be allowed to return") skips the negation
     and hedge checks; one that is a request by nature ("requested the withdrawal of") the demand checks."""
     negative, requested = trigger.option("negative"), trigger.option("requested")
+    if HABIT.search(sentence.text[:start]):
+        return True  # "it is common practice for the other side to expel a diplomat": a habit, no event
     hedges = [] if negative else _hedges(sentence, start, token)
     if clauses.reaches(sentence, hedges, token):
         return True

@@ -550,3 +550,15 @@ def test_an_envoy_barred_from_returning_is_declared_unwelcome_and_a_group_is_den
         "Chile expelled Peru's ambassador. Another 15 Peruvian officials, now overseas, will not be allowed to return."
     )
     assert ("visa_denial", "CHL", "PER") in _measures(many)
+
+
+@pytest.mark.parametrize(
+    "habit",
+    [
+        "In such cases it is common practice for the other side to react by expelling a diplomat in retaliation.",
+        "Peru usually responds by expelling two diplomats of its own.",
+    ],
+)
+def test_a_habit_told_beside_a_measure_is_no_measure(habit: str) -> None:
+    found = extract("Chile expelled a Peruvian diplomat on Monday. " + habit)["measures"]
+    assert [(m["measure"], m["actor"], m["target"]) for m in found] == [("expulsion", "CHL", "PER")]
