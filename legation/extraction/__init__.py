@@ -125,7 +125,7 @@ def read(
     result["measures"] = result["measures"] + _measures_of_exits(found, sentences, result["measures"])
     measures.seated(result["measures"], sentences)
     _soviet_era(result, sentences, text)
-    result["measures"] = measures.settle(_named_expulsions(_unique(result["measures"])))
+    result["measures"] = measures.settle(_named_expulsions(_unique(result["measures"])), text)
     exited = {f.key for f in found + guesses}
     seen: set[str] = set()
     for posting in in_force:

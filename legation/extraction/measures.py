@@ -9,7 +9,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from legation.extraction import clauses, context, counts, lexicon
-from legation.extraction.exits import HEADS, HOSTS_ACT, OWN, Facts, body_of, states_around
+from legation.extraction.exits import HEADS, HOSTS_ACT, OWN, STATE_NOUNS, Facts, body_of, states_around
 from legation.extraction.pipeline import Sentence
 from legation.registry import bodies
 
@@ -194,6 +194,23 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         speakers = _speakers(sentence, token, facts) or _clause_subject(sentence, token)
         if speakers:
             return speakers  # "France, Germany and Poland said Russia was expelling four of their diplomats"
+    if any(c.dep_ == "poss" and _definite_state_noun(c) for c in token.children):
+        return _sayer(sentence, token, facts)  # "the Dutch minister said ... two of the country's diplomats"
+    return []
+
+
+def _definite_state_noun(token: Token) -> bool:
+    return token.lower_ in STATE_NOUNS and any(c.lower_ == "the" for c in token.children)
+
+
+def _sayer(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
+    """The state of whoever says the clause a noun sits in: the one a speaker's "the country" is."""
+    node = token
+    while node.head != node:
+        node = node.head
+        if node.lemma_ in REPORTS:
+            said = [c for c in node.children if c.dep_ == "nsubj"]
+            return [b for s in said for b in _body(sentence, s, facts)][:1]
     return []
 
 
@@ -364,6 +381,10 @@ def find(
         for match in trigger.pattern.finditer(sentence.text):
             start, end = match.span()
             token = clauses.head(sentence, start, end)
+            ordered = _ordered_closure(sentence, trigger.code, token, facts)
+            if ordered:  # "Chile ordered Peru to close its consulates": the host's closure
+                found += _made(sentence, trigger.code, token, (start, end), ordered, seen, year, years, earlier)
+                continue
             if _no_event(sentence, trigger, token, start, end):
                 continue
             pairs = _pairs(sentence, trigger, token, (start, end), facts, recent, [*(earlier or []), *found])
@@ -374,10 +395,12 @@ def find(
             if pairs and all(sure <= GUESS for *_, sure in pairs):
                 guessed.append((trigger, token, (start, end), pairs))  # read after the sentence's sure ones
                 continue
-            found += _made(sentence, trigger.code, token, (start, end), pairs, seen, year, years, earlier)
+            code = "persona_non_grata" if _barred_envoy(sentence, trigger, token) else trigger.code
+            found += _made(sentence, code, token, (start, end), pairs, seen, year, years, earlier)
     for trigger, token, span, pairs in guessed:
         pairs = _sibling(sentence, trigger, token, span, facts, recent, found) or pairs
-        found += _made(sentence, trigger.code, token, span, pairs, seen, year, years, earlier)
+        code = "persona_non_grata" if _barred_envoy(sentence, trigger, token) else trigger.code
+        found += _made(sentence, code, token, span, pairs, seen, year, years, earlier)
     return found
 
 
@@ -581,11 +604,68 @@ def _gapped(
     return made
 
 
+def _barred_envoy(sentence: Sentence, trigger: Any, token: Token | None) -> bool:
+    """ "The ambassador, who was abroad, will not be allowed to return": a head of mission or a named
+    envoy barred from coming back is declared unwelcome, not denied a visa (a group barred is)."""
+    if trigger.code != "visa_denial" or not trigger.option("negative") or token is None:
+        return False
+    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subjects += [c for h in token.ancestors if h.pos_ in ("VERB", "AUX") for c in h.children if c.dep_ == "nsubj"][:1]
+    for subject in subjects:
+        if subject.tag_ in PLURAL:
+            return False
+        heads = _role(subject) in POSTS and not _indefinite(subject)
+        if heads or any(sentence.mention_of(t, ("person",)) is not None for t in clauses.named(subject)):
+            return True
+    return False
+
+
+def _ordered_closure(
+    sentence: Sentence, code: str, token: Token | None, facts: Facts
+) -> list[tuple[str | None, str | None, float]]:
+    """A host that orders or demands that a state close its own mission closes it: "Chile ordered
+    Peru to close three of its consulates", "demanded that Peru close its consulates" (the one who
+    orders, the one told). A call on anyone else ("urged parliament to close the embassy") is none."""
+    if code != "mission_closure" or token is None or token.pos_ != "VERB":
+        return []
+    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for p in _patients(token) for c in p.subtree):
+        return []  # "three of its consular offices": the told state's own
+    order = token.head
+    if token.dep_ not in ("xcomp", "ccomp") or clauses.negated(order):
+        return []
+    asks = order.lemma_ in ORDERS | ASKING
+    bound = token.dep_ == "xcomp" and (order.lemma_ == "have" or (clauses.passive(order) and asks))
+    if not asks and not bound:
+        return []
+    if bound:  # "Peru has to close its embassy in Santiago", "will be required to close": told, by the host
+        told = [s for s in order.children if s.dep_ in ("nsubj", "nsubjpass")]
+    else:
+        told = clauses.objects(order) if token.dep_ == "xcomp" else clauses.subjects(token)
+    targets = [b for t in told for b in _body(sentence, t, facts)]
+    if bound:
+        posts = [q for p in _patients(token) for q in clauses.preposition_objects(p, ("in", "at"))]
+        agents = [b for q in posts for b in _body(sentence, q, facts)] or _sayer(sentence, token, facts)
+    else:
+        agents = _agents(sentence, order, facts)
+    agents = [b for b in agents if b not in targets]
+    return [(a, t, CONFIDENCE["host"]) for a in agents[:1] for t in targets[:1]]
+
+
+HABIT = re.compile(
+    r"\b(?:(?:common|usual|standard|normal|accepted) (?:diplomatic )?(?:practice|custom)|customar(?:y|ily)|"
+    r"as a rule|it is (?:usual|common|customary|normal|standard)|(?:usually|typically|traditionally|normally) "
+    r"(?:\w+ )?(?:respond|react|retaliate|answer)s?)\b",
+    re.IGNORECASE,
+)
+
+
 def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int, end: int) -> bool:
     """A trigger that tells no measure: hedged, negated, generic, demanded, or with the wrong party.
     A trigger whose own words are negative ("will not be allowed to return") skips the negation
     and hedge checks; one that is a request by nature ("requested the withdrawal of") the demand checks."""
     negative, requested = trigger.option("negative"), trigger.option("requested")
+    if HABIT.search(sentence.text[:start]):
+        return True  # "it is common practice for the other side to expel a diplomat": a habit, no event
     hedges = [] if negative else _hedges(sentence, start, token)
     if clauses.reaches(sentence, hedges, token):
         return True
@@ -1185,12 +1265,24 @@ def _one(code: str, trigger: str) -> int | None:
     return 1 if code == "expulsion" and SINGLE.search(trigger) else None
 
 
-def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+SPOKEN_OF = re.compile(r"\bpersonae? non grata\b|\bPNG(?:ed|'d)?\b", re.IGNORECASE)
+
+
+def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any]]:
     """The document's measures, each told once: a positional guess whose parties are those of a
     surer reading of the same type anywhere in the text, the other way round, is that measure
     misread ("Peru said it was calling home its envoy"), unless the guess's sentence tells a reprisal;
+    a rupture or downgrade read less surely than its reverse is that one told again;
     a persona non grata read from a sentence gives way to the ones the exits give per person, and an
-    expulsion of one to a persona non grata between the same pair."""
+    expulsion of one to a persona non grata between the same pair. In a text that speaks of
+    persona non grata, one unnamed diplomat expelled is declared so (the gold's reading of such
+    texts); elsewhere he stays an expulsion of one."""
+    declared = bool(SPOKEN_OF.search(text))
+    partnered: dict[tuple[str, str, str], float] = {}  # the surest reading of each rupture or downgrade
+    for m in measures:
+        if m["measure"] in PARTNERED:
+            key = (m["measure"], m["actor"], m["target"])
+            partnered[key] = max(partnered.get(key, 0.0), m["confidence"])
     told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
     for m in measures:
         if m["confidence"] >= SURE:
@@ -1210,10 +1302,15 @@ def settle(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
         )
         if misread and not REPRISAL.search(sentence):
             continue
+        if partnered.get((measure["measure"], target, actor), 0.0) > measure["confidence"]:
+            continue  # a rupture is told once, by the side that made it: the surer reading the other way
         if measure["measure"] == "persona_non_grata" and not measure.get("_person") and (actor, target) in persons:
             continue
         if measure["measure"] == "expulsion" and measure["count"] == 1 and png:
             continue  # an expulsion of one where the text tells a persona non grata between the pair: the same man
+        unnamed_one = measure["count"] == 1 and measure["confidence"] <= CONFIDENCE["one_unnamed"]
+        if declared and measure["measure"] == "expulsion" and unnamed_one and not measure.get("_person"):
+            measure = {**measure, "measure": "persona_non_grata"}
         named = named_of.get((actor, target), 0) if measure["measure"] == "expulsion" else 0
         if named and 1 < (measure["count"] or 0) <= NAMED_GROUP:
             # "three officials were expelled ... they were A, B and C": one persona non grata per

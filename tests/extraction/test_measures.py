@@ -178,7 +178,8 @@ def _sure(text: str) -> dict[tuple[Any, ...], float]:
 
 
 def test_one_unnamed_diplomat_is_below_the_sure_band_and_a_named_or_head_of_mission_is_not() -> None:
-    unsure = _sure("Ghana declared a Togolese attaché persona non grata, and Benin expelled a Nigerien official.")
+    unsure = _sure("Ghana declared a Togolese attaché persona non grata.")
+    unsure.update(_sure("Benin expelled a Nigerien official."))  # a text of its own: no persona non grata in it
     assert set(unsure) == {("persona_non_grata", "GHA", "TGO"), ("expulsion", "BEN", "NER")}
     assert max(unsure.values()) < 0.8
     sure = _sure("Ghana declared the Togolese ambassador persona non grata.")
@@ -464,3 +465,100 @@ def test_those_who_had_to_leave_are_hit_not_acting() -> None:
         "The Cuban ambassador was summoned on Wednesday and told by the minister that the Cubans had to leave."
     )
     assert _measures(text) == {("expulsion", "PER", "CUB")}
+
+
+def test_one_unnamed_diplomat_is_declared_where_the_text_speaks_of_persona_non_grata() -> None:
+    """One unnamed diplomat expelled is an expulsion of one, unless the text speaks of persona non
+    grata: then the gold reads the same man as declared so (fourth measures round)."""
+    plain = "Chile expelled a Peruvian diplomat on Monday, accusing him of spying on exiles."
+    found = extract(plain)["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [("expulsion", "CHL", "PER", 1)]
+    spoken = plain + " Lima said the man had done nothing to be treated as persona non grata."
+    found = extract(spoken)["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [
+        ("persona_non_grata", "CHL", "PER", 1)
+    ]
+    assert found[0]["confidence"] < 0.8  # the reading stays below the sure band
+
+
+def test_a_rupture_is_told_once_by_the_side_that_made_it() -> None:
+    """A quoted "we ... sever relations with the government of B" after "A broke off relations with
+    B" is A's rupture told again, not B's reprisal."""
+    text = (
+        'Bolivia broke off diplomatic relations with Paraguay on Friday. "We announce our decision to sever '
+        'all diplomatic relations with the government of Paraguay," the Bolivian authorities said in a statement.'
+    )
+    assert _measures(text) == {("relations_severed", "BOL", "PRY")}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "The Dutch foreign minister said Russia had expelled two of the country's diplomats.",
+        "\"We expected it,\" the Dutch foreign minister said of Moscow's expulsion of two of the country's diplomats.",
+    ],
+)
+def test_the_country_a_speaker_names_is_his_own(said: str) -> None:
+    """ "the country's diplomats" in what a state's minister says is his state, not the party of the
+    measure the reprisal answers."""
+    found = extract("Britain expelled 23 Russian diplomats. " + said)["measures"]
+    assert {(m["actor"], m["target"], m["count"]) for m in found} == {("GBR", "RUS", 23), ("RUS", "NLD", 2)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile said on Friday that it was downgrading its diplomatic and military ties with Peru.",
+        'On Monday, Chile announced that it will "downgrade the level of its diplomatic representation" in Peru.',
+        "The minister said Chile would reduce its diplomatic representation in Peru to the level of second secretary.",
+    ],
+)
+def test_downgrades_with_longer_phrases(text: str) -> None:
+    """Several words between "downgrade" and its noun, and a level below chargé, are still downgrades."""
+    assert ("relations_downgraded", "CHL", "PER") in _measures(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile today demanded that Peru close its consulates in Arica and Iquique.",
+        "Chile on Thursday ordered Peru to close three of its consular offices in the country.",
+        "Chile asked Peru to close its embassy in Santiago.",
+        "Chile announced that Peru has to close its embassy in Santiago.",
+    ],
+)
+def test_a_host_that_orders_a_state_to_close_its_mission_closes_it(text: str) -> None:
+    """The one who orders or demands the closure of another state's own mission is its actor, the
+    one told its target, below the sure band."""
+    found = [m for m in extract(text)["measures"] if m["measure"] == "mission_closure"]
+    assert [(m["actor"], m["target"]) for m in found] == [("CHL", "PER")]
+    assert found[0]["confidence"] < 0.8
+
+
+def test_a_call_to_close_a_mission_of_ones_own_is_no_closure() -> None:
+    text = "The Chilean opposition urged parliament to vote on a resolution to close the embassy in Lima."
+    assert not [m for m in extract(text)["measures"] if m["measure"] == "mission_closure"]
+
+
+def test_an_envoy_barred_from_returning_is_declared_unwelcome_and_a_group_is_denied_visas() -> None:
+    one = (
+        "Chile's Foreign Ministry retaliated on Monday, announcing that Peru's ambassador Juan Soto, "
+        "who was abroad, would not be allowed to return."
+    )
+    assert _measures(one) == {("persona_non_grata", "CHL", "PER")}
+    many = (
+        "Chile expelled Peru's ambassador. Another 15 Peruvian officials, now overseas, will not be allowed to return."
+    )
+    assert ("visa_denial", "CHL", "PER") in _measures(many)
+
+
+@pytest.mark.parametrize(
+    "habit",
+    [
+        "In such cases it is common practice for the other side to react by expelling a diplomat in retaliation.",
+        "Peru usually responds by expelling two diplomats of its own.",
+    ],
+)
+def test_a_habit_told_beside_a_measure_is_no_measure(habit: str) -> None:
+    found = extract("Chile expelled a Peruvian diplomat on Monday. " + habit)["measures"]
+    assert [(m["measure"], m["actor"], m["target"]) for m in found] == [("expulsion", "CHL", "PER")]
