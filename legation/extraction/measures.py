@@ -1268,6 +1268,16 @@ def _one(code: str, trigger: str) -> int | None:
 SPOKEN_OF = re.compile(r"\bpersonae? non grata\b|\bPNG(?:ed|'d)?\b", re.IGNORECASE)
 
 
+def _declared_of(measures: list[dict[str, Any]], pair: tuple[str, str], sentence: str, text: str) -> bool:
+    """Whether the text's "persona non grata" may be told of this pair's one unnamed diplomat: in
+    his own sentence, or in one, that tells no measure between other parties ("Chad declared 12
+    staff persona non grata. Tunisia expelled a Libyan diplomat": the second stays an expulsion)."""
+    others = {m["evidence"]["sentence"] for m in measures if (m["actor"], m["target"]) != pair}
+    if sentence not in others and SPOKEN_OF.search(sentence):
+        return True
+    return len(SPOKEN_OF.findall(text)) > sum(len(SPOKEN_OF.findall(other)) for other in others)
+
+
 def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any]]:
     """The document's measures, each told once: a positional guess whose parties are those of a
     surer reading of the same type anywhere in the text, the other way round, is that measure
@@ -1275,8 +1285,8 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
     a rupture or downgrade read less surely than its reverse is that one told again;
     a persona non grata read from a sentence gives way to the ones the exits give per person, and an
     expulsion of one to a persona non grata between the same pair. In a text that speaks of
-    persona non grata, one unnamed diplomat expelled is declared so (the gold's reading of such
-    texts); elsewhere he stays an expulsion of one."""
+    persona non grata of him (`_declared_of`), one unnamed diplomat expelled is declared so (the
+    gold's reading of such texts); elsewhere he stays an expulsion of one."""
     declared = bool(SPOKEN_OF.search(text))
     partnered: dict[tuple[str, str, str], float] = {}  # the surest reading of each rupture or downgrade
     for m in measures:
@@ -1309,7 +1319,13 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
         if measure["measure"] == "expulsion" and measure["count"] == 1 and png:
             continue  # an expulsion of one where the text tells a persona non grata between the pair: the same man
         unnamed_one = measure["count"] == 1 and measure["confidence"] <= CONFIDENCE["one_unnamed"]
-        if declared and measure["measure"] == "expulsion" and unnamed_one and not measure.get("_person"):
+        if (
+            declared
+            and measure["measure"] == "expulsion"
+            and unnamed_one
+            and not measure.get("_person")
+            and _declared_of(measures, (actor, target), sentence, text)
+        ):
             measure = {**measure, "measure": "persona_non_grata"}
         named = named_of.get((actor, target), 0) if measure["measure"] == "expulsion" else 0
         if named and 1 < (measure["count"] or 0) <= NAMED_GROUP:

@@ -481,6 +481,19 @@ def test_one_unnamed_diplomat_is_declared_where_the_text_speaks_of_persona_non_g
     assert found[0]["confidence"] < 0.8  # the reading stays below the sure band
 
 
+def test_a_persona_non_grata_told_of_other_parties_leaves_one_unnamed_diplomat_expelled() -> None:
+    """The phrase counts only where it may be told of him: not in a sentence that is another pair's
+    measure, even his own ("A expelled X's official, and B declared Y's attaché persona non grata")."""
+    texts = (
+        "Mali declared nine Guinean embassy staff persona non grata on Monday. "
+        "Separately, Chile said it was expelling a Peruvian diplomat accused of spying.",
+        "Chile expelled a Peruvian official on Tuesday, and Ghana declared a Togolese attaché persona non grata.",
+    )
+    for text in texts:
+        found = {(m["measure"], m["actor"], m["target"]) for m in extract(text)["measures"]}
+        assert ("expulsion", "CHL", "PER") in found and ("persona_non_grata", "CHL", "PER") not in found, text
+
+
 def test_a_rupture_is_told_once_by_the_side_that_made_it() -> None:
     """A quoted "we ... sever relations with the government of B" after "A broke off relations with
     B" is A's rupture told again, not B's reprisal."""
