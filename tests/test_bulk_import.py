@@ -180,3 +180,60 @@ def test_codes_with_spaces_around_them_are_taken_and_stored_bare(
     assert store.rows("SELECT role, sending FROM postings WHERE id = 'pos-s'") == [
         {"role": "ambassador", "sending": "POL"}
     ]
+
+
+TRICKY_TEXTS = [
+    "plain",
+    " spaced ",
+    "",
+    "   ",
+    "Zdzisław",
+    "tab\there",
+    "\u00a0nbsp\u00a0",
+    "ends\u2003",
+    "\x1fend",
+    "x\u3000",
+]
+TRICKY_DATES = [
+    "1981",
+    "1981-02-29",
+    "1981-04-31",
+    "1981-02-28",
+    "1980-02-29",
+    "1981-04-30",
+    "1981-12-31",
+    " 1981-03 ",
+    "",
+    "0001",
+    "0999-01",
+]
+
+
+def test_the_quick_models_store_what_the_exact_ones_do() -> None:
+    """Texts, names and dates are checked by pydantic-core first (records.quick_adapter), which
+    takes only a value the exact models would keep as it is: text with no space around it and no
+    control character, a date up to the 28th (or a day every such month has). For anything else
+    the exact models decide, so every record is stored as the exact models alone would store it."""
+    from legation.registry import records as models
+
+    quick, taken = models.quick_adapter(), 0
+    for text in [*TRICKY_TEXTS, "bell\x07"]:
+        for date in TRICKY_DATES:
+            raw = rec("posting", "pos-1", person="p-1", role="consul", sending="FRA", reason=text, post=text)
+            raw |= {"end": date, "sources": [{"url": "https://example.org/a", "title": text, "published": date}]}
+            person = rec("person", "p-1", name=f"N{text}", aliases=[f"A{text}"], birth=date)
+            for item in (raw, person):
+                try:
+                    exact = models._ADAPTER.validate_python(dict(item))
+                except ValueError:
+                    with pytest.raises(ValueError):
+                        quick.validate_python(dict(item))
+                    continue
+                try:
+                    fast = quick.validate_python(dict(item))
+                except ValueError:
+                    continue  # the exact models decide (records.parse)
+                taken += 1
+                assert models.dumps(fast.canonical()) == models.dumps(exact.canonical())
+                assert models.parse(dict(item)).canonical() == exact.canonical()
+    assert taken > 20  # the quick models do take the usual records

@@ -192,10 +192,13 @@ def make_block(store: Store, file: str, lines: list[int | None], found: list[Any
         if isinstance(record, Person):
             block.names.append((index, record.id, record.name))
         elif isinstance(record, Posting) and record.person and not record.person_name:
-            # the canonical text starts with kind, id and person (Canonical.canonical)
-            head = records.dumps({"kind": record.kind, "id": record.id, "person": record.person})
-            block.fills.append((index, record.person, len(head) - 1))
+            # the canonical text starts with kind, id and person (Canonical.canonical), both ids of
+            # characters JSON writes as they are (records.ID_PATTERN)
+            block.fills.append((index, record.person, _HEAD + len(record.id) + len(record.person)))
     return block
+
+
+_HEAD = len(records.dumps({"kind": "posting", "id": "", "person": ""})) - 1  # where the name goes
 
 
 def _name_postings(batch: Batch, named: list[tuple[int, int, str]]) -> None:
@@ -207,14 +210,19 @@ def _name_postings(batch: Batch, named: list[tuple[int, int, str]]) -> None:
     texts, digests, sha1 = batch.texts, batch.digests, hashlib.sha1
     encoded: dict[str, str] = {}
     for index, at, name in named:
-        if (quoted := encoded.get(name)) is None:
-            quoted = encoded[name] = orjson.dumps(name).decode()
+        if (piece := encoded.get(name)) is None:
+            piece = encoded[name] = ',"person_name":' + orjson.dumps(name).decode()
         old = texts[index]
-        text = texts[index] = f'{old[:at]},"person_name":{quoted}{old[at:]}'
+        text = texts[index] = old[:at] + piece + old[at:]
         digests[index] = sha1(text.encode()).hexdigest()
     for table, fill in _NAMED:
         if found := batch.rows.get(table):
-            row_of = {owner: n for n, owner in enumerate(batch.owners[table])}
+            owners = batch.owners[table]
+            if owners == list(range(len(texts))):  # a row per record, in order (the search rows)
+                for index, _, name in named:
+                    found[index] = fill(found[index], name)
+                continue
+            row_of = {owner: n for n, owner in enumerate(owners)}
             for index, _, name in named:
                 if (row := row_of.get(index)) is not None:
                     found[row] = fill(found[row], name)

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from anyascii import anyascii
@@ -69,7 +70,7 @@ def _parts(record: AnyRecord) -> list[str | None]:
 
 
 def body_of(record: AnyRecord) -> str:
-    return fold(" ".join(p for p in _parts(record) if p))
+    return fold(" ".join(filter(None, _parts(record))))
 
 
 # A virtual table on SQLite, so it is made by the migration and not declared in schema.py.
@@ -85,7 +86,12 @@ def with_person_name(row: tuple[Any, ...], name: str) -> tuple[Any, ...]:
     """A posting's search row with the name of its person in front, as `body_of` puts it once an
     import fills the name in (see imports.Entry). Folding goes letter by letter, so folding the name
     apart gives the same text; a posting's text is never empty (it holds its role's label)."""
-    return (row[0], row[1], f"{fold(name)} {row[2]}")
+    return (row[0], row[1], f"{_folded(name)} {row[2]}")
+
+
+@lru_cache(maxsize=4096)  # a person's name, folded once for all the postings that take it
+def _folded(name: str) -> str:
+    return fold(name)
 
 
 def insert_rows(conn: Connection, dialect: str, rows: dict[str, list[tuple[Any, ...]]]) -> None:
