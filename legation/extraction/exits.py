@@ -9,7 +9,7 @@ from typing import Any, TypedDict
 
 from spacy.tokens import Token
 
-from legation.extraction import clauses, context, lexicon
+from legation.extraction import clauses, context, counts, lexicon
 from legation.extraction.context import RolePhrase
 from legation.extraction.groups import Group, groups
 from legation.extraction.pipeline import Mention, Sentence, title_case
@@ -1066,7 +1066,7 @@ def find(
 
 LISTED_BEFORE = 0.6  # persons a plural pronoun or "the three" stands for, named in the sentences before
 BACK = 2  # sentences searched back for them
-NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+LISTED_MOST = 8  # the most persons a number word stands for ("the eight were expelled")
 
 
 def _listed_before(
@@ -1080,8 +1080,8 @@ def _listed_before(
         return []
     if plural.lower_ == "they" and plural.dep_ == "nsubjpass":
         count = None
-    elif plural.lower_ in NUMBER_WORDS and plural.tag_ == "CD":
-        count = NUMBER_WORDS[plural.lower_]
+    elif plural.tag_ == "CD" and 2 <= counts.UNITS.get(plural.lower_, 0) <= LISTED_MOST:
+        count = counts.UNITS[plural.lower_]
     else:
         return []
     people: list[tuple[Sentence, Mention]] = []

@@ -111,14 +111,7 @@ AHEAD = 3  # sentences after an exit told of "a diplomat" searched for the envoy
 def _envoy_argument(sentence: Sentence, token: Token, code: str) -> Token | None:
     """The party of a trigger when it is one envoy named by role only: "a diplomat defected",
     "the ambassador was expelled"."""
-    if token.lower_ in clauses.PNG_WORDS:
-        verb = _clause_verb(token)
-        arguments = clauses.patients(verb) if verb is not token else []
-    elif token.pos_ in ("NOUN", "PROPN"):
-        arguments = _owners(token)
-    else:
-        arguments = clauses.subjects(token) if code in self_acts() else clauses.patients(token)
-    for argument in arguments:
+    for argument in _arguments(token, code):
         role = lexicon.roles().get(argument.lower_)
         if role is not None and role not in exits.NOT_ENVOYS and argument.tag_ != "NNS":
             return argument
@@ -173,15 +166,7 @@ def _event(sentence: Sentence, token: Token) -> bool:
 def _party(sentence: Sentence, token: Token, code: str) -> tuple[Mention | None, bool]:
     """The person the trigger is about: its party through the parse, else the nearest person in
     its clause who is not the one acting on someone else ("President X expelled ...")."""
-    if token.lower_ in clauses.PNG_WORDS:  # "declared X persona non grata": the declaration's object
-        verb = _clause_verb(token)
-        arguments = clauses.patients(verb) if verb is not token else []
-    elif token.pos_ in ("NOUN", "PROPN"):
-        arguments = _owners(token)
-    elif code in self_acts():
-        arguments = clauses.subjects(token)
-    else:
-        arguments = clauses.patients(token)
+    arguments = _arguments(token, code)
     for argument in arguments:
         mention = exits._person_near(sentence, argument)
         if mention is not None:
@@ -200,6 +185,18 @@ def _party(sentence: Sentence, token: Token, code: str) -> tuple[Mention | None,
         and _clause_verb(t) == verb
     ]
     return (min(near, key=lambda pair: pair[0])[1] if near else None), False
+
+
+def _arguments(token: Token, code: str) -> list[Token]:
+    """The trigger's party in the parse: the object of the declaration in "declared X persona non
+    grata", the owner of a noun ("his defection"), the subject of a self-act ("X resigned"), else
+    the object or passive subject ("expelled X", "X was recalled")."""
+    if token.lower_ in clauses.PNG_WORDS:
+        verb = _clause_verb(token)
+        return clauses.patients(verb) if verb is not token else []
+    if token.pos_ in ("NOUN", "PROPN"):
+        return _owners(token)
+    return clauses.subjects(token) if code in self_acts() else clauses.patients(token)
 
 
 SEEKS = frozenset({"seek", "request", "ask", "apply", "claim", "tender", "submit", "announce", "hand", "receive"})

@@ -1268,14 +1268,15 @@ def _one(code: str, trigger: str) -> int | None:
 SPOKEN_OF = re.compile(r"\bpersonae? non grata\b|\bPNG(?:ed|'d)?\b", re.IGNORECASE)
 
 
-def _declared_of(measures: list[dict[str, Any]], pair: tuple[str, str], sentence: str, text: str) -> bool:
-    """Whether the text's "persona non grata" may be told of this pair's one unnamed diplomat: in
-    his own sentence, or in one, that tells no measure between other parties ("Chad declared 12
-    staff persona non grata. Tunisia expelled a Libyan diplomat": the second stays an expulsion)."""
+def _declared_of(measures: list[dict[str, Any]], pair: tuple[str, str], sentence: str, spoken: int) -> bool:
+    """Whether one of the text's `spoken` mentions of "persona non grata" may be told of this pair's
+    one unnamed diplomat: one in his own sentence, or in a sentence that tells no measure between
+    other parties ("Chad declared 12 staff persona non grata. Tunisia expelled a Libyan diplomat":
+    the second stays an expulsion)."""
     others = {m["evidence"]["sentence"] for m in measures if (m["actor"], m["target"]) != pair}
     if sentence not in others and SPOKEN_OF.search(sentence):
         return True
-    return len(SPOKEN_OF.findall(text)) > sum(len(SPOKEN_OF.findall(other)) for other in others)
+    return spoken > sum(len(SPOKEN_OF.findall(other)) for other in others)
 
 
 def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any]]:
@@ -1287,7 +1288,7 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
     expulsion of one to a persona non grata between the same pair. In a text that speaks of
     persona non grata of him (`_declared_of`), one unnamed diplomat expelled is declared so (the
     gold's reading of such texts); elsewhere he stays an expulsion of one."""
-    declared = bool(SPOKEN_OF.search(text))
+    spoken = len(SPOKEN_OF.findall(text))
     partnered: dict[tuple[str, str, str], float] = {}  # the surest reading of each rupture or downgrade
     for m in measures:
         if m["measure"] in PARTNERED:
@@ -1320,11 +1321,11 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
             continue  # an expulsion of one where the text tells a persona non grata between the pair: the same man
         unnamed_one = measure["count"] == 1 and measure["confidence"] <= CONFIDENCE["one_unnamed"]
         if (
-            declared
+            spoken
             and measure["measure"] == "expulsion"
             and unnamed_one
             and not measure.get("_person")
-            and _declared_of(measures, (actor, target), sentence, text)
+            and _declared_of(measures, (actor, target), sentence, spoken)
         ):
             measure = {**measure, "measure": "persona_non_grata"}
         named = named_of.get((actor, target), 0) if measure["measure"] == "expulsion" else 0
