@@ -431,7 +431,7 @@ class _Pass:
             known = written.get(url)
             if known is not None and (known is _COMPLETE or known == page or not _fills(known, page)):
                 continue
-            merged = page if known is None else tuple(p if k is None else k for k, p in zip(known, page, strict=True))
+            merged = page if known is None else projections.filled(known, page)
             written[url] = _COMPLETE if None not in merged else merged
             kept.append(page)
             owners.append(owner)

@@ -124,8 +124,13 @@ def one_per_page(pages: list[tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
         if first is None:
             merged[page[0]] = page
         elif first != page and None in first:  # most repeats are the same page again: skip them fast
-            merged[page[0]] = tuple(b if a is None else a for a, b in zip(first, page, strict=True))
+            merged[page[0]] = filled(first, page)
     return merged
+
+
+def filled(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A page's row with the fields `first` left empty taken from `later` (`_MERGE`'s rule)."""
+    return tuple(b if a is None else a for a, b in zip(first, later, strict=True))
 
 
 _FIELDS = ("title", "publisher", "published", "accessed")
