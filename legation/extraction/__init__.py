@@ -121,10 +121,10 @@ def read(
     guesses = fallback.find(sentences, found, facts, years)  # the recall net: no measures, confidence 0.5
     exits.settle(found + guesses, sentences)
     result["exits"] = [f.record for f in found + guesses]
-    _soviet_era(result, sentences, text)
+    _former_eras(result, sentences, text)
     result["measures"] = result["measures"] + _measures_of_exits(found, sentences, result["measures"])
     measures.seated(result["measures"], sentences)
-    _soviet_era(result, sentences, text)
+    _former_eras(result, sentences, text)
     result["measures"] = measures.settle(_named_expulsions(_unique(result["measures"])), text)
     exited = {f.key for f in found + guesses}
     seen: set[str] = set()
@@ -553,7 +553,7 @@ ERAS: dict[str, tuple[tuple[str, ...], int, int]] = {
 }
 
 
-def _soviet_era(result: dict[str, list[dict[str, Any]]], sentences: list[pipeline.Sentence], text: str) -> None:
+def _former_eras(result: dict[str, list[dict[str, Any]]], sentences: list[pipeline.Sentence], text: str) -> None:
     """Russia in an event before 1992 is the Soviet Union; so is an undated one in a text that names
     the Soviet Union and no later year ("the Russians retaliated" in a 1985 spy row). The same holds
     for every former state of `ERAS` ("the Czech expulsion" in a text about Czechoslovakia)."""
