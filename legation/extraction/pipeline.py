@@ -11,7 +11,7 @@ loaded once per process, and never downloaded: when the package is missing, `Mod
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -135,7 +135,7 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
     yield start, text[start:]
 
 
-def _bodies(doc: Doc, base: int) -> list[Mention]:
+def _bodies(doc: Doc, base: int, ents: Sequence[Span]) -> list[Mention]:
     phrases = {**gazetteer.body_phrases(), **gazetteer.capitals()}
     capital = nlp().vocab.strings["CAPITAL"]
     found: list[Mention] = []
@@ -145,7 +145,7 @@ def _bodies(doc: Doc, base: int) -> list[Mention]:
         if any(i in taken for i in range(start, end)):
             continue
         span = doc[start:end]
-        ent = next((e for e in doc.ents if e.start <= start < e.end), None)
+        ent = next((e for e in ents if e.start <= start < e.end), None)
         inside = {t.ent_type_ for t in span} - {""}
         if ent is not None and ent.label_ == "PERSON" and len(ent) > len(span) and not _placed(doc, start):
             continue  # "Jordan" in a person's name; a state the model took for a person stays a body
@@ -251,7 +251,7 @@ EVENT_NOUNS = frozenset(
 )  # "announced the death of Mirgayas Shirinsky": the proper nouns after them are a person's name
 
 
-def _titled_names(doc: Doc) -> Iterator[Span]:
+def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
     """Names the model's NER missed but the sentence marks as a person's: a run of proper nouns
     right after a role word ("the French ambassador, Sylvain Itte") or in apposition to one."""
     roles = lexicon.roles()
@@ -273,7 +273,7 @@ def _titled_names(doc: Doc) -> Iterator[Span]:
         marked = any(w in roles for w in before) or (span.root.dep_ == "appos" and head.lower_ in roles)
         between = i > 0 and j < len(doc) and doc[i - 1].text == "," and doc[j].text == ","
         marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
-        marked = marked or (len(span) in (2, 3) and _role_follows(doc.text, span.end_char))
+        marked = marked or (len(span) in (2, 3) and _role_follows(text, span.end_char))
         marked = marked or (span.root.dep_ == "conj" and span.root.head.ent_type_ == "PERSON")  # "A, B and C"
         listed = [c for c in span.root.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
         marked = marked or (bool(listed) and len(span) in (2, 3))  # A, the first of a list of persons
@@ -333,7 +333,8 @@ def _known(names: tuple[str, ...]) -> PhraseMatcher:
 
 
 def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, ...] = ()) -> list[Mention]:
-    found = _bodies(doc, base)
+    text, ents = doc.text, doc.ents  # both built anew from the tokens at each call
+    found = _bodies(doc, base, ents)
     body_spans = [(m.start, m.end) for m in found]
     for _, first, last in sorted(_known(names)(doc), key=lambda m: (m[1], -m[2])) if names else ():
         name = doc[first:last]
@@ -344,7 +345,7 @@ def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, .
         surnames.setdefault(name.text, key)
         surnames.setdefault(name[-1].text, key)
         found.append(Mention("person", start, end, name.text, key))
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ != "PERSON":
             continue
         span = _clean(ent)
@@ -365,7 +366,7 @@ def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, .
             if span[0].text not in surnames and span[0].text not in lexicon.not_names():
                 surnames[span[0].text] = key  # "Chen" for Chen Yonglin: family names may come first
         found.append(Mention("person", start, end, span.text, key))
-    for span in _titled_names(doc):
+    for span in _titled_names(doc, text):
         start, end = base + span.start_char, base + span.end_char
         if any(s < end and start < e for s, e in [(m.start, m.end) for m in found]):
             continue
@@ -373,8 +374,8 @@ def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, .
         surnames.setdefault(span[-1].text, key)
         surnames.setdefault(span.text, key)
         found.append(Mention("person", start, end, span.text, key))
-    for start, end in _posted_names(doc.text, base, found):
-        posted = doc.text[start - base : end - base]
+    for start, end in _posted_names(text, base, found):
+        posted = text[start - base : end - base]
         if posted.startswith("("):
             posted = posted.replace("(", "").replace(")", "")  # the name without the editor's brackets
         key = surnames.get(posted) or posted
@@ -382,7 +383,6 @@ def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, .
         surnames.setdefault(posted, key)
         found.append(Mention("person", start, end, posted, key))
     spans = [(m.start, m.end) for m in found]
-    text = doc.text
     for match in _words(tuple(surnames)).finditer(text) if surnames else ():
         start, end = base + match.start(), base + match.end()
         if not any(s <= start < e or s < end <= e for s, e in spans):
