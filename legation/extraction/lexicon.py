@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import re._constants as codes  # type: ignore[import-not-found]  # re's own parser, as re.compile reads patterns
+import re._parser as parser  # type: ignore[import-not-found]
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -11,6 +13,7 @@ from typing import Any
 from legation.registry import vocabularies
 
 FLAGS = re.IGNORECASE
+ZERO_WIDTH = (codes.AT, codes.ASSERT, codes.ASSERT_NOT)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,42 @@ def words(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{pattern})\b", FLAGS)
 
 
+def _joined(patterns: list[str]) -> re.Pattern[str]:
+    """Patterns as one, told to skip at once the places no match can start: `re` tries each of a
+    section's hundreds of alternatives at every word boundary, most of them before a space or a
+    comma. The look-ahead is added only when every match starts with a letter (then it finds the
+    same matches), as the pattern's own parse says."""
+    pattern = "|".join(patterns)
+    first = _first(list(parser.parse(pattern, FLAGS)))
+    letters = first is not None and all(c.isascii() and c.isalpha() for c in first)
+    return re.compile(f"(?=[A-Za-z])(?:{pattern})" if letters else pattern, FLAGS)
+
+
+def _first(items: list[Any]) -> set[str] | None:
+    """The characters a match of a parsed sequence can start with (matched in either case), or None if unsure."""
+    for n, (op, av) in enumerate(items):
+        rest = items[n + 1 :]
+        if op in ZERO_WIDTH:
+            continue  # a look-around or a boundary: the next item gives the first character
+        if op is codes.LITERAL:
+            return {chr(av)}
+        if op is codes.IN:
+            if not all(o in (codes.LITERAL, codes.RANGE) for o, _ in av):
+                return None
+            ranges = [range(v[0], v[1] + 1) if o is codes.RANGE else [v] for o, v in av]
+            return {chr(c) for r in ranges for c in r}
+        if op is codes.BRANCH:
+            options = [_first(list(branch) + rest) for branch in av[1]]
+        elif op is codes.SUBPATTERN:
+            options = [_first(list(av[-1]) + rest)]
+        elif op in (codes.MAX_REPEAT, codes.MIN_REPEAT, codes.POSSESSIVE_REPEAT):
+            options = [_first(list(av[2]) + rest)] + ([] if av[0] >= 1 else [_first(rest)])
+        else:
+            return None
+        return set().union(*options) if all(o is not None for o in options) else None  # type: ignore[arg-type]
+    return None  # a sequence that may match nothing
+
+
 def _triggers(section: str, code_key: str) -> tuple[Trigger, ...]:
     found = []
     for entry in load()[section]:
@@ -54,7 +93,7 @@ def exits() -> tuple[Trigger, ...]:
 def any_of(section: str) -> re.Pattern[str]:
     """All triggers of a section in one pattern, to skip the sentences that have none."""
     found = {"exits": exits, "measures": measures, "contacts": contacts, "consequences": consequences}[section]()
-    return re.compile("|".join(t.pattern.pattern for t in found), FLAGS)
+    return _joined([t.pattern.pattern for t in found])
 
 
 @cache
