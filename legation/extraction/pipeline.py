@@ -256,30 +256,31 @@ def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
     right after a role word ("the French ambassador, Sylvain Itte") or in apposition to one."""
     roles = lexicon.roles()
     stop = lexicon.not_names()
+    proper = [t.tag_ == "NNP" and t.is_title and t.text not in stop for t in doc]  # each doc[i] is a new Token
     i = 0
     while i < len(doc):
-        token = doc[i]
-        if not (token.tag_ == "NNP" and token.is_title and token.text not in stop):
+        if not proper[i]:
             i += 1
             continue
         j = i
-        while j < len(doc) and doc[j].tag_ == "NNP" and doc[j].is_title and doc[j].text not in stop:
+        while j < len(doc) and proper[j]:
             j += 1
         while i < j - 2 and _named_body(doc[i].text):
             i += 1  # "Ambassador to Cambodia Prasas Prasavinitchai": the post is no part of the name
         span = doc[i:j]
+        root = span.root  # found anew at each `span.root`
         before = [t.lower_ for t in doc[max(0, i - 3) : i]]
-        head = span.root.head
-        marked = any(w in roles for w in before) or (span.root.dep_ == "appos" and head.lower_ in roles)
+        head = root.head
+        marked = any(w in roles for w in before) or (root.dep_ == "appos" and head.lower_ in roles)
         between = i > 0 and j < len(doc) and doc[i - 1].text == "," and doc[j].text == ","
-        marked = marked or (between and span.root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
+        marked = marked or (between and root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
         marked = marked or (len(span) in (2, 3) and _role_follows(text, span.end_char))
-        marked = marked or (span.root.dep_ == "conj" and span.root.head.ent_type_ == "PERSON")  # "A, B and C"
-        listed = [c for c in span.root.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
+        marked = marked or (root.dep_ == "conj" and root.head.ent_type_ == "PERSON")  # "A, B and C"
+        listed = [c for c in root.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
         marked = marked or (bool(listed) and len(span) in (2, 3))  # A, the first of a list of persons
         marked = marked or (i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in EVENT_NOUNS)
         unlabelled = all(t.ent_type_ in ("", "PERSON") and not _named_body(t.text) for t in span)
-        marked = marked or (span.root.dep_ == "nsubj" and len(span) in (2, 3) and unlabelled)  # "Tesfay Gebre arrived"
+        marked = marked or (root.dep_ == "nsubj" and len(span) in (2, 3) and unlabelled)  # "Tesfay Gebre arrived"
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
         if any(w in roles for w in before) and not any(_named_body(t.text) for t in span):
             labels -= {"GPE", "NORP", "LOC"}  # a name right after a title that the NER took for a place
@@ -410,14 +411,15 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 def _sentences(chunks: list[tuple[int, str]], docs: Iterable[Doc], names: tuple[str, ...] = ()) -> list[Sentence]:
     surnames: dict[str, str] = {}
     found: list[Sentence] = []
-    for number, ((base, _), doc) in enumerate(zip(chunks, docs, strict=True)):
+    for number, ((base, chunk), doc) in enumerate(zip(chunks, docs, strict=True)):
         mentions = _mentions(doc, base, surnames, names)
         for sent in doc.sents:
-            if not sent.text.strip():
+            said = chunk[sent.start_char : sent.end_char]  # sent.text, which spaCy joins from the tokens
+            if not said.strip():
                 continue
             start, end = base + sent.start_char, base + sent.end_char
             inside = [m for m in mentions if start <= m.start < end]
-            found.append(Sentence(len(found), start, end, sent.text, number, inside, span=sent))
+            found.append(Sentence(len(found), start, end, said, number, inside, span=sent))
     text = " ".join(chunk for _, chunk in chunks)
     _halves(found)
     for sentence in found:
