@@ -39,11 +39,11 @@ def words(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{pattern})\b", FLAGS)
 
 
-def _joined(patterns: list[str]) -> re.Pattern[str]:
-    """Patterns as one, told to skip at once the places no match can start: `re` tries each of a
-    section's hundreds of alternatives at every word boundary, most of them before a space or a
-    comma. The look-ahead is added only when every match starts with a letter (then it finds the
-    same matches), as the pattern's own parse says."""
+def joined(patterns: list[str]) -> re.Pattern[str]:
+    """Patterns as one (with FLAGS), told to skip at once the places no match can start: `re`
+    tries each of a section's hundreds of alternatives at every word boundary, most of them
+    before a space or a comma. The look-ahead is added only when every match starts with a
+    letter (then it finds the same matches), as the pattern's own parse says."""
     pattern = "|".join(patterns)
     first = _first(list(parser.parse(pattern, FLAGS)))
     letters = first is not None and all(c.isascii() and c.isalpha() for c in first)
@@ -93,7 +93,7 @@ def exits() -> tuple[Trigger, ...]:
 def any_of(section: str) -> re.Pattern[str]:
     """All triggers of a section in one pattern, to skip the sentences that have none."""
     found = {"exits": exits, "measures": measures, "contacts": contacts, "consequences": consequences}[section]()
-    return _joined([t.pattern.pattern for t in found])
+    return joined([t.pattern.pattern for t in found])
 
 
 @cache
@@ -114,7 +114,7 @@ def consequences() -> tuple[Trigger, ...]:
 @cache
 def pattern(name: str) -> re.Pattern[str]:
     """A single named pattern: protest, hedges, group_heads."""
-    return words(load()[name]) if name != "hedges" else re.compile(load()[name], FLAGS)
+    return joined([rf"\b(?:{load()[name]})\b" if name != "hedges" else load()[name]])
 
 
 @cache
@@ -131,7 +131,7 @@ def roles() -> dict[str, str]:
 @cache
 def role_pattern() -> re.Pattern[str]:
     phrases = sorted(roles(), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", FLAGS)
+    return joined([r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b"])
 
 
 @cache

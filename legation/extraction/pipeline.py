@@ -396,7 +396,7 @@ def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, .
 @cache
 def _anaphors() -> re.Pattern[str]:
     phrases = sorted(lexicon.anaphors(), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+    return lexicon.joined([r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b"])
 
 
 def _words(names: tuple[str, ...]) -> re.Pattern[str]:

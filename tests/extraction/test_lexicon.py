@@ -23,7 +23,20 @@ def test_each_section_matches_as_its_triggers_joined_plainly() -> None:
 
 
 def test_no_look_ahead_when_a_match_may_start_otherwise() -> None:
-    assert lexicon._joined([r"\b(?:expel\w*)\b", r"\b(?:recall(?:ed)?)\b"]).pattern.startswith("(?=[A-Za-z])")
+    assert lexicon.joined([r"\b(?:expel\w*)\b", r"\b(?:recall(?:ed)?)\b"]).pattern.startswith("(?=[A-Za-z])")
     for other in (r"(?:\d+ )?diplomats", r"\b(?:\w+ed)\b", r"(?:forced )?exile|", r"[^a-z]expel"):
-        assert not lexicon._joined([r"\b(?:expel)\b", other]).pattern.startswith("(?="), other
-    assert lexicon._joined([r"\b(?:(?:forced |forcible )?exile)\b"]).pattern.startswith("(?=[A-Za-z])")
+        assert not lexicon.joined([r"\b(?:expel)\b", other]).pattern.startswith("(?="), other
+    assert lexicon.joined([r"\b(?:(?:forced |forcible )?exile)\b"]).pattern.startswith("(?=[A-Za-z])")
+
+
+def test_role_words_and_hedges_match_as_their_plain_patterns() -> None:
+    texts = [line for p in sorted(DEV.glob("*.txt")) for line in p.read_text("utf-8").splitlines() if line]
+    phrases = sorted(lexicon.roles(), key=len, reverse=True)
+    plain = {
+        "roles": re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", lexicon.FLAGS),
+        "hedges": re.compile(lexicon.load()["hedges"], lexicon.FLAGS),
+    }
+    for name, fast in (("roles", lexicon.role_pattern()), ("hedges", lexicon.pattern("hedges"))):
+        found = [[m.span() for m in fast.finditer(t)] for t in texts]
+        assert found == [[m.span() for m in plain[name].finditer(t)] for t in texts], name
+        assert sum(map(len, found)) >= 10, name
