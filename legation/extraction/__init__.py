@@ -384,7 +384,7 @@ def _same_envoy(
     """Whether a person named after an indefinite envoy is that envoy: identified as him, or, in
     the next few sentences, given his state and a role of his rank (a head of mission is not "a
     diplomat" expelled beside him)."""
-    if exits.IDENTIFIED.search(sentence.text[: sentence.local(mention.start)]):
+    if exits.identified_as(sentence, mention):
         return True
     phrase = facts.roles.get(mention.key or "")
     if not near:

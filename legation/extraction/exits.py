@@ -133,6 +133,20 @@ class Unnamed:
     receiving: list[str | None]
     count: int | None = None
 
+    @classmethod
+    def at(
+        cls,
+        sentence: Sentence,
+        token: Token,
+        role: str,
+        sending: str | None,
+        receiving: list[str | None],
+        count: int | None = None,
+    ) -> Unnamed:
+        """The envoy the role noun `token` of `sentence` stands for, spanning that one word."""
+        local = sentence.offset(token)
+        return cls(local, local + len(token.text), token.text, role, sending, receiving, count)
+
 
 Subject = Mention | Group | Unnamed
 
@@ -346,10 +360,16 @@ IDENTIFIED = re.compile(r"\b(?:identified|named)\s+(?:him\s+|her\s+)?as\s+(?:(?:
 IDENTIFIED_NEXT = 2  # sentences after "a diplomat was expelled" searched for "named him as X"
 
 
+def identified_as(sentence: Sentence, mention: Mention) -> bool:
+    """Whether the sentence identifies an envoy told of before as this person ("identified him as X",
+    "named him as the attaché X")."""
+    return bool(IDENTIFIED.search(sentence.text[: sentence.local(mention.start)]))
+
+
 def _identified(sentences: list[Sentence], index: int) -> Mention | None:
     """The one person the next sentences identify an indefinite envoy as ("named him as X")."""
     for later in sentences[index + 1 : index + 1 + IDENTIFIED_NEXT]:
-        named = [m for m in later.of("person") if m.key and IDENTIFIED.search(later.text[: later.local(m.start)])]
+        named = [m for m in later.of("person") if m.key and identified_as(later, m)]
         if named:
             return named[0] if len(named) == 1 else None
     return None
@@ -564,25 +584,24 @@ def _referents(
             if (b := body_of(sentence, p))
         ]
         if token.tag_ == "NNS" and role in HEADS and len(set(states)) >= POSTS_LISTED and verb.lemma_ in SELF_ACTS:
-            local = sentence.offset(token)  # "the ambassadors of A, B, C and D have resigned": one state's
-            sender = _main_state(sentences, set(states))  # envoys at those posts, the state the text is about
+            # "the ambassadors of A, B, C and D have resigned": one state's envoys at those posts
+            sender = _main_state(sentences, set(states))  # the state the text is about
             if sender is not None:
-                unnamed = Unnamed(local, local + len(token.text), token.text, role, sender, [*dict.fromkeys(states)])
+                unnamed = Unnamed.at(sentence, token, role, sender, [*dict.fromkeys(states)])
                 found.append(Reading(unnamed, 0.6))
             continue
         if token.tag_ == "NNS" and role in HEADS and states and not owned:
-            local = sentence.offset(token)
             sure = 0.6 if verb.lemma_ in SELF_ACTS else 0.85  # "the ambassadors of A and B have resigned" may
             for state in states:  # mean one state's envoys there; "The ambassadors of Estonia and Latvia were
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, state, [None]), sure))
+                found.append(Reading(Unnamed.at(sentence, token, role, state, [None]), sure))
                 # declared persona non grata" is theirs
             continue
         posts = _posts(sentence, token, verb) if token.tag_ == "NNS" and role in HEADS else []
         sender = hint["sending"] or (_also_sender(verb, facts) if len(posts) > 1 else None)
-        if len(posts) > 1 and sender and sender not in posts:  # "the Chilean ambassadors to A, B and C were
-            local = sentence.offset(token)  # dismissed": one head of mission at each post listed
+        if len(posts) > 1 and sender and sender not in posts:
+            # "the Chilean ambassadors to A, B and C were dismissed": one head of mission at each post listed
             head = "ambassador" if role == "special_envoy" else role  # "envoys to A and B": their ambassadors
-            unnamed = Unnamed(local, local + len(token.text), token.text, head, sender, posts)  # type: ignore[arg-type]
+            unnamed = Unnamed.at(sentence, token, head, sender, posts)  # type: ignore[arg-type]
             found.append(Reading(unnamed, 0.8))
             continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
@@ -628,8 +647,7 @@ def _referents(
                 found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
                 # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
-                local = sentence.offset(token)
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), 0.8))
             elif (
                 post
                 and sending
@@ -638,20 +656,20 @@ def _referents(
                 and verb.lemma_ in HOSTS_ACT
                 and not sentence.of("person")
             ):
-                local = sentence.offset(token)  # "told the Chilean consul general in Oslo to leave": one
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.6))
+                # "told the Chilean consul general in Oslo to leave": one holder at a named post
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), 0.6))
             elif sending and role in HEADS and not indefinite and verb.lemma_ in RECALLS and clauses.passive(verb):
-                local = sentence.offset(token)  # "The Chilean ambassador had been recalled from Lima"
+                # "The Chilean ambassador had been recalled from Lima"
                 froms = [b for p in clauses.preposition_objects(verb, ("from",)) if (b := body_of(sentence, p))]
                 places = [next((p for p in froms if p != sending), None)]
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.7))
-            elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:  # "The Cabinet has
-                local = sentence.offset(token)  # requested the French ambassador to leave": the post is untold
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [None]), 0.7))
-            elif sending and verb.lemma_ in SELF_ACTS and token.tag_ in ("NN", "NNP"):  # "A North Korean embassy
-                local = sentence.offset(token)  # official in Beijing has defected", named nowhere
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, places), 0.7))
+            elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:
+                # "The Cabinet has requested the French ambassador to leave": the post is untold
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, [None]), 0.7))
+            elif sending and verb.lemma_ in SELF_ACTS and token.tag_ in ("NN", "NNP"):
+                # "A North Korean embassy official in Beijing has defected", named nowhere
                 places = [hint["receiving"]]
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.7))
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, places), 0.7))
             continue
         if owned or token.tag_ == "NNS":
             hosts = verb.lemma_ in HOSTS_ACT and not _own(verb, [token])  # "Turkey was expelling their diplomats"
@@ -677,7 +695,6 @@ def _referents(
             if receiving == [None] and hosts and token.tag_ == "NNS" and role in HEADS:
                 receiving = [h for h in _hosts(sentence, verb) if h not in owners] or [None]  # "A, B and C
                 # expelled their Syrian ambassadors": each host sends away the envoy posted to it
-            local = sentence.offset(token)
             if token.tag_ == "NNS" and role not in HEADS and owned:
                 for owner in owners:  # "India announced the withdrawal of its own defence advisers"
                     found.append(Reading(_many(sentence, token, role, owner, None), 0.75, told=True))  # type: ignore[arg-type]
@@ -687,7 +704,7 @@ def _referents(
                 places = others if len(owners) > 1 and receiving == [None] else receiving  # "each other's"
                 if recall and not owned and places == [None]:
                     continue  # "Colombia, Venezuela recall ambassadors" names no post: the text says later
-                unnamed = Unnamed(local, local + len(token.text), token.text, role, owner, places, count)
+                unnamed = Unnamed.at(sentence, token, role, owner, places, count)
                 found.append(Reading(unnamed, 0.85))
     return found
 
@@ -800,10 +817,7 @@ def _envoy_before(sentences: list[Sentence], sentence: Sentence) -> Unnamed | No
         if node.dep_ in ("nsubj", "nsubjpass") and node.head.dep_ == "ROOT" and node.tag_ == "NN":
             hint = _hint(before, node)
             if hint["role"] in HEADS and hint["sending"]:
-                local = before.offset(node)
-                return Unnamed(
-                    local, local + len(node.text), node.text, hint["role"], hint["sending"], [hint["receiving"]]
-                )
+                return Unnamed.at(before, node, hint["role"], hint["sending"], [hint["receiving"]])
     return None
 
 
