@@ -91,11 +91,16 @@ def _speaker(token: Token) -> Token:
     return said[0] if said else token
 
 
+DECISIONS = frozenset({"decision", "move", "step"})  # nouns whose infinitive is what their taker does
+
+
 def subjects(verb: Token, *, depth: int = 3) -> list[Token]:
     """The verb's subjects, or those of the verb it hangs on ("decided to recall", "and sought")."""
     found = [_speaker(_past_dateline(c)) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if found:
         return [t for s in found for t in coordinated(_antecedent(s))]
+    if depth and verb.dep_ == "acl" and verb.head.lemma_ in DECISIONS and verb.head.dep_ == "dobj":
+        return subjects(verb.head.head, depth=depth - 1)  # "the government took a decision to recall"
     if verb.dep_ in ("relcl", "acl") and verb.head != verb and not passive(verb):
         return coordinated(verb.head)
     if depth and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head != verb.head:

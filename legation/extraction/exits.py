@@ -319,6 +319,10 @@ def _ahead(
         if p.role in roles and (post is None or p.receiving in (None, post))
     ]
     for key, phrase in held if definite else ():  # "a diplomat" is someone new
+        if sending is None and not _told_before(sentences, index, key) and not _may_serve(
+            sentences, key, {None, *_states_named(sentences[index])}
+        ):
+            continue  # "the ambassador" beside a Turkish embassy is no South African envoy named later
         if sending is None or phrase.sending == sending:
             return Mention("person", 0, 0, key, key)
     stateless = [
@@ -385,6 +389,15 @@ def _may_serve(sentences: list[Sentence], key: str, pair: set[str | None]) -> bo
         and {b.key for b in sentence.of("body") if _state(b.key)} <= allowed
         for sentence in sentences
     )
+
+
+def _told_before(sentences: list[Sentence], index: int, key: str) -> bool:
+    """Whether a person is named in or before the sentence at `index`."""
+    return any(m.key == key for sentence in sentences[: index + 1] for m in sentence.of("person"))
+
+
+def _states_named(sentence: Sentence) -> set[str]:
+    return {b.key for b in sentence.of("body") if b.key and _state(b.key)}
 
 
 def _successor(code: str | None) -> str | None:
