@@ -319,8 +319,10 @@ def _ahead(
         if p.role in roles and (post is None or p.receiving in (None, post))
     ]
     for key, phrase in held if definite else ():  # "a diplomat" is someone new
-        if sending is None and not _told_before(sentences, index, key) and not _may_serve(
-            sentences, key, {None, *_states_named(sentences[index])}
+        if (
+            sending is None
+            and not _told_before(sentences, index, key)
+            and not _may_serve(sentences, key, {None, *_states_named(sentences[index])})
         ):
             continue  # "the ambassador" beside a Turkish embassy is no South African envoy named later
         if sending is None or phrase.sending == sending:

@@ -15,7 +15,7 @@ def test_a_definite_envoy_is_no_other_states_envoy_named_later() -> None:
     text = (
         "Chile is recalling its ambassador to Peru in protest.\n\n"
         "A spokesman for the Chilean embassy said the ambassador had been recalled for consultations.\n\n"
-        "In a similar move, Bolivia withdrew its envoy to Peru and said: \"the Bolivian government has taken "
+        'In a similar move, Bolivia withdrew its envoy to Peru and said: "the Bolivian government has taken '
         'a decision to recall Ambassador Marta Quispe with immediate effect."'
     )
     found = _exits(text)
