@@ -29,3 +29,33 @@ def test_who_takes_the_decision_to_recall_sends_the_envoy() -> None:
     found = _exits(text)
     assert [(e["person"], e["sending_state"]) for e in found] == [("Kofi Mensah", "GHA")]
     assert found[0]["confidence"] >= 0.8
+
+
+def test_a_deadline_to_leave_is_an_expulsion_of_its_subject() -> None:
+    text = "The Chilean ambassador, Ivan Roca, was summoned on Monday. He had 72 hours to leave, the ministry said."
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in _exits(text)] == [
+        ("Ivan Roca", "CHL", "expelled")
+    ]
+    assert _exits("The tourists had two days to leave the island before the storm.") == []
+
+
+def test_quitting_a_country_is_no_resignation() -> None:
+    text = "Peru said that Ivan Roca, the Chilean consul, had until Friday to quit the country."
+    assert [(e["person"], e["exit_type"]) for e in _exits(text)] == [("Ivan Roca", "expelled")]
+
+
+def test_leaving_ones_job_as_envoy_is_a_resignation() -> None:
+    found = _exits("Tom Hale has announced he is leaving his job as the Canadian ambassador to Japan.")
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Tom Hale", "CAN", "resigned")]
+    assert found[0]["confidence"] < 0.8
+
+
+def test_persons_named_after_a_group_expulsion_are_of_the_groups_state() -> None:
+    text = (
+        "Norway on Friday ordered three Chilean diplomats to leave within two weeks.\n\n"
+        "A Norwegian ministry spokesman said Chilean Ambassador Luis Vera was summoned and told that an "
+        "attache, Pablo Soto, had 14 days to leave the country."
+    )
+    found = [e for e in _exits(text) if e["person"] == "Pablo Soto"]
+    assert [(e["sending_state"], e["exit_type"]) for e in found] == [("CHL", "expelled")]
+    assert found[0]["confidence"] < 0.8
