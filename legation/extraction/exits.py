@@ -973,12 +973,12 @@ def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[st
     return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
 
 
-def _group_told(facts: Facts, code: str, used: set[str | None], named: set[str]) -> str | None:
-    """The state of the envoys the text last told undergoing this exit as a plural ("expelled three
+def _group_told(facts: Facts, used: set[str | None], named: set[str]) -> str | None:
+    """The state of the envoys the text last told expelled as a plural ("expelled three
     Czech diplomats"): persons named later with no state of their own are most likely among them,
     when their sentence names that state or none but the hosts."""
     for told, state in reversed(list(facts.events.values())):
-        if told == code and state and state not in used:
+        if told == "expelled" and state and state not in used:
             return state if state in named or not named - used else None
     return None
 
@@ -1398,10 +1398,9 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         if sending is None:
             hosts = _hosts_told(sentence, at) if code == "expelled" else set()  # the state that expels is the post
             used = {receiving, destination, *hosts}
-            told = _group_told(
-                facts, code, used, _states_named(sentence)
-            )  # "ordered three Czech diplomats to leave ... A and B had
-            sending = told or _fallback_sending(sentence, used, recent, facts)  # 14 days to leave": theirs
+            # "ordered three Czech diplomats to leave ... A and B had 14 days to leave": theirs
+            told = _group_told(facts, used, _states_named(sentence)) if code == "expelled" else None
+            sending = told or _fallback_sending(sentence, used, recent, facts)
             confidence -= 0.15 if told else 0.25
         if phrase is None and reading.role is None:
             confidence -= 0.1
