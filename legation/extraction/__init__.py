@@ -237,7 +237,18 @@ def _unnamed_key(one: exits.Found, kept: dict[str, exits.Found]) -> str | None:
     prefix = f"unnamed:{record['exit_type']}:{role}:{record['sending_state']}:"
     if not record.get("receiving_state"):
         return next((key for key in kept if key.startswith(prefix)), None)
-    return prefix + str(record["receiving_state"])
+    key = prefix + str(record["receiving_state"])
+    if key not in kept and record["exit_type"] == "expelled":  # "expels Soviet envoy" over "expelled a Soviet
+        for other, found in kept.items():  # diplomat": "envoy" is said of any diplomat
+            told = found.record
+            same = (told["exit_type"], told["sending_state"], told.get("receiving_state")) == (
+                "expelled",
+                record["sending_state"],
+                record["receiving_state"],
+            )
+            if same and other.startswith("unnamed:") and "special_envoy" in (told["role"], record["role"]):
+                return other
+    return key
 
 
 def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[pipeline.Sentence]) -> None:

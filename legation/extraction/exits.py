@@ -658,6 +658,9 @@ def _referents(
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
             elif indefinite and sending and (identified := _identified(sentences, sentence.index)):
                 found.append(Reading(identified, 0.7, **hint))  # "A US vice-consul was expelled. Pravda named him as X"
+            elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ in EXPELLING and not former:
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), UNNAMED_EXPELLED))
+                # "Pakistan ordered an Indian official to leave": one unnamed envoy expelled
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
                 found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
                 # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone
@@ -724,6 +727,8 @@ def _referents(
     return found
 
 
+EXPELLING = EXPELS | {"expulsion"}
+UNNAMED_EXPELLED = 0.7  # "expelled a Russian diplomat": an exit with no name (the gold has one; older rounds had none)
 POSTS_LISTED = 3  # states after "the ambassadors of" that make a list of one state's posts
 
 

@@ -59,3 +59,19 @@ def test_persons_named_after_a_group_expulsion_are_of_the_groups_state() -> None
     found = [e for e in _exits(text) if e["person"] == "Pablo Soto"]
     assert [(e["sending_state"], e["exit_type"]) for e in found] == [("CHL", "expelled")]
     assert found[0]["confidence"] < 0.8
+
+
+def test_one_unnamed_envoy_expelled_is_an_exit_with_no_name() -> None:
+    text = (
+        "Chile expels Peruvian envoy\n\n"
+        "Chile expelled a Peruvian diplomat on Monday, and Peru retaliated by ordering the expulsion of a "
+        "Chilean diplomat from Lima."
+    )
+    found = _exits(text)
+    assert sorted((e["person"], e["sending_state"], e["exit_type"]) for e in found) == [
+        (None, "CHL", "expelled"),
+        (None, "PER", "expelled"),
+    ]
+    assert all(e["confidence"] < 0.8 or e["evidence"]["text"] == "expels" for e in found)
+    named = _exits("Chile expelled a Peruvian diplomat on Monday. Papers identified him as Luis Vera.")
+    assert [(e["person"], e["sending_state"]) for e in named] == [("Luis Vera", "PER")]
