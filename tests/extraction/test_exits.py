@@ -75,3 +75,8 @@ def test_one_unnamed_envoy_expelled_is_an_exit_with_no_name() -> None:
     assert all(e["confidence"] < 0.8 or e["evidence"]["text"] == "expels" for e in found)
     named = _exits("Chile expelled a Peruvian diplomat on Monday. Papers identified him as Luis Vera.")
     assert [(e["person"], e["sending_state"]) for e in named] == [("Luis Vera", "PER")]
+
+
+def test_asked_to_leave_in_the_passive_is_an_expulsion() -> None:
+    found = _exits("Chile's ambassador, Luis Vera, was also asked to leave.")
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Luis Vera", "CHL", "expelled")]
