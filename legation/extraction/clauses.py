@@ -97,6 +97,9 @@ DECISIONS = frozenset({"decision", "move", "step"})  # nouns whose infinitive is
 def subjects(verb: Token, *, depth: int = 3) -> list[Token]:
     """The verb's subjects, or those of the verb it hangs on ("decided to recall", "and sought")."""
     found = [_speaker(_past_dateline(c)) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    found = found or [  # "these persons are herewith declared": a subject the parser hangs on the auxiliary
+        c for a in verb.children if a.dep_ in ("aux", "auxpass") for c in a.children if c.dep_ in ("nsubj", "nsubjpass")
+    ]
     if found:
         return [t for s in found for t in coordinated(_antecedent(s))]
     if depth and verb.dep_ == "acl" and verb.head.lemma_ in DECISIONS and verb.head.dep_ == "dobj":

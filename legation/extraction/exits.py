@@ -1112,6 +1112,7 @@ def find(
 
 LISTED_BEFORE = 0.6  # persons a plural pronoun or "the three" stands for, named in the sentences before
 BACK = 2  # sentences searched back for them
+DEMONSTRATIVES = frozenset({"these", "those"})
 LISTED_MOST = 8  # the most persons a number word stands for ("the eight were expelled")
 
 
@@ -1121,11 +1122,13 @@ def _listed_before(
     """The persons "The three were declared persona non grata" or "They were expelled" stands for:
     the last persons the sentences just before name, as many as the number says (two or more for
     "they"), none of whom has an exit yet."""
-    plural = next((a for a in arguments if a.dep_ in ("nsubjpass", "dobj")), None)
+    plural = next((a for a in arguments if a.dep_ in ("nsubjpass", "dobj") or _passive_subject(a)), None)
     if plural is None or sentence.mention_of(plural) is not None:
         return []
     if plural.lower_ == "they" and plural.dep_ == "nsubjpass":
         count = None
+    elif plural.dep_ != "dobj" and plural.tag_ == "NNS" and any(c.lower_ in DEMONSTRATIVES for c in plural.children):
+        count = None  # "these persons are declared not acceptable": the persons just named
     elif plural.tag_ == "CD" and 2 <= counts.UNITS.get(plural.lower_, 0) <= LISTED_MOST:
         count = counts.UNITS[plural.lower_]
     else:
@@ -1141,6 +1144,11 @@ def _listed_before(
     if len(keys) < 2 or (count is not None and len(keys) != count) or keys & had:
         return []
     return people
+
+
+def _passive_subject(token: Token) -> bool:
+    """ "these persons are declared ...", which the parser may leave an active subject."""
+    return token.dep_ == "nsubj" and (clauses.passive(token.head) or token.head.dep_ == "auxpass")
 
 
 SINCE_CODES = frozenset({"defected", "sought_asylum", "resigned", "resigned_in_protest"})

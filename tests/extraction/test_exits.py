@@ -80,3 +80,16 @@ def test_one_unnamed_envoy_expelled_is_an_exit_with_no_name() -> None:
 def test_asked_to_leave_in_the_passive_is_an_expulsion() -> None:
     found = _exits("Chile's ambassador, Luis Vera, was also asked to leave.")
     assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Luis Vera", "CHL", "expelled")]
+
+
+def test_these_persons_declared_not_acceptable_are_the_ones_just_named() -> None:
+    text = (
+        "The ministry said two Chilean diplomats, Luis Vera and Pablo Soto, had engaged in espionage. In "
+        "accordance with the Vienna Convention, these persons are herewith declared not acceptable."
+    )
+    found = _exits(text)
+    assert sorted((e["person"], e["sending_state"], e["exit_type"]) for e in found) == [
+        ("Luis Vera", "CHL", "expelled"),
+        ("Pablo Soto", "CHL", "expelled"),
+    ]
+    assert all(e["confidence"] < 0.8 for e in found)
