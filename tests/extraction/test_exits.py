@@ -93,3 +93,16 @@ def test_these_persons_declared_not_acceptable_are_the_ones_just_named() -> None
         ("Pablo Soto", "CHL", "expelled"),
     ]
     assert all(e["confidence"] < 0.8 for e in found)
+
+
+def test_kicked_out_in_the_active_is_an_expulsion_of_its_object() -> None:
+    text = "In retaliation, the administration kicked out Chile's envoy in Washington, Luis Vera, and two aides."
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in _exits(text)] == [
+        ("Luis Vera", "CHL", "expelled")
+    ]
+    assert _exits("The party kicked out Luis Vera last year.") == []
+
+
+def test_ordered_to_depart_is_ordered_to_leave() -> None:
+    found = _exits("Chile ordered Ambassador Ivan Petrov to depart within 48 hours.")
+    assert [(e["person"], e["exit_type"]) for e in found] == [("Ivan Petrov", "expelled")]
