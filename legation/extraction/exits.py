@@ -1030,11 +1030,12 @@ def find(
                         local = sentence.local(reading.subject.start)
                         record["year"] = years.at(sentence, local) if years else year
                         found.append(Found(record, record.pop("_key"), sentence.index, None))
-            if token is not None and (
-                clauses.generic(token) or clauses.reaches(sentence, context.hedges(sentence, start), token)
-            ):
+            hedged = context.hedges(sentence, start)
+            announced = _announced(sentence, hedged, token)  # "the ministry said X would be expelled"
+            hedged = [] if announced else hedged
+            if token is not None and (clauses.generic(token) or clauses.reaches(sentence, hedged, token)):
                 _named_in_passing(sentence, trigger.code, token, facts)  # "The move to expel X came a day after"
-            if clauses.reaches(sentence, context.hedges(sentence, start), token):
+            if clauses.reaches(sentence, hedged, token):
                 continue
             if token is not None and (
                 clauses.negated(token)
@@ -1106,8 +1107,31 @@ def find(
                         continue
                     seen.add(record["_key"])
                     record["year"] = years.at(sentence, start, token) if years else year
+                    if announced:
+                        record["confidence"] = min(record["confidence"], ANNOUNCED)
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
+
+
+FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll"})
+REPORTED = frozenset({"say", "announce", "state", "confirm", "tell", "add", "disclose"})
+CONDITIONAL = re.compile(r"\b(?:if|unless|whether|threat\w*|warn\w*|could|might|may|maybe|perhaps)\b", re.IGNORECASE)
+ANNOUNCED = 0.7  # an exit told in the future of an announcement: decided, perhaps not yet done
+
+
+def _announced(sentence: Sentence, hedges: list[int], token: Token | None) -> bool:
+    """Whether the only hedges before a trigger are its own future auxiliary in a clause that a
+    past "said", "announced" or "told" reports, with no condition or threat in the sentence:
+    "the FBI said X would be expelled", "Suga told reporters that Tokyo would recall X"."""
+    if token is None or not hedges or CONDITIONAL.search(sentence.text):
+        return False
+    clause = token
+    while clause.dep_ == "conj" and clause.head != clause:  # "said it had taken note and would recall"
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_ not in REPORTED or clause.head.tag_ != "VBD":
+        return False
+    future = {c.i for c in token.children if c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE}
+    return all((w := sentence.token_at(o)) is not None and w.i in future for o in hedges)
 
 
 LISTED_BEFORE = 0.6  # persons a plural pronoun or "the three" stands for, named in the sentences before

@@ -106,3 +106,11 @@ def test_kicked_out_in_the_active_is_an_expulsion_of_its_object() -> None:
 def test_ordered_to_depart_is_ordered_to_leave() -> None:
     found = _exits("Chile ordered Ambassador Ivan Petrov to depart within 48 hours.")
     assert [(e["person"], e["exit_type"]) for e in found] == [("Ivan Petrov", "expelled")]
+
+
+def test_the_future_of_a_past_announcement_is_an_exit_below_the_top_band() -> None:
+    found = _exits("The ministry said that Ivan Petrov, a Russian attache, would be expelled.")
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Ivan Petrov", "RUS", "expelled")]
+    assert found[0]["confidence"] < 0.8
+    assert _exits("The ministry said that Ivan Petrov, a Russian attache, would be expelled if talks failed.") == []
+    assert _exits("Ivan Petrov, a Russian attache, would be expelled, the ministry warned.") == []
