@@ -80,14 +80,15 @@ def _past_dateline(token: Token) -> Token:
 
 def _speaker(token: Token) -> Token:
     """ "Russia said it was expelling ...": the "it" of a reported clause is the one who said it."""
-    if token.lower_ not in ("it", "they"):
+    if token.lower_ not in ("it", "they", "we"):
         return token
     node = token.head
     while node.dep_ in ("xcomp", "conj") and node.head != node:
         node = node.head
     if node.dep_ != "ccomp" or node.head == node:
         return token
-    said = [c for c in node.head.children if c.dep_ == "nsubj" and c.i < token.i]
+    said = [c for c in node.head.children if c.dep_ == "nsubj" and (c.i < token.i or token.lower_ == "we")]
+    # '"We have recalled our ambassador," the president said': the speaker after the quote
     return said[0] if said else token
 
 

@@ -693,6 +693,11 @@ def _referents(
             hosts = verb.lemma_ in HOSTS_ACT and not _own(verb, [token])  # "Turkey was expelling their diplomats"
             owners: list[str | None] = [sending] if sending else []
             owners = owners or ([] if hosts else [*subject_states(sentence, verb, facts)])
+            single = token.tag_ != "NNS" and hosts and owned and not owners
+            other = _other_party(sentence, verb, token, facts) if single else None
+            if other is not None:  # "broke off ties with Panama and expelled its ambassador": Panama's
+                found.append(Reading(Unnamed.at(sentence, token, role, other, [None]), OTHER_PARTY))
+                continue
             noun = verb if token.head.head == verb and token.head.lower_ == "of" else token
             preps = [*clauses.preposition_objects(noun, ("to",)), *clauses.preposition_objects(token, ("to",))]
             posted = [b for p in preps if (b := body_of(sentence, p))]  # "the sacking of X's envoys to A and B"
@@ -728,6 +733,20 @@ def _referents(
 
 
 EXPELLING = EXPELS | {"expulsion"}
+OTHER_PARTY = 0.75  # "its ambassador" expelled by the subject: the other state the sentence names
+
+
+def _other_party(sentence: Sentence, verb: Token, noun: Token, facts: Facts) -> str | None:
+    """The one state a sentence names before a possessive envoy besides the host that acts on him:
+    "Venezuela broke off ties with Panama and expelled its ambassador" (none when two or more)."""
+    hosts = set(subject_states(sentence, verb, facts))
+    if not hosts:
+        return None
+    at = sentence.start + sentence.offset(noun)
+    others = {b.key for b in sentence.of("body") if b.end <= at and b.key and _state(b.key) and b.key not in hosts}
+    return others.pop() if len(others) == 1 else None
+
+
 UNNAMED_EXPELLED = 0.7  # "expelled a Russian diplomat": an exit with no name (the gold has one; older rounds had none)
 POSTS_LISTED = 3  # states after "the ambassadors of" that make a list of one state's posts
 

@@ -114,3 +114,16 @@ def test_the_future_of_a_past_announcement_is_an_exit_below_the_top_band() -> No
     assert found[0]["confidence"] < 0.8
     assert _exits("The ministry said that Ivan Petrov, a Russian attache, would be expelled if talks failed.") == []
     assert _exits("Ivan Petrov, a Russian attache, would be expelled, the ministry warned.") == []
+
+
+def test_we_in_a_quote_is_the_speakers_state() -> None:
+    text = '"We have recalled our ambassador to Russia and it is not a gesture," the Georgian president said.'
+    assert [(e["person"], e["sending_state"], e["receiving_state"]) for e in _exits(text)] == [(None, "GEO", "RUS")]
+
+
+def test_its_envoy_expelled_by_a_host_is_the_other_states() -> None:
+    text = "Venezuela has broken off ties with Panama and expelled its ambassador and three other diplomats."
+    found = _exits(text)
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [(None, "PAN", "expelled")]
+    assert found[0]["confidence"] < 0.8
+    assert _exits("Venezuela expelled its ambassador.") == []
