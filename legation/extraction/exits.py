@@ -362,7 +362,9 @@ def _ahead(
     return None
 
 
-IDENTIFIED = re.compile(r"\b(?:identified|named)\s+(?:him\s+|her\s+)?as\s+(?:(?:the\s+)?[\w'’-]+\s+){0,2}$")
+IDENTIFIED = re.compile(
+    r"\b(?:(?:identified|named)\s+(?:him\s+|her\s+)?as|changed\s+(?:his|her)\s+name\s+to)\s+(?:(?:the\s+)?[\w'’-]+\s+){0,2}$"
+)
 IDENTIFIED_NEXT = 2  # sentences after "a diplomat was expelled" searched for "named him as X"
 
 

@@ -127,3 +127,14 @@ def test_its_envoy_expelled_by_a_host_is_the_other_states() -> None:
     assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [(None, "PAN", "expelled")]
     assert found[0]["confidence"] < 0.8
     assert _exits("Venezuela expelled its ambassador.") == []
+
+
+def test_an_indefinite_defector_who_changed_his_name_is_that_name() -> None:
+    text = (
+        "A Cuban diplomat has defected to Spain, officials said on Monday. "
+        "An aide told reporters that the diplomat, who changed his name to Carlos Mendoza after arriving in "
+        "Madrid, had feared arrest."
+    )
+    found = _exits(text)
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Carlos Mendoza", "CUB", "defected")]
+    assert found[0]["confidence"] < 0.8
