@@ -138,3 +138,11 @@ def test_an_indefinite_defector_who_changed_his_name_is_that_name() -> None:
     found = _exits(text)
     assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Carlos Mendoza", "CUB", "defected")]
     assert found[0]["confidence"] < 0.8
+
+
+def test_the_ambassador_summoned_after_a_diplomat_is_expelled_is_not_the_diplomat() -> None:
+    text = (
+        "Britain said on Monday it had expelled a Russian diplomat over spying.\n\n"
+        "The Foreign Office also summoned the Russian ambassador, Ivan Petrov, to explain the case."
+    )
+    assert [e["person"] for e in _exits(text)] == [None]
