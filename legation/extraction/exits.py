@@ -1016,6 +1016,12 @@ def _hosts_told(sentence: Sentence, at: At) -> set[str | None]:
     for token in sentence.span if sentence.span is not None else ():
         if token.dep_ == "nsubj" and token.head.lemma_ in SAYS and (body := body_of(sentence, token)):
             hosts.add(body)
+        elif (
+            token.dep_ == "nsubj" and token.head.lemma_ in SAYS and (person := sentence.mention_of(token, ("person",)))
+        ):
+            phrase = at.facts.roles.get(person.key or "")  # "State Department spokesman X said Y would be
+            if phrase is not None and phrase.role in NOT_ENVOYS and phrase.sending:  # expelled": his state
+                hosts.add(phrase.sending)  # is the host
     return hosts
 
 
@@ -1149,7 +1155,7 @@ def _announced(sentence: Sentence, hedges: list[int], token: Token | None) -> bo
     clause = token
     while clause.dep_ == "conj" and clause.head != clause:  # "said it had taken note and would recall"
         clause = clause.head
-    if clause.dep_ != "ccomp" or clause.head.lemma_ not in REPORTED or clause.head.tag_ != "VBD":
+    if clause.dep_ != "ccomp" or clause.head.lemma_ not in REPORTED or clause.head.tag_ not in ("VBD", "VBN"):
         return False
     future = {c.i for c in token.children if c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE}
     return all((w := sentence.token_at(o)) is not None and w.i in future for o in hedges)

@@ -146,3 +146,14 @@ def test_the_ambassador_summoned_after_a_diplomat_is_expelled_is_not_the_diploma
         "The Foreign Office also summoned the Russian ambassador, Ivan Petrov, to explain the case."
     )
     assert [e["person"] for e in _exits(text)] == [None]
+
+
+def test_a_spokesmans_state_is_the_host_of_an_announced_expulsion() -> None:
+    text = (
+        "State Department spokesman John Hale said Friday that Cuban officials had been told that Col. Luis "
+        "Ortega, who was detained on Thursday, would be expelled. The FBI said Ortega, air attache at the "
+        "embassy, had tried to buy secrets."
+    )
+    found = _exits(text)
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Luis Ortega", "CUB", "expelled")]
+    assert found[0]["confidence"] < 0.8
