@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from legation.extraction import extract
+from legation.extraction import _merge, exits, extract
 
 
 def _exits(text: str) -> list[dict[str, Any]]:
@@ -157,3 +157,29 @@ def test_a_spokesmans_state_is_the_host_of_an_announced_expulsion() -> None:
     found = _exits(text)
     assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Luis Ortega", "CUB", "expelled")]
     assert found[0]["confidence"] < 0.8
+
+
+def _found(person: str | None, confidence: float, sentence: str, index: int) -> exits.Found:
+    record = {
+        "person": person,
+        "group": None,
+        "count": None,
+        "role": "diplomat" if person else "special_envoy",
+        "sending_state": "CUB",
+        "receiving_state": None if person else "NOR",
+        "exit_type": "expelled",
+        "destination": None,
+        "consequences": [],
+        "year": None,
+        "confidence": confidence,
+        "evidence": {"start": 0, "end": 6, "text": "expels", "sentence": sentence},
+    }
+    return exits.Found(record, person or "special_envoy:CUB:NOR", index)
+
+
+def test_a_headlines_envoy_is_the_one_the_body_names_even_by_position() -> None:
+    headline = _found(None, 0.85, "Norway expels Cuban envoy", 0)
+    body = _found("Luis Ortega", 0.6, "The diplomat, Luis Ortega, has been declared persona non grata.", 2)
+    assert [f.record["person"] for f in _merge([headline, body])] == ["Luis Ortega"]
+    lead = _found(None, 0.85, "Norway said on Monday that it had expelled a Cuban envoy.", 0)
+    assert [f.record["person"] for f in _merge([lead, body])] == [None, "Luis Ortega"]
