@@ -183,3 +183,10 @@ def test_a_headlines_envoy_is_the_one_the_body_names_even_by_position() -> None:
     assert [f.record["person"] for f in _merge([headline, body])] == ["Luis Ortega"]
     lead = _found(None, 0.85, "Norway said on Monday that it had expelled a Cuban envoy.", 0)
     assert [f.record["person"] for f in _merge([lead, body])] == [None, "Luis Ortega"]
+
+
+def test_resigning_because_of_a_governments_repression_is_a_protest() -> None:
+    text = "Chilean diplomat Luis Vera said he resigned because of the systematic persecution of civilians."
+    assert [(e["person"], e["exit_type"]) for e in _exits(text)] == [("Luis Vera", "resigned_in_protest")]
+    plain = "Chilean diplomat Luis Vera said he resigned because of poor health."
+    assert [(e["person"], e["exit_type"]) for e in _exits(plain)] == [("Luis Vera", "resigned")]
