@@ -92,9 +92,6 @@ def _speaker(token: Token) -> Token:
     return said[0] if said else token
 
 
-DECISIONS = frozenset({"decision", "move", "step"})  # nouns whose infinitive is what their taker does
-
-
 def subjects(verb: Token, *, depth: int = 3) -> list[Token]:
     """The verb's subjects, or those of the verb it hangs on ("decided to recall", "and sought")."""
     found = [_speaker(_past_dateline(c)) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]

@@ -789,6 +789,9 @@ def _posts(sentence: Sentence, noun: Token, verb: Token) -> list[str | None]:
     objects = clauses.preposition_objects(noun, ("to", "in"))
     if not objects and noun.head == verb and verb.lemma_ not in HOMEWARD:
         objects = clauses.preposition_objects(verb, ("to",))
+    if objects and any(c.dep_ == "cc" for c in noun.children):  # "the ambassadors to A, B, and C were
+        objects += [c for c in verb.children if c.dep_ == noun.dep_ and c.i > noun.i]  # dismissed": the
+        # parser makes C, after the serial comma, a second subject
     bodies = [body_of(sentence, p) for p in objects]
     return [*dict.fromkeys(b for b in bodies if b)]
 

@@ -190,3 +190,9 @@ def test_resigning_because_of_a_governments_repression_is_a_protest() -> None:
     assert [(e["person"], e["exit_type"]) for e in _exits(text)] == [("Luis Vera", "resigned_in_protest")]
     plain = "Chilean diplomat Luis Vera said he resigned because of poor health."
     assert [(e["person"], e["exit_type"]) for e in _exits(plain)] == [("Luis Vera", "resigned")]
+
+
+def test_the_last_post_after_a_serial_comma_is_a_post() -> None:
+    found = _exits("The Greek ambassadors to Peru, Chile, and Cuba were dismissed on Monday.")
+    assert sorted(e["receiving_state"] for e in found) == ["CHL", "CUB", "PER"]
+    assert {e["sending_state"] for e in found} == {"GRC"}
