@@ -1434,6 +1434,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])
         posted = reading.sending is not None and phrase is not None and reading.receiving == phrase.sending
         sending = (phrase.sending if phrase and not posted else None) or reading.sending
+        serving = _body_served(sentence, subject) if subject.end else None
+        sending = serving or sending  # "Ugandan diplomat X, the deputy head of the UN mission": the UN's
         if sending is None and code == "recalled" and at.actor and at.actor not in left_posts:
             sending = at.actor  # "was recalled by Peru": the state that recalls is the one that sent him
         if sending is None and around_sending != (phrase.receiving if phrase else None):
@@ -1462,6 +1464,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         receiving = receiving or left or _opening_place(sentence)
         if code == "expelled" and receiving is None and at.actor != sending:
             receiving = at.actor  # the state that expels him is where he served
+        if serving and code == "expelled" and at.actor:
+            receiving = at.actor  # the host that expels a body's envoy, not his own state
         if sending is None:
             hosts = _hosts_told(sentence, at) if code == "expelled" else set()  # the state that expels is the post
             used = {receiving, destination, *hosts}
@@ -1492,6 +1496,30 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         }
     )
     return record
+
+
+BODY_POSTS = frozenset({"head", "chief", "deputy", "representative", "envoy", "ambassador"})
+
+
+def _body_served(sentence: Sentence, mention: Mention) -> str | None:
+    """The international body whose mission a person heads, told in apposition: "X, the deputy head of
+    the UN mission in Somalia" serves the UN, whatever his own nationality."""
+    token = sentence.token_at(sentence.local(mention.start))
+    while token is not None and token.dep_ in ("compound", "flat") and token.head != token:
+        token = token.head
+    if token is None:
+        return None
+    for post in [c for c in token.children if c.dep_ == "appos"]:
+        if post.lemma_.lower() not in BODY_POSTS:
+            continue
+        for mission in clauses.preposition_objects(post, ("of",)):
+            if not clauses.is_mission(mission):
+                continue
+            owners = [body_of(sentence, m) for m in clauses.modifiers(mission)]
+            body = next((o for o in owners if o and not _state(o)), None)
+            if body is not None:
+                return body
+    return None
 
 
 def _titled_otherwise(sentence: Sentence, mention: Mention) -> bool:

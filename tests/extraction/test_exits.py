@@ -196,3 +196,14 @@ def test_the_last_post_after_a_serial_comma_is_a_post() -> None:
     found = _exits("The Greek ambassadors to Peru, Chile, and Cuba were dismissed on Monday.")
     assert sorted(e["receiving_state"] for e in found) == ["CHL", "CUB", "PER"]
     assert {e["sending_state"] for e in found} == {"GRC"}
+
+
+def test_the_head_of_an_international_bodys_mission_serves_the_body() -> None:
+    text = "Mali expelled Ugandan diplomat John Okello, the head of the African Union mission, on Monday."
+    found = extract(text)
+    assert [(e["person"], e["sending_state"], e["receiving_state"]) for e in found["exits"]] == [
+        ("John Okello", "AU", "MLI")
+    ]
+    assert [(m["actor"], m["target"]) for m in found["measures"]] == [("MLI", "AU")]
+    own = _exits("Mali expelled Ugandan diplomat John Okello, the head of the Ugandan mission, on Monday.")
+    assert [(e["person"], e["sending_state"]) for e in own] == [("John Okello", "UGA")]
