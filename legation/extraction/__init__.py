@@ -163,10 +163,13 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
                 record["consequences"].append(code)
     _drop_postless(kept)
     named: dict[tuple[str, str | None], set[str | None]] = {}
+    loosely: dict[tuple[str, str | None], set[str | None]] = {}  # with the positional readings (0.6)
     for f in kept.values():
+        pair = (_kind(f.record["exit_type"]), f.record["sending_state"])
         if f.record.get("person") and f.record["confidence"] >= 0.7:  # a guess names no one
-            pair = (_kind(f.record["exit_type"]), f.record["sending_state"])
             named.setdefault(pair, set()).add(f.record.get("receiving_state"))
+        if f.record.get("person") and f.record["confidence"] >= HEADLINE_NAMED:
+            loosely.setdefault(pair, set()).add(f.record.get("receiving_state"))
     by_sentence = Counter(
         (f.sentence, f.record["exit_type"], f.record["sending_state"]) for f in kept.values() if f.record.get("person")
     )
@@ -193,8 +196,22 @@ def _merge(found: list[exits.Found]) -> list[exits.Found]:
             elif (record.get("count") or 0) >= 2 and in_text[(_kind(pair[0]), pair[1])] >= record["count"]:
                 del kept[key]  # "Two Iraqi diplomats seek asylum ... X requested asylum ... Y made a request"
     return [
-        f for f in kept.values() if f.record.get("person") or f.record.get("group") or not _named_there(f.record, named)
+        f
+        for f in kept.values()
+        if f.record.get("person")
+        or f.record.get("group")
+        or not _named_there(f.record, loosely if _headline(f.record) else named)
     ]  # "recalled its envoy" in a headline, named in the body
+
+
+HEADLINE_NAMED = 0.6  # a name read by position in the body still stands for a headline's envoy
+HEADLINE_WORDS = 12
+
+
+def _headline(record: dict[str, Any]) -> bool:
+    """Whether an exit was read in a headline: a short line with no closing stop ("Britain expels Soviet envoy")."""
+    text = record["evidence"]["sentence"].strip()
+    return len(text.split()) <= HEADLINE_WORDS and not text.endswith((".", "!", "?", '"', "”", ":"))
 
 
 def _drop_postless(kept: dict[str, exits.Found]) -> None:
@@ -237,7 +254,18 @@ def _unnamed_key(one: exits.Found, kept: dict[str, exits.Found]) -> str | None:
     prefix = f"unnamed:{record['exit_type']}:{role}:{record['sending_state']}:"
     if not record.get("receiving_state"):
         return next((key for key in kept if key.startswith(prefix)), None)
-    return prefix + str(record["receiving_state"])
+    key = prefix + str(record["receiving_state"])
+    if key not in kept and record["exit_type"] == "expelled":  # "expels Soviet envoy" over "expelled a Soviet
+        for other, found in kept.items():  # diplomat": "envoy" is said of any diplomat
+            told = found.record
+            same = (told["exit_type"], told["sending_state"], told.get("receiving_state")) == (
+                "expelled",
+                record["sending_state"],
+                record["receiving_state"],
+            )
+            if same and other.startswith("unnamed:") and "special_envoy" in (told["role"], record["role"]):
+                return other
+    return key
 
 
 def _name_envoys(found: list[exits.Found], facts: exits.Facts, sentences: list[pipeline.Sentence]) -> None:
@@ -384,7 +412,7 @@ def _same_envoy(
     """Whether a person named after an indefinite envoy is that envoy: identified as him, or, in
     the next few sentences, given his state and a role of his rank (a head of mission is not "a
     diplomat" expelled beside him)."""
-    if exits.IDENTIFIED.search(sentence.text[: sentence.local(mention.start)]):
+    if exits.identified_as(sentence, mention):
         return True
     phrase = facts.roles.get(mention.key or "")
     if not near:

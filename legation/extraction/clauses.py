@@ -80,22 +80,28 @@ def _past_dateline(token: Token) -> Token:
 
 def _speaker(token: Token) -> Token:
     """ "Russia said it was expelling ...": the "it" of a reported clause is the one who said it."""
-    if token.lower_ not in ("it", "they"):
+    if token.lower_ not in ("it", "they", "we"):
         return token
     node = token.head
     while node.dep_ in ("xcomp", "conj") and node.head != node:
         node = node.head
     if node.dep_ != "ccomp" or node.head == node:
         return token
-    said = [c for c in node.head.children if c.dep_ == "nsubj" and c.i < token.i]
+    said = [c for c in node.head.children if c.dep_ == "nsubj" and (c.i < token.i or token.lower_ == "we")]
+    # '"We have recalled our ambassador," the president said': the speaker after the quote
     return said[0] if said else token
 
 
 def subjects(verb: Token, *, depth: int = 3) -> list[Token]:
     """The verb's subjects, or those of the verb it hangs on ("decided to recall", "and sought")."""
     found = [_speaker(_past_dateline(c)) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    found = found or [  # "these persons are herewith declared": a subject the parser hangs on the auxiliary
+        c for a in verb.children if a.dep_ in ("aux", "auxpass") for c in a.children if c.dep_ in ("nsubj", "nsubjpass")
+    ]
     if found:
         return [t for s in found for t in coordinated(_antecedent(s))]
+    if depth and verb.dep_ == "acl" and verb.head.lemma_ in DECISIONS and verb.head.dep_ == "dobj":
+        return subjects(verb.head.head, depth=depth - 1)  # "the government took a decision to recall"
     if verb.dep_ in ("relcl", "acl") and verb.head != verb and not passive(verb):
         return coordinated(verb.head)
     if depth and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head != verb.head:

@@ -133,6 +133,20 @@ class Unnamed:
     receiving: list[str | None]
     count: int | None = None
 
+    @classmethod
+    def at(
+        cls,
+        sentence: Sentence,
+        token: Token,
+        role: str,
+        sending: str | None,
+        receiving: list[str | None],
+        count: int | None = None,
+    ) -> Unnamed:
+        """The envoy the role noun `token` of `sentence` stands for, spanning that one word."""
+        local = sentence.offset(token)
+        return cls(local, local + len(token.text), token.text, role, sending, receiving, count)
+
 
 Subject = Mention | Group | Unnamed
 
@@ -305,6 +319,12 @@ def _ahead(
         if p.role in roles and (post is None or p.receiving in (None, post))
     ]
     for key, phrase in held if definite else ():  # "a diplomat" is someone new
+        if (
+            sending is None
+            and not _told_before(sentences, index, key)
+            and not _may_serve(sentences, key, {None, *_states_named(sentences[index])})
+        ):
+            continue  # "the ambassador" beside a Turkish embassy is no South African envoy named later
         if sending is None or phrase.sending == sending:
             return Mention("person", 0, 0, key, key)
     stateless = [
@@ -342,14 +362,22 @@ def _ahead(
     return None
 
 
-IDENTIFIED = re.compile(r"\b(?:identified|named)\s+(?:him\s+|her\s+)?as\s+(?:(?:the\s+)?[\w'’-]+\s+){0,2}$")
+IDENTIFIED = re.compile(
+    r"\b(?:(?:identified|named)\s+(?:him\s+|her\s+)?as|changed\s+(?:his|her)\s+name\s+to)\s+(?:(?:the\s+)?[\w'’-]+\s+){0,2}$"
+)
 IDENTIFIED_NEXT = 2  # sentences after "a diplomat was expelled" searched for "named him as X"
+
+
+def identified_as(sentence: Sentence, mention: Mention) -> bool:
+    """Whether the sentence identifies an envoy told of before as this person ("identified him as X",
+    "named him as the attaché X")."""
+    return bool(IDENTIFIED.search(sentence.text[: sentence.local(mention.start)]))
 
 
 def _identified(sentences: list[Sentence], index: int) -> Mention | None:
     """The one person the next sentences identify an indefinite envoy as ("named him as X")."""
     for later in sentences[index + 1 : index + 1 + IDENTIFIED_NEXT]:
-        named = [m for m in later.of("person") if m.key and IDENTIFIED.search(later.text[: later.local(m.start)])]
+        named = [m for m in later.of("person") if m.key and identified_as(later, m)]
         if named:
             return named[0] if len(named) == 1 else None
     return None
@@ -365,6 +393,15 @@ def _may_serve(sentences: list[Sentence], key: str, pair: set[str | None]) -> bo
         and {b.key for b in sentence.of("body") if _state(b.key)} <= allowed
         for sentence in sentences
     )
+
+
+def _told_before(sentences: list[Sentence], index: int, key: str) -> bool:
+    """Whether a person is named in or before the sentence at `index`."""
+    return any(m.key == key for sentence in sentences[: index + 1] for m in sentence.of("person"))
+
+
+def _states_named(sentence: Sentence) -> set[str]:
+    return {b.key for b in sentence.of("body") if b.key and _state(b.key)}
 
 
 def _successor(code: str | None) -> str | None:
@@ -564,25 +601,24 @@ def _referents(
             if (b := body_of(sentence, p))
         ]
         if token.tag_ == "NNS" and role in HEADS and len(set(states)) >= POSTS_LISTED and verb.lemma_ in SELF_ACTS:
-            local = sentence.offset(token)  # "the ambassadors of A, B, C and D have resigned": one state's
-            sender = _main_state(sentences, set(states))  # envoys at those posts, the state the text is about
+            # "the ambassadors of A, B, C and D have resigned": one state's envoys at those posts
+            sender = _main_state(sentences, set(states))  # the state the text is about
             if sender is not None:
-                unnamed = Unnamed(local, local + len(token.text), token.text, role, sender, [*dict.fromkeys(states)])
+                unnamed = Unnamed.at(sentence, token, role, sender, [*dict.fromkeys(states)])
                 found.append(Reading(unnamed, 0.6))
             continue
         if token.tag_ == "NNS" and role in HEADS and states and not owned:
-            local = sentence.offset(token)
             sure = 0.6 if verb.lemma_ in SELF_ACTS else 0.85  # "the ambassadors of A and B have resigned" may
             for state in states:  # mean one state's envoys there; "The ambassadors of Estonia and Latvia were
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, state, [None]), sure))
+                found.append(Reading(Unnamed.at(sentence, token, role, state, [None]), sure))
                 # declared persona non grata" is theirs
             continue
         posts = _posts(sentence, token, verb) if token.tag_ == "NNS" and role in HEADS else []
         sender = hint["sending"] or (_also_sender(verb, facts) if len(posts) > 1 else None)
-        if len(posts) > 1 and sender and sender not in posts:  # "the Chilean ambassadors to A, B and C were
-            local = sentence.offset(token)  # dismissed": one head of mission at each post listed
+        if len(posts) > 1 and sender and sender not in posts:
+            # "the Chilean ambassadors to A, B and C were dismissed": one head of mission at each post listed
             head = "ambassador" if role == "special_envoy" else role  # "envoys to A and B": their ambassadors
-            unnamed = Unnamed(local, local + len(token.text), token.text, head, sender, posts)  # type: ignore[arg-type]
+            unnamed = Unnamed.at(sentence, token, head, sender, posts)  # type: ignore[arg-type]
             found.append(Reading(unnamed, 0.8))
             continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
@@ -624,12 +660,14 @@ def _referents(
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
             elif indefinite and sending and (identified := _identified(sentences, sentence.index)):
                 found.append(Reading(identified, 0.7, **hint))  # "A US vice-consul was expelled. Pravda named him as X"
+            elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ in EXPELLING and not former:
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), UNNAMED_EXPELLED))
+                # "Pakistan ordered an Indian official to leave": one unnamed envoy expelled
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
                 found.append(Reading(_one(sentence, token, role, sending), 0.75))  # "the defection of a KGB
                 # officer" named nowhere is a group of one; "expelled a Russian diplomat" is a measure alone
             elif post and sending and role in HEADS and not indefinite:  # "asked the Canadian ambassador to leave"
-                local = sentence.offset(token)
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.8))
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), 0.8))
             elif (
                 post
                 and sending
@@ -638,25 +676,30 @@ def _referents(
                 and verb.lemma_ in HOSTS_ACT
                 and not sentence.of("person")
             ):
-                local = sentence.offset(token)  # "told the Chilean consul general in Oslo to leave": one
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [post]), 0.6))
+                # "told the Chilean consul general in Oslo to leave": one holder at a named post
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), 0.6))
             elif sending and role in HEADS and not indefinite and verb.lemma_ in RECALLS and clauses.passive(verb):
-                local = sentence.offset(token)  # "The Chilean ambassador had been recalled from Lima"
+                # "The Chilean ambassador had been recalled from Lima"
                 froms = [b for p in clauses.preposition_objects(verb, ("from",)) if (b := body_of(sentence, p))]
                 places = [next((p for p in froms if p != sending), None)]
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.7))
-            elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:  # "The Cabinet has
-                local = sentence.offset(token)  # requested the French ambassador to leave": the post is untold
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, [None]), 0.7))
-            elif sending and verb.lemma_ in SELF_ACTS and token.tag_ in ("NN", "NNP"):  # "A North Korean embassy
-                local = sentence.offset(token)  # official in Beijing has defected", named nowhere
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, places), 0.7))
+            elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:
+                # "The Cabinet has requested the French ambassador to leave": the post is untold
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, [None]), 0.7))
+            elif sending and verb.lemma_ in SELF_ACTS and token.tag_ in ("NN", "NNP"):
+                # "A North Korean embassy official in Beijing has defected", named nowhere
                 places = [hint["receiving"]]
-                found.append(Reading(Unnamed(local, local + len(token.text), token.text, role, sending, places), 0.7))
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, places), 0.7))
             continue
         if owned or token.tag_ == "NNS":
             hosts = verb.lemma_ in HOSTS_ACT and not _own(verb, [token])  # "Turkey was expelling their diplomats"
             owners: list[str | None] = [sending] if sending else []
             owners = owners or ([] if hosts else [*subject_states(sentence, verb, facts)])
+            single = token.tag_ != "NNS" and hosts and owned and not owners
+            other = _other_party(sentence, verb, token, facts) if single else None
+            if other is not None:  # "broke off ties with Panama and expelled its ambassador": Panama's
+                found.append(Reading(Unnamed.at(sentence, token, role, other, [None]), OTHER_PARTY))
+                continue
             noun = verb if token.head.head == verb and token.head.lower_ == "of" else token
             preps = [*clauses.preposition_objects(noun, ("to",)), *clauses.preposition_objects(token, ("to",))]
             posted = [b for p in preps if (b := body_of(sentence, p))]  # "the sacking of X's envoys to A and B"
@@ -677,7 +720,6 @@ def _referents(
             if receiving == [None] and hosts and token.tag_ == "NNS" and role in HEADS:
                 receiving = [h for h in _hosts(sentence, verb) if h not in owners] or [None]  # "A, B and C
                 # expelled their Syrian ambassadors": each host sends away the envoy posted to it
-            local = sentence.offset(token)
             if token.tag_ == "NNS" and role not in HEADS and owned:
                 for owner in owners:  # "India announced the withdrawal of its own defence advisers"
                     found.append(Reading(_many(sentence, token, role, owner, None), 0.75, told=True))  # type: ignore[arg-type]
@@ -687,11 +729,27 @@ def _referents(
                 places = others if len(owners) > 1 and receiving == [None] else receiving  # "each other's"
                 if recall and not owned and places == [None]:
                     continue  # "Colombia, Venezuela recall ambassadors" names no post: the text says later
-                unnamed = Unnamed(local, local + len(token.text), token.text, role, owner, places, count)
+                unnamed = Unnamed.at(sentence, token, role, owner, places, count)
                 found.append(Reading(unnamed, 0.85))
     return found
 
 
+EXPELLING = EXPELS | {"expulsion"}
+OTHER_PARTY = 0.75  # "its ambassador" expelled by the subject: the other state the sentence names
+
+
+def _other_party(sentence: Sentence, verb: Token, noun: Token, facts: Facts) -> str | None:
+    """The one state a sentence names before a possessive envoy besides the host that acts on him:
+    "Venezuela broke off ties with Panama and expelled its ambassador" (none when two or more)."""
+    hosts = set(subject_states(sentence, verb, facts))
+    if not hosts:
+        return None
+    at = sentence.start + sentence.offset(noun)
+    others = {b.key for b in sentence.of("body") if b.end <= at and b.key and _state(b.key) and b.key not in hosts}
+    return others.pop() if len(others) == 1 else None
+
+
+UNNAMED_EXPELLED = 0.7  # "expelled a Russian diplomat": an exit with no name (the gold has one; older rounds had none)
 POSTS_LISTED = 3  # states after "the ambassadors of" that make a list of one state's posts
 
 
@@ -731,6 +789,9 @@ def _posts(sentence: Sentence, noun: Token, verb: Token) -> list[str | None]:
     objects = clauses.preposition_objects(noun, ("to", "in"))
     if not objects and noun.head == verb and verb.lemma_ not in HOMEWARD:
         objects = clauses.preposition_objects(verb, ("to",))
+    if objects and any(c.dep_ == "cc" for c in noun.children):  # "the ambassadors to A, B, and C were
+        objects += [c for c in verb.children if c.dep_ == noun.dep_ and c.i > noun.i]  # dismissed": the
+        # parser makes C, after the serial comma, a second subject
     bodies = [body_of(sentence, p) for p in objects]
     return [*dict.fromkeys(b for b in bodies if b)]
 
@@ -800,10 +861,7 @@ def _envoy_before(sentences: list[Sentence], sentence: Sentence) -> Unnamed | No
         if node.dep_ in ("nsubj", "nsubjpass") and node.head.dep_ == "ROOT" and node.tag_ == "NN":
             hint = _hint(before, node)
             if hint["role"] in HEADS and hint["sending"]:
-                local = before.offset(node)
-                return Unnamed(
-                    local, local + len(node.text), node.text, hint["role"], hint["sending"], [hint["receiving"]]
-                )
+                return Unnamed.at(before, node, hint["role"], hint["sending"], [hint["receiving"]])
     return None
 
 
@@ -944,6 +1002,16 @@ def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[st
     return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
 
 
+def _group_told(facts: Facts, used: set[str | None], named: set[str]) -> str | None:
+    """The state of the envoys the text last told expelled as a plural ("expelled three
+    Czech diplomats"): persons named later with no state of their own are most likely among them,
+    when their sentence names that state or none but the hosts."""
+    for told, state in reversed(list(facts.events.values())):
+        if told == "expelled" and state and state not in used:
+            return state if state in named or not named - used else None
+    return None
+
+
 def _hosts_told(sentence: Sentence, at: At) -> set[str | None]:
     """The states that expel, in a sentence that names no envoy's state: the actor, and the state
     that says so ("X was expelled in retaliation, Moscow said")."""
@@ -951,6 +1019,12 @@ def _hosts_told(sentence: Sentence, at: At) -> set[str | None]:
     for token in sentence.span if sentence.span is not None else ():
         if token.dep_ == "nsubj" and token.head.lemma_ in SAYS and (body := body_of(sentence, token)):
             hosts.add(body)
+        elif (
+            token.dep_ == "nsubj" and token.head.lemma_ in SAYS and (person := sentence.mention_of(token, ("person",)))
+        ):
+            phrase = at.facts.roles.get(person.key or "")  # "State Department spokesman X said Y would be
+            if phrase is not None and phrase.role in NOT_ENVOYS and phrase.sending:  # expelled": his state
+                hosts.add(phrase.sending)  # is the host
     return hosts
 
 
@@ -986,11 +1060,12 @@ def find(
                         local = sentence.local(reading.subject.start)
                         record["year"] = years.at(sentence, local) if years else year
                         found.append(Found(record, record.pop("_key"), sentence.index, None))
-            if token is not None and (
-                clauses.generic(token) or clauses.reaches(sentence, context.hedges(sentence, start), token)
-            ):
+            hedged = context.hedges(sentence, start)
+            announced = _announced(sentence, hedged, token)  # "the ministry said X would be expelled"
+            hedged = [] if announced else hedged
+            if token is not None and (clauses.generic(token) or clauses.reaches(sentence, hedged, token)):
                 _named_in_passing(sentence, trigger.code, token, facts)  # "The move to expel X came a day after"
-            if clauses.reaches(sentence, context.hedges(sentence, start), token):
+            if clauses.reaches(sentence, hedged, token):
                 continue
             if token is not None and (
                 clauses.negated(token)
@@ -1014,7 +1089,9 @@ def find(
             )
             readings: list[Reading] = []
             if token is not None:
-                arguments = _arguments(trigger.code, token, active)
+                arguments = (
+                    clauses.subjects(token) if trigger.option("subject") else _arguments(trigger.code, token, active)
+                )
                 readings = _referents(sentence, arguments, sentences or [sentence], token, facts)
                 if trigger.code == "expelled" and _own(token, arguments):
                     readings = [replace(r, code="dismissed") for r in readings]
@@ -1060,12 +1137,36 @@ def find(
                         continue
                     seen.add(record["_key"])
                     record["year"] = years.at(sentence, start, token) if years else year
+                    if announced:
+                        record["confidence"] = min(record["confidence"], ANNOUNCED)
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
 
 
+FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll"})
+REPORTED = frozenset({"say", "announce", "state", "confirm", "tell", "add", "disclose"})
+CONDITIONAL = re.compile(r"\b(?:if|unless|whether|threat\w*|warn\w*|could|might|may|maybe|perhaps)\b", re.IGNORECASE)
+ANNOUNCED = 0.7  # an exit told in the future of an announcement: decided, perhaps not yet done
+
+
+def _announced(sentence: Sentence, hedges: list[int], token: Token | None) -> bool:
+    """Whether the only hedges before a trigger are its own future auxiliary in a clause that a
+    past "said", "announced" or "told" reports, with no condition or threat in the sentence:
+    "the FBI said X would be expelled", "Suga told reporters that Tokyo would recall X"."""
+    if token is None or not hedges or CONDITIONAL.search(sentence.text):
+        return False
+    clause = token
+    while clause.dep_ == "conj" and clause.head != clause:  # "said it had taken note and would recall"
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_ not in REPORTED or clause.head.tag_ not in ("VBD", "VBN"):
+        return False
+    future = {c.i for c in token.children if c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE}
+    return all((w := sentence.token_at(o)) is not None and w.i in future for o in hedges)
+
+
 LISTED_BEFORE = 0.6  # persons a plural pronoun or "the three" stands for, named in the sentences before
 BACK = 2  # sentences searched back for them
+DEMONSTRATIVES = frozenset({"these", "those"})
 LISTED_MOST = 8  # the most persons a number word stands for ("the eight were expelled")
 
 
@@ -1075,11 +1176,13 @@ def _listed_before(
     """The persons "The three were declared persona non grata" or "They were expelled" stands for:
     the last persons the sentences just before name, as many as the number says (two or more for
     "they"), none of whom has an exit yet."""
-    plural = next((a for a in arguments if a.dep_ in ("nsubjpass", "dobj")), None)
+    plural = next((a for a in arguments if a.dep_ in ("nsubjpass", "dobj") or _passive_subject(a)), None)
     if plural is None or sentence.mention_of(plural) is not None:
         return []
     if plural.lower_ == "they" and plural.dep_ == "nsubjpass":
         count = None
+    elif plural.dep_ != "dobj" and plural.tag_ == "NNS" and any(c.lower_ in DEMONSTRATIVES for c in plural.children):
+        count = None  # "these persons are declared not acceptable": the persons just named
     elif plural.tag_ == "CD" and 2 <= counts.UNITS.get(plural.lower_, 0) <= LISTED_MOST:
         count = counts.UNITS[plural.lower_]
     else:
@@ -1095,6 +1198,11 @@ def _listed_before(
     if len(keys) < 2 or (count is not None and len(keys) != count) or keys & had:
         return []
     return people
+
+
+def _passive_subject(token: Token) -> bool:
+    """ "these persons are declared ...", which the parser may leave an active subject."""
+    return token.dep_ == "nsubj" and (clauses.passive(token.head) or token.head.dep_ == "auxpass")
 
 
 SINCE_CODES = frozenset({"defected", "sought_asylum", "resigned", "resigned_in_protest"})
@@ -1326,6 +1434,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])
         posted = reading.sending is not None and phrase is not None and reading.receiving == phrase.sending
         sending = (phrase.sending if phrase and not posted else None) or reading.sending
+        serving = _body_served(sentence, subject) if subject.end else None
+        sending = serving or sending  # "Ugandan diplomat X, the deputy head of the UN mission": the UN's
         if sending is None and code == "recalled" and at.actor and at.actor not in left_posts:
             sending = at.actor  # "was recalled by Peru": the state that recalls is the one that sent him
         if sending is None and around_sending != (phrase.receiving if phrase else None):
@@ -1354,10 +1464,15 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         receiving = receiving or left or _opening_place(sentence)
         if code == "expelled" and receiving is None and at.actor != sending:
             receiving = at.actor  # the state that expels him is where he served
+        if serving and code == "expelled" and at.actor:
+            receiving = at.actor  # the host that expels a body's envoy, not his own state
         if sending is None:
             hosts = _hosts_told(sentence, at) if code == "expelled" else set()  # the state that expels is the post
-            sending = _fallback_sending(sentence, {receiving, destination, *hosts}, recent, facts)
-            confidence -= 0.25
+            used = {receiving, destination, *hosts}
+            # "ordered three Czech diplomats to leave ... A and B had 14 days to leave": theirs
+            told = _group_told(facts, used, _states_named(sentence)) if code == "expelled" else None
+            sending = told or _fallback_sending(sentence, used, recent, facts)
+            confidence -= 0.15 if told else 0.25
         if phrase is None and reading.role is None:
             confidence -= 0.1
         if subject.kind == "anaphor":
@@ -1381,6 +1496,30 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         }
     )
     return record
+
+
+BODY_POSTS = frozenset({"head", "chief", "deputy", "representative", "envoy", "ambassador"})
+
+
+def _body_served(sentence: Sentence, mention: Mention) -> str | None:
+    """The international body whose mission a person heads, told in apposition: "X, the deputy head of
+    the UN mission in Somalia" serves the UN, whatever his own nationality."""
+    token = sentence.token_at(sentence.local(mention.start))
+    while token is not None and token.dep_ in ("compound", "flat") and token.head != token:
+        token = token.head
+    if token is None:
+        return None
+    for post in [c for c in token.children if c.dep_ == "appos"]:
+        if post.lemma_.lower() not in BODY_POSTS:
+            continue
+        for mission in clauses.preposition_objects(post, ("of",)):
+            if not clauses.is_mission(mission):
+                continue
+            owners = [body_of(sentence, m) for m in clauses.modifiers(mission)]
+            body = next((o for o in owners if o and not _state(o)), None)
+            if body is not None:
+                return body
+    return None
 
 
 def _titled_otherwise(sentence: Sentence, mention: Mention) -> bool:

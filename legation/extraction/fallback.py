@@ -60,8 +60,8 @@ def find(
             mention, parsed = _party(sentence, token, code)
             envoy = _envoy_argument(sentence, token, code) if mention is None else None
             if envoy is not None and not exits._from_party(sentence, token):
-                later = _named_after(sentences, sentence.index, facts, had)
                 state = exits.states_around(sentence, envoy)[0]
+                later = _named_after(sentences, sentence.index, facts, had, envoy)
                 record = _record(sentence, token, code, later, facts, years, dominant, True, state) if later else None
                 if later is not None and later.key and record is not None:
                     had |= _words(later.key)
@@ -118,9 +118,14 @@ def _envoy_argument(sentence: Sentence, token: Token, code: str) -> Token | None
     return None
 
 
-def _named_after(sentences: list[Sentence], index: int, facts: exits.Facts, had: set[str]) -> Mention | None:
+def _named_after(
+    sentences: list[Sentence], index: int, facts: exits.Facts, had: set[str], envoy: Token
+) -> Mention | None:
     """The envoy the next sentences name: the first person there whom the text gives an envoy's
-    role (officials passed over), provided no exit is told of that person already."""
+    role (officials passed over), provided no exit is told of that person already. A head of
+    mission is not "a diplomat" told before him ("expelled a Russian diplomat ... summoned the
+    Russian ambassador, X")."""
+    role = lexicon.roles().get(envoy.lower_)
     for sentence in sentences[index + 1 : index + 1 + AHEAD]:
         for mention in sentence.of("person"):
             if not mention.key or _words(mention.key) & had:
@@ -128,7 +133,11 @@ def _named_after(sentences: list[Sentence], index: int, facts: exits.Facts, had:
             phrase = facts.roles.get(mention.key)
             if phrase is not None and phrase.role in exits.NOT_ENVOYS:
                 continue  # the minister who announced it is no envoy
-            return mention if phrase is not None else None  # an unplaced name: not surely the envoy
+            if phrase is None:
+                return None  # an unplaced name: not surely the envoy
+            if phrase.role in exits.HEADS and role not in exits.HEADS:
+                return None
+            return mention
     return None
 
 

@@ -1,0 +1,209 @@
+"""Exit classes of the sixth exits round (issue 11), each in sentences of our own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from legation.extraction import _merge, exits, extract
+
+
+def _exits(text: str) -> list[dict[str, Any]]:
+    return list(extract(text)["exits"])
+
+
+def test_a_definite_envoy_is_no_other_states_envoy_named_later() -> None:
+    text = (
+        "Chile is recalling its ambassador to Peru in protest.\n\n"
+        "A spokesman for the Chilean embassy said the ambassador had been recalled for consultations.\n\n"
+        'In a similar move, Bolivia withdrew its envoy to Peru and said: "the Bolivian government has taken '
+        'a decision to recall Ambassador Marta Quispe with immediate effect."'
+    )
+    found = _exits(text)
+    assert any(e["person"] is None and (e["sending_state"], e["receiving_state"]) == ("CHL", "PER") for e in found)
+    quispe = [e for e in found if e["person"] == "Marta Quispe"]
+    assert [(e["sending_state"], e["evidence"]["text"]) for e in quispe] == [("BOL", "recall")]
+
+
+def test_who_takes_the_decision_to_recall_sends_the_envoy() -> None:
+    text = "After the Togolese raid, the Ghanaian government took a decision to recall Ambassador Kofi Mensah."
+    found = _exits(text)
+    assert [(e["person"], e["sending_state"]) for e in found] == [("Kofi Mensah", "GHA")]
+    assert found[0]["confidence"] >= 0.8
+
+
+def test_a_deadline_to_leave_is_an_expulsion_of_its_subject() -> None:
+    text = "The Chilean ambassador, Ivan Roca, was summoned on Monday. He had 72 hours to leave, the ministry said."
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in _exits(text)] == [
+        ("Ivan Roca", "CHL", "expelled")
+    ]
+    assert _exits("The tourists had two days to leave the island before the storm.") == []
+
+
+def test_quitting_a_country_is_no_resignation() -> None:
+    text = "Peru said that Ivan Roca, the Chilean consul, had until Friday to quit the country."
+    assert [(e["person"], e["exit_type"]) for e in _exits(text)] == [("Ivan Roca", "expelled")]
+
+
+def test_leaving_ones_job_as_envoy_is_a_resignation() -> None:
+    found = _exits("Tom Hale has announced he is leaving his job as the Canadian ambassador to Japan.")
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Tom Hale", "CAN", "resigned")]
+    assert found[0]["confidence"] < 0.8
+
+
+def test_persons_named_after_a_group_expulsion_are_of_the_groups_state() -> None:
+    text = (
+        "Norway on Friday ordered three Chilean diplomats to leave within two weeks.\n\n"
+        "A Norwegian ministry spokesman said Chilean Ambassador Luis Vera was summoned and told that an "
+        "attache, Pablo Soto, had 14 days to leave the country."
+    )
+    found = [e for e in _exits(text) if e["person"] == "Pablo Soto"]
+    assert [(e["sending_state"], e["exit_type"]) for e in found] == [("CHL", "expelled")]
+    assert found[0]["confidence"] < 0.8
+
+
+def test_one_unnamed_envoy_expelled_is_an_exit_with_no_name() -> None:
+    text = (
+        "Chile expels Peruvian envoy\n\n"
+        "Chile expelled a Peruvian diplomat on Monday, and Peru retaliated by ordering the expulsion of a "
+        "Chilean diplomat from Lima."
+    )
+    found = _exits(text)
+    assert sorted((e["person"], e["sending_state"], e["exit_type"]) for e in found) == [
+        (None, "CHL", "expelled"),
+        (None, "PER", "expelled"),
+    ]
+    assert all(e["confidence"] < 0.8 or e["evidence"]["text"] == "expels" for e in found)
+    named = _exits("Chile expelled a Peruvian diplomat on Monday. Papers identified him as Luis Vera.")
+    assert [(e["person"], e["sending_state"]) for e in named] == [("Luis Vera", "PER")]
+
+
+def test_asked_to_leave_in_the_passive_is_an_expulsion() -> None:
+    found = _exits("Chile's ambassador, Luis Vera, was also asked to leave.")
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Luis Vera", "CHL", "expelled")]
+
+
+def test_these_persons_declared_not_acceptable_are_the_ones_just_named() -> None:
+    text = (
+        "The ministry said two Chilean diplomats, Luis Vera and Pablo Soto, had engaged in espionage. In "
+        "accordance with the Vienna Convention, these persons are herewith declared not acceptable."
+    )
+    found = _exits(text)
+    assert sorted((e["person"], e["sending_state"], e["exit_type"]) for e in found) == [
+        ("Luis Vera", "CHL", "expelled"),
+        ("Pablo Soto", "CHL", "expelled"),
+    ]
+    assert all(e["confidence"] < 0.8 for e in found)
+
+
+def test_kicked_out_in_the_active_is_an_expulsion_of_its_object() -> None:
+    text = "In retaliation, the administration kicked out Chile's envoy in Washington, Luis Vera, and two aides."
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in _exits(text)] == [
+        ("Luis Vera", "CHL", "expelled")
+    ]
+    assert _exits("The party kicked out Luis Vera last year.") == []
+
+
+def test_ordered_to_depart_is_ordered_to_leave() -> None:
+    found = _exits("Chile ordered Ambassador Ivan Petrov to depart within 48 hours.")
+    assert [(e["person"], e["exit_type"]) for e in found] == [("Ivan Petrov", "expelled")]
+
+
+def test_the_future_of_a_past_announcement_is_an_exit_below_the_top_band() -> None:
+    found = _exits("The ministry said that Ivan Petrov, a Russian attache, would be expelled.")
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Ivan Petrov", "RUS", "expelled")]
+    assert found[0]["confidence"] < 0.8
+    assert _exits("The ministry said that Ivan Petrov, a Russian attache, would be expelled if talks failed.") == []
+    assert _exits("Ivan Petrov, a Russian attache, would be expelled, the ministry warned.") == []
+
+
+def test_we_in_a_quote_is_the_speakers_state() -> None:
+    text = '"We have recalled our ambassador to Russia and it is not a gesture," the Georgian president said.'
+    assert [(e["person"], e["sending_state"], e["receiving_state"]) for e in _exits(text)] == [(None, "GEO", "RUS")]
+
+
+def test_its_envoy_expelled_by_a_host_is_the_other_states() -> None:
+    text = "Venezuela has broken off ties with Panama and expelled its ambassador and three other diplomats."
+    found = _exits(text)
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [(None, "PAN", "expelled")]
+    assert found[0]["confidence"] < 0.8
+    assert _exits("Venezuela expelled its ambassador.") == []
+
+
+def test_an_indefinite_defector_who_changed_his_name_is_that_name() -> None:
+    text = (
+        "A Cuban diplomat has defected to Spain, officials said on Monday. "
+        "An aide told reporters that the diplomat, who changed his name to Carlos Mendoza after arriving in "
+        "Madrid, had feared arrest."
+    )
+    found = _exits(text)
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Carlos Mendoza", "CUB", "defected")]
+    assert found[0]["confidence"] < 0.8
+
+
+def test_the_ambassador_summoned_after_a_diplomat_is_expelled_is_not_the_diplomat() -> None:
+    text = (
+        "Britain said on Monday it had expelled a Russian diplomat over spying.\n\n"
+        "The Foreign Office also summoned the Russian ambassador, Ivan Petrov, to explain the case."
+    )
+    assert [e["person"] for e in _exits(text)] == [None]
+
+
+def test_a_spokesmans_state_is_the_host_of_an_announced_expulsion() -> None:
+    text = (
+        "State Department spokesman John Hale said Friday that Cuban officials had been told that Col. Luis "
+        "Ortega, who was detained on Thursday, would be expelled. The FBI said Ortega, air attache at the "
+        "embassy, had tried to buy secrets."
+    )
+    found = _exits(text)
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Luis Ortega", "CUB", "expelled")]
+    assert found[0]["confidence"] < 0.8
+
+
+def _found(person: str | None, confidence: float, sentence: str, index: int) -> exits.Found:
+    record = {
+        "person": person,
+        "group": None,
+        "count": None,
+        "role": "diplomat" if person else "special_envoy",
+        "sending_state": "CUB",
+        "receiving_state": None if person else "NOR",
+        "exit_type": "expelled",
+        "destination": None,
+        "consequences": [],
+        "year": None,
+        "confidence": confidence,
+        "evidence": {"start": 0, "end": 6, "text": "expels", "sentence": sentence},
+    }
+    return exits.Found(record, person or "special_envoy:CUB:NOR", index)
+
+
+def test_a_headlines_envoy_is_the_one_the_body_names_even_by_position() -> None:
+    headline = _found(None, 0.85, "Norway expels Cuban envoy", 0)
+    body = _found("Luis Ortega", 0.6, "The diplomat, Luis Ortega, has been declared persona non grata.", 2)
+    assert [f.record["person"] for f in _merge([headline, body])] == ["Luis Ortega"]
+    lead = _found(None, 0.85, "Norway said on Monday that it had expelled a Cuban envoy.", 0)
+    assert [f.record["person"] for f in _merge([lead, body])] == [None, "Luis Ortega"]
+
+
+def test_resigning_because_of_a_governments_repression_is_a_protest() -> None:
+    text = "Chilean diplomat Luis Vera said he resigned because of the systematic persecution of civilians."
+    assert [(e["person"], e["exit_type"]) for e in _exits(text)] == [("Luis Vera", "resigned_in_protest")]
+    plain = "Chilean diplomat Luis Vera said he resigned because of poor health."
+    assert [(e["person"], e["exit_type"]) for e in _exits(plain)] == [("Luis Vera", "resigned")]
+
+
+def test_the_last_post_after_a_serial_comma_is_a_post() -> None:
+    found = _exits("The Greek ambassadors to Peru, Chile, and Cuba were dismissed on Monday.")
+    assert sorted(e["receiving_state"] for e in found) == ["CHL", "CUB", "PER"]
+    assert {e["sending_state"] for e in found} == {"GRC"}
+
+
+def test_the_head_of_an_international_bodys_mission_serves_the_body() -> None:
+    text = "Mali expelled Ugandan diplomat John Okello, the head of the African Union mission, on Monday."
+    found = extract(text)
+    assert [(e["person"], e["sending_state"], e["receiving_state"]) for e in found["exits"]] == [
+        ("John Okello", "AU", "MLI")
+    ]
+    assert [(m["actor"], m["target"]) for m in found["measures"]] == [("MLI", "AU")]
+    own = _exits("Mali expelled Ugandan diplomat John Okello, the head of the Ugandan mission, on Monday.")
+    assert [(e["person"], e["sending_state"]) for e in own] == [("John Okello", "UGA")]
