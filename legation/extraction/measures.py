@@ -41,6 +41,7 @@ CONFIDENCE: dict[str, float] = {
     "gapped": 0.7,  # "A expelled four, B three": the gapped state takes the trigger's target
     "followed": 0.7,  # "Jordan did the same": the last told measures, with a new actor
     # one party, or both, from the text around
+    "exit_other": 0.65,  # a named expulsion whose expelling state is only the text's other state
     "context": 0.6,  # the other state the sentence or the text names, the actor's last target
     "reprisal_unsaid": 0.6,  # "in retaliation, the same number were expelled": neither party said
     "owner_closed": 0.6,  # "after the closure of the Swiss embassy": no one said who closed it
