@@ -103,9 +103,8 @@ def read(
         found += exits.find(sentence, facts, year, recent, sentences, years)
         consequences.attach(sentence, found)
         told = measures.find(sentence, facts, year, recent, years, result["measures"])
-        told = (
-            told or measures.listed_after(sentence, previous) or measures.followed(sentence, facts, result["measures"])
-        )
+        told = told or measures.listed_after(sentence, previous)
+        told += measures.followed(sentence, facts, result["measures"] + told)  # "..., and Sudan did the same"
         result["measures"] += told
         previous = told
         result["contacts"] += contacts.find(sentence, year)

@@ -123,6 +123,19 @@ def _claimed(sentence: Sentence, token: Token | None, start: int) -> bool:
     return any(d.lemma_.lower() in NONSTATE for d in doers)
 
 
+TRAILED = frozenset({"follow", "tail", "surveil", "bug"})
+
+
+def _shadowed(verb: Token) -> bool:
+    """ "Its diplomats were followed", "he was tailed": the one followed is a person (a role noun,
+    a pronoun or a name), not an event that another came after."""
+    patients = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")]
+    return any(p.pos_ in ("PRON", "PROPN") or lexicon.roles().get(p.lower_) or p.lemma_ in PEOPLE for p in patients)
+
+
+PEOPLE = frozenset({"diplomat", "staff", "staffer", "official", "employee", "envoy", "attaché", "attache", "officer"})
+
+
 def _unauthored(sentence: Sentence, token: Token | None) -> bool:
     """ "Died in a rocket attack on the consulate", "citing the attack on the embassy": an attack
     told as a noun with no state after "by" names no state that did it (a mob, a militia)."""
@@ -524,6 +537,12 @@ def _sibling(
     if agents and not targets:  # "said it was severing relations and giving Danish diplomats 48 hours"
         hit = [m["target"] for m in found if m["actor"] in agents and m["confidence"] >= SURER]
         return [(a, hit[-1], CONFIDENCE["sibling"]) for a in agents if a != hit[-1]] if hit else []
+    if not agents and targets and REPRISAL.search(sentence.text):
+        # "In response to the expulsion of its envoys, Sudan expelled five Chadians": the measure
+        # answered hit the one who answers, and was taken by the one it now hits
+        answered = [m for m in found if m["confidence"] >= SURER and m["actor"] in targets]
+        if answered:
+            return [(m["target"], m["actor"], CONFIDENCE["reprisal"]) for m in answered[:1]]
     if agents or len(actors) != 1:
         return []
     actor = actors.pop()
@@ -674,6 +693,8 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.option("actor") == "host" and (_claimed(sentence, token, start) or _unauthored(sentence, token)):
         return True
+    if trigger.option("actor") == "host" and token is not None and token.lemma_ in TRAILED and not _shadowed(token):
+        return True  # "the expulsion was followed by a protest": no one was tailed
     if token is not None and (
         _threatened(sentence, token) or _denied(sentence, token, start, end) or _ranked(token) or _optional(token)
     ):
@@ -795,10 +816,13 @@ def _pairs(
         agents, targets, pairs = _read(sentence, trigger.code, token, span, facts, recent)
         if len(agents) > 1 and _mutual(token):  # "Chile and Bolivia expel each other's diplomats"
             return [(a, t, CONFIDENCE["mutual"]) for a in agents for t in agents if a != t]
-        if pairs and pairs[0][0] is None:
+        if pairs and pairs[0][0] is None and pairs[0][1] is None:
             return []  # a generic party: no state named
     if not pairs or all(sure < SURE for *_, sure in pairs):
-        pairs = _reprisal(sentence, trigger.code, agents, targets, earlier) or pairs
+        # "X retaliated, announcing that the ambassador would not be allowed to return": his barring
+        # is a persona non grata, and answers one
+        kind = "persona_non_grata" if _barred_envoy(sentence, trigger, token) else trigger.code
+        pairs = _reprisal(sentence, kind, agents, targets, earlier) or pairs
     if not pairs and agents and not targets and not (token is not None and _owned(token, ("his", "her"))):
         pairs = _continued(trigger.code, agents, earlier) or _other_side(sentence, agents, recent)
     if not pairs:
@@ -1178,33 +1202,53 @@ def listed_after(sentence: Sentence, previous: list[dict[str, Any]]) -> list[dic
 FOLLOWED = re.compile(
     r"\b(?:followed suit|did (?:the )?same|did likewise|followed (?:its|their) (?:lead|example)"
     r"|(?:took|made|taken) (?:the )?same (?:step|action|move|decision)"
-    r"|(?:took|made|taken) (?:a )?similar (?:step|action|move|decision|measure)s?)\b",
+    r"|(?:took|made|taken) (?:a )?similar (?:step|action|move|decision|measure)s?"
+    r"|(?:responded|replied|retaliated|reacted|answered) in kind|reciprocated)\b",
     re.IGNORECASE,
 )
 
 
 def followed(sentence: Sentence, facts: Facts, earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """ "Jordan did the same", "Oman followed suit": the subject takes the measures of the last
-    sentence that told any, against the same targets."""
+    sentence that told any, against the same targets. When the subject is the one those measures
+    hit ("Chad recalled its envoy from Sudan, and Sudan did the same", "which responded in kind"),
+    it answers them: the same measures the other way. The sentence's own measures before the
+    words count as the last ones."""
     match = FOLLOWED.search(sentence.text)
     token = clauses.head(sentence, *match.span()) if match and earlier else None
-    if token is None:
+    if token is None or match is None:
         return []
     actors = [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
+    if not actors and token.dep_ == "relcl":  # "expelled four diplomats from Sudan, which responded in kind"
+        actors = _body(sentence, token.head, facts)
+    right = [b.key for b in sentence.of("body") if b.key and JUST_BEFORE.fullmatch(sentence.text[sentence.local(b.end) : match.start()])]
+    if right and right[-1] not in actors:  # "expelled the ambassador and Niger followed suit": the parse joins Niger to him
+        actors = right[-1:]
+    before = [m for m in earlier if m["evidence"]["sentence"] == sentence.text and _at(m, sentence) < match.start()]
     last = earlier[-1]["evidence"]["sentence"]
-    models = [m for m in earlier if m["evidence"]["sentence"] == last]
+    models = before or [m for m in earlier if m["evidence"]["sentence"] == last]
     found, told = [], {(m["measure"], m["actor"], m["target"]) for m in earlier}
     for actor in actors:
         for model in models:
-            if model["target"] == actor or (model["measure"], actor, model["target"]) in told:
+            target = model["actor"] if model["target"] == actor else model["target"]
+            if target == actor or (model["measure"], actor, target) in told:
                 continue
-            told.add((model["measure"], actor, model["target"]))
+            told.add((model["measure"], actor, target))
             local = sentence.offset(token)
-            record = {**model, "actor": actor, "count": None, "detail": sentence.text.strip()[:120]}
+            record = {**model, "actor": actor, "target": target, "detail": sentence.text.strip()[:120]}
+            record["count"] = 1 if model["measure"] == "persona_non_grata" else None
             record["evidence"] = context.evidence(sentence, local, local + len(token.text))
             record["confidence"] = min(CONFIDENCE["followed"], model["confidence"])
             found.append(record)
     return found
+
+
+JUST_BEFORE = re.compile(r"\s*(?:,?\s*(?:too|also|then|quickly|soon|later|promptly)\s*,?\s*)?", re.IGNORECASE)
+
+
+def _at(measure: dict[str, Any], sentence: Sentence) -> int:
+    """A measure's trigger offset within its sentence."""
+    return int(measure["evidence"]["start"]) - sentence.start
 
 
 def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: list[str]) -> tuple[str | None, float]:
