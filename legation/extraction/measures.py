@@ -1121,7 +1121,7 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
         (n for p in patients if p.pos_ == "NUM" and p.dep_ == "dobj" and (n := counts.value(p.text))), None
     )
     plural = any(p.tag_ in PLURAL or p.lower_ in ("them", "they") or p.dep_ == "conj" for p in patients)
-    heads = any(_role(p) in POSTS and not _indefinite(p) for p in patients)
+    heads = any((_role(p) in POSTS or _chief(p)) and not _indefinite(p) for p in patients)
     named = not plural and any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
     if heads or named:
         return "persona_non_grata", 1
@@ -1135,13 +1135,20 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     return code, number or (1 if one else None)
 
 
+def _chief(token: Token) -> bool:
+    """ "The head of the UN mission", "the chief of the EU delegation": a head of mission."""
+    return token.lemma_.lower() in ("head", "chief") and any(
+        clauses.is_mission(p) or p.lower_ in ("delegation", "office") for p in clauses.preposition_objects(token, ("of",))
+    )
+
+
 def _singled(sentence: Sentence, code: str, token: Token | None) -> bool:
     """Whether a measure against one person names him or hits a head of mission, so that its type
     (persona non grata) is sure."""
     if code not in ("persona_non_grata", "expulsion") or token is None:
         return True
     patients = _patients(token)
-    heads = any(_role(p) in POSTS and not _indefinite(p) for p in patients)
+    heads = any((_role(p) in POSTS or _chief(p)) and not _indefinite(p) for p in patients)
     return heads or any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
 
 

@@ -575,3 +575,59 @@ def test_an_envoy_barred_from_returning_is_declared_unwelcome_and_a_group_is_den
 def test_a_habit_told_beside_a_measure_is_no_measure(habit: str) -> None:
     found = extract("Chile expelled a Peruvian diplomat on Monday. " + habit)["measures"]
     assert [(m["measure"], m["actor"], m["target"]) for m in found] == [("expulsion", "CHL", "PER")]
+
+
+# Issue 11, fifth measures round: classes of shapes, each with sentences written for the test.
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("expelled between eleven and fourteen Peruvian diplomats", 11),  # a range, not a sum
+        ("ordered half a dozen Peruvian officials to leave", 6),
+        ("told Lima to withdraw 12 of its 30 diplomats", 12),
+        ("expelled two hundred and forty officials", 240),
+    ],
+)
+def test_counts_in_words_and_ranges(text: str, number: int) -> None:
+    assert counts.count(text) == number
+
+
+def test_international_bodies_by_their_short_names() -> None:
+    assert ("persona_non_grata", "ERI", "UN") in _measures("Eritrea expelled the UN envoy on Monday.")
+    assert ("persona_non_grata", "ERI", "AU") in _measures("The AU envoy was ordered to leave Eritrea.")
+
+
+def test_head_of_a_mission_is_a_head_of_mission() -> None:
+    """The head of an international body's mission is that body's envoy, whatever his nationality."""
+    found = _measures("Eritrea has expelled the head of the UN mission in Asmara, a Norwegian diplomat.")
+    assert found == {("persona_non_grata", "ERI", "UN")}
+    assert ("persona_non_grata", "ERI", "EU") in _measures("Eritrea ordered the chief of the EU delegation to leave.")
+
+
+def test_answered_in_kind_by_the_state_hit() -> None:
+    """ "Sudan did the same" after a measure against Sudan answers it: the same measure the other way."""
+    same = _measures("Peru recalled its ambassador from Bolivia, and Bolivia did the same.")
+    assert {("ambassador_recalled", "PER", "BOL"), ("ambassador_recalled", "BOL", "PER")} <= same
+    kind = _measures("Peru expelled three Bolivian diplomats. Bolivia responded in kind a day later.")
+    assert ("expulsion", "BOL", "PER") in kind
+    other = _measures("Peru expelled three Bolivian diplomats. Ecuador did the same.")
+    assert ("expulsion", "ECU", "BOL") in other and ("expulsion", "BOL", "PER") not in other
+
+
+def test_answered_noun_before_the_reprisal() -> None:
+    found = _measures("In retaliation for the expulsion of its diplomats, Bolivia expelled four Peruvian diplomats.")
+    assert {("expulsion", "BOL", "PER"), ("expulsion", "PER", "BOL")} <= found
+
+
+def test_harassment_needs_someone_followed() -> None:
+    assert not _measures("Peru's expulsion of three Bolivian diplomats was followed by a protest in La Paz.") - {
+        ("expulsion", "PER", "BOL")
+    }
+    broken = _measures("Peruvian police broke into the Bolivian embassy in Lima to seize a fugitive.")
+    assert ("harassment", "PER", "BOL") in broken
+
+
+def test_visa_refused_with_its_holder_between() -> None:
+    found = _measures("Peru refused to give the Bolivian defence attaché a visa.")
+    assert ("visa_denial", "PER", "BOL") in found
