@@ -684,6 +684,8 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
     A trigger whose own words are negative ("will not be allowed to return") skips the negation
     and hedge checks; one that is a request by nature ("requested the withdrawal of") the demand checks."""
     negative, requested = trigger.option("negative"), trigger.option("requested")
+    if token is not None and (token.dep_ in ("csubj", "csubjpass") or (token.dep_ == "amod" and token.tag_ == "VBG")):
+        return True  # "expelling its diplomats would be a mistake": an act spoken of, not done
     if HABIT.search(sentence.text[:start]):
         return True  # "it is common practice for the other side to expel a diplomat": a habit, no event
     hedges = [] if negative else _hedges(sentence, start, token)
@@ -825,10 +827,29 @@ def _pairs(
         pairs = _reprisal(sentence, kind, agents, targets, earlier) or pairs
     if not pairs and agents and not targets and not (token is not None and _owned(token, ("his", "her"))):
         pairs = _continued(trigger.code, agents, earlier) or _other_side(sentence, agents, recent)
+    if not pairs and token is not None and not sentence.of("body"):
+        pairs = _told_before(trigger.code, token, facts, recent)
     if not pairs:
         actor, target = _parties(sentence, trigger, start, end, facts, recent)
         pairs = [(actor, target, CONFIDENCE["guess"] if len(sentence.of("body")) >= 2 else CONFIDENCE["guess_lone"])]
     return pairs
+
+
+PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
+
+
+def _told_before(
+    code: str, verb: Token, facts: Facts, recent: list[str]
+) -> list[tuple[str | None, str | None, float]]:
+    """ "Peru accused three Bolivian diplomats of spying. They were expelled on Friday": a measure
+    against a pronoun, in a sentence that names no state, is taken by the state the text last made
+    a subject, against the state it named last besides (a guess: 0.6)."""
+    if code not in ("expulsion", "persona_non_grata") or facts.actor is None:
+        return []
+    if not any(p.lower_ in PRONOUNS for p in _patients(verb)):
+        return []
+    target = next((r for r in reversed(recent) if r != facts.actor and not international(r)), None)
+    return [(facts.actor, target, CONFIDENCE["context"])] if target else []
 
 
 def _read(
@@ -1347,9 +1368,13 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
             key = (m["measure"], m["actor"], m["target"])
             partnered[key] = max(partnered.get(key, 0.0), m["confidence"])
     told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
+    first: dict[tuple[str, str, str, str], int] = {}  # where in each sentence each reading was first read
     for m in measures:
         if m["confidence"] >= SURE:
             told.setdefault(_key(m), set()).add(m["evidence"]["sentence"])
+        at = (*_key(m), m["evidence"]["sentence"])
+        start = m["evidence"].get("start", 0)
+        first[at] = min(first.get(at, start), start)
     persons = {(m["actor"], m["target"]) for m in measures if m.get("_person")}
     pngs = {(m["actor"], m["target"]) for m in measures if m["measure"] == "persona_non_grata"}
     named_of = Counter((m["actor"], m["target"]) for m in measures if m.get("_person"))
@@ -1365,6 +1390,12 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
         )
         if misread and not REPRISAL.search(sentence):
             continue
+        # "three diplomats were declared persona non grata and given 72 hours to leave": two guesses
+        # of one event, the later the other way round, is the earlier misread
+        before = first.get((kind, target, actor, sentence))
+        if measure["confidence"] <= GUESS and before is not None and before < measure["evidence"].get("start", 0):
+            if not REPRISAL.search(sentence):
+                continue
         if partnered.get((measure["measure"], target, actor), 0.0) > measure["confidence"]:
             continue  # a rupture is told once, by the side that made it: the surer reading the other way
         if measure["measure"] == "persona_non_grata" and not measure.get("_person") and (actor, target) in persons:

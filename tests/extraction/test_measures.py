@@ -631,3 +631,22 @@ def test_harassment_needs_someone_followed() -> None:
 def test_visa_refused_with_its_holder_between() -> None:
     found = _measures("Peru refused to give the Bolivian defence attaché a visa.")
     assert ("visa_denial", "PER", "BOL") in found
+
+
+def test_passive_after_another_verb_and_pronoun_patients() -> None:
+    """The actor far away: a passive told after another verb, or of a pronoun, in a sentence that
+    names no state, is the state the text last made a subject (below the sure band)."""
+    later = extract("Peru accused Bolivia of meddling. The Bolivian consul in Tacna was arrested and then expelled.")
+    assert {(m["actor"], m["target"]) for m in later["measures"]} == {("PER", "BOL")}
+    assert all(m["confidence"] < 0.8 for m in later["measures"])
+    they = _measures("Peru accused four Bolivian attachés of spying. They were expelled on Friday.")
+    assert they == {("expulsion", "PER", "BOL")}
+
+
+def test_two_guesses_of_one_event_keep_the_first_direction() -> None:
+    text = "Ties between Peru and Bolivia frayed. Three Bolivian diplomats were declared persona non grata and given a week to leave."
+    assert ("expulsion", "BOL", "PER") not in _measures(text)
+
+
+def test_an_act_only_spoken_of_is_no_measure() -> None:
+    assert not _measures("Peru's foreign minister said that expelling Bolivian diplomats would be a mistake.")
