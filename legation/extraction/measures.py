@@ -175,8 +175,9 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         return found
     person = sentence.mention_of(token)
     if person is not None and person.key and facts.roles.get(person.key):
-        sending = facts.roles[person.key].sending
-        return [sending] if sending else []
+        sending = facts.roles[person.key].sending or facts.citizenship.get(person.key)
+        sending = sending or (states_around(sentence, token)[0] if person.kind == "person" else None)
+        return [sending] if sending else []  # "Foreign Minister Musalia Mudavadi of Kenya": his words
     owners = [b for p in clauses.preposition_objects(token, ("of", "from")) if (b := body_of(sentence, p))]
     if len(owners) > 1:
         return owners  # "the ambassadors of Estonia and Latvia"
@@ -1293,6 +1294,11 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
     hosts = [b for p in clauses.preposition_objects(verb, ("from",)) if (b := body_of(sentence, p)) and b != target]
     if hosts and verb.lemma_ in HOSTS_ACT:  # "said it was expelling three Russian diplomats from Latvia"
         return hosts[0], CONFIDENCE["host"]
+    if clauses.passive(verb) and verb.lemma_ in HOSTS_ACT:
+        # "Kenya's foreign minister said two Somali diplomats had been expelled": the sayer's state
+        sayer = [b for b in _sayer(sentence, verb, facts) if b != target]
+        if sayer:
+            return sayer[0], CONFIDENCE["host"]
     before = [b.key for b in sentence.of("body") if b.key and b.end <= sentence.start + sentence.offset(verb)]
     return next((b for b in [*reversed(before), *reversed(recent)] if b != target), None), CONFIDENCE["context"]
 

@@ -650,3 +650,16 @@ def test_two_guesses_of_one_event_keep_the_first_direction() -> None:
 
 def test_an_act_only_spoken_of_is_no_measure() -> None:
     assert not _measures("Peru's foreign minister said that expelling Bolivian diplomats would be a mistake.")
+
+
+def test_a_passive_reported_by_a_state_is_that_state_s() -> None:
+    """ "X's minister said two diplomats had been expelled": the sayer's state expelled them, also
+    when the sayer is a person whose state only his title gives."""
+    for text in (
+        "Chile said two Bolivian diplomats had been expelled.",
+        "Foreign Minister Alberto van Klaveren of Chile said two Bolivian diplomats had been expelled.",
+    ):
+        found = extract(text)["measures"]
+        assert [(m["measure"], m["actor"], m["target"]) for m in found] == [("expulsion", "CHL", "BOL")]
+        assert found[0]["confidence"] < 0.8
+    assert not _measures("Bolivia said its ambassador had been expelled.") & {("persona_non_grata", "BOL", "BOL")}
