@@ -34,6 +34,7 @@ CONFIDENCE: dict[str, float] = {
     # one party from the parse, the other from a reading less sure
     "state_noun": 0.75,  # one party a common noun ("the kingdom") that the other party's name ruled out
     "host": 0.75,  # no actor said: the state the hit envoy is posted in, or "from X" after "expel"
+    "staff_beside": 0.75,  # "the ambassador and his staff": the staff's expulsion beside his persona non grata
     "one_unnamed": 0.75,  # one unnamed diplomat, no head of mission: persona non grata or an expulsion of one
     "body_named": 0.75,  # "the suspension of Mali": by the international body the text names
     "reprisal": 0.7,  # the swap of the measure answered, with no reprisal cue
@@ -456,10 +457,11 @@ def _made(
     """The records one trigger's pairs make, each type and pair once a sentence."""
     code, number = _kind(sentence, code, token, *span)
     others = _others_beside(token) if beside and code == "persona_non_grata" and token is not None else None
-    if others:  # "expelled its ambassador and three other diplomats": the others are an expulsion
-        made = _made(sentence, "expulsion", None, span, pairs, seen, year, years, earlier, beside=False)
+    if others is not None:  # "expelled its ambassador and three other diplomats": the others are an expulsion
+        staff = [(a, t, min(sure, CONFIDENCE["staff_beside"])) for a, t, sure in pairs] if others[0] is None else pairs
+        made = _made(sentence, "expulsion", None, span, staff, seen, year, years, earlier, beside=False)
         for record in made:
-            record["count"] = others
+            record["count"] = others[0]
         return made + _made(sentence, code, token, span, pairs, seen, year, years, earlier, beside=False)
     if number == 1 and not _singled(sentence, code, token):
         # one unnamed diplomat, not a head of mission: the gold conventions read him either as a
@@ -480,16 +482,27 @@ def _made(
     return made
 
 
-def _others_beside(token: Token) -> int | None:
-    """The count of a plural group coordinated with a head of mission the measure hits ("its
-    ambassador and three other diplomats"), which the persona non grata of the one does not tell."""
+def _others_beside(token: Token) -> tuple[int | None] | None:
+    """A group coordinated with a head of mission the measure hits, with its count ("its ambassador
+    and three other diplomats", "three of his aides") or none ("the ambassador and his staff"),
+    which the persona non grata of the one does not tell."""
     for patient in _patients(token):
         if _role(patient) not in POSTS:
             continue
-        for other in clauses.coordinated(patient)[1:]:
+        numbers = [c for c in patient.children if c.dep_ == "conj" and c.pos_ == "NUM"]
+        for other in [*clauses.coordinated(patient)[1:], *numbers]:
+            if other.pos_ == "NUM":  # "and three of his aides"
+                members = clauses.preposition_objects(other, ("of",))
+                if members and members[0].tag_ in PLURAL and (number := counts.value(other.text)):
+                    return (number,)
             if other.tag_ in PLURAL and _role(other) not in POSTS and (number := counts.count(_phrase(other))):
-                return number
+                return (number,)
+            if other.lemma_.lower() in STAFF and _role(other) not in POSTS:
+                return (None,)  # "the ambassador and (all) his staff": an expulsion, uncounted
     return None
+
+
+STAFF = frozenset({"staff", "personnel", "aide", "diplomat", "employee", "staffer", "official"})
 
 
 WHEN_WORDS = frozenset(
