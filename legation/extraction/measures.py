@@ -455,6 +455,9 @@ def _made(
     beside: bool = True,
 ) -> list[dict[str, Any]]:
     """The records one trigger's pairs make, each type and pair once a sentence."""
+    persons = _persons_hit(sentence, token) if code in ("expulsion", "persona_non_grata") else []
+    if len(persons) > 1:  # "told that A, B and C had 14 days to leave": one persona non grata each
+        return _each_person(sentence, token, span, pairs, persons, year, years)
     code, number = _kind(sentence, code, token, *span)
     others = _others_beside(token) if beside and code == "persona_non_grata" and token is not None else None
     if others is not None:  # "expelled its ambassador and three other diplomats": the others are an expulsion
@@ -478,6 +481,46 @@ def _made(
         when = years.at(sentence, span[0]) if years else year
         record = _record(code, actor, target, sentence, span, when, sure)
         record["count"] = number or record["count"] or _answered_count(sentence, actor, target, earlier)
+        made.append(record)
+    return made
+
+
+def _persons_hit(sentence: Sentence, token: Token | None) -> list[str]:
+    """The persons named inside a measure's patients ("the attaché, Col. A, and the secretaries B
+    and C", "two diplomats, A and B"): the parse may hang the names on one another, so every
+    person whose name lies in a patient's words counts."""
+    if token is None:
+        return []
+    patients = _patients(token)
+    keys: list[str] = []
+    for patient in patients:
+        first, last = sentence.offset(patient.doc[patient.left_edge.i]), sentence.offset(patient.doc[patient.right_edge.i])
+        for mention in sentence.of("person"):
+            if mention.key and first <= sentence.local(mention.start) <= last and mention.key not in keys:
+                keys.append(mention.key)
+    return keys
+
+
+def _each_person(
+    sentence: Sentence,
+    token: Token | None,
+    span: tuple[int, int],
+    pairs: list[tuple[str | None, str | None, float]],
+    persons: list[str],
+    year: int | None,
+    years: context.Years | None,
+) -> list[dict[str, Any]]:
+    """One persona non grata per named person, keyed by the person as the exits' ones are (so a
+    group expulsion of theirs gives way to them in `settle`, and the exits add none twice)."""
+    best = max(pairs, key=lambda p: p[2], default=None)
+    if best is None or not best[0] or not best[1] or best[0] == best[1] or best[2] < GUESS:
+        return []
+    actor, target, sure = best
+    when = years.at(sentence, span[0]) if years else year
+    made = []
+    for person in persons:
+        record = _record("persona_non_grata", actor, target, sentence, span, when, sure)
+        record["count"], record["_person"] = 1, person
         made.append(record)
     return made
 
@@ -843,10 +886,28 @@ def _pairs(
         pairs = _continued(trigger.code, agents, earlier) or _other_side(sentence, agents, recent)
     if not pairs and token is not None and not sentence.of("body"):
         pairs = _told_before(trigger.code, token, facts, recent)
+    if not pairs and not agents and not targets:
+        pairs = _story(sentence, trigger.code, earlier)
     if not pairs:
         actor, target = _parties(sentence, trigger, start, end, facts, recent)
         pairs = [(actor, target, CONFIDENCE["guess"] if len(sentence.of("body")) >= 2 else CONFIDENCE["guess_lone"])]
     return pairs
+
+
+def _story(
+    sentence: Sentence, code: str, earlier: list[dict[str, Any]]
+) -> list[tuple[str | None, str | None, float]]:
+    """A measure the parse gives no party for, in a sentence that names only one of the parties of
+    the text's last measure of its kind, tells more of that one ("Chile ordered three Bolivian
+    diplomats to leave. ... told that A, B and C had 14 days to leave"): its parties (0.6)."""
+    if code not in ("expulsion", "persona_non_grata"):
+        return []
+    named = {b.key for b in sentence.of("body") if b.key}
+    kind = COMPARABLE.get(code, code)
+    last = next((m for m in reversed(earlier) if COMPARABLE.get(m["measure"], m["measure"]) == kind), None)
+    if last is None or not named or not named <= {last["actor"], last["target"]}:
+        return []
+    return [(last["actor"], last["target"], CONFIDENCE["context"])]
 
 
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
@@ -1124,6 +1185,8 @@ def _patients(token: Token) -> list[Token]:
             found += [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
         elif patient.lemma_ not in TIMES:
             found.append(patient)
+    if not found and token.lemma_ == "have" and any(o.lemma_ in TIMES for o in clauses.objects(token)):
+        found = clauses.subjects(token)  # "he had 72 hours to leave": he is hit
     return found
 
 
@@ -1155,7 +1218,12 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     number = number or next(  # "each expelled four": a bare numeral object
         (n for p in patients if p.pos_ == "NUM" and p.dep_ == "dobj" and (n := counts.value(p.text))), None
     )
-    plural = any(p.tag_ in PLURAL or p.lower_ in ("them", "they") or p.dep_ == "conj" for p in patients)
+    plural = any(
+        (p.tag_ in PLURAL and sentence.mention_of(p, ("person",)) is None)  # "Erik Sites" tagged a plural
+        or p.lower_ in ("them", "they")
+        or p.dep_ == "conj"
+        for p in patients
+    )
     heads = any((_role(p) in POSTS or _chief(p)) and not _indefinite(p) for p in patients)
     named = not plural and any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
     if heads or named:
@@ -1408,7 +1476,11 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
             sentence in reverse or any(not REPRISAL.search(other) for other in reverse)
         )
         if misread and not REPRISAL.search(sentence):
-            continue
+            if not measure.get("_person"):
+                continue
+            # a named person's persona non grata read the wrong way round is the surer reading's
+            measure = {**measure, "actor": target, "target": actor}
+            kind, actor, target = _key(measure)
         # "three diplomats were declared persona non grata and given 72 hours to leave": two guesses
         # of one event, the later the other way round, is the earlier misread
         before = first.get((kind, target, actor, sentence))

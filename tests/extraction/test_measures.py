@@ -663,3 +663,28 @@ def test_a_passive_reported_by_a_state_is_that_state_s() -> None:
         assert [(m["measure"], m["actor"], m["target"]) for m in found] == [("expulsion", "CHL", "BOL")]
         assert found[0]["confidence"] < 0.8
     assert not _measures("Bolivia said its ambassador had been expelled.") & {("persona_non_grata", "BOL", "BOL")}
+
+
+def test_named_members_of_a_group_each_declared() -> None:
+    """Persons named inside a measure's patients are each a persona non grata, whatever the
+    exits make of them; the group's expulsion gives way to them."""
+    text = (
+        "Chile ordered three Bolivian diplomats to leave within two weeks. A spokesman said the Bolivian "
+        "ambassador was summoned and told that the attaché, Col. Juan Mamani, and the secretaries Ana "
+        "Quispe and Luis Choque had 14 days to leave the country."
+    )
+    found = [(m["measure"], m["actor"], m["target"], m["count"]) for m in extract(text)["measures"]]
+    assert found.count(("persona_non_grata", "CHL", "BOL", 1)) == 3
+    assert not [f for f in found if f[0] == "expulsion"]
+
+
+def test_the_staff_beside_the_head_of_mission() -> None:
+    found = extract("Chile gave the Bolivian ambassador and all his staff 72 hours to leave.")["measures"]
+    kinds = {(m["measure"], m["actor"], m["target"], m["count"]) for m in found}
+    assert kinds == {("persona_non_grata", "CHL", "BOL", 1), ("expulsion", "CHL", "BOL", None)}
+    assert ("expulsion", "CHL", "BOL", 3) in {
+        (m["measure"], m["actor"], m["target"], m["count"])
+        for m in extract("Chile expelled the Bolivian ambassador and three of his aides.")["measures"]
+    }
+    family = _measures("Chile expelled the Bolivian ambassador and his family.")
+    assert family == {("persona_non_grata", "CHL", "BOL")}
