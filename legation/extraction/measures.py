@@ -309,14 +309,30 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
         agents = [p for p in places if body_of(sentence, p)][:1]
     if not agents and reduced and verb.lemma_ == "expel":
         return []  # a reduced relative's subject is its patient, not its actor
-    subjects = agents or ([] if clauses.passive(verb) else clauses.subjects(verb))
-    if not subjects and verb.dep_ == "acl":  # "the U.S. decision to shut"
-        return [
-            b for c in verb.head.children if c.dep_ in ("poss", "compound", "amod") for b in _body(sentence, c, facts)
-        ]
+    subjects = agents or ([] if clauses.passive(verb) else _subordinated(verb) or clauses.subjects(verb))
+    owned = [] if subjects or verb.dep_ != "acl" else verb.head.children  # "the U.S. decision to shut"
+    if subjects and verb.dep_ == "acl" and not any(_body(sentence, s, facts) for s in subjects):
+        owned = verb.head.children  # "Britain's decision to expel": the subject borrowed is the noun
+    found = [b for c in owned if c.dep_ in ("poss", "compound", "amod") for b in _body(sentence, c, facts)]
+    if owned:
+        return found
     if not subjects and verb.dep_ == "pcomp":  # "retaliated by closing"
         subjects = clauses.subjects(verb.head.head)
     return [b for s in subjects for b in _body(sentence, s, facts)]
+
+
+SUBORDINATORS = frozenset({"after", "before", "since", "when", "until", "as", "because", "once", "while"})
+
+
+def _subordinated(verb: Token) -> list[Token]:
+    """ "after London expelled two diplomats" misparsed with London the object of "after": the noun
+    right before a verb with no subject, under a subordinating word, is its subject."""
+    for child in verb.children:
+        if child.lower_ in SUBORDINATORS and child.i < verb.i:
+            objects = [c for c in child.children if c.dep_ == "pobj" and c.right_edge.i == verb.i - 1]
+            if objects:
+                return objects
+    return []
 
 
 PROTESTS = frozenset(

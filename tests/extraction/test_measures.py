@@ -688,3 +688,12 @@ def test_the_staff_beside_the_head_of_mission() -> None:
     }
     family = _measures("Chile expelled the Bolivian ambassador and his family.")
     assert family == {("persona_non_grata", "CHL", "BOL")}
+
+
+def test_two_states_in_one_sentence_each_on_its_side() -> None:
+    """A subordinate clause the parser reads as "after" + noun still has its subject; the owner of
+    "Britain's decision to expel" acts; a demonym such as "Argentine" names its state."""
+    after = extract("Argentina summoned the British ambassador after London expelled two Argentine diplomats.")
+    assert [(m["actor"], m["target"], m["confidence"] >= 0.8) for m in after["measures"]] == [("GBR", "ARG", True)]
+    decision = _measures("Britain's decision to expel two Argentine diplomats angered Buenos Aires.")
+    assert decision == {("expulsion", "GBR", "ARG")}
