@@ -719,9 +719,10 @@ def _ordered_closure(
     """A host that orders or demands that a state close its own mission closes it: "Chile ordered
     Peru to close three of its consulates", "demanded that Peru close its consulates" (the one who
     orders, the one told). A call on anyone else ("urged parliament to close the embassy") is none."""
-    if code != "mission_closure" or token is None or token.pos_ != "VERB":
-        return []
-    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for p in _patients(token) for c in p.subtree):
+    if code not in ("mission_closure", "staff_cap") or token is None or token.pos_ != "VERB":
+        return []  # "gave Britain a month to cut its staff" is the giver's staff cap
+    owned = [*_patients(token), *clauses.objects(token)]  # "cut its number of staff": "its" on the number
+    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for p in owned for c in p.subtree):
         return []  # "three of its consular offices": the told state's own
     order = token.head
     if token.dep_ not in ("xcomp", "ccomp") or clauses.negated(order):
@@ -757,6 +758,9 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
     A trigger whose own words are negative ("will not be allowed to return") skips the negation
     and hedge checks; one that is a request by nature ("requested the withdrawal of") the demand checks."""
     negative, requested = trigger.option("negative"), trigger.option("requested")
+    said = sentence.text[start:end]
+    if trigger.code == "expulsion" and REDUCE.search(said) and counts.count(said) is None:
+        return True  # "asked Pakistan to reduce its staff": a staff cap (read on its own), no one expelled
     if token is not None and (token.dep_ in ("csubj", "csubjpass") or (token.dep_ == "amod" and token.tag_ == "VBG")):
         return True  # "expelling its diplomats would be a mistake": an act spoken of, not done
     if HABIT.search(sentence.text[:start]):
@@ -790,6 +794,7 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
     return trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end)
 
 
+REDUCE = re.compile(r"\b(?:reduce|cut|trim|halve)\b", re.IGNORECASE)
 RANKS = frozenset({"first", "second", "third", "fourth", "fifth", "last", "only", "latest"})
 
 
@@ -1297,7 +1302,9 @@ def _phrase(token: Token) -> str:
 
 OTHERS = re.compile(
     r"^\W*(?:and\s+)?(?:other|several other|more|further)\s+(?:countries|states|nations|governments)\b[^.;]{0,30}?"
-    r"\b(?:including|such as|among them|like)\b",
+    r"\b(?:including|such as|among them|like)\b"
+    # "Among the other countries that had similarly been told to ... were A, B and C"
+    r"|^\W*among\s+(?:the\s+)?(?:other|several other)\s+(?:countries|states|nations|governments)\b[^.;]{0,120}?\b(?:were|are)\b",
     re.IGNORECASE,
 )
 

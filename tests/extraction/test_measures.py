@@ -697,3 +697,23 @@ def test_two_states_in_one_sentence_each_on_its_side() -> None:
     assert [(m["actor"], m["target"], m["confidence"] >= 0.8) for m in after["measures"]] == [("GBR", "ARG", True)]
     decision = _measures("Britain's decision to expel two Argentine diplomats angered Buenos Aires.")
     assert decision == {("expulsion", "GBR", "ARG")}
+
+
+def test_staff_cuts_ordered_of_another_state() -> None:
+    """An order that a state cut its own staff is the orderer's staff cap, not an expulsion, unless
+    it counts the diplomats to go."""
+    assert _measures("Peru gave Chile a month to cut its number of diplomatic staff in Lima.") == {
+        ("staff_cap", "PER", "CHL")
+    }
+    assert _measures("Peru ordered Chile to reduce its embassy staff to twenty.") == {("staff_cap", "PER", "CHL")}
+    assert ("expulsion", "PER", "CHL") in _measures("Peru asked Chile to withdraw 12 diplomats.")
+
+
+def test_states_listed_after_among_the_other_countries() -> None:
+    text = (
+        "Chile said Peru was expelling three of its diplomats. Among the other countries that had been told "
+        "to cut their staff were Bolivia, Ecuador and Colombia."
+    )
+    found = extract(text)["measures"]
+    listed = {(m["measure"], m["actor"], m["target"]) for m in found if m["confidence"] < 0.8}
+    assert listed == {("expulsion", "PER", code) for code in ("BOL", "ECU", "COL")}
