@@ -212,6 +212,9 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
             return speakers  # "France, Germany and Poland said Russia was expelling four of their diplomats"
     if any(c.dep_ == "poss" and _definite_state_noun(c) for c in token.children):
         return _sayer(sentence, token, facts)  # "the Dutch minister said ... two of the country's diplomats"
+    if token.lower_ in ("him", "her", "them") and token.head.dep_ == "conj":
+        # "summoned the French ambassador and told him to leave": him is the one summoned
+        return [b for o in clauses.objects(token.head.head) if o.i < token.i for b in _body(sentence, o, facts)][:1]
     return []
 
 
@@ -963,6 +966,7 @@ def _read(
     obliged = token.lemma_ in ("have", "be", "need") and any(  # "had to leave", "are to leave"
         c.dep_ == "xcomp" and c.lemma_ in LEAVE for c in token.children
     )
+    obliged = obliged or (token.lemma_ == "have" and any(o.lemma_ in TIMES for o in clauses.objects(token)))
     leaving = token.lemma_ in LEAVE or obliged
     if leaving:  # "Dutch embassy staff must leave Caracas", "the Russians had to leave": the subject leaves
         agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]

@@ -717,3 +717,12 @@ def test_states_listed_after_among_the_other_countries() -> None:
     found = extract(text)["measures"]
     listed = {(m["measure"], m["actor"], m["target"]) for m in found if m["confidence"] < 0.8}
     assert listed == {("expulsion", "PER", code) for code in ("BOL", "ECU", "COL")}
+
+
+def test_told_him_to_leave_and_had_hours_to_leave() -> None:
+    """ "Summoned the ambassador and told him to leave": him is the one summoned; "had 72 hours to
+    leave Mali" is Mali's measure against the one who has to go, not his."""
+    told = _measures("Relations with France soured. Mali's foreign ministry summoned the French ambassador and told him to leave.")
+    assert told == {("persona_non_grata", "MLI", "FRA")}
+    hours = _measures("The ministry said the French ambassador had 72 hours to leave Mali.")
+    assert hours == {("persona_non_grata", "MLI", "FRA")}
