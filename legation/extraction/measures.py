@@ -92,10 +92,17 @@ def _parties(
     if trigger.option("actor") == "host":
         return _harassed(sentence, recent)
     before = [b.key for b in bodies if sentence.local(b.end) <= start]
+    if any(not international(b) for b in before):  # "after the Nato campaign, five officials are expelled": no body's act
+        before = [b for b in before if not international(b)]
     actor = before[0] if before else (bodies[0].key if bodies else None)
+    if international(actor) and trigger.code in STATES_ONLY:
+        actor = next((r for r in reversed(recent) if not international(r)), None)
     others = [b.key for b in bodies if b.key != actor]
     others += people_states + recent[::-1]
     return actor, next((o for o in others if o != actor), None)
+
+
+STATES_ONLY = frozenset({"expulsion", "persona_non_grata", "staff_expulsion", "visa_denial", "harassment"})  # a guess's actor
 
 
 OWNED = re.compile(
@@ -303,7 +310,7 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
         agents = [t for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "by" and t.i > verb.i]
     reduced = verb.dep_ == "acl" and verb.tag_ == "VBN"  # "saw 25 Soviets expelled from Britain"
     if (
-        not agents and (clauses.passive(verb) or reduced) and verb.lemma_ == "expel"
+        not agents and (clauses.passive(verb) or reduced) and verb.lemma_ in ("expel", "deport")
     ):  # "expelled from the United States"
         agents = [p for p in clauses.preposition_objects(verb, ("from",)) if body_of(sentence, p)]
     if not agents and clauses.passive(verb) and verb.lemma_ in ("expel", "declare"):
@@ -512,12 +519,29 @@ def _persons_hit(sentence: Sentence, token: Token | None) -> list[str]:
         return []
     patients = _patients(token)
     keys: list[str] = []
-    for patient in patients:
-        first, last = sentence.offset(patient.doc[patient.left_edge.i]), sentence.offset(patient.doc[patient.right_edge.i])
-        for mention in sentence.of("person"):
-            if mention.key and first <= sentence.local(mention.start) <= last and mention.key not in keys:
-                keys.append(mention.key)
+    for token in _listed(patients):
+        person = sentence.mention_of(token, ("person",))
+        if person is not None and person.key and person.key not in keys:
+            keys.append(person.key)
     return keys
+
+
+LISTING_DEPS = frozenset({"conj", "appos", "compound", "flat", "nmod", "npadvmod"})
+
+
+def _listed(patients: list[Token]) -> list[Token]:
+    """A patient's words through coordination and apposition only (not a relative clause's "who
+    defected from Gaddafi's regime"): the parse may hang one name of a list on another."""
+    found, todo = [], list(patients)
+    while todo:
+        token = todo.pop()
+        if token in found:
+            continue
+        found.append(token)
+        todo += [c for c in token.children if c.dep_ in LISTING_DEPS]
+        if token.dep_ == "conj" and token.pos_ == "VERB":  # "..., and envoys A and B" misparsed as a verb
+            todo += [c for c in token.children if c.dep_ == "dobj"]
+    return found
 
 
 def _each_person(
@@ -761,6 +785,10 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
     A trigger whose own words are negative ("will not be allowed to return") skips the negation
     and hedge checks; one that is a request by nature ("requested the withdrawal of") the demand checks."""
     negative, requested = trigger.option("negative"), trigger.option("requested")
+    if trigger.option("people") and token is not None and not _people_hit(sentence, token):
+        return True  # "he was expelled from the party", "students were expelled": no diplomat
+    if SHORT_OF.search(sentence.text[max(0, start - 40) : start]):
+        return True  # "stopping short of a full severing of ties", "rather than expelling": not done
     said = sentence.text[start:end]
     if trigger.code == "expulsion" and REDUCE.search(said) and counts.count(said) is None:
         return True  # "asked Pakistan to reduce its staff": a staff cap (read on its own), no one expelled
@@ -797,6 +825,27 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
     return trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end)
 
 
+def _people_hit(sentence: Sentence, verb: Token) -> bool:
+    """Whether a passive's subject is a diplomat, an official or a named person (or a demonym's
+    plural, "25 Britons"), so that "expelled" tells a measure; "from the party" never does."""
+    if any(p.lower_ in ("party", "school", "university", "club") for p in clauses.preposition_objects(verb, ("from",))):
+        return False
+    if not clauses.passive(verb):
+        return True  # an active verb's object is read by the lexicon's own words
+    for subject in clauses.subjects(verb):
+        if subject.pos_ == "PRON":
+            return True  # "he was expelled": the text's person
+        if lexicon.roles().get(subject.lower_) or subject.lemma_.lower() in PEOPLE | {"representative", "consul", "spy"}:
+            return True
+        if sentence.mention_of(subject, ("person", "body", "anaphor")) is not None or _role(subject):
+            return True
+    return False
+
+
+SHORT_OF = re.compile(
+    r"\b(?:(?:stop(?:ped|ping|s)?|fell|fall(?:ing|s)?) short of|rather than|instead of|in lieu of)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 REDUCE = re.compile(r"\b(?:reduce|cut|trim|halve)\b", re.IGNORECASE)
 RANKS = frozenset({"first", "second", "third", "fourth", "fifth", "last", "only", "latest"})
 
@@ -923,10 +972,13 @@ def _story(
 ) -> list[tuple[str | None, str | None, float]]:
     """A measure the parse gives no party for, in a sentence that names only one of the parties of
     the text's last measure of its kind, tells more of that one ("Chile ordered three Bolivian
-    diplomats to leave. ... told that A, B and C had 14 days to leave"): its parties (0.6)."""
+    diplomats to leave. ... told that A, B and C had 14 days to leave"): its parties (0.6). A
+    rupture in a sentence naming no state is between the parties of the last measure told."""
+    named = {b.key for b in sentence.of("body") if b.key}
+    if code in PARTNERED and not named and earlier:  # "1978: Diplomatic ties are severed." after the row told
+        return [(earlier[-1]["actor"], earlier[-1]["target"], CONFIDENCE["context"])]
     if code not in ("expulsion", "persona_non_grata"):
         return []
-    named = {b.key for b in sentence.of("body") if b.key}
     kind = COMPARABLE.get(code, code)
     last = next((m for m in reversed(earlier) if COMPARABLE.get(m["measure"], m["measure"]) == kind), None)
     if last is None or not named or not named <= {last["actor"], last["target"]}:
@@ -1408,7 +1460,9 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
         if sayer:
             return sayer[0], CONFIDENCE["host"]
     before = [b.key for b in sentence.of("body") if b.key and b.end <= sentence.start + sentence.offset(verb)]
-    return next((b for b in [*reversed(before), *reversed(recent)] if b != target), None), CONFIDENCE["context"]
+    named = [b for b in [*reversed(before), *reversed(recent)] if b != target]
+    named = [b for b in named if not international(b)] or named  # "after the Nato campaign, five were expelled"
+    return next(iter(named), None), CONFIDENCE["context"]
 
 
 def _misparsed(token: Token, verb: Token) -> bool:
@@ -1491,7 +1545,7 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
         first[at] = min(first.get(at, start), start)
     persons = {(m["actor"], m["target"]) for m in measures if m.get("_person")}
     pngs = {(m["actor"], m["target"]) for m in measures if m["measure"] == "persona_non_grata"}
-    named_of = Counter((m["actor"], m["target"]) for m in measures if m.get("_person"))
+    named_of = Counter((m["actor"], m["target"], m.get("year")) for m in measures if m.get("_person"))
     kept = []
     for measure in measures:
         kind, actor, target = _key(measure)
@@ -1529,7 +1583,10 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
             and _declared_of(measures, (actor, target), sentence, spoken)
         ):
             measure = {**measure, "measure": "persona_non_grata"}
-        named = named_of.get((actor, target), 0) if measure["measure"] == "expulsion" else 0
+        # the persons named of the pair in the group's year (an undated one counts with any)
+        year = measure.get("year")
+        named = sum(n for (a, t, y), n in named_of.items() if (a, t) == (actor, target) and (y == year or None in (y, year)))
+        named = named if measure["measure"] == "expulsion" else 0
         if named and 1 < (measure["count"] or 0) <= NAMED_GROUP:
             # "three officials were expelled ... they were A, B and C": one persona non grata per
             # person; those the exits did not name stand in at a guess's confidence

@@ -726,3 +726,26 @@ def test_told_him_to_leave_and_had_hours_to_leave() -> None:
     assert told == {("persona_non_grata", "MLI", "FRA")}
     hours = _measures("The ministry said the French ambassador had 72 hours to leave Mali.")
     assert hours == {("persona_non_grata", "MLI", "FRA")}
+
+
+def test_timeline_passives_with_the_noun_first() -> None:
+    """A chronology tells measures in the present passive with the noun first; a body named
+    beside them ("after the Nato campaign") is no actor of an expulsion, and a passive whose
+    subject is no diplomat ("students were expelled from the university") tells none."""
+    text = (
+        "Bolivia and Chile: a history.\n\n"
+        "1978: Twelve Bolivian diplomats leave the embassy in a column and are deported from Chile.\n\n"
+        "1978: Diplomatic ties are severed.\n\n"
+        "2011: After the OAS summit is held, four Bolivian officials are expelled for spying."
+    )
+    found = extract(text)["measures"]
+    pairs = {(m["measure"], m["actor"], m["target"], m["year"]) for m in found}
+    assert ("expulsion", "CHL", "BOL", 1978) in pairs and ("relations_severed", "CHL", "BOL", 1978) in pairs
+    assert ("expulsion", "CHL", "BOL", 2011) in pairs
+    assert all(m["actor"] != "OAS" for m in found)
+    assert not _measures("Two Chilean students were expelled from the university in Bolivia.")
+
+
+def test_a_measure_stopped_short_of_is_none() -> None:
+    found = _measures("Chile recalled its ambassador from Bolivia, stopping short of a full severing of ties.")
+    assert found == {("ambassador_recalled", "CHL", "BOL")}
