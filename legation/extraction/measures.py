@@ -942,6 +942,8 @@ def _pairs(
     pairs: list[tuple[str | None, str | None, float]] = []
     agents: list[str] = []
     targets: list[str] = []
+    if token is not None and trigger.option("copula"):
+        return _declared_so(sentence, token, facts, recent)
     if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
         if trigger.code == "ambassador_recalled" and clauses.passive(token):  # "was told to return home"
             return _called_home(sentence, token)
@@ -987,6 +989,22 @@ def _story(
 
 
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
+
+
+def _declared_so(
+    sentence: Sentence, token: Token, facts: Facts, recent: list[str]
+) -> list[tuple[str | None, str | None, float]]:
+    """ "Chile announced that the Bolivian consul was persona non grata": the one the copula is
+    said of is hit, by the state that says so (else the host of his post, a guess)."""
+    verb = token
+    while verb.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl") and verb.head != verb:
+        verb = verb.head
+    subjects = [s for s in verb.subtree if s.dep_ in ("nsubj", "nsubjpass") and s.head == verb]
+    targets = [b for s in subjects for b in _body(sentence, s, facts)]
+    sayers = [b for b in _sayer(sentence, verb, facts) if b not in targets]
+    if sayers:
+        return [(sayers[0], t, CONFIDENCE["parse"]) for t in targets]
+    return [(a, t, sure) for t in targets for a, sure in [_host(sentence, verb, t, facts, recent)] if a]
 
 
 def _told_before(

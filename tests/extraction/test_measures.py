@@ -749,3 +749,12 @@ def test_timeline_passives_with_the_noun_first() -> None:
 def test_a_measure_stopped_short_of_is_none() -> None:
     found = _measures("Chile recalled its ambassador from Bolivia, stopping short of a full severing of ties.")
     assert found == {("ambassador_recalled", "CHL", "BOL")}
+
+
+def test_persona_non_grata_told_with_a_copula() -> None:
+    """ "Chile announced that the Bolivian consul was persona non grata": the sayer's measure."""
+    for text in (
+        "Chile announced that the Bolivian consul was persona non grata.",
+        "The Chilean foreign ministry said the Bolivian consul is now persona non grata and must leave.",
+    ):
+        assert ("persona_non_grata", "CHL", "BOL") in _measures(text)
