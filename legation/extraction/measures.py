@@ -821,6 +821,8 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.code == "sanction_on_person" and not _names_person(sentence, end):
         return True  # "sanctions against Russia" hit a state, not a person
+    if trigger.code in PARTNERED and token is not None and _with_thing(sentence, token, start, end):
+        return True  # "cut ties with the Bolivian company": with a firm, not a state
     # "broke off ties with Prime Minister Netanyahu": with a man, not a state
     return trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end)
 
@@ -1491,6 +1493,19 @@ def _with_person(sentence: Sentence, token: Token, start: int, end: int) -> bool
     ties = [t for t in token.subtree if start <= sentence.offset(t) < end and t.lower_ in TIES] or [token]
     partners = [p for t in ties for p in clauses.preposition_objects(t, ("with",))]
     return bool(partners) and all(sentence.mention_of(p, ("person",)) is not None for p in partners)
+
+
+GOVERNS = STATE_NOUNS | {"authorities", "administration", "leadership", "state", "rulers", "side"}
+
+
+def _with_thing(sentence: Sentence, token: Token, start: int, end: int) -> bool:
+    """Ties "with" a common noun that is no state nor its government ("the Bolivian company",
+    "the rebel group"): no diplomatic rupture between states."""
+    ties = [t for t in token.subtree if start <= sentence.offset(t) < end and t.lower_ in TIES] or [token]
+    partners = [p for t in ties for p in clauses.preposition_objects(t, ("with",))]
+    return bool(partners) and all(
+        p.pos_ == "NOUN" and body_of(sentence, p) is None and p.lemma_.lower() not in GOVERNS for p in partners
+    )
 
 
 def _names_person(sentence: Sentence, end: int) -> bool:

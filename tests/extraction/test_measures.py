@@ -758,3 +758,8 @@ def test_persona_non_grata_told_with_a_copula() -> None:
         "The Chilean foreign ministry said the Bolivian consul is now persona non grata and must leave.",
     ):
         assert ("persona_non_grata", "CHL", "BOL") in _measures(text)
+
+
+def test_ties_with_a_thing_are_no_rupture() -> None:
+    assert not _measures("Chile cut ties with the Bolivian company after the scandal.")
+    assert _measures("Chile cut ties with the Bolivian government.") == {("relations_severed", "CHL", "BOL")}
