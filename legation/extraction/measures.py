@@ -575,7 +575,9 @@ def _others_beside(token: Token) -> tuple[int | None] | None:
     for patient in _patients(token):
         if _role(patient) not in POSTS:
             continue
-        numbers = [c for c in patient.children if c.dep_ == "conj" and c.pos_ == "NUM"]
+        numbers = [  # "and seven of his colleagues", hung on the envoy, his name or the verb
+            c for t in [*_listed([patient]), token] for c in t.children if c.dep_ == "conj" and c.pos_ == "NUM"
+        ]
         for other in [*clauses.coordinated(patient)[1:], *numbers]:
             if other.pos_ == "NUM":  # "and three of his aides"
                 members = clauses.preposition_objects(other, ("of",))
