@@ -763,3 +763,12 @@ def test_persona_non_grata_told_with_a_copula() -> None:
 def test_ties_with_a_thing_are_no_rupture() -> None:
     assert not _measures("Chile cut ties with the Bolivian company after the scandal.")
     assert _measures("Chile cut ties with the Bolivian government.") == {("relations_severed", "CHL", "BOL")}
+
+
+def test_names_written_in_capitals_and_one_envoy_kicked_out() -> None:
+    assert _measures("The government of PERU formally severed diplomatic relations with BOLIVIA.") == {
+        ("relations_severed", "PER", "BOL")
+    }
+    found = extract("Chile kicked out Bolivia's envoy in Santiago, Juan Mamani, and six of his colleagues.")["measures"]
+    kinds = {(m["measure"], m["actor"], m["target"], m["count"]) for m in found}
+    assert {("persona_non_grata", "CHL", "BOL", 1), ("expulsion", "CHL", "BOL", 6)} <= kinds
