@@ -473,7 +473,9 @@ def _measures_of_exits(
             said = record["evidence"]["sentence"]
             # with no post and no actor in the exit's parse, the sentence's own reading of a measure
             # against his state says who acted; the text's other state is only a guess
-            read = next((m["actor"] for m in stated if m["evidence"]["sentence"] == said and m["target"] == sending), None)
+            read = next(
+                (m["actor"] for m in stated if m["evidence"]["sentence"] == said and m["target"] == sending), None
+            )
             actor = host or one.actor or receiving or read
             guessed_actor = actor is None
             actor = actor or _other(sentences, sending)

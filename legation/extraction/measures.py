@@ -92,7 +92,9 @@ def _parties(
     if trigger.option("actor") == "host":
         return _harassed(sentence, recent)
     before = [b.key for b in bodies if sentence.local(b.end) <= start]
-    if any(not international(b) for b in before):  # "after the Nato campaign, five officials are expelled": no body's act
+    if any(
+        not international(b) for b in before
+    ):  # "after the Nato campaign, five officials are expelled": no body's act
         before = [b for b in before if not international(b)]
     actor = before[0] if before else (bodies[0].key if bodies else None)
     if international(actor) and trigger.code in STATES_ONLY:
@@ -102,7 +104,9 @@ def _parties(
     return actor, next((o for o in others if o != actor), None)
 
 
-STATES_ONLY = frozenset({"expulsion", "persona_non_grata", "staff_expulsion", "visa_denial", "harassment"})  # a guess's actor
+STATES_ONLY = frozenset(
+    {"expulsion", "persona_non_grata", "staff_expulsion", "visa_denial", "harassment"}
+)  # a guess's actor
 
 
 OWNED = re.compile(
@@ -555,10 +559,10 @@ def _each_person(
 ) -> list[dict[str, Any]]:
     """One persona non grata per named person, keyed by the person as the exits' ones are (so a
     group expulsion of theirs gives way to them in `settle`, and the exits add none twice)."""
-    best = max(pairs, key=lambda p: p[2], default=None)
-    if best is None or not best[0] or not best[1] or best[0] == best[1] or best[2] < GUESS:
+    placed: list[tuple[str, str, float]] = [(a, t, s) for a, t, s in pairs if a and t and a != t and s >= GUESS]
+    if not placed:
         return []
-    actor, target, sure = best
+    actor, target, sure = max(placed, key=lambda p: p[2])
     when = years.at(sentence, span[0]) if years else year
     made = []
     for person in persons:
@@ -839,7 +843,11 @@ def _people_hit(sentence: Sentence, verb: Token) -> bool:
     for subject in clauses.subjects(verb):
         if subject.pos_ == "PRON":
             return True  # "he was expelled": the text's person
-        if lexicon.roles().get(subject.lower_) or subject.lemma_.lower() in PEOPLE | {"representative", "consul", "spy"}:
+        if lexicon.roles().get(subject.lower_) or subject.lemma_.lower() in PEOPLE | {
+            "representative",
+            "consul",
+            "spy",
+        }:
             return True
         if sentence.mention_of(subject, ("person", "body", "anaphor")) is not None or _role(subject):
             return True
@@ -847,7 +855,8 @@ def _people_hit(sentence: Sentence, verb: Token) -> bool:
 
 
 SHORT_OF = re.compile(
-    r"\b(?:(?:stop(?:ped|ping|s)?|fell|fall(?:ing|s)?) short of|rather than|instead of|in lieu of)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
+    r"\b(?:(?:stop(?:ped|ping|s)?|fell|fall(?:ing|s)?) short of|rather than|instead of|in lieu of)"
+    r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
 REDUCE = re.compile(r"\b(?:reduce|cut|trim|halve)\b", re.IGNORECASE)
@@ -973,9 +982,7 @@ def _pairs(
     return pairs
 
 
-def _story(
-    sentence: Sentence, code: str, earlier: list[dict[str, Any]]
-) -> list[tuple[str | None, str | None, float]]:
+def _story(sentence: Sentence, code: str, earlier: list[dict[str, Any]]) -> list[tuple[str | None, str | None, float]]:
     """A measure the parse gives no party for, in a sentence that names only one of the parties of
     the text's last measure of its kind, tells more of that one ("Chile ordered three Bolivian
     diplomats to leave. ... told that A, B and C had 14 days to leave"): its parties (0.6). A
@@ -1011,9 +1018,7 @@ def _declared_so(
     return [(a, t, sure) for t in targets for a, sure in [_host(sentence, verb, t, facts, recent)] if a]
 
 
-def _told_before(
-    code: str, verb: Token, facts: Facts, recent: list[str]
-) -> list[tuple[str | None, str | None, float]]:
+def _told_before(code: str, verb: Token, facts: Facts, recent: list[str]) -> list[tuple[str | None, str | None, float]]:
     """ "Peru accused three Bolivian diplomats of spying. They were expelled on Friday": a measure
     against a pronoun, in a sentence that names no state, is taken by the state the text last made
     a subject, against the state it named last besides (a guess: 0.6)."""
@@ -1340,7 +1345,8 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
 def _chief(token: Token) -> bool:
     """ "The head of the UN mission", "the chief of the EU delegation": a head of mission."""
     return token.lemma_.lower() in ("head", "chief") and any(
-        clauses.is_mission(p) or p.lower_ in ("delegation", "office") for p in clauses.preposition_objects(token, ("of",))
+        clauses.is_mission(p) or p.lower_ in ("delegation", "office")
+        for p in clauses.preposition_objects(token, ("of",))
     )
 
 
@@ -1382,7 +1388,8 @@ OTHERS = re.compile(
     r"^\W*(?:and\s+)?(?:other|several other|more|further)\s+(?:countries|states|nations|governments)\b[^.;]{0,30}?"
     r"\b(?:including|such as|among them|like)\b"
     # "Among the other countries that had similarly been told to ... were A, B and C"
-    r"|^\W*among\s+(?:the\s+)?(?:other|several other)\s+(?:countries|states|nations|governments)\b[^.;]{0,120}?\b(?:were|are)\b",
+    r"|^\W*among\s+(?:the\s+)?(?:other|several other)\s+(?:countries|states|nations|governments)\b"
+    r"[^.;]{0,120}?\b(?:were|are)\b",
     re.IGNORECASE,
 )
 
@@ -1432,8 +1439,14 @@ def followed(sentence: Sentence, facts: Facts, earlier: list[dict[str, Any]]) ->
     actors = [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
     if not actors and token.dep_ == "relcl":  # "expelled four diplomats from Sudan, which responded in kind"
         actors = _body(sentence, token.head, facts)
-    right = [b.key for b in sentence.of("body") if b.key and JUST_BEFORE.fullmatch(sentence.text[sentence.local(b.end) : match.start()])]
-    if right and right[-1] not in actors:  # "expelled the ambassador and Niger followed suit": the parse joins Niger to him
+    right = [
+        b.key
+        for b in sentence.of("body")
+        if b.key and JUST_BEFORE.fullmatch(sentence.text[sentence.local(b.end) : match.start()])
+    ]
+    if (
+        right and right[-1] not in actors
+    ):  # "expelled the ambassador and Niger followed suit": the parse joins Niger to him
         actors = right[-1:]
     before = [m for m in earlier if m["evidence"]["sentence"] == sentence.text and _at(m, sentence) < match.start()]
     last = earlier[-1]["evidence"]["sentence"]
@@ -1600,9 +1613,9 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
         # "three diplomats were declared persona non grata and given 72 hours to leave": two guesses
         # of one event, the later the other way round, is the earlier misread
         before = first.get((kind, target, actor, sentence))
-        if measure["confidence"] <= GUESS and before is not None and before < measure["evidence"].get("start", 0):
-            if not REPRISAL.search(sentence):
-                continue
+        later = before is not None and before < measure["evidence"].get("start", 0)
+        if measure["confidence"] <= GUESS and later and not REPRISAL.search(sentence):
+            continue
         if partnered.get((measure["measure"], target, actor), 0.0) > measure["confidence"]:
             continue  # a rupture is told once, by the side that made it: the surer reading the other way
         if measure["measure"] == "persona_non_grata" and not measure.get("_person") and (actor, target) in persons:
@@ -1620,7 +1633,9 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
             measure = {**measure, "measure": "persona_non_grata"}
         # the persons named of the pair in the group's year (an undated one counts with any)
         year = measure.get("year")
-        named = sum(n for (a, t, y), n in named_of.items() if (a, t) == (actor, target) and (y == year or None in (y, year)))
+        named = sum(
+            n for (a, t, y), n in named_of.items() if (a, t) == (actor, target) and (y == year or None in (y, year))
+        )
         named = named if measure["measure"] == "expulsion" else 0
         if named and 1 < (measure["count"] or 0) <= NAMED_GROUP:
             # "three officials were expelled ... they were A, B and C": one persona non grata per

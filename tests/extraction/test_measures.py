@@ -644,7 +644,10 @@ def test_passive_after_another_verb_and_pronoun_patients() -> None:
 
 
 def test_two_guesses_of_one_event_keep_the_first_direction() -> None:
-    text = "Ties between Peru and Bolivia frayed. Three Bolivian diplomats were declared persona non grata and given a week to leave."
+    text = (
+        "Ties between Peru and Bolivia frayed. "
+        "Three Bolivian diplomats were declared persona non grata and given a week to leave."
+    )
     assert ("expulsion", "BOL", "PER") not in _measures(text)
 
 
@@ -722,7 +725,9 @@ def test_states_listed_after_among_the_other_countries() -> None:
 def test_told_him_to_leave_and_had_hours_to_leave() -> None:
     """ "Summoned the ambassador and told him to leave": him is the one summoned; "had 72 hours to
     leave Mali" is Mali's measure against the one who has to go, not his."""
-    told = _measures("Relations with France soured. Mali's foreign ministry summoned the French ambassador and told him to leave.")
+    told = _measures(
+        "Relations with France soured. Mali's foreign ministry summoned the French ambassador and told him to leave."
+    )
     assert told == {("persona_non_grata", "MLI", "FRA")}
     hours = _measures("The ministry said the French ambassador had 72 hours to leave Mali.")
     assert hours == {("persona_non_grata", "MLI", "FRA")}
