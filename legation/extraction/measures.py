@@ -587,7 +587,8 @@ def _others_beside(token: Token) -> tuple[int | None] | None:
                 members = clauses.preposition_objects(other, ("of",))
                 if members and members[0].tag_ in PLURAL and (number := counts.value(other.text)):
                     return (number,)
-            if other.tag_ in PLURAL and _role(other) not in POSTS and (number := counts.count(_phrase(other))):
+            number = counts.count(_phrase(other))  # "two military attachés", tagged a singular or not
+            if number and (other.tag_ in PLURAL or number > 1) and _role(other) not in POSTS:
                 return (number,)
             if other.lemma_.lower() in STAFF and _role(other) not in POSTS:
                 return (None,)  # "the ambassador and (all) his staff": an expulsion, uncounted
@@ -1278,8 +1279,8 @@ def _patients(token: Token) -> list[Token]:
     """Whom a measure hits, as words: the object, the passive subject, or "of" after a noun. The
     parser sometimes makes "persona non grata" the object ("declares Paraguayan envoy persona non
     grata"): the noun compounded into it is the patient then."""
-    if token.pos_ in ("NOUN", "PROPN"):
-        return clauses.preposition_objects(token, ("of",)) or _of_after_time(token)
+    if token.pos_ in ("NOUN", "PROPN"):  # "the expulsion of ...", "an expulsion order against ..."
+        return clauses.preposition_objects(token, ("of", "against")) or _of_after_time(token)
     found = []
     own = [p for p in clauses.patients(token) or clauses.objects(token) if _hangs_on(p, token)]
     for patient in own:

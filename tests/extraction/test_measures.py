@@ -777,3 +777,15 @@ def test_names_written_in_capitals_and_one_envoy_kicked_out() -> None:
     found = extract("Chile kicked out Bolivia's envoy in Santiago, Juan Mamani, and six of his colleagues.")["measures"]
     kinds = {(m["measure"], m["actor"], m["target"], m["count"]) for m in found}
     assert {("persona_non_grata", "CHL", "BOL", 1), ("expulsion", "CHL", "BOL", 6)} <= kinds
+
+
+def test_one_envoy_owned_by_a_name_and_orders_against_him() -> None:
+    assert _measures("Chile issued an expulsion order against the Bolivian consul.") == {
+        ("persona_non_grata", "CHL", "BOL")
+    }
+    found = extract("Chile ordered the expulsion of Bolivia's ambassador, Juan Mamani.")["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["confidence"] >= 0.8) for m in found] == [
+        ("persona_non_grata", "CHL", "BOL", True)
+    ]
+    beside = extract("Chile expelled the Bolivian chargé d'affaires and two military attachés.")["measures"]
+    assert ("expulsion", 2) in {(m["measure"], m["count"]) for m in beside}
