@@ -789,3 +789,10 @@ def test_one_envoy_owned_by_a_name_and_orders_against_him() -> None:
     ]
     beside = extract("Chile expelled the Bolivian chargé d'affaires and two military attachés.")["measures"]
     assert ("expulsion", 2) in {(m["measure"], m["count"]) for m in beside}
+
+
+def test_a_mission_that_will_close() -> None:
+    found = extract("Chile's embassy in Lima will close on Friday, the ministry said.")["measures"]
+    assert [(m["measure"], m["actor"], m["target"]) for m in found] == [("mission_closure", "CHL", "PER")]
+    assert found[0]["confidence"] < 0.8
+    assert not _measures("The embassy would close if the attacks continued.")
