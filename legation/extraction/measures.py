@@ -206,7 +206,7 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         for item in listed:
             for t in item.subtree:
                 body = body_of(sentence, t)
-                if body and body not in bodies:
+                if body and body not in bodies and not international(body):  # "countries, including ... NATO"
                     bodies.append(body)
         return bodies
     sending, _ = states_around(sentence, token)
@@ -332,7 +332,10 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
         return found
     if not subjects and verb.dep_ == "pcomp":  # "retaliated by closing"
         subjects = clauses.subjects(verb.head.head)
-    return [b for s in subjects for b in _body(sentence, s, facts)]
+    found = [b for s in subjects for b in _body(sentence, s, facts)]
+    if any(s.lower_ in GENERIC_ACTORS for s in subjects):  # "countries, including the U.S., ... and NATO"
+        found = [b for b in found if not international(b)]
+    return found
 
 
 SUBORDINATORS = frozenset({"after", "before", "since", "when", "until", "as", "because", "once", "while"})

@@ -796,3 +796,11 @@ def test_a_mission_that_will_close() -> None:
     assert [(m["measure"], m["actor"], m["target"]) for m in found] == [("mission_closure", "CHL", "PER")]
     assert found[0]["confidence"] < 0.8
     assert not _measures("The embassy would close if the attacks continued.")
+
+
+def test_countries_listed_with_an_alliance_are_the_states_only() -> None:
+    """Names in capitals make "NATO" a body; "countries, including Peru, many EU nations and NATO"
+    still lists only the states that act."""
+    text = "A dozen countries, including Peru, many EU nations and NATO, have ordered 40 Bolivian diplomats out."
+    found = _measures(text)
+    assert ("expulsion", "PER", "BOL") in found and all(actor != "NATO" for _, actor, _ in found)
