@@ -183,6 +183,8 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
             beside.append(after)  # "Iran's former ally Sudan cut ties": two subjects in the parse
         return [b for c in beside for b in _body(sentence, c, facts)]
     found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t) or _state_noun(sentence, t, facts))]
+    if token.lower_ in GENERIC_ACTORS:  # "countries, including Peru, many EU nations and NATO": the states listed
+        found = [b for b in found if not international(b)]
     if found:
         return found
     person = sentence.mention_of(token)
