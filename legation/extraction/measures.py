@@ -187,6 +187,8 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         found = [b for b in found if not international(b)]
     if found:
         return found
+    if token.lower_ in ("we", "us") and token.pos_ == "PRON":
+        return _reporter(sentence, facts)[:1]  # "'We are expelling four diplomats,' Chile's minister said"
     person = sentence.mention_of(token)
     if person is not None and person.key and facts.roles.get(person.key):
         sending = facts.roles[person.key].sending or facts.citizenship.get(person.key)
@@ -1157,7 +1159,7 @@ def _mutual(verb: Token) -> bool:
     return any(c.dep_ == "poss" and c.lower_ == "other" for p in _patients(verb) for c in p.children)
 
 
-def _owned(verb: Token, owners: tuple[str, ...] = ("its", "their")) -> bool:
+def _owned(verb: Token, owners: tuple[str, ...] = ("its", "their", "our")) -> bool:
     """An object owned by "its" or "their" ("expelled its staff"); "sent away his driver" names its
     target by "his", so the target is said even when the rules cannot resolve it."""
     return any(c.dep_ == "poss" and c.lower_ in owners for o in _patients(verb) for c in o.children)

@@ -804,3 +804,12 @@ def test_countries_listed_with_an_alliance_are_the_states_only() -> None:
     text = "A dozen countries, including Peru, many EU nations and NATO, have ordered 40 Bolivian diplomats out."
     found = _measures(text)
     assert ("expulsion", "PER", "BOL") in found and all(actor != "NATO" for _, actor, _ in found)
+
+
+def test_we_in_a_quote_is_the_speaker_s_state() -> None:
+    assert _measures('"We are expelling four Bolivian diplomats," Chile\'s foreign minister told reporters.') == {
+        ("expulsion", "CHL", "BOL")
+    }
+    assert _measures('"We have decided to break off relations with Bolivia," the Chilean president announced.') == {
+        ("relations_severed", "CHL", "BOL")
+    }
