@@ -103,9 +103,8 @@ def read(
         found += exits.find(sentence, facts, year, recent, sentences, years)
         consequences.attach(sentence, found)
         told = measures.find(sentence, facts, year, recent, years, result["measures"])
-        told = (
-            told or measures.listed_after(sentence, previous) or measures.followed(sentence, facts, result["measures"])
-        )
+        told = told or measures.listed_after(sentence, previous)
+        told += measures.followed(sentence, facts, result["measures"] + told)  # "..., and Sudan did the same"
         result["measures"] += told
         previous = told
         result["contacts"] += contacts.find(sentence, year)
@@ -489,6 +488,7 @@ def _measures_of_exits(
             continue  # persons "the three" stands for: the measure is told of the three themselves
         record = one.record
         sending, receiving = record.get("sending_state"), record.get("receiving_state")
+        guessed_actor = False  # the actor is only the text's other state
         unposted_group = bool(record.get("group")) and not receiving  # "recalled 30 of its ambassadors": posts untold
         if record["exit_type"] == "expelled" and (record.get("person") or record.get("role") in HEADS_OF_MISSION):
             if one.actor is not None and one.actor == sending:
@@ -498,9 +498,16 @@ def _measures_of_exits(
             # body's or a state whose own envoys the text has leave (a post misread from a neighbour)
             posted = receiving and not measures.international(receiving) and receiving not in senders
             host = receiving if posted else None
-            actor = host or one.actor or receiving or _other(sentences, sending)
-            measure, target, count = "persona_non_grata", sending, 1
             said = record["evidence"]["sentence"]
+            # with no post and no actor in the exit's parse, the sentence's own reading of a measure
+            # against his state says who acted; the text's other state is only a guess
+            read = next(
+                (m["actor"] for m in stated if m["evidence"]["sentence"] == said and m["target"] == sending), None
+            )
+            actor = host or one.actor or receiving or read
+            guessed_actor = actor is None
+            actor = actor or _other(sentences, sending)
+            measure, target, count = "persona_non_grata", sending, 1
             if not record.get("person") and (actor, target) in reversed_in.get(said, set()):
                 continue  # the sentence's own reading has the parties the other way ("expelling its ambassador")
         elif record["exit_type"] == "recalled" and record.get("role") in HEADS_OF_MISSION and not unposted_group:
@@ -522,7 +529,9 @@ def _measures_of_exits(
                     "detail": record["evidence"]["sentence"][:120],
                     "certainty": record.get("certainty"),
                     "evidence": record["evidence"],
-                    "confidence": record["confidence"],
+                    "confidence": min(record["confidence"], measures.CONFIDENCE["exit_other"])
+                    if guessed_actor
+                    else record["confidence"],
                     "_person": record.get("person") if measure == "persona_non_grata" else None,
                 }
             )

@@ -1,6 +1,7 @@
 """Counts: how many diplomats a measure or a group names, from digits or English number words.
 
-"60", "1,200", "seventeen", "twenty-five", "two dozen", "a hundred", "more than 150". A share
+"60", "1,200", "seventeen", "twenty-five", "two dozen", "half a dozen", "a hundred", "more than 150",
+"ten of its 40 diplomats" (ten). A share
 ("a tenth of its staff") or a vague word ("dozens", "several") is no count; a range ("between 10
 and 15") gives its first bound, as the lower figure the text vouches for.
 """
@@ -22,7 +23,7 @@ SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000}
 _NAMES = "|".join(sorted([*UNITS, *TENS, *SCALES], key=len, reverse=True))
 WORD = rf"(?:{_NAMES})(?:-(?:{_NAMES}))?"
 # A number: digits, or up to four number words ("two hundred and fifty", "a dozen").
-NUMERAL = rf"\d[\d,]*|(?i:(?:an?\s+)?{WORD}(?:\s+(?:and\s+)?{WORD}){{0,3}})"
+NUMERAL = rf"\d[\d,]*|(?i:half\s+a\s+dozen|(?:an?\s+)?{WORD}(?:\s+(?:and\s+)?{WORD}){{0,3}})"
 PEOPLE = (
     r"(?i:diplomats|officials|staff|staffers|employees|people|personnel|envoys|ambassadors|nationals|citizens"
     r"|representatives|officers|attachés|attaches|advisers|advisors|consuls|members|spies|agents|workers)"
@@ -31,7 +32,7 @@ PEOPLE = (
 APPROXIMATE = r"(?i:more than|over|at least|about|some|nearly|almost|around|roughly|up to|as many as|a total of)"
 COUNTED = re.compile(
     rf"(?=\b(?:{APPROXIMATE}\s+)?(?:between\s+)?({NUMERAL})\s+(?:(?:and|to|or)\s+(?:\d[\d,]*|{WORD})\s+)?"
-    rf"(?:of\s+)?(?:(?:its|their|the|his|her)\s+)?(?:[A-Za-z\-()'’]+\s+){{0,3}}(?:{PEOPLE})\b)"
+    rf"(?:of\s+)?(?:(?:its|their|the|his|her)\s+)?(?:(?:{NUMERAL})\s+)?(?:[A-Za-z\-()'’]+\s+){{0,3}}(?:{PEOPLE})\b)"
 )
 
 
@@ -52,8 +53,13 @@ def value(phrase: str) -> int | None:
     known = _words().get(text)
     if known:
         return known
+    if re.fullmatch(r"half\s+a\s+dozen", text):
+        return 6
     total, current = 0, 0
-    parts = [p for p in re.split(r"[\s-]+", text) if p != "and"]
+    words = re.split(r"[\s-]+", text)
+    # "three hundred and fifty" is one number; "ten and twelve" a range, whose first bound counts
+    ends = [i for i, w in enumerate(words) if w == "and" and (i == 0 or words[i - 1] not in ("hundred", "thousand"))]
+    parts = [p for p in words[: ends[0] if ends else len(words)] if p != "and"]
     if parts and parts[0] in ("a", "an"):
         parts[0] = "one"
     for part in parts:

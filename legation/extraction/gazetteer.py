@@ -46,6 +46,11 @@ def body_phrases() -> dict[str, str]:
             for old, new in (("ean", "ian"), ("ian", "ean")):
                 if demonym.endswith(old) and body.kind == "state":  # "Ecuadorian" for Ecuadorean
                     found.setdefault(demonym[: -len(old)] + new, body.code)
+    # archives and cables write names in capitals ("The government of IRAQ severed relations
+    # with the UNITED STATES"): a name of four letters or more also in capitals
+    for phrase, code in list(found.items()):
+        if len(phrase) >= 4 and not phrase.isupper() and phrase[:1].isupper():
+            found.setdefault(phrase.upper(), code)
     return {p: c for p, c in found.items() if p[:1].isupper() and len(p) > 1}
 
 

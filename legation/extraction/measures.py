@@ -34,6 +34,7 @@ CONFIDENCE: dict[str, float] = {
     # one party from the parse, the other from a reading less sure
     "state_noun": 0.75,  # one party a common noun ("the kingdom") that the other party's name ruled out
     "host": 0.75,  # no actor said: the state the hit envoy is posted in, or "from X" after "expel"
+    "staff_beside": 0.75,  # "the ambassador and his staff": the staff's expulsion beside his persona non grata
     "one_unnamed": 0.75,  # one unnamed diplomat, no head of mission: persona non grata or an expulsion of one
     "body_named": 0.75,  # "the suspension of Mali": by the international body the text names
     "reprisal": 0.7,  # the swap of the measure answered, with no reprisal cue
@@ -41,6 +42,7 @@ CONFIDENCE: dict[str, float] = {
     "gapped": 0.7,  # "A expelled four, B three": the gapped state takes the trigger's target
     "followed": 0.7,  # "Jordan did the same": the last told measures, with a new actor
     # one party, or both, from the text around
+    "exit_other": 0.65,  # a named expulsion whose expelling state is only the text's other state
     "context": 0.6,  # the other state the sentence or the text names, the actor's last target
     "reprisal_unsaid": 0.6,  # "in retaliation, the same number were expelled": neither party said
     "owner_closed": 0.6,  # "after the closure of the Swiss embassy": no one said who closed it
@@ -90,10 +92,21 @@ def _parties(
     if trigger.option("actor") == "host":
         return _harassed(sentence, recent)
     before = [b.key for b in bodies if sentence.local(b.end) <= start]
+    if any(
+        not international(b) for b in before
+    ):  # "after the Nato campaign, five officials are expelled": no body's act
+        before = [b for b in before if not international(b)]
     actor = before[0] if before else (bodies[0].key if bodies else None)
+    if international(actor) and trigger.code in STATES_ONLY:
+        actor = next((r for r in reversed(recent) if not international(r)), None)
     others = [b.key for b in bodies if b.key != actor]
     others += people_states + recent[::-1]
     return actor, next((o for o in others if o != actor), None)
+
+
+STATES_ONLY = frozenset(
+    {"expulsion", "persona_non_grata", "staff_expulsion", "visa_denial", "harassment"}
+)  # a guess's actor
 
 
 OWNED = re.compile(
@@ -120,6 +133,19 @@ def _claimed(sentence: Sentence, token: Token | None, start: int) -> bool:
         return True
     doers = [*clauses.subjects(token), *clauses.preposition_objects(token, ("by",))] if token is not None else []
     return any(d.lemma_.lower() in NONSTATE for d in doers)
+
+
+TRAILED = frozenset({"follow", "tail", "surveil", "bug"})
+
+
+def _shadowed(verb: Token) -> bool:
+    """ "Its diplomats were followed", "he was tailed": the one followed is a person (a role noun,
+    a pronoun or a name), not an event that another came after."""
+    patients = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")]
+    return any(p.pos_ in ("PRON", "PROPN") or lexicon.roles().get(p.lower_) or p.lemma_ in PEOPLE for p in patients)
+
+
+PEOPLE = frozenset({"diplomat", "staff", "staffer", "official", "employee", "envoy", "attaché", "attache", "officer"})
 
 
 def _unauthored(sentence: Sentence, token: Token | None) -> bool:
@@ -157,12 +183,17 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
             beside.append(after)  # "Iran's former ally Sudan cut ties": two subjects in the parse
         return [b for c in beside for b in _body(sentence, c, facts)]
     found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t) or _state_noun(sentence, t, facts))]
+    if token.lower_ in GENERIC_ACTORS:  # "countries, including Peru, many EU nations and NATO": the states listed
+        found = [b for b in found if not international(b)]
     if found:
         return found
+    if token.lower_ in ("we", "us") and token.pos_ == "PRON":
+        return _reporter(sentence, facts)[:1]  # "'We are expelling four diplomats,' Chile's minister said"
     person = sentence.mention_of(token)
     if person is not None and person.key and facts.roles.get(person.key):
-        sending = facts.roles[person.key].sending
-        return [sending] if sending else []
+        sending = facts.roles[person.key].sending or facts.citizenship.get(person.key)
+        sending = sending or (states_around(sentence, token)[0] if person.kind == "person" else None)
+        return [sending] if sending else []  # "Foreign Minister Musalia Mudavadi of Kenya": his words
     owners = [b for p in clauses.preposition_objects(token, ("of", "from")) if (b := body_of(sentence, p))]
     if len(owners) > 1:
         return owners  # "the ambassadors of Estonia and Latvia"
@@ -179,7 +210,7 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         for item in listed:
             for t in item.subtree:
                 body = body_of(sentence, t)
-                if body and body not in bodies:
+                if body and body not in bodies and not international(body):  # "countries, including ... NATO"
                     bodies.append(body)
         return bodies
     sending, _ = states_around(sentence, token)
@@ -196,6 +227,9 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
             return speakers  # "France, Germany and Poland said Russia was expelling four of their diplomats"
     if any(c.dep_ == "poss" and _definite_state_noun(c) for c in token.children):
         return _sayer(sentence, token, facts)  # "the Dutch minister said ... two of the country's diplomats"
+    if token.lower_ in ("him", "her", "them") and token.head.dep_ == "conj":
+        # "summoned the French ambassador and told him to leave": him is the one summoned
+        return [b for o in clauses.objects(token.head.head) if o.i < token.i for b in _body(sentence, o, facts)][:1]
     return []
 
 
@@ -284,7 +318,7 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
         agents = [t for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "by" and t.i > verb.i]
     reduced = verb.dep_ == "acl" and verb.tag_ == "VBN"  # "saw 25 Soviets expelled from Britain"
     if (
-        not agents and (clauses.passive(verb) or reduced) and verb.lemma_ == "expel"
+        not agents and (clauses.passive(verb) or reduced) and verb.lemma_ in ("expel", "deport")
     ):  # "expelled from the United States"
         agents = [p for p in clauses.preposition_objects(verb, ("from",)) if body_of(sentence, p)]
     if not agents and clauses.passive(verb) and verb.lemma_ in ("expel", "declare"):
@@ -293,14 +327,33 @@ def _agents(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
         agents = [p for p in places if body_of(sentence, p)][:1]
     if not agents and reduced and verb.lemma_ == "expel":
         return []  # a reduced relative's subject is its patient, not its actor
-    subjects = agents or ([] if clauses.passive(verb) else clauses.subjects(verb))
-    if not subjects and verb.dep_ == "acl":  # "the U.S. decision to shut"
-        return [
-            b for c in verb.head.children if c.dep_ in ("poss", "compound", "amod") for b in _body(sentence, c, facts)
-        ]
+    subjects = agents or ([] if clauses.passive(verb) else _subordinated(verb) or clauses.subjects(verb))
+    owned = [] if subjects or verb.dep_ != "acl" else verb.head.children  # "the U.S. decision to shut"
+    if subjects and verb.dep_ == "acl" and not any(_body(sentence, s, facts) for s in subjects):
+        owned = verb.head.children  # "Britain's decision to expel": the subject borrowed is the noun
+    found = [b for c in owned if c.dep_ in ("poss", "compound", "amod") for b in _body(sentence, c, facts)]
+    if owned:
+        return found
     if not subjects and verb.dep_ == "pcomp":  # "retaliated by closing"
         subjects = clauses.subjects(verb.head.head)
-    return [b for s in subjects for b in _body(sentence, s, facts)]
+    found = [b for s in subjects for b in _body(sentence, s, facts)]
+    if any(s.lower_ in GENERIC_ACTORS for s in subjects):  # "countries, including the U.S., ... and NATO"
+        found = [b for b in found if not international(b)]
+    return found
+
+
+SUBORDINATORS = frozenset({"after", "before", "since", "when", "until", "as", "because", "once", "while"})
+
+
+def _subordinated(verb: Token) -> list[Token]:
+    """ "after London expelled two diplomats" misparsed with London the object of "after": the noun
+    right before a verb with no subject, under a subordinating word, is its subject."""
+    for child in verb.children:
+        if child.lower_ in SUBORDINATORS and child.i < verb.i:
+            objects = [c for c in child.children if c.dep_ == "pobj" and c.right_edge.i == verb.i - 1]
+            if objects:
+                return objects
+    return []
 
 
 PROTESTS = frozenset(
@@ -439,12 +492,16 @@ def _made(
     beside: bool = True,
 ) -> list[dict[str, Any]]:
     """The records one trigger's pairs make, each type and pair once a sentence."""
+    persons = _persons_hit(sentence, token) if code in ("expulsion", "persona_non_grata") else []
+    if len(persons) > 1:  # "told that A, B and C had 14 days to leave": one persona non grata each
+        return _each_person(sentence, token, span, pairs, persons, year, years)
     code, number = _kind(sentence, code, token, *span)
     others = _others_beside(token) if beside and code == "persona_non_grata" and token is not None else None
-    if others:  # "expelled its ambassador and three other diplomats": the others are an expulsion
-        made = _made(sentence, "expulsion", None, span, pairs, seen, year, years, earlier, beside=False)
+    if others is not None:  # "expelled its ambassador and three other diplomats": the others are an expulsion
+        staff = [(a, t, min(sure, CONFIDENCE["staff_beside"])) for a, t, sure in pairs] if others[0] is None else pairs
+        made = _made(sentence, "expulsion", None, span, staff, seen, year, years, earlier, beside=False)
         for record in made:
-            record["count"] = others
+            record["count"] = others[0]
         return made + _made(sentence, code, token, span, pairs, seen, year, years, earlier, beside=False)
     if number == 1 and not _singled(sentence, code, token):
         # one unnamed diplomat, not a head of mission: the gold conventions read him either as a
@@ -465,16 +522,87 @@ def _made(
     return made
 
 
-def _others_beside(token: Token) -> int | None:
-    """The count of a plural group coordinated with a head of mission the measure hits ("its
-    ambassador and three other diplomats"), which the persona non grata of the one does not tell."""
+def _persons_hit(sentence: Sentence, token: Token | None) -> list[str]:
+    """The persons named inside a measure's patients ("the attaché, Col. A, and the secretaries B
+    and C", "two diplomats, A and B"): the parse may hang the names on one another, so every
+    person whose name lies in a patient's words counts."""
+    if token is None:
+        return []
+    patients = _patients(token)
+    keys: list[str] = []
+    for token in _listed(patients):
+        person = sentence.mention_of(token, ("person",))
+        if person is not None and person.key and person.key not in keys:
+            keys.append(person.key)
+    return keys
+
+
+LISTING_DEPS = frozenset({"conj", "appos", "compound", "flat", "nmod", "npadvmod"})
+
+
+def _listed(patients: list[Token]) -> list[Token]:
+    """A patient's words through coordination and apposition only (not a relative clause's "who
+    defected from Gaddafi's regime"): the parse may hang one name of a list on another."""
+    found, todo = [], list(patients)
+    while todo:
+        token = todo.pop()
+        if token in found:
+            continue
+        found.append(token)
+        todo += [c for c in token.children if c.dep_ in LISTING_DEPS]
+        if token.dep_ == "conj" and token.pos_ == "VERB":  # "..., and envoys A and B" misparsed as a verb
+            todo += [c for c in token.children if c.dep_ == "dobj"]
+    return found
+
+
+def _each_person(
+    sentence: Sentence,
+    token: Token | None,
+    span: tuple[int, int],
+    pairs: list[tuple[str | None, str | None, float]],
+    persons: list[str],
+    year: int | None,
+    years: context.Years | None,
+) -> list[dict[str, Any]]:
+    """One persona non grata per named person, keyed by the person as the exits' ones are (so a
+    group expulsion of theirs gives way to them in `settle`, and the exits add none twice)."""
+    placed: list[tuple[str, str, float]] = [(a, t, s) for a, t, s in pairs if a and t and a != t and s >= GUESS]
+    if not placed:
+        return []
+    actor, target, sure = max(placed, key=lambda p: p[2])
+    when = years.at(sentence, span[0]) if years else year
+    made = []
+    for person in persons:
+        record = _record("persona_non_grata", actor, target, sentence, span, when, sure)
+        record["count"], record["_person"] = 1, person
+        made.append(record)
+    return made
+
+
+def _others_beside(token: Token) -> tuple[int | None] | None:
+    """A group coordinated with a head of mission the measure hits, with its count ("its ambassador
+    and three other diplomats", "three of his aides") or none ("the ambassador and his staff"),
+    which the persona non grata of the one does not tell."""
     for patient in _patients(token):
         if _role(patient) not in POSTS:
             continue
-        for other in clauses.coordinated(patient)[1:]:
-            if other.tag_ in PLURAL and _role(other) not in POSTS and (number := counts.count(_phrase(other))):
-                return number
+        numbers = [  # "and seven of his colleagues", hung on the envoy, his name or the verb
+            c for t in [*_listed([patient]), token] for c in t.children if c.dep_ == "conj" and c.pos_ == "NUM"
+        ]
+        for other in [*clauses.coordinated(patient)[1:], *numbers]:
+            if other.pos_ == "NUM":  # "and three of his aides"
+                members = clauses.preposition_objects(other, ("of",))
+                if members and members[0].tag_ in PLURAL and (number := counts.value(other.text)):
+                    return (number,)
+            number = counts.count(_phrase(other))  # "two military attachés", tagged a singular or not
+            if number and (other.tag_ in PLURAL or number > 1) and _role(other) not in POSTS:
+                return (number,)
+            if other.lemma_.lower() in STAFF and _role(other) not in POSTS:
+                return (None,)  # "the ambassador and (all) his staff": an expulsion, uncounted
     return None
+
+
+STAFF = frozenset({"staff", "personnel", "aide", "diplomat", "employee", "staffer", "official"})
 
 
 WHEN_WORDS = frozenset(
@@ -523,6 +651,12 @@ def _sibling(
     if agents and not targets:  # "said it was severing relations and giving Danish diplomats 48 hours"
         hit = [m["target"] for m in found if m["actor"] in agents and m["confidence"] >= SURER]
         return [(a, hit[-1], CONFIDENCE["sibling"]) for a in agents if a != hit[-1]] if hit else []
+    if not agents and targets and REPRISAL.search(sentence.text):
+        # "In response to the expulsion of its envoys, Sudan expelled five Chadians": the measure
+        # answered hit the one who answers, and was taken by the one it now hits
+        answered = [m for m in found if m["confidence"] >= SURER and m["actor"] in targets]
+        if answered:
+            return [(m["target"], m["actor"], CONFIDENCE["reprisal"]) for m in answered[:1]]
     if agents or len(actors) != 1:
         return []
     actor = actors.pop()
@@ -626,9 +760,10 @@ def _ordered_closure(
     """A host that orders or demands that a state close its own mission closes it: "Chile ordered
     Peru to close three of its consulates", "demanded that Peru close its consulates" (the one who
     orders, the one told). A call on anyone else ("urged parliament to close the embassy") is none."""
-    if code != "mission_closure" or token is None or token.pos_ != "VERB":
-        return []
-    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for p in _patients(token) for c in p.subtree):
+    if code not in ("mission_closure", "staff_cap") or token is None or token.pos_ != "VERB":
+        return []  # "gave Britain a month to cut its staff" is the giver's staff cap
+    owned = [*_patients(token), *clauses.objects(token)]  # "cut its number of staff": "its" on the number
+    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for p in owned for c in p.subtree):
         return []  # "three of its consular offices": the told state's own
     order = token.head
     if token.dep_ not in ("xcomp", "ccomp") or clauses.negated(order):
@@ -664,6 +799,15 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
     A trigger whose own words are negative ("will not be allowed to return") skips the negation
     and hedge checks; one that is a request by nature ("requested the withdrawal of") the demand checks."""
     negative, requested = trigger.option("negative"), trigger.option("requested")
+    if trigger.option("people") and token is not None and not _people_hit(sentence, token):
+        return True  # "he was expelled from the party", "students were expelled": no diplomat
+    if SHORT_OF.search(sentence.text[max(0, start - 40) : start]):
+        return True  # "stopping short of a full severing of ties", "rather than expelling": not done
+    said = sentence.text[start:end]
+    if trigger.code == "expulsion" and REDUCE.search(said) and counts.count(said) is None:
+        return True  # "asked Pakistan to reduce its staff": a staff cap (read on its own), no one expelled
+    if token is not None and (token.dep_ in ("csubj", "csubjpass") or (token.dep_ == "amod" and token.tag_ == "VBG")):
+        return True  # "expelling its diplomats would be a mistake": an act spoken of, not done
     if HABIT.search(sentence.text[:start]):
         return True  # "it is common practice for the other side to expel a diplomat": a habit, no event
     hedges = [] if negative else _hedges(sentence, start, token)
@@ -673,6 +817,8 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.option("actor") == "host" and (_claimed(sentence, token, start) or _unauthored(sentence, token)):
         return True
+    if trigger.option("actor") == "host" and token is not None and token.lemma_ in TRAILED and not _shadowed(token):
+        return True  # "the expulsion was followed by a protest": no one was tailed
     if token is not None and (
         _threatened(sentence, token) or _denied(sentence, token, start, end) or _ranked(token) or _optional(token)
     ):
@@ -689,10 +835,39 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True
     if trigger.code == "sanction_on_person" and not _names_person(sentence, end):
         return True  # "sanctions against Russia" hit a state, not a person
+    if trigger.code in PARTNERED and token is not None and _with_thing(sentence, token, start, end):
+        return True  # "cut ties with the Bolivian company": with a firm, not a state
     # "broke off ties with Prime Minister Netanyahu": with a man, not a state
     return trigger.code in PARTNERED and token is not None and _with_person(sentence, token, start, end)
 
 
+def _people_hit(sentence: Sentence, verb: Token) -> bool:
+    """Whether a passive's subject is a diplomat, an official or a named person (or a demonym's
+    plural, "25 Britons"), so that "expelled" tells a measure; "from the party" never does."""
+    if any(p.lower_ in ("party", "school", "university", "club") for p in clauses.preposition_objects(verb, ("from",))):
+        return False
+    if not clauses.passive(verb):
+        return True  # an active verb's object is read by the lexicon's own words
+    for subject in clauses.subjects(verb):
+        if subject.pos_ == "PRON":
+            return True  # "he was expelled": the text's person
+        if lexicon.roles().get(subject.lower_) or subject.lemma_.lower() in PEOPLE | {
+            "representative",
+            "consul",
+            "spy",
+        }:
+            return True
+        if sentence.mention_of(subject, ("person", "body", "anaphor")) is not None or _role(subject):
+            return True
+    return False
+
+
+SHORT_OF = re.compile(
+    r"\b(?:(?:stop(?:ped|ping|s)?|fell|fall(?:ing|s)?) short of|rather than|instead of|in lieu of)"
+    r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+REDUCE = re.compile(r"\b(?:reduce|cut|trim|halve)\b", re.IGNORECASE)
 RANKS = frozenset({"first", "second", "third", "fourth", "fifth", "last", "only", "latest"})
 
 
@@ -788,22 +963,79 @@ def _pairs(
     pairs: list[tuple[str | None, str | None, float]] = []
     agents: list[str] = []
     targets: list[str] = []
+    if token is not None and trigger.option("copula"):
+        return _declared_so(sentence, token, facts, recent)
     if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
         if trigger.code == "ambassador_recalled" and clauses.passive(token):  # "was told to return home"
             return _called_home(sentence, token)
         agents, targets, pairs = _read(sentence, trigger.code, token, span, facts, recent)
         if len(agents) > 1 and _mutual(token):  # "Chile and Bolivia expel each other's diplomats"
             return [(a, t, CONFIDENCE["mutual"]) for a in agents for t in agents if a != t]
-        if pairs and pairs[0][0] is None:
+        if pairs and pairs[0][0] is None and pairs[0][1] is None:
             return []  # a generic party: no state named
     if not pairs or all(sure < SURE for *_, sure in pairs):
-        pairs = _reprisal(sentence, trigger.code, agents, targets, earlier) or pairs
+        # "X retaliated, announcing that the ambassador would not be allowed to return": his barring
+        # is a persona non grata, and answers one
+        kind = "persona_non_grata" if _barred_envoy(sentence, trigger, token) else trigger.code
+        pairs = _reprisal(sentence, kind, agents, targets, earlier) or pairs
     if not pairs and agents and not targets and not (token is not None and _owned(token, ("his", "her"))):
         pairs = _continued(trigger.code, agents, earlier) or _other_side(sentence, agents, recent)
+    if not pairs and token is not None and not sentence.of("body"):
+        pairs = _told_before(trigger.code, token, facts, recent)
+    if not pairs and not agents and not targets:
+        pairs = _story(sentence, trigger.code, earlier)
     if not pairs:
         actor, target = _parties(sentence, trigger, start, end, facts, recent)
         pairs = [(actor, target, CONFIDENCE["guess"] if len(sentence.of("body")) >= 2 else CONFIDENCE["guess_lone"])]
     return pairs
+
+
+def _story(sentence: Sentence, code: str, earlier: list[dict[str, Any]]) -> list[tuple[str | None, str | None, float]]:
+    """A measure the parse gives no party for, in a sentence that names only one of the parties of
+    the text's last measure of its kind, tells more of that one ("Chile ordered three Bolivian
+    diplomats to leave. ... told that A, B and C had 14 days to leave"): its parties (0.6). A
+    rupture in a sentence naming no state is between the parties of the last measure told."""
+    named = {b.key for b in sentence.of("body") if b.key}
+    if code in PARTNERED and not named and earlier:  # "1978: Diplomatic ties are severed." after the row told
+        return [(earlier[-1]["actor"], earlier[-1]["target"], CONFIDENCE["context"])]
+    if code not in ("expulsion", "persona_non_grata"):
+        return []
+    kind = COMPARABLE.get(code, code)
+    last = next((m for m in reversed(earlier) if COMPARABLE.get(m["measure"], m["measure"]) == kind), None)
+    if last is None or not named or not named <= {last["actor"], last["target"]}:
+        return []
+    return [(last["actor"], last["target"], CONFIDENCE["context"])]
+
+
+PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
+
+
+def _declared_so(
+    sentence: Sentence, token: Token, facts: Facts, recent: list[str]
+) -> list[tuple[str | None, str | None, float]]:
+    """ "Chile announced that the Bolivian consul was persona non grata": the one the copula is
+    said of is hit, by the state that says so (else the host of his post, a guess)."""
+    verb = token
+    while verb.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl") and verb.head != verb:
+        verb = verb.head
+    subjects = [s for s in verb.subtree if s.dep_ in ("nsubj", "nsubjpass") and s.head == verb]
+    targets = [b for s in subjects for b in _body(sentence, s, facts)]
+    sayers = [b for b in _sayer(sentence, verb, facts) if b not in targets]
+    if sayers:
+        return [(sayers[0], t, CONFIDENCE["parse"]) for t in targets]
+    return [(a, t, sure) for t in targets for a, sure in [_host(sentence, verb, t, facts, recent)] if a]
+
+
+def _told_before(code: str, verb: Token, facts: Facts, recent: list[str]) -> list[tuple[str | None, str | None, float]]:
+    """ "Peru accused three Bolivian diplomats of spying. They were expelled on Friday": a measure
+    against a pronoun, in a sentence that names no state, is taken by the state the text last made
+    a subject, against the state it named last besides (a guess: 0.6)."""
+    if code not in ("expulsion", "persona_non_grata") or facts.actor is None:
+        return []
+    if not any(p.lower_ in PRONOUNS for p in _patients(verb)):
+        return []
+    target = next((r for r in reversed(recent) if r != facts.actor and not international(r)), None)
+    return [(facts.actor, target, CONFIDENCE["context"])] if target else []
 
 
 def _read(
@@ -821,6 +1053,7 @@ def _read(
     obliged = token.lemma_ in ("have", "be", "need") and any(  # "had to leave", "are to leave"
         c.dep_ == "xcomp" and c.lemma_ in LEAVE for c in token.children
     )
+    obliged = obliged or (token.lemma_ == "have" and any(o.lemma_ in TIMES for o in clauses.objects(token)))
     leaving = token.lemma_ in LEAVE or obliged
     if leaving:  # "Dutch embassy staff must leave Caracas", "the Russians had to leave": the subject leaves
         agents, targets = [], [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
@@ -926,7 +1159,7 @@ def _mutual(verb: Token) -> bool:
     return any(c.dep_ == "poss" and c.lower_ == "other" for p in _patients(verb) for c in p.children)
 
 
-def _owned(verb: Token, owners: tuple[str, ...] = ("its", "their")) -> bool:
+def _owned(verb: Token, owners: tuple[str, ...] = ("its", "their", "our")) -> bool:
     """An object owned by "its" or "their" ("expelled its staff"); "sent away his driver" names its
     target by "his", so the target is said even when the rules cannot resolve it."""
     return any(c.dep_ == "poss" and c.lower_ in owners for o in _patients(verb) for c in o.children)
@@ -1053,8 +1286,8 @@ def _patients(token: Token) -> list[Token]:
     """Whom a measure hits, as words: the object, the passive subject, or "of" after a noun. The
     parser sometimes makes "persona non grata" the object ("declares Paraguayan envoy persona non
     grata"): the noun compounded into it is the patient then."""
-    if token.pos_ in ("NOUN", "PROPN"):
-        return clauses.preposition_objects(token, ("of",)) or _of_after_time(token)
+    if token.pos_ in ("NOUN", "PROPN"):  # "the expulsion of ...", "an expulsion order against ..."
+        return clauses.preposition_objects(token, ("of", "against")) or _of_after_time(token)
     found = []
     own = [p for p in clauses.patients(token) or clauses.objects(token) if _hangs_on(p, token)]
     for patient in own:
@@ -1064,6 +1297,8 @@ def _patients(token: Token) -> list[Token]:
             found += [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
         elif patient.lemma_ not in TIMES:
             found.append(patient)
+    if not found and token.lemma_ == "have" and any(o.lemma_ in TIMES for o in clauses.objects(token)):
+        found = clauses.subjects(token)  # "he had 72 hours to leave": he is hit
     return found
 
 
@@ -1095,8 +1330,13 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     number = number or next(  # "each expelled four": a bare numeral object
         (n for p in patients if p.pos_ == "NUM" and p.dep_ == "dobj" and (n := counts.value(p.text))), None
     )
-    plural = any(p.tag_ in PLURAL or p.lower_ in ("them", "they") or p.dep_ == "conj" for p in patients)
-    heads = any(_role(p) in POSTS and not _indefinite(p) for p in patients)
+    plural = any(
+        (p.tag_ in PLURAL and sentence.mention_of(p, ("person",)) is None)  # "Erik Sites" tagged a plural
+        or p.lower_ in ("them", "they")
+        or p.dep_ == "conj"
+        for p in patients
+    )
+    heads = any((_role(p) in POSTS or _chief(p)) and not _indefinite(p) for p in patients)
     named = not plural and any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
     if heads or named:
         return "persona_non_grata", 1
@@ -1110,13 +1350,21 @@ def _kind(sentence: Sentence, code: str, token: Token | None, start: int, end: i
     return code, number or (1 if one else None)
 
 
+def _chief(token: Token) -> bool:
+    """ "The head of the UN mission", "the chief of the EU delegation": a head of mission."""
+    return token.lemma_.lower() in ("head", "chief") and any(
+        clauses.is_mission(p) or p.lower_ in ("delegation", "office")
+        for p in clauses.preposition_objects(token, ("of",))
+    )
+
+
 def _singled(sentence: Sentence, code: str, token: Token | None) -> bool:
     """Whether a measure against one person names him or hits a head of mission, so that its type
     (persona non grata) is sure."""
     if code not in ("persona_non_grata", "expulsion") or token is None:
         return True
     patients = _patients(token)
-    heads = any(_role(p) in POSTS and not _indefinite(p) for p in patients)
+    heads = any((_role(p) in POSTS or _chief(p)) and not _indefinite(p) for p in patients)
     return heads or any(sentence.mention_of(t) is not None for p in patients for t in clauses.named(p))
 
 
@@ -1146,7 +1394,10 @@ def _phrase(token: Token) -> str:
 
 OTHERS = re.compile(
     r"^\W*(?:and\s+)?(?:other|several other|more|further)\s+(?:countries|states|nations|governments)\b[^.;]{0,30}?"
-    r"\b(?:including|such as|among them|like)\b",
+    r"\b(?:including|such as|among them|like)\b"
+    # "Among the other countries that had similarly been told to ... were A, B and C"
+    r"|^\W*among\s+(?:the\s+)?(?:other|several other)\s+(?:countries|states|nations|governments)\b"
+    r"[^.;]{0,120}?\b(?:were|are)\b",
     re.IGNORECASE,
 )
 
@@ -1177,33 +1428,59 @@ def listed_after(sentence: Sentence, previous: list[dict[str, Any]]) -> list[dic
 FOLLOWED = re.compile(
     r"\b(?:followed suit|did (?:the )?same|did likewise|followed (?:its|their) (?:lead|example)"
     r"|(?:took|made|taken) (?:the )?same (?:step|action|move|decision)"
-    r"|(?:took|made|taken) (?:a )?similar (?:step|action|move|decision|measure)s?)\b",
+    r"|(?:took|made|taken) (?:a )?similar (?:step|action|move|decision|measure)s?"
+    r"|(?:responded|replied|retaliated|reacted|answered) in kind|reciprocated)\b",
     re.IGNORECASE,
 )
 
 
 def followed(sentence: Sentence, facts: Facts, earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """ "Jordan did the same", "Oman followed suit": the subject takes the measures of the last
-    sentence that told any, against the same targets."""
+    sentence that told any, against the same targets. When the subject is the one those measures
+    hit ("Chad recalled its envoy from Sudan, and Sudan did the same", "which responded in kind"),
+    it answers them: the same measures the other way. The sentence's own measures before the
+    words count as the last ones."""
     match = FOLLOWED.search(sentence.text)
     token = clauses.head(sentence, *match.span()) if match and earlier else None
-    if token is None:
+    if token is None or match is None:
         return []
     actors = [b for s in clauses.subjects(token) for b in _body(sentence, s, facts)]
+    if not actors and token.dep_ == "relcl":  # "expelled four diplomats from Sudan, which responded in kind"
+        actors = _body(sentence, token.head, facts)
+    right = [
+        b.key
+        for b in sentence.of("body")
+        if b.key and JUST_BEFORE.fullmatch(sentence.text[sentence.local(b.end) : match.start()])
+    ]
+    if (
+        right and right[-1] not in actors
+    ):  # "expelled the ambassador and Niger followed suit": the parse joins Niger to him
+        actors = right[-1:]
+    before = [m for m in earlier if m["evidence"]["sentence"] == sentence.text and _at(m, sentence) < match.start()]
     last = earlier[-1]["evidence"]["sentence"]
-    models = [m for m in earlier if m["evidence"]["sentence"] == last]
+    models = before or [m for m in earlier if m["evidence"]["sentence"] == last]
     found, told = [], {(m["measure"], m["actor"], m["target"]) for m in earlier}
     for actor in actors:
         for model in models:
-            if model["target"] == actor or (model["measure"], actor, model["target"]) in told:
+            target = model["actor"] if model["target"] == actor else model["target"]
+            if target == actor or (model["measure"], actor, target) in told:
                 continue
-            told.add((model["measure"], actor, model["target"]))
+            told.add((model["measure"], actor, target))
             local = sentence.offset(token)
-            record = {**model, "actor": actor, "count": None, "detail": sentence.text.strip()[:120]}
+            record = {**model, "actor": actor, "target": target, "detail": sentence.text.strip()[:120]}
+            record["count"] = 1 if model["measure"] == "persona_non_grata" else None
             record["evidence"] = context.evidence(sentence, local, local + len(token.text))
             record["confidence"] = min(CONFIDENCE["followed"], model["confidence"])
             found.append(record)
     return found
+
+
+JUST_BEFORE = re.compile(r"\s*(?:,?\s*(?:too|also|then|quickly|soon|later|promptly)\s*,?\s*)?", re.IGNORECASE)
+
+
+def _at(measure: dict[str, Any], sentence: Sentence) -> int:
+    """A measure's trigger offset within its sentence."""
+    return int(measure["evidence"]["start"]) - sentence.start
 
 
 def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: list[str]) -> tuple[str | None, float]:
@@ -1220,8 +1497,15 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
     hosts = [b for p in clauses.preposition_objects(verb, ("from",)) if (b := body_of(sentence, p)) and b != target]
     if hosts and verb.lemma_ in HOSTS_ACT:  # "said it was expelling three Russian diplomats from Latvia"
         return hosts[0], CONFIDENCE["host"]
+    if clauses.passive(verb) and verb.lemma_ in HOSTS_ACT:
+        # "Kenya's foreign minister said two Somali diplomats had been expelled": the sayer's state
+        sayer = [b for b in _sayer(sentence, verb, facts) if b != target]
+        if sayer:
+            return sayer[0], CONFIDENCE["host"]
     before = [b.key for b in sentence.of("body") if b.key and b.end <= sentence.start + sentence.offset(verb)]
-    return next((b for b in [*reversed(before), *reversed(recent)] if b != target), None), CONFIDENCE["context"]
+    named = [b for b in [*reversed(before), *reversed(recent)] if b != target]
+    named = [b for b in named if not international(b)] or named  # "after the Nato campaign, five were expelled"
+    return next(iter(named), None), CONFIDENCE["context"]
 
 
 def _misparsed(token: Token, verb: Token) -> bool:
@@ -1232,6 +1516,19 @@ def _with_person(sentence: Sentence, token: Token, start: int, end: int) -> bool
     ties = [t for t in token.subtree if start <= sentence.offset(t) < end and t.lower_ in TIES] or [token]
     partners = [p for t in ties for p in clauses.preposition_objects(t, ("with",))]
     return bool(partners) and all(sentence.mention_of(p, ("person",)) is not None for p in partners)
+
+
+GOVERNS = STATE_NOUNS | {"authorities", "administration", "leadership", "state", "rulers", "side"}
+
+
+def _with_thing(sentence: Sentence, token: Token, start: int, end: int) -> bool:
+    """Ties "with" a common noun that is no state nor its government ("the Bolivian company",
+    "the rebel group"): no diplomatic rupture between states."""
+    ties = [t for t in token.subtree if start <= sentence.offset(t) < end and t.lower_ in TIES] or [token]
+    partners = [p for t in ties for p in clauses.preposition_objects(t, ("with",))]
+    return bool(partners) and all(
+        p.pos_ == "NOUN" and body_of(sentence, p) is None and p.lemma_.lower() not in GOVERNS for p in partners
+    )
 
 
 def _names_person(sentence: Sentence, end: int) -> bool:
@@ -1295,12 +1592,16 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
             key = (m["measure"], m["actor"], m["target"])
             partnered[key] = max(partnered.get(key, 0.0), m["confidence"])
     told: dict[tuple[str, str, str], set[str]] = {}  # where each surer reading was read
+    first: dict[tuple[str, str, str, str], int] = {}  # where in each sentence each reading was first read
     for m in measures:
         if m["confidence"] >= SURE:
             told.setdefault(_key(m), set()).add(m["evidence"]["sentence"])
+        at = (*_key(m), m["evidence"]["sentence"])
+        start = m["evidence"].get("start", 0)
+        first[at] = min(first.get(at, start), start)
     persons = {(m["actor"], m["target"]) for m in measures if m.get("_person")}
     pngs = {(m["actor"], m["target"]) for m in measures if m["measure"] == "persona_non_grata"}
-    named_of = Counter((m["actor"], m["target"]) for m in measures if m.get("_person"))
+    named_of = Counter((m["actor"], m["target"], m.get("year")) for m in measures if m.get("_person"))
     kept = []
     for measure in measures:
         kind, actor, target = _key(measure)
@@ -1312,6 +1613,16 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
             sentence in reverse or any(not REPRISAL.search(other) for other in reverse)
         )
         if misread and not REPRISAL.search(sentence):
+            if not measure.get("_person"):
+                continue
+            # a named person's persona non grata read the wrong way round is the surer reading's
+            measure = {**measure, "actor": target, "target": actor}
+            kind, actor, target = _key(measure)
+        # "three diplomats were declared persona non grata and given 72 hours to leave": two guesses
+        # of one event, the later the other way round, is the earlier misread
+        before = first.get((kind, target, actor, sentence))
+        later = before is not None and before < measure["evidence"].get("start", 0)
+        if measure["confidence"] <= GUESS and later and not REPRISAL.search(sentence):
             continue
         if partnered.get((measure["measure"], target, actor), 0.0) > measure["confidence"]:
             continue  # a rupture is told once, by the side that made it: the surer reading the other way
@@ -1328,7 +1639,12 @@ def settle(measures: list[dict[str, Any]], text: str = "") -> list[dict[str, Any
             and _declared_of(measures, (actor, target), sentence, spoken)
         ):
             measure = {**measure, "measure": "persona_non_grata"}
-        named = named_of.get((actor, target), 0) if measure["measure"] == "expulsion" else 0
+        # the persons named of the pair in the group's year (an undated one counts with any)
+        year = measure.get("year")
+        named = sum(
+            n for (a, t, y), n in named_of.items() if (a, t) == (actor, target) and (y == year or None in (y, year))
+        )
+        named = named if measure["measure"] == "expulsion" else 0
         if named and 1 < (measure["count"] or 0) <= NAMED_GROUP:
             # "three officials were expelled ... they were A, B and C": one persona non grata per
             # person; those the exits did not name stand in at a guess's confidence

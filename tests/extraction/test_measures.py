@@ -575,3 +575,241 @@ def test_an_envoy_barred_from_returning_is_declared_unwelcome_and_a_group_is_den
 def test_a_habit_told_beside_a_measure_is_no_measure(habit: str) -> None:
     found = extract("Chile expelled a Peruvian diplomat on Monday. " + habit)["measures"]
     assert [(m["measure"], m["actor"], m["target"]) for m in found] == [("expulsion", "CHL", "PER")]
+
+
+# Issue 11, fifth measures round: classes of shapes, each with sentences written for the test.
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("expelled between eleven and fourteen Peruvian diplomats", 11),  # a range, not a sum
+        ("ordered half a dozen Peruvian officials to leave", 6),
+        ("told Lima to withdraw 12 of its 30 diplomats", 12),
+        ("expelled two hundred and forty officials", 240),
+    ],
+)
+def test_counts_in_words_and_ranges(text: str, number: int) -> None:
+    assert counts.count(text) == number
+
+
+def test_international_bodies_by_their_short_names() -> None:
+    assert ("persona_non_grata", "ERI", "UN") in _measures("Eritrea expelled the UN envoy on Monday.")
+    assert ("persona_non_grata", "ERI", "AU") in _measures("The AU envoy was ordered to leave Eritrea.")
+
+
+def test_head_of_a_mission_is_a_head_of_mission() -> None:
+    """The head of an international body's mission is that body's envoy, whatever his nationality."""
+    found = _measures("Eritrea has expelled the head of the UN mission in Asmara, a Norwegian diplomat.")
+    assert found == {("persona_non_grata", "ERI", "UN")}
+    assert ("persona_non_grata", "ERI", "EU") in _measures("Eritrea ordered the chief of the EU delegation to leave.")
+
+
+def test_answered_in_kind_by_the_state_hit() -> None:
+    """ "Sudan did the same" after a measure against Sudan answers it: the same measure the other way."""
+    same = _measures("Peru recalled its ambassador from Bolivia, and Bolivia did the same.")
+    assert {("ambassador_recalled", "PER", "BOL"), ("ambassador_recalled", "BOL", "PER")} <= same
+    kind = _measures("Peru expelled three Bolivian diplomats. Bolivia responded in kind a day later.")
+    assert ("expulsion", "BOL", "PER") in kind
+    other = _measures("Peru expelled three Bolivian diplomats. Ecuador did the same.")
+    assert ("expulsion", "ECU", "BOL") in other and ("expulsion", "BOL", "PER") not in other
+
+
+def test_answered_noun_before_the_reprisal() -> None:
+    found = _measures("In retaliation for the expulsion of its diplomats, Bolivia expelled four Peruvian diplomats.")
+    assert {("expulsion", "BOL", "PER"), ("expulsion", "PER", "BOL")} <= found
+
+
+def test_harassment_needs_someone_followed() -> None:
+    assert not _measures("Peru's expulsion of three Bolivian diplomats was followed by a protest in La Paz.") - {
+        ("expulsion", "PER", "BOL")
+    }
+    broken = _measures("Peruvian police broke into the Bolivian embassy in Lima to seize a fugitive.")
+    assert ("harassment", "PER", "BOL") in broken
+
+
+def test_visa_refused_with_its_holder_between() -> None:
+    found = _measures("Peru refused to give the Bolivian defence attaché a visa.")
+    assert ("visa_denial", "PER", "BOL") in found
+
+
+def test_passive_after_another_verb_and_pronoun_patients() -> None:
+    """The actor far away: a passive told after another verb, or of a pronoun, in a sentence that
+    names no state, is the state the text last made a subject (below the sure band)."""
+    later = extract("Peru accused Bolivia of meddling. The Bolivian consul in Tacna was arrested and then expelled.")
+    assert {(m["actor"], m["target"]) for m in later["measures"]} == {("PER", "BOL")}
+    assert all(m["confidence"] < 0.8 for m in later["measures"])
+    they = _measures("Peru accused four Bolivian attachés of spying. They were expelled on Friday.")
+    assert they == {("expulsion", "PER", "BOL")}
+
+
+def test_two_guesses_of_one_event_keep_the_first_direction() -> None:
+    text = (
+        "Ties between Peru and Bolivia frayed. "
+        "Three Bolivian diplomats were declared persona non grata and given a week to leave."
+    )
+    assert ("expulsion", "BOL", "PER") not in _measures(text)
+
+
+def test_an_act_only_spoken_of_is_no_measure() -> None:
+    assert not _measures("Peru's foreign minister said that expelling Bolivian diplomats would be a mistake.")
+
+
+def test_a_passive_reported_by_a_state_is_that_state_s() -> None:
+    """ "X's minister said two diplomats had been expelled": the sayer's state expelled them, also
+    when the sayer is a person whose state only his title gives."""
+    for text in (
+        "Chile said two Bolivian diplomats had been expelled.",
+        "Foreign Minister Alberto van Klaveren of Chile said two Bolivian diplomats had been expelled.",
+    ):
+        found = extract(text)["measures"]
+        assert [(m["measure"], m["actor"], m["target"]) for m in found] == [("expulsion", "CHL", "BOL")]
+        assert found[0]["confidence"] < 0.8
+    assert not _measures("Bolivia said its ambassador had been expelled.") & {("persona_non_grata", "BOL", "BOL")}
+
+
+def test_named_members_of_a_group_each_declared() -> None:
+    """Persons named inside a measure's patients are each a persona non grata, whatever the
+    exits make of them; the group's expulsion gives way to them."""
+    text = (
+        "Chile ordered three Bolivian diplomats to leave within two weeks. A spokesman said the Bolivian "
+        "ambassador was summoned and told that the attaché, Col. Juan Mamani, and the secretaries Ana "
+        "Quispe and Luis Choque had 14 days to leave the country."
+    )
+    found = [(m["measure"], m["actor"], m["target"], m["count"]) for m in extract(text)["measures"]]
+    assert found.count(("persona_non_grata", "CHL", "BOL", 1)) == 3
+    assert not [f for f in found if f[0] == "expulsion"]
+
+
+def test_the_staff_beside_the_head_of_mission() -> None:
+    found = extract("Chile gave the Bolivian ambassador and all his staff 72 hours to leave.")["measures"]
+    kinds = {(m["measure"], m["actor"], m["target"], m["count"]) for m in found}
+    assert kinds == {("persona_non_grata", "CHL", "BOL", 1), ("expulsion", "CHL", "BOL", None)}
+    assert ("expulsion", "CHL", "BOL", 3) in {
+        (m["measure"], m["actor"], m["target"], m["count"])
+        for m in extract("Chile expelled the Bolivian ambassador and three of his aides.")["measures"]
+    }
+    family = _measures("Chile expelled the Bolivian ambassador and his family.")
+    assert family == {("persona_non_grata", "CHL", "BOL")}
+
+
+def test_two_states_in_one_sentence_each_on_its_side() -> None:
+    """A subordinate clause the parser reads as "after" + noun still has its subject; the owner of
+    "Britain's decision to expel" acts; a demonym such as "Argentine" names its state."""
+    after = extract("Argentina summoned the British ambassador after London expelled two Argentine diplomats.")
+    assert [(m["actor"], m["target"], m["confidence"] >= 0.8) for m in after["measures"]] == [("GBR", "ARG", True)]
+    decision = _measures("Britain's decision to expel two Argentine diplomats angered Buenos Aires.")
+    assert decision == {("expulsion", "GBR", "ARG")}
+
+
+def test_staff_cuts_ordered_of_another_state() -> None:
+    """An order that a state cut its own staff is the orderer's staff cap, not an expulsion, unless
+    it counts the diplomats to go."""
+    assert _measures("Peru gave Chile a month to cut its number of diplomatic staff in Lima.") == {
+        ("staff_cap", "PER", "CHL")
+    }
+    assert _measures("Peru ordered Chile to reduce its embassy staff to twenty.") == {("staff_cap", "PER", "CHL")}
+    assert ("expulsion", "PER", "CHL") in _measures("Peru asked Chile to withdraw 12 diplomats.")
+
+
+def test_states_listed_after_among_the_other_countries() -> None:
+    text = (
+        "Chile said Peru was expelling three of its diplomats. Among the other countries that had been told "
+        "to cut their staff were Bolivia, Ecuador and Colombia."
+    )
+    found = extract(text)["measures"]
+    listed = {(m["measure"], m["actor"], m["target"]) for m in found if m["confidence"] < 0.8}
+    assert listed == {("expulsion", "PER", code) for code in ("BOL", "ECU", "COL")}
+
+
+def test_told_him_to_leave_and_had_hours_to_leave() -> None:
+    """ "Summoned the ambassador and told him to leave": him is the one summoned; "had 72 hours to
+    leave Mali" is Mali's measure against the one who has to go, not his."""
+    told = _measures(
+        "Relations with France soured. Mali's foreign ministry summoned the French ambassador and told him to leave."
+    )
+    assert told == {("persona_non_grata", "MLI", "FRA")}
+    hours = _measures("The ministry said the French ambassador had 72 hours to leave Mali.")
+    assert hours == {("persona_non_grata", "MLI", "FRA")}
+
+
+def test_timeline_passives_with_the_noun_first() -> None:
+    """A chronology tells measures in the present passive with the noun first; a body named
+    beside them ("after the Nato campaign") is no actor of an expulsion, and a passive whose
+    subject is no diplomat ("students were expelled from the university") tells none."""
+    text = (
+        "Bolivia and Chile: a history.\n\n"
+        "1978: Twelve Bolivian diplomats leave the embassy in a column and are deported from Chile.\n\n"
+        "1978: Diplomatic ties are severed.\n\n"
+        "2011: After the OAS summit is held, four Bolivian officials are expelled for spying."
+    )
+    found = extract(text)["measures"]
+    pairs = {(m["measure"], m["actor"], m["target"], m["year"]) for m in found}
+    assert ("expulsion", "CHL", "BOL", 1978) in pairs and ("relations_severed", "CHL", "BOL", 1978) in pairs
+    assert ("expulsion", "CHL", "BOL", 2011) in pairs
+    assert all(m["actor"] != "OAS" for m in found)
+    assert not _measures("Two Chilean students were expelled from the university in Bolivia.")
+
+
+def test_a_measure_stopped_short_of_is_none() -> None:
+    found = _measures("Chile recalled its ambassador from Bolivia, stopping short of a full severing of ties.")
+    assert found == {("ambassador_recalled", "CHL", "BOL")}
+
+
+def test_persona_non_grata_told_with_a_copula() -> None:
+    """ "Chile announced that the Bolivian consul was persona non grata": the sayer's measure."""
+    for text in (
+        "Chile announced that the Bolivian consul was persona non grata.",
+        "The Chilean foreign ministry said the Bolivian consul is now persona non grata and must leave.",
+    ):
+        assert ("persona_non_grata", "CHL", "BOL") in _measures(text)
+
+
+def test_ties_with_a_thing_are_no_rupture() -> None:
+    assert not _measures("Chile cut ties with the Bolivian company after the scandal.")
+    assert _measures("Chile cut ties with the Bolivian government.") == {("relations_severed", "CHL", "BOL")}
+
+
+def test_names_written_in_capitals_and_one_envoy_kicked_out() -> None:
+    assert _measures("The government of PERU formally severed diplomatic relations with BOLIVIA.") == {
+        ("relations_severed", "PER", "BOL")
+    }
+    found = extract("Chile kicked out Bolivia's envoy in Santiago, Juan Mamani, and six of his colleagues.")["measures"]
+    kinds = {(m["measure"], m["actor"], m["target"], m["count"]) for m in found}
+    assert {("persona_non_grata", "CHL", "BOL", 1), ("expulsion", "CHL", "BOL", 6)} <= kinds
+
+
+def test_one_envoy_owned_by_a_name_and_orders_against_him() -> None:
+    assert _measures("Chile issued an expulsion order against the Bolivian consul.") == {
+        ("persona_non_grata", "CHL", "BOL")
+    }
+    found = extract("Chile ordered the expulsion of Bolivia's ambassador, Juan Mamani.")["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["confidence"] >= 0.8) for m in found] == [
+        ("persona_non_grata", "CHL", "BOL", True)
+    ]
+    beside = extract("Chile expelled the Bolivian chargé d'affaires and two military attachés.")["measures"]
+    assert ("expulsion", 2) in {(m["measure"], m["count"]) for m in beside}
+
+
+def test_a_mission_that_will_close() -> None:
+    found = extract("Chile's embassy in Lima will close on Friday, the ministry said.")["measures"]
+    assert [(m["measure"], m["actor"], m["target"]) for m in found] == [("mission_closure", "CHL", "PER")]
+    assert found[0]["confidence"] < 0.8
+    assert not _measures("The embassy would close if the attacks continued.")
+
+
+def test_countries_listed_with_an_alliance_are_the_states_only() -> None:
+    """Names in capitals make "NATO" a body; "countries, including Peru, many EU nations and NATO"
+    still lists only the states that act."""
+    text = "A dozen countries, including Peru, many EU nations and NATO, have ordered 40 Bolivian diplomats out."
+    found = _measures(text)
+    assert ("expulsion", "PER", "BOL") in found and all(actor != "NATO" for _, actor, _ in found)
+
+
+def test_we_in_a_quote_is_the_speaker_s_state() -> None:
+    assert _measures('"We are expelling four Bolivian diplomats," Chile\'s foreign minister told reporters.') == {
+        ("expulsion", "CHL", "BOL")
+    }
+    assert _measures('"We have decided to break off relations with Bolivia," the Chilean president announced.') == {
+        ("relations_severed", "CHL", "BOL")
+    }
