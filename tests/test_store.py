@@ -54,6 +54,19 @@ def test_changed_record_gets_a_new_version_and_keeps_the_old(store: Store, tmp_p
     assert history[0]["data"]["reason"] == "Martial law in Poland"
     assert history[1]["data"]["reason"] == "Protest against martial law"
     assert history[1]["changed_by"] == "tester" and history[1]["change"] == "update"
+    first = {k: history[0][k] for k in ("record_id", "version", "kind", "changed_by", "change")}
+    assert first == {
+        "record_id": POSTING["id"],
+        "version": 1,
+        "kind": "posting",
+        "changed_by": "tester",
+        "change": "create",
+    }
+    stored = store.rows("SELECT id, version, kind, certainty, updated_by FROM records ORDER BY id")
+    assert stored == [
+        {"id": "p-zdzislaw-rurarz", "version": 1, "kind": "person", "certainty": "confirmed", "updated_by": "tester"},
+        {"id": POSTING["id"], "version": 2, "kind": "posting", "certainty": "confirmed", "updated_by": "tester"},
+    ]
     assert store.scalar("SELECT reason FROM postings") == "Protest against martial law"
     assert store.scalar("SELECT count(*) FROM postings") == 1
 
