@@ -113,6 +113,38 @@ def test_the_first_bad_line_is_the_one_one_process_reports(
     assert _refusal(tmp_path, case, lines, "2", monkeypatch) == one
 
 
+@pytest.mark.parametrize(
+    ("case", "bad", "expected"),
+    [
+        ("broken reference", rec("posting", "pos-x", person="p-gone", role="ambassador", sending="POL"), "neither"),
+        ("kind in the store", rec("person", "m-stored", name="X"), "already a measure in the store"),
+    ],
+)
+def test_what_the_importing_process_refuses_names_the_line_a_worker_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None, case: str, bad: dict[str, Any], expected: str
+) -> None:
+    """The reference check and the kinds the store holds are the importing process's, which keeps
+    only file, line and id of a worker's records: the message is still the one process's."""
+    lines = [json.dumps(r) for r in records(1200)]
+    lines.insert(1500, json.dumps(bad))
+    path = tmp_path / f"{case}.jsonl"
+    path.write_text("".join(line + "\n" for line in lines))
+    said = []
+    for workers in ("0", "2"):
+        monkeypatch.setenv(bulk.ENV_WORKERS, workers)
+        store = Store.open(str(tmp_path / f"{case}-{workers}.db"))
+        stored = rec("measure", "m-stored", type="expulsion", actor="RUS", target="USA")
+        imports.import_records(store, [imports.Located("seed", 1, stored)])
+        imports.import_records(store, [imports.Located("seed", 1, rec("person", "p-stored", name="Stored One"))])
+        with pytest.raises(InputError) as caught:
+            imports.import_records(store, imports.read_paths([str(path)]))
+        assert store.scalar("SELECT count(*) FROM records") == 2
+        store.close()
+        said.append(caught.value.describe())
+    assert "line 1501" in said[0] and expected in said[0] and str(path) in said[0]
+    assert said[1] == said[0]
+
+
 def test_an_empty_file_after_a_good_one_is_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ import pytest
 
 from legation.errors import InputError
 from legation.registry import exports, imports, search
-from legation.registry.store import Store
+from legation.registry.store import PAGE_SIZE, Store
 from tests.conftest import rec, rurarz, rurarz_posting, write_jsonl
 
 PERSON = rurarz(birth="1930-02-24")
@@ -53,6 +54,19 @@ def test_changed_record_gets_a_new_version_and_keeps_the_old(store: Store, tmp_p
     assert history[0]["data"]["reason"] == "Martial law in Poland"
     assert history[1]["data"]["reason"] == "Protest against martial law"
     assert history[1]["changed_by"] == "tester" and history[1]["change"] == "update"
+    first = {k: history[0][k] for k in ("record_id", "version", "kind", "changed_by", "change")}
+    assert first == {
+        "record_id": POSTING["id"],
+        "version": 1,
+        "kind": "posting",
+        "changed_by": "tester",
+        "change": "create",
+    }
+    stored = store.rows("SELECT id, version, kind, certainty, updated_by FROM records ORDER BY id")
+    assert stored == [
+        {"id": "p-zdzislaw-rurarz", "version": 1, "kind": "person", "certainty": "confirmed", "updated_by": "tester"},
+        {"id": POSTING["id"], "version": 2, "kind": "posting", "certainty": "confirmed", "updated_by": "tester"},
+    ]
     assert store.scalar("SELECT reason FROM postings") == "Protest against martial law"
     assert store.scalar("SELECT count(*) FROM postings") == 1
 
@@ -164,6 +178,28 @@ def test_a_new_sqlite_store_gets_the_schema_alembic_makes(tmp_path: Path) -> Non
     assert store.rows("SELECT record_id FROM search_index WHERE search_index MATCH 'rurarz'") == [
         {"record_id": "p-zdzislaw-rurarz"}
     ]
+
+
+def test_a_new_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    """New files get PAGE_SIZE pages (fewer pages and log frames for a bulk load); a store made with
+    SQLite's default 4 KiB pages keeps them, and takes records as before."""
+    from legation.migrations import snapshot
+
+    new = Store.open(str(tmp_path / "new.db"))
+    load(new, tmp_path, [rurarz()])
+    assert new.scalar("PRAGMA page_size") == PAGE_SIZE == 16384
+    stored = new.get("p-zdzislaw-rurarz")
+    new.close()
+    raw = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    raw.execute("PRAGMA journal_mode=WAL")  # as stores were made before: WAL first, so 4 KiB pages
+    for statement in snapshot.statements():
+        raw.execute(statement)
+    raw.close()
+    old = Store.open(str(tmp_path / "old.db"))
+    load(old, tmp_path, [rurarz()])
+    assert old.scalar("PRAGMA page_size") == 4096
+    assert old.get("p-zdzislaw-rurarz") == stored is not None
+    old.close()
 
 
 def _family(pid: int) -> dict[int, float]:

@@ -10,7 +10,7 @@ are rebuilt from it on every write. The Alembic migrations in `legation/migratio
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
@@ -195,26 +195,37 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 
 
 def insert_values(
-    conn: Connection, table: Table, columns: Sequence[str], values: list[tuple[Any, ...]], upsert: str = ""
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    values: list[tuple[Any, ...]],
+    upsert: str = "",
+    fixed: Mapping[str, Any] | None = None,
 ) -> None:
     """Insert rows given as tuples in the order of `columns` (the bulk path builds tuples directly,
-    without a dict per row); `upsert` is an `ON CONFLICT ...` clause. On SQLite, thousands of rows
-    go into one multi-row `VALUES` statement: the driver binds them all and SQLite then runs
-    without Python's lock, where `executemany` takes it back after every row. Elsewhere, one
-    `executemany`."""
+    without a dict per row); `upsert` is an `ON CONFLICT ...` clause; `fixed` gives columns whose
+    value is the same in every row (a new record's version, time, author), which SQLite then binds
+    once per statement instead of once per row. On SQLite, thousands of rows go into one multi-row
+    `VALUES` statement: the driver binds them all and SQLite then runs without Python's lock, where
+    `executemany` takes it back after every row. Elsewhere, one `executemany`."""
     if not values:
         return
+    fixed = fixed or {}
     if conn.dialect.name != "sqlite":
+        if fixed:  # the same rows, each with the fixed values after its own
+            columns, values = [*columns, *fixed], [(*row, *fixed.values()) for row in values]
         marks = ", ".join(["%s"] * len(columns))
         conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({_names(columns)}) VALUES ({marks}) {upsert}', values)
         return
+    assert not (fixed and upsert), "SQLite reads `SELECT ... ON CONFLICT` as a join: not needed yet"
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    per = SQLITE_VARIABLES // len(columns)
+    per = (SQLITE_VARIABLES - len(fixed)) // len(columns)
+    once = list(fixed.values())
     try:
         for start in range(0, len(values), per):
             part = values[start : start + per]
-            sql = _multi_insert(table.name, tuple(columns), len(part), upsert)
-            cursor.execute(sql, list(chain.from_iterable(part)))
+            sql = _multi_insert(table.name, tuple(columns), len(part), upsert, tuple(fixed))
+            cursor.execute(sql, once + list(chain.from_iterable(part)) if once else list(chain.from_iterable(part)))
     finally:
         cursor.close()
 
@@ -224,6 +235,11 @@ def _names(columns: Sequence[str]) -> str:
 
 
 @lru_cache(maxsize=256)
-def _multi_insert(table: str, columns: tuple[str, ...], rows: int, upsert: str) -> str:
+def _multi_insert(table: str, columns: tuple[str, ...], rows: int, upsert: str, fixed: tuple[str, ...] = ()) -> str:
     row = "(" + ", ".join(["?"] * len(columns)) + ")"
-    return f'INSERT INTO "{table}" ({_names(columns)}) VALUES ' + ", ".join([row] * rows) + f" {upsert}"
+    many = ", ".join([row] * rows)
+    if not fixed:
+        return f'INSERT INTO "{table}" ({_names(columns)}) VALUES {many} {upsert}'
+    # the fixed values' parameters come first in the text, so they are bound first
+    picked = ", ".join([*(f"column{n}" for n in range(1, len(columns) + 1)), *(["?"] * len(fixed))])
+    return f'INSERT INTO "{table}" ({_names([*columns, *fixed])}) SELECT {picked} FROM (VALUES {many})'
