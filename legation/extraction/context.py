@@ -69,7 +69,7 @@ def resolve(sentences: list[Sentence]) -> None:
                 subject = subject or mention.key
         salient = subject or salient
         if lexicon.role_pattern().search(sentence.text):
-            for phrase in _role_phrases(sentence):
+            for phrase in role_phrases(sentence):  # this sentence's anaphors are resolved: the same phrases
                 if phrase.person:
                     holders.pop(phrase.person, None)
                     holders[phrase.person] = phrase.role

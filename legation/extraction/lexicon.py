@@ -109,6 +109,9 @@ def any_of(section: str) -> re.Pattern[str]:
     return joined([t.pattern.pattern for t in found])
 
 
+BUCKETS = 4  # an alternative that may start with more letters is not copied into each bucket
+
+
 @cache
 def gate(section: str) -> re.Pattern[str]:
     """Whether a text holds any trigger of a section, for `search` only (the match it returns is
@@ -123,10 +126,11 @@ def gate(section: str) -> re.Pattern[str]:
         for alternative in _alternatives(body):
             piece = rf"(?:{alternative})\b"
             first = _first(list(parser.parse(rf"\b{piece}", FLAGS)))
-            if not first:
-                unsure.append(piece)
+            letters = {c.lower() if c.isascii() else c for c in first or ()}
+            if not first or len(letters) > BUCKETS:
+                unsure.append(lead(rf"\b{piece}") + piece)  # one copy, behind its own look-ahead
                 continue
-            for c in {c.lower() if c.isascii() else c for c in first}:
+            for c in letters:
                 buckets.setdefault(c, []).append(piece)
     options = [f"(?=[{re.escape(c)}])(?:{'|'.join(pieces)})" for c, pieces in sorted(buckets.items())] + unsure
     return re.compile(rf"\b(?:{'|'.join(options)})", FLAGS)

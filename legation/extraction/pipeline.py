@@ -135,8 +135,14 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
     yield start, text[start:]
 
 
+@cache
+def _phrases() -> dict[str, str]:
+    """Body phrases and capitals in one dict (built once: the two are cached, the merge was not)."""
+    return {**gazetteer.body_phrases(), **gazetteer.capitals()}
+
+
 def _bodies(doc: Doc, base: int, ents: Sequence[Span]) -> list[Mention]:
-    phrases = {**gazetteer.body_phrases(), **gazetteer.capitals()}
+    phrases = _phrases()
     capital = nlp().vocab.strings["CAPITAL"]
     found: list[Mention] = []
     taken: set[int] = set()
@@ -177,7 +183,7 @@ def _clean(span: Span) -> Span | None:
     ):
         start += 1  # "Counsels Saleh Ali Al Majbari": a title the NER took into the name
     if _placed(doc, start):
-        phrases = {**gazetteer.body_phrases(), **gazetteer.capitals()}
+        phrases = _phrases()
         for size in (3, 2, 1):
             if doc[start : start + size].text in phrases and start + size < end:
                 start += size  # "ambassador to Peru Luis Rojas": the state is no part of the name
