@@ -198,7 +198,7 @@ def _body_before(sentence: Sentence, start: int) -> Mention | None:
 def _verb_between(sentence: Sentence, start: int, end: int) -> bool:
     if sentence.span is None:
         return False
-    return any(t.pos_ in ("VERB", "AUX") for t in sentence.span if start <= sentence.offset(t) < end)
+    return any(t.pos_ in ("VERB", "AUX") for t in sentence.tokens if start <= sentence.offset(t) < end)
 
 
 def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:

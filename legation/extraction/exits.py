@@ -75,7 +75,7 @@ class Facts:
                 self.named = [*[b for b in self.named if b != mention.key], mention.key][-NAMED:]
         if sentence.span is None:
             return
-        for token in sentence.span:
+        for token in sentence.tokens:
             if token.dep_ in ("nsubj", "nsubjpass") and (body := body_of(sentence, token)):
                 self.actor = body
                 return
@@ -841,7 +841,7 @@ def _role_subject(sentence: Sentence, token: Token) -> Token | None:
     the sentences before it named."""
     if token.lower_ not in PERSONAL or sentence.span is None:
         return None
-    for node in sentence.span:
+    for node in sentence.tokens:
         if node.i >= token.i:
             return None
         if node.dep_ in ("nsubj", "nsubjpass") and node.pos_ == "NOUN" and node.tag_ == "NN":
@@ -1016,7 +1016,7 @@ def _hosts_told(sentence: Sentence, at: At) -> set[str | None]:
     """The states that expel, in a sentence that names no envoy's state: the actor, and the state
     that says so ("X was expelled in retaliation, Moscow said")."""
     hosts: set[str | None] = {at.actor}
-    for token in sentence.span if sentence.span is not None else ():
+    for token in sentence.tokens:
         if token.dep_ == "nsubj" and token.head.lemma_ in SAYS and (body := body_of(sentence, token)):
             hosts.add(body)
         elif (
@@ -1537,7 +1537,7 @@ def _states_of(sentence: Sentence, mention: Mention) -> tuple[str | None, list[s
     if sentence.span is None:
         return None, []
     first, last = sentence.local(mention.start), sentence.local(mention.end)
-    inside = [t for t in sentence.span if first <= sentence.offset(t) < last]
+    inside = [t for t in sentence.tokens if first <= sentence.offset(t) < last]
     heads = [t for t in inside if t.head not in inside or t.head == t]
     if not heads:
         return None, []

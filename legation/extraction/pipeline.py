@@ -58,6 +58,14 @@ class Sentence:
     memo: dict[str, object] = field(default_factory=dict)  # per-sentence results the rules share
     span: Span | None = None  # the parsed sentence
 
+    @property
+    def tokens(self) -> list[Token]:
+        """The parsed sentence's tokens, made once: each pass over a `Span` makes new `Token`s."""
+        found = self.memo.get("tokens")
+        if found is None:
+            found = self.memo["tokens"] = list(self.span) if self.span is not None else []
+        return found  # type: ignore[return-value]
+
     def of(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
 
@@ -69,7 +77,7 @@ class Sentence:
         if self.span is None:
             return None
         at = self.span.start_char + local
-        for token in self.span:
+        for token in self.tokens:
             if token.idx <= at < token.idx + len(token.text):
                 return token
         return None
@@ -262,7 +270,8 @@ def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
     right after a role word ("the French ambassador, Sylvain Itte") or in apposition to one."""
     roles = lexicon.roles()
     stop = lexicon.not_names()
-    proper = [t.tag_ == "NNP" and t.is_title and t.text not in stop for t in doc]  # each doc[i] is a new Token
+    tokens = list(doc)  # each doc[i] makes a new Token: made once here
+    proper = [t.tag_ == "NNP" and t.is_title and t.text not in stop for t in tokens]
     i = 0
     while i < len(doc):
         if not proper[i]:
@@ -271,20 +280,20 @@ def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
         j = i
         while j < len(doc) and proper[j]:
             j += 1
-        while i < j - 2 and _named_body(doc[i].text):
+        while i < j - 2 and _named_body(tokens[i].text):
             i += 1  # "Ambassador to Cambodia Prasas Prasavinitchai": the post is no part of the name
         span = doc[i:j]
         root = span.root  # found anew at each `span.root`
         before = [t.lower_ for t in doc[max(0, i - 3) : i]]
         head = root.head
         marked = any(w in roles for w in before) or (root.dep_ == "appos" and head.lower_ in roles)
-        between = i > 0 and j < len(doc) and doc[i - 1].text == "," and doc[j].text == ","
+        between = i > 0 and j < len(doc) and tokens[i - 1].text == "," and tokens[j].text == ","
         marked = marked or (between and root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
         marked = marked or (len(span) in (2, 3) and _role_follows(text, span.end_char))
         marked = marked or (root.dep_ == "conj" and root.head.ent_type_ == "PERSON")  # "A, B and C"
         listed = [c for c in root.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
         marked = marked or (bool(listed) and len(span) in (2, 3))  # A, the first of a list of persons
-        marked = marked or (i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in EVENT_NOUNS)
+        marked = marked or (i >= 2 and tokens[i - 1].lower_ == "of" and tokens[i - 2].lower_ in EVENT_NOUNS)
         unlabelled = all(t.ent_type_ in ("", "PERSON") and not _named_body(t.text) for t in span)
         marked = marked or (root.dep_ == "nsubj" and len(span) in (2, 3) and unlabelled)  # "Tesfay Gebre arrived"
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
