@@ -421,7 +421,7 @@ def leads(sentences: list[Sentence], sentence: Sentence) -> bool:
     if sentence.index <= LEAD:
         return True
     earlier = [s for s in sentences[: sentence.index] if not title_case(s.text)]  # a headline is no lead
-    return not any(lexicon.gate("exits").search(s.text) for s in earlier)
+    return not any(s.holds("exits") for s in earlier)
 
 
 def _other_envoy(sentence: Sentence) -> bool:
@@ -1042,7 +1042,7 @@ def find(
     years: context.Years | None = None,
 ) -> list[Found]:
     found: list[Found] = _members(sentence, facts, sentences or [sentence], recent, years, year)
-    if not lexicon.gate("exits").search(sentence.text):
+    if not sentence.holds("exits"):
         return found
     seen: set[str] = {f.key for f in found}
     phrases = context.role_phrases(sentence)

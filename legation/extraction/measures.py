@@ -426,7 +426,7 @@ def find(
     """The measures a sentence tells; `earlier` are the document's measures so far, which a reprisal
     ("In reply, Minsk expelled 12 diplomats") answers."""
     found: list[dict[str, Any]] = []
-    if not lexicon.gate("measures").search(sentence.text):
+    if not sentence.holds("measures"):
         return found
     seen: set[tuple[str, str | None, str | None]] = set()
     guessed: list[tuple[Any, Token | None, tuple[int, int], list[tuple[str | None, str | None, float]]]] = []
