@@ -1432,6 +1432,7 @@ FOLLOWED = re.compile(
     r"|(?:responded|replied|retaliated|reacted|answered) in kind|reciprocated)\b",
     re.IGNORECASE,
 )
+FOLLOWED = re.compile(lexicon.lead(FOLLOWED.pattern) + FOLLOWED.pattern, FOLLOWED.flags)  # the same matches
 
 
 def followed(sentence: Sentence, facts: Facts, earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:

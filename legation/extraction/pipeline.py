@@ -355,8 +355,8 @@ def _known(names: tuple[str, ...]) -> PhraseMatcher:
     return matcher
 
 
-def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, ...] = ()) -> list[Mention]:
-    text, ents = doc.text, doc.ents  # both built anew from the tokens at each call
+def _mentions(doc: Doc, base: int, surnames: dict[str, str], names: tuple[str, ...], text: str) -> list[Mention]:
+    ents = doc.ents  # built anew at each call; `text` is the paragraph: `doc.text`, not joined again
     found = _bodies(doc, base, ents)
     body_spans = [(m.start, m.end) for m in found]
     for _, first, last in sorted(_known(names)(doc), key=lambda m: (m[1], -m[2])) if names else ():
@@ -434,7 +434,7 @@ def _sentences(chunks: list[tuple[int, str]], docs: Iterable[Doc], names: tuple[
     surnames: dict[str, str] = {}
     found: list[Sentence] = []
     for number, ((base, chunk), doc) in enumerate(zip(chunks, docs, strict=True)):
-        mentions = _mentions(doc, base, surnames, names)
+        mentions = _mentions(doc, base, surnames, names, chunk)
         for sent in doc.sents:
             said = chunk[sent.start_char : sent.end_char]  # sent.text, which spaCy joins from the tokens
             if not said.strip():
