@@ -109,7 +109,7 @@ def any_of(section: str) -> re.Pattern[str]:
     return joined([t.pattern.pattern for t in found])
 
 
-BUCKETS = 4  # an alternative that may start with more letters is not copied into each bucket
+BUCKETS = 2  # an alternative that may start with more letters is split ("(?:a|b) c") or kept apart
 
 
 @cache
@@ -124,16 +124,63 @@ def gate(section: str) -> re.Pattern[str]:
     unsure: list[str] = []
     for body in _bodies(section):
         for alternative in _alternatives(body):
-            piece = rf"(?:{alternative})\b"
-            first = _first(list(parser.parse(rf"\b{piece}", FLAGS)))
-            letters = {c.lower() if c.isascii() else c for c in first or ()}
-            if not first or len(letters) > BUCKETS:
-                unsure.append(lead(rf"\b{piece}") + piece)  # one copy, behind its own look-ahead
-                continue
-            for c in letters:
-                buckets.setdefault(c, []).append(piece)
+            letters = _letters(alternative)
+            for one in _expanded(alternative) if len(letters) > BUCKETS else [alternative]:
+                piece, letters = rf"(?:{one})\b", _letters(one)
+                if not letters or len(letters) > BUCKETS:
+                    unsure.append(lead(rf"\b{piece}") + piece)  # one copy, behind its own look-ahead
+                    continue
+                for c in letters:
+                    buckets.setdefault(c, []).append(piece)
     options = [f"(?=[{re.escape(c)}])(?:{'|'.join(pieces)})" for c, pieces in sorted(buckets.items())] + unsure
     return re.compile(rf"\b(?:{'|'.join(options)})", FLAGS)
+
+
+def _letters(alternative: str) -> set[str]:
+    """The characters (folded) a match of a trigger's alternative starts with; empty when unsure."""
+    first = _first(list(parser.parse(rf"\b(?:{alternative})\b", FLAGS)))
+    return {c.lower() if c.isascii() else c for c in first or ()}
+
+
+def _expanded(alternative: str, depth: int = 0) -> list[str]:
+    """ "(?:a|b) c" as "a c" and "b c": a text has a match of the one exactly when it has one of
+    the others, and each starts with fewer letters. Only a leading group with no quantifier."""
+    end = _closing(alternative) if alternative.startswith("(?:") and depth < 3 else None
+    rest = alternative[end + 1 :] if end is not None else ""
+    if end is None or rest[:1] in ("?", "*", "+", "{"):
+        return [alternative]
+    inner = _alternatives(alternative[3:end])
+    if not 2 <= len(inner) <= 16:
+        return [alternative]
+    return [e for one in inner for e in _expanded(one + rest, depth + 1)]
+
+
+def _closing(pattern: str) -> int | None:
+    """Where the group that opens the pattern closes."""
+    depth, i, klass = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if klass:
+            klass = c != "]"
+        elif c == "[":
+            klass = True
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":
+                i += 1
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
 
 
 def _bodies(section: str) -> list[str]:

@@ -69,3 +69,6 @@ def test_first_letters_and_top_level_alternatives() -> None:
     assert lexicon._alternatives(r"a(?:b|c)|[|]d|e\|f|[]|]g") == ["a(?:b|c)", "[|]d", r"e\|f", "[]|]g"]
     assert lexicon._alternatives(r"(a)|\1") == [r"(a)|\1"]  # a back-reference: not split
     assert lexicon._alternatives("a|") == ["a|"]  # an empty alternative: not split
+    assert lexicon._expanded(r"(?:sent|expelled) (?:\w+ )?home") == [r"sent (?:\w+ )?home", r"expelled (?:\w+ )?home"]
+    assert lexicon._expanded(r"(?:a|b)? c") == [r"(?:a|b)? c"]  # a group that may match nothing: kept
+    assert lexicon._expanded(r"(?:a|(?:b|c)d) e") == ["a e", "bd e", "cd e"]
