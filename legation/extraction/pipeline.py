@@ -10,6 +10,7 @@ loaded once per process, and never downloaded: when the package is missing, `Mod
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -128,6 +129,8 @@ def load(*, own: bool = False) -> Language:
     model.max_length = 5_000_000
     if not own:
         attributes.install(model)
+    gc.collect()
+    gc.freeze()  # the model's objects live as long as the process: full collections no longer walk them
     return model
 
 
