@@ -68,11 +68,10 @@ def resolve(sentences: list[Sentence]) -> None:
                 mention.key = _holder(mention.text, holders) or subject or salient or forward
                 subject = subject or mention.key
         salient = subject or salient
-        if lexicon.role_pattern().search(sentence.text):
-            for phrase in role_phrases(sentence):  # this sentence's anaphors are resolved: the same phrases
-                if phrase.person:
-                    holders.pop(phrase.person, None)
-                    holders[phrase.person] = phrase.role
+        for phrase in role_phrases(sentence):  # its anaphors are resolved: the phrases `read` reads
+            if phrase.person:
+                holders.pop(phrase.person, None)
+                holders[phrase.person] = phrase.role
 
 
 ENVOYS = frozenset(
