@@ -82,6 +82,7 @@ def read(
     known: gazetteer.Persons | None = None,
 ) -> dict[str, Any]:
     """Apply the rules to a parsed text (`known`: the store's persons, when already read)."""
+    pipeline.gated(sentences)
     context.resolve(sentences)
     known = known or gazetteer.persons(store)
     by_name = {name: known.citizenship.get(known.link(name) or "") for name in known.names}

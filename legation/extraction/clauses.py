@@ -24,7 +24,7 @@ def head(sentence: Sentence, start: int, end: int) -> Token | None:
     """The token of a trigger span whose head lies outside the span (its syntactic head)."""
     if sentence.span is None:
         return None
-    inside = [t for t in sentence.span if start <= sentence.offset(t) < end]
+    inside = [t for t in sentence.tokens if start <= sentence.offset(t) < end]
     if not inside:
         return None
     verbs = [t for t in inside if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]

@@ -17,7 +17,7 @@ CAREER = re.compile(
 
 def types(sentence: Sentence) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
-    if not lexicon.any_of("consequences").search(sentence.text):
+    if not sentence.holds("consequences"):
         return found
     for trigger in lexicon.consequences():
         for match in trigger.pattern.finditer(sentence.text):

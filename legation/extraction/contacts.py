@@ -16,7 +16,7 @@ def _to(sentence: Sentence, sender: str | None) -> str:
 
 def find(sentence: Sentence, year: int | None) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    if not lexicon.any_of("contacts").search(sentence.text):
+    if not sentence.holds("contacts"):
         return found
     people = context.people(sentence)
     for trigger in lexicon.contacts():

@@ -68,11 +68,10 @@ def resolve(sentences: list[Sentence]) -> None:
                 mention.key = _holder(mention.text, holders) or subject or salient or forward
                 subject = subject or mention.key
         salient = subject or salient
-        if lexicon.role_pattern().search(sentence.text):
-            for phrase in _role_phrases(sentence):
-                if phrase.person:
-                    holders.pop(phrase.person, None)
-                    holders[phrase.person] = phrase.role
+        for phrase in role_phrases(sentence):  # its anaphors are resolved: the phrases `read` reads
+            if phrase.person:
+                holders.pop(phrase.person, None)
+                holders[phrase.person] = phrase.role
 
 
 ENVOYS = frozenset(
@@ -198,7 +197,7 @@ def _body_before(sentence: Sentence, start: int) -> Mention | None:
 def _verb_between(sentence: Sentence, start: int, end: int) -> bool:
     if sentence.span is None:
         return False
-    return any(t.pos_ in ("VERB", "AUX") for t in sentence.span if start <= sentence.offset(t) < end)
+    return any(t.pos_ in ("VERB", "AUX") for t in sentence.tokens if start <= sentence.offset(t) < end)
 
 
 def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:

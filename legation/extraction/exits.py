@@ -75,7 +75,7 @@ class Facts:
                 self.named = [*[b for b in self.named if b != mention.key], mention.key][-NAMED:]
         if sentence.span is None:
             return
-        for token in sentence.span:
+        for token in sentence.tokens:
             if token.dep_ in ("nsubj", "nsubjpass") and (body := body_of(sentence, token)):
                 self.actor = body
                 return
@@ -421,7 +421,7 @@ def leads(sentences: list[Sentence], sentence: Sentence) -> bool:
     if sentence.index <= LEAD:
         return True
     earlier = [s for s in sentences[: sentence.index] if not title_case(s.text)]  # a headline is no lead
-    return not any(lexicon.any_of("exits").search(s.text) for s in earlier)
+    return not any(s.holds("exits") for s in earlier)
 
 
 def _other_envoy(sentence: Sentence) -> bool:
@@ -841,7 +841,7 @@ def _role_subject(sentence: Sentence, token: Token) -> Token | None:
     the sentences before it named."""
     if token.lower_ not in PERSONAL or sentence.span is None:
         return None
-    for node in sentence.span:
+    for node in sentence.tokens:
         if node.i >= token.i:
             return None
         if node.dep_ in ("nsubj", "nsubjpass") and node.pos_ == "NOUN" and node.tag_ == "NN":
@@ -1016,7 +1016,7 @@ def _hosts_told(sentence: Sentence, at: At) -> set[str | None]:
     """The states that expel, in a sentence that names no envoy's state: the actor, and the state
     that says so ("X was expelled in retaliation, Moscow said")."""
     hosts: set[str | None] = {at.actor}
-    for token in sentence.span if sentence.span is not None else ():
+    for token in sentence.tokens:
         if token.dep_ == "nsubj" and token.head.lemma_ in SAYS and (body := body_of(sentence, token)):
             hosts.add(body)
         elif (
@@ -1042,7 +1042,7 @@ def find(
     years: context.Years | None = None,
 ) -> list[Found]:
     found: list[Found] = _members(sentence, facts, sentences or [sentence], recent, years, year)
-    if not lexicon.any_of("exits").search(sentence.text):
+    if not sentence.holds("exits"):
         return found
     seen: set[str] = {f.key for f in found}
     phrases = context.role_phrases(sentence)
@@ -1537,7 +1537,7 @@ def _states_of(sentence: Sentence, mention: Mention) -> tuple[str | None, list[s
     if sentence.span is None:
         return None, []
     first, last = sentence.local(mention.start), sentence.local(mention.end)
-    inside = [t for t in sentence.span if first <= sentence.offset(t) < last]
+    inside = [t for t in sentence.tokens if first <= sentence.offset(t) < last]
     heads = [t for t in inside if t.head not in inside or t.head == t]
     if not heads:
         return None, []

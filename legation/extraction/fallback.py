@@ -53,7 +53,7 @@ def find(
     for sentence in sentences:
         if sentence.span is None or _headline(sentence.text):
             continue
-        for token in sentence.span:
+        for token in sentence.tokens:
             code = lemmas().get(token.lemma_.lower())
             if code is None or not _event(sentence, token):
                 continue

@@ -36,7 +36,20 @@ def load() -> dict[str, Any]:
 
 
 def words(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{pattern})\b", FLAGS)
+    """A trigger's pattern as a whole word, told first which characters its matches start with."""
+    whole = rf"\b(?:{pattern})\b"
+    return re.compile(lead(whole) + whole, FLAGS)
+
+
+def lead(pattern: str) -> str:
+    """A look-ahead for the characters every match of `pattern` starts with ("(?=[er])" for
+    "expel|recall"), or "" when its parse leaves that unsure: `re` then fails at once wherever
+    a match cannot start, and finds the same matches. Under FLAGS "[e]" matches what "e" does."""
+    first = _first(list(parser.parse(pattern, FLAGS)))
+    if not first:
+        return ""
+    chars = sorted({c.lower() if c.isascii() else c for c in first})
+    return "(?=[" + "".join(re.escape(c) for c in chars) + "])"
 
 
 def joined(patterns: list[str]) -> re.Pattern[str]:
@@ -94,6 +107,128 @@ def any_of(section: str) -> re.Pattern[str]:
     """All triggers of a section in one pattern, to skip the sentences that have none."""
     found = {"exits": exits, "measures": measures, "contacts": contacts, "consequences": consequences}[section]()
     return joined([t.pattern.pattern for t in found])
+
+
+BUCKETS = 2  # an alternative that may start with more letters is split ("(?:a|b) c") or kept apart
+
+
+@cache
+def gate(section: str) -> re.Pattern[str]:
+    """Whether a text holds any trigger of a section, for `search` only (the match it returns is
+    not `any_of`'s): each trigger's alternatives, put in buckets by the letter they start with,
+    each bucket behind a look-ahead for its letter. `any_of` tries every alternative of every
+    trigger at each word start; this one tries a look-ahead per bucket, then one bucket.
+    A text has a match of one exactly when it has one of the other (`\\b(?:a|b)\\b` is
+    `\\b(?:a)\\b|\\b(?:b)\\b`)."""
+    buckets: dict[str, list[str]] = {}
+    unsure: list[str] = []
+    for body in _bodies(section):
+        for alternative in _alternatives(body):
+            letters = _letters(alternative)
+            for one in _expanded(alternative) if len(letters) > BUCKETS else [alternative]:
+                piece, letters = rf"(?:{one})\b", _letters(one)
+                if not letters or len(letters) > BUCKETS:
+                    unsure.append(lead(rf"\b{piece}") + piece)  # one copy, behind its own look-ahead
+                    continue
+                for c in letters:
+                    buckets.setdefault(c, []).append(piece)
+    options = [f"(?=[{re.escape(c)}])(?:{'|'.join(pieces)})" for c, pieces in sorted(buckets.items())] + unsure
+    return re.compile(rf"\b(?:{'|'.join(options)})", FLAGS)
+
+
+def _letters(alternative: str) -> set[str]:
+    """The characters (folded) a match of a trigger's alternative starts with; empty when unsure."""
+    first = _first(list(parser.parse(rf"\b(?:{alternative})\b", FLAGS)))
+    return {c.lower() if c.isascii() else c for c in first or ()}
+
+
+def _expanded(alternative: str, depth: int = 0) -> list[str]:
+    """ "(?:a|b) c" as "a c" and "b c": a text has a match of the one exactly when it has one of
+    the others, and each starts with fewer letters. Only a leading group with no quantifier."""
+    end = _closing(alternative) if alternative.startswith("(?:") and depth < 3 else None
+    rest = alternative[end + 1 :] if end is not None else ""
+    if end is None or rest[:1] in ("?", "*", "+", "{"):
+        return [alternative]
+    inner = _alternatives(alternative[3:end])
+    if not 2 <= len(inner) <= 16:
+        return [alternative]
+    return [e for one in inner for e in _expanded(one + rest, depth + 1)]
+
+
+def _closing(pattern: str) -> int | None:
+    """Where the group that opens the pattern closes."""
+    depth, i, klass = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if klass:
+            klass = c != "]"
+        elif c == "[":
+            klass = True
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":
+                i += 1
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _bodies(section: str) -> list[str]:
+    """The section's trigger patterns as written in the lexicon (`words` makes each a whole word)."""
+    if section == "consequences":
+        return [str(p) for p in load()["consequences"].values()]
+    return [str(entry["pattern"]) for entry in load()[section]]
+
+
+BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """A pattern's top-level alternatives ("a(?:b|c)|d" gives "a(?:b|c)" and "d"); the pattern
+    whole when it refers back to a group, where splitting it would change what it means."""
+    if BACKREFERENCE.search(pattern):
+        return [pattern]
+    parts: list[str] = []
+    depth, start, i, klass = 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if klass:
+            klass = c != "]"
+        elif c == "[":
+            klass = True
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":
+                i += 1  # "[]a]": a "]" first in a class is one of its characters
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    if depth or klass or any(not p for p in parts):
+        return [pattern]
+    for part in parts:
+        re.compile(part, FLAGS)  # each a pattern of its own, or the split was wrong
+    return parts
 
 
 @cache

@@ -426,7 +426,7 @@ def find(
     """The measures a sentence tells; `earlier` are the document's measures so far, which a reprisal
     ("In reply, Minsk expelled 12 diplomats") answers."""
     found: list[dict[str, Any]] = []
-    if not lexicon.any_of("measures").search(sentence.text):
+    if not sentence.holds("measures"):
         return found
     seen: set[tuple[str, str | None, str | None]] = set()
     guessed: list[tuple[Any, Token | None, tuple[int, int], list[tuple[str | None, str | None, float]]]] = []
@@ -1071,7 +1071,7 @@ def _read(
     if _generic(token, agents, targets):  # "a dozen states expelled ...", "from the countries that expelled ..."
         return [], [], [(None, None, CONFIDENCE["generic"])]
     if not targets and code in PARTNERED:  # "the breaking off of relations with Israel"
-        ties = [t for t in sentence.span or () if start <= sentence.offset(t) < span[1] and t.lower_ in TIES]
+        ties = [t for t in sentence.tokens if start <= sentence.offset(t) < span[1] and t.lower_ in TIES]
         targets = [
             b for t in ties for p in clauses.preposition_objects(t, ("with",)) for b in _body(sentence, p, facts)
         ]
@@ -1114,7 +1114,7 @@ def _disjoint(
     shared = set(agents) & set(targets)
     if facts.actor is None or facts.actor not in shared or sentence.span is None:
         return agents, targets, False
-    nouns = [t for t in sentence.span if _state_noun(sentence, t, facts) == facts.actor]
+    nouns = [t for t in sentence.tokens if _state_noun(sentence, t, facts) == facts.actor]
     if not nouns:
         return agents, targets, False
     noun = nouns[0]
@@ -1132,7 +1132,7 @@ def _disjoint(
 
 def _reporter(sentence: Sentence, facts: Facts) -> list[str]:
     """The state of who says a quoted sentence ("...," the Swedish foreign minister said)."""
-    roots = [t for t in sentence.span or () if t.dep_ == "ROOT" and t.lemma_ in REPORTS]
+    roots = [t for t in sentence.tokens if t.dep_ == "ROOT" and t.lemma_ in REPORTS]
     return [b for r in roots for s in clauses.subjects(r) for b in _body(sentence, s, facts)]
 
 
@@ -1371,7 +1371,7 @@ def _singled(sentence: Sentence, code: str, token: Token | None) -> bool:
 def _nouns_between(sentence: Sentence, token: Token, start: int, end: int) -> list[Token]:
     """ "declared a Beninese official persona non grata" misparsed: the last noun inside the trigger
     after its verb, before "persona non grata"."""
-    inside = [t for t in sentence.span or () if start <= sentence.offset(t) < end and t.i > token.i]
+    inside = [t for t in sentence.tokens if start <= sentence.offset(t) < end and t.i > token.i]
     nouns = [t for t in inside if (t.pos_ in ("NOUN", "PROPN") or _role(t)) and t.lower_ not in PNG_WORDS | TIMES]
     return nouns[-1:]
 
@@ -1432,6 +1432,7 @@ FOLLOWED = re.compile(
     r"|(?:responded|replied|retaliated|reacted|answered) in kind|reciprocated)\b",
     re.IGNORECASE,
 )
+FOLLOWED = re.compile(lexicon.lead(FOLLOWED.pattern) + FOLLOWED.pattern, FOLLOWED.flags)  # the same matches
 
 
 def followed(sentence: Sentence, facts: Facts, earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:
