@@ -41,6 +41,7 @@ LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
 PREDECESSORS = frozenset({"predecessor", "successor"})
 RECALLS = frozenset({"recall", "withdraw", "withdrawal"})  # verbs whose plural object is the subject's own envoys
 EXPELS = frozenset({"expel", "oust", "order", "declare"})  # "expelled its own ambassador" is a dismissal
+OWN_ACTS = frozenset({"dismiss", "sack", "fire", "remove", "recall", "withdraw"})  # acts on one's own envoys
 # verbs whose subject is the envoy's host
 HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell", "request", "give"})
 
@@ -568,7 +569,7 @@ def _referents(
     """What each argument token stands for, with how sure the reading is."""
     found: list[Reading] = []
     for token in tokens:
-        token = _role_subject(sentence, token) or token
+        token = _role_subject(sentence, token) or _serial_head(sentence, token) or token
         hint = _hint(sentence, token)
         role = hint["role"]
         mention = _person_near(sentence, token)
@@ -615,11 +616,15 @@ def _referents(
             continue
         posts = _posts(sentence, token, verb) if token.tag_ == "NNS" and role in HEADS else []
         sender = hint["sending"] or (_also_sender(verb, facts) if len(posts) > 1 else None)
+        sure = 0.8
+        if len(posts) > 1 and not sender and verb.lemma_ in OWN_ACTS and not clauses.passive(verb):
+            # "President X of Chile dismissed the ambassadors to A, B and C": the dismisser's own
+            sender, sure = next((s for s in subject_states(sentence, verb, facts) if s not in posts), None), 0.7
         if len(posts) > 1 and sender and sender not in posts:
             # "the Chilean ambassadors to A, B and C were dismissed": one head of mission at each post listed
             head = "ambassador" if role == "special_envoy" else role  # "envoys to A and B": their ambassadors
             unnamed = Unnamed.at(sentence, token, head, sender, posts)  # type: ignore[arg-type]
-            found.append(Reading(unnamed, 0.8))
+            found.append(Reading(unnamed, sure))
             continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
         if group is not None and not owned and not (recall and subject_states(sentence, verb, facts)):
@@ -780,6 +785,7 @@ def _also_sender(verb: Token, facts: Facts) -> str | None:
     return next((state for _, state in reversed(list(facts.events.values())) if state), None)
 
 
+SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 HOMEWARD = frozenset({"recall", "withdraw", "summon", "call", "send", "return", "bring", "order"})
 
 
@@ -790,7 +796,7 @@ def _posts(sentence: Sentence, noun: Token, verb: Token) -> list[str | None]:
     if not objects and noun.head == verb and verb.lemma_ not in HOMEWARD:
         objects = clauses.preposition_objects(verb, ("to",))
     if objects and any(c.dep_ == "cc" for c in noun.children):  # "the ambassadors to A, B, and C were
-        objects += [c for c in verb.children if c.dep_ == noun.dep_ and c.i > noun.i]  # dismissed": the
+        objects += [c for c in verb.children if c.dep_ in SUBJECTS and c.i > noun.i]  # dismissed": the
         # parser makes C, after the serial comma, a second subject
     bodies = [body_of(sentence, p) for p in objects]
     return [*dict.fromkeys(b for b in bodies if b)]
@@ -833,6 +839,20 @@ def _own(verb: Token, arguments: list[Token]) -> bool:
 DATELINE_MARKS = frozenset({"-", "–", "—", ":"})
 STAFF_NOUNS = frozenset({"officer", "official", "officials", "officers", "member", "employee", "secretary"})
 PERSONAL = frozenset({"he", "she", "him", "her"})
+
+
+def _serial_head(sentence: Sentence, token: Token) -> Token | None:
+    """ "Envoys to A, B, and C were dismissed": the parser may hang the "and" on the plural role noun
+    and make C, after the serial comma, the verb's subject; the subject is the role noun."""
+    if token.i < 2 or body_of(sentence, token) is None:
+        return None
+    marker = token.doc[token.i - 1]
+    noun = marker.head
+    if marker.dep_ != "cc" or noun.tag_ != "NNS" or noun.i >= token.i:
+        return None
+    if lexicon.roles().get(noun.lower_) not in HEADS or not clauses.preposition_objects(noun, ("to", "in")):
+        return None
+    return noun
 
 
 def _role_subject(sentence: Sentence, token: Token) -> Token | None:
@@ -1124,7 +1144,9 @@ def find(
             for argument in arguments if token is not None else []:
                 if argument.tag_ == "NNS":  # "declared two United States officers persona non grata"
                     state = states_around(sentence, argument)[0]
-                    if token is not None and state is None and any(c.lower_ in OWN for c in argument.children):
+                    own = any(c.lower_ in OWN for c in argument.children)
+                    own = own or (token is not None and token.lemma_ in OWN_ACTS and not clauses.passive(token))
+                    if token is not None and state is None and own:  # "dismissed the ambassadors to ..."
                         state = next(iter(subject_states(sentence, token, facts)), None)
                     facts.events[argument.lemma_] = (trigger.code, state)
             if ranked and readings and token is not None:

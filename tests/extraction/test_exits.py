@@ -207,3 +207,31 @@ def test_the_head_of_an_international_bodys_mission_serves_the_body() -> None:
     assert [(m["actor"], m["target"]) for m in found["measures"]] == [("MLI", "AU")]
     own = _exits("Mali expelled Ugandan diplomat John Okello, the head of the Ugandan mission, on Monday.")
     assert [(e["person"], e["sending_state"]) for e in own] == [("John Okello", "UGA")]
+
+
+# Ninth exits round (ext-exits7)
+
+
+def test_the_envoys_a_head_of_state_dismisses_are_his_states() -> None:
+    found = _exits("Chilean President Ana Rojas has dismissed the ambassadors to Peru, Bolivia and Cuba.")
+    assert sorted((e["sending_state"], e["receiving_state"]) for e in found) == [
+        ("CHL", "BOL"),
+        ("CHL", "CUB"),
+        ("CHL", "PER"),
+    ]
+    assert all(e["confidence"] < 0.8 for e in found)
+    assert _exits("Chilean President Ana Rojas has praised the ambassadors to Peru, Bolivia and Cuba.") == []
+
+
+def test_a_list_of_posts_the_parser_splits_at_the_serial_comma() -> None:
+    text = (
+        "Chilean President Ana Rojas has dismissed the ambassadors to Peru and Bolivia. "
+        "Envoys to the Maldives, Nepal, Sri Lanka, and Bangladesh were also dismissed, the decrees stated."
+    )
+    later = [e for e in _exits(text) if e["receiving_state"] not in ("PER", "BOL")]
+    assert sorted((e["sending_state"], e["receiving_state"]) for e in later) == [
+        ("CHL", "BGD"),
+        ("CHL", "LKA"),
+        ("CHL", "MDV"),
+        ("CHL", "NPL"),
+    ]
