@@ -192,13 +192,46 @@ def _arguments(code: str, token: Token, active: bool) -> list[Token]:
     if token.lower_ in NAMING:
         return [token]  # "defector Oleg Lyalin" names its person
     if token.pos_ in ("NOUN", "PROPN"):
-        return clauses.owners(token)
+        return clauses.owners(token) or _of_after_date(token)
     if active or code in ("expelled", "dismissed", "recalled"):
         found = clauses.patients(token)
         if found or not active:
             return found
         return []
     return clauses.subjects(token)
+
+
+def _of_after_date(noun: Token) -> list[Token]:
+    """ "the expulsion on Friday of X": the parser hangs "of X" on the date between."""
+    for node in noun.doc[noun.i + 1 : noun.i + 5]:
+        if node.lower_ == "of" and node.dep_ == "prep" and node.head.ent_type_ in ("DATE", "TIME"):
+            if noun.i < node.head.i < node.i:
+                return [t for c in node.children if c.dep_ == "pobj" for t in clauses.coordinated(c)]
+    return []
+
+
+def _named_members(sentence: Sentence, tokens: list[Token], roles: dict[int, str]) -> list[Token]:
+    """ "an attache, X, and envoys Y and Z had 14 days to leave": the parser may make the names the
+    objects of a conjoined plural role noun; the persons are the arguments, not the noun, and the
+    noun's role is theirs (in `roles`, by each person's local start)."""
+    found: list[Token] = []
+    conjuncts = [c for t in tokens for c in t.children if c.dep_ == "conj" and c not in tokens]
+    for token in [*tokens, *conjuncts]:
+        named = []
+        plural = token.tag_ in ("NNS", "VBZ") and token.lower_.endswith("s")  # the tagger may read "envoys" as a verb
+        if plural and token.dep_ == "conj" and lexicon.roles().get(token.lower_):
+            named = [
+                t
+                for c in token.children
+                if c.dep_ in ("dobj", "appos") and sentence.mention_of(c, ("person",)) is not None
+                for t in clauses.coordinated(c)
+            ]
+        for person in named:
+            mention = sentence.mention_of(person, ("person",))
+            if mention is not None:
+                roles[mention.start] = "diplomat" if lexicon.roles()[token.lower_] in HEADS else lexicon.roles()[token.lower_]
+        found += named or ([token] if token in tokens else [])
+    return found
 
 
 def body_of(sentence: Sentence, token: Token) -> str | None:
@@ -1112,7 +1145,13 @@ def find(
                 arguments = (
                     clauses.subjects(token) if trigger.option("subject") else _arguments(trigger.code, token, active)
                 )
+                members: dict[int, str] = {}
+                arguments = _named_members(sentence, arguments, members)
                 readings = _referents(sentence, arguments, sentences or [sentence], token, facts)
+                readings = [  # "envoys Y and Z": the role of both
+                    replace(r, role=members[r.subject.start]) if r.role is None and r.subject.start in members else r
+                    for r in readings
+                ]
                 if trigger.code == "expelled" and _own(token, arguments):
                     readings = [replace(r, code="dismissed") for r in readings]
             if not readings and token is not None and token.tag_ == "NNS":

@@ -235,3 +235,22 @@ def test_a_list_of_posts_the_parser_splits_at_the_serial_comma() -> None:
         ("CHL", "MDV"),
         ("CHL", "NPL"),
     ]
+
+
+def test_names_the_parser_hangs_on_a_conjoined_plural_role_noun() -> None:
+    text = (
+        "Norway on Friday ordered three Chilean diplomats to leave within two weeks. A Norwegian ministry "
+        "spokesman said Chilean Ambassador Luis Vera was summoned and told that an air attache, Maj. Pablo "
+        "Soto, and envoys Juan Rios and Pedro Diaz had 14 days to leave the country."
+    )
+    found = {e["person"]: e for e in _exits(text)}
+    assert {"Juan Rios", "Pedro Diaz"} <= set(found)
+    assert {found[p]["sending_state"] for p in ("Juan Rios", "Pedro Diaz")} == {"CHL"}
+    assert "Luis Vera" not in found
+
+
+def test_the_expulsion_on_a_day_of_a_person() -> None:
+    text = "Moscow said it had to respond to the expulsion on Friday of Ivan Petrov, a Russian diplomat in Ottawa."
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in _exits(text)] == [
+        ("Ivan Petrov", "RUS", "expelled")
+    ]
