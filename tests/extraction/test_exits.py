@@ -254,3 +254,13 @@ def test_the_expulsion_on_a_day_of_a_person() -> None:
     assert [(e["person"], e["sending_state"], e["exit_type"]) for e in _exits(text)] == [
         ("Ivan Petrov", "RUS", "expelled")
     ]
+
+
+def test_the_state_a_defector_fled_to_never_sent_him() -> None:
+    text = (
+        "The deputy head of the Chilean trade office has defected to Canada, officials said.\n\n"
+        "Canadian officials said the man, identified as Luis Vera, was questioned by Canadian police. "
+        "The Canadian government confirmed his defection in May."
+    )
+    senders = {e["sending_state"] for e in _exits(text) if e["person"] == "Luis Vera"}
+    assert "CAN" not in senders
