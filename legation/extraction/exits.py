@@ -373,10 +373,11 @@ def _ahead(
         key = next((k for k in order if k in stateless), stateless[0])  # the first named after it
         facts.citizenship[key] = sending
         return Mention("person", 0, 0, key, key)
+    known = set() if definite else {m.key for s in sentences[: index + 1] for m in s.of("person") if m.key}
     for offset, later in enumerate(sentences[index + 1 :]):
         for phrase in context.role_phrases(later):
-            if not phrase.person or phrase.role in NOT_ENVOYS:
-                continue
+            if not phrase.person or phrase.role in NOT_ENVOYS or phrase.person in known:
+                continue  # "a diplomat" is someone new, not the speaker named before
             if not definite and phrase.role in HEADS and role not in HEADS:
                 continue  # "expelled a Russian diplomat ... summoned the Russian ambassador, X": another man
             same = sending is not None and phrase.sending == sending and phrase.role == role
@@ -1179,7 +1180,7 @@ def find(
             if not readings and not trigger.option("parse_only") and not trigger.option("envoy"):
                 fallback = _subject(sentence, start, end, active)
                 readings = [Reading(fallback, 0.6)] if fallback is not None else []
-                readings = [r for r in readings if not _official(r, facts)]
+                readings = [r for r in readings if not _official(r, facts) and not speaker(sentence, r.subject)]
             for argument in arguments if token is not None else []:
                 if argument.tag_ == "NNS":  # "declared two United States officers persona non grata"
                     state = states_around(sentence, argument)[0]
@@ -1407,6 +1408,19 @@ def _actor(sentence: Sentence, token: Token, facts: Facts) -> str | None:
     return None
 
 
+def speaker(sentence: Sentence, mention: Mention | Group | Unnamed, trigger: Token | None = None) -> bool:
+    """Whether a person is the one who says something in the sentence ("X said that ... would be
+    expelled"), and the trigger (when given) is in what he says, not in his own words ("X, who was
+    expelled, said"): a reading that names the speaker is wrong, since one telling of his own exit
+    says "he", which the parse gives as the trigger's party."""
+    if not isinstance(mention, Mention) or mention.kind != "person":
+        return False
+    token = sentence.token_at(sentence.local(mention.end) - 1)
+    if token is None or token.dep_ != "nsubj" or token.head.lemma_ not in SAYS:
+        return False
+    return trigger is None or (trigger in token.head.subtree and trigger not in token.subtree)
+
+
 def _official(reading: Reading, facts: Facts) -> bool:
     """A guess (no parse reading) about a minister or president is dropped: they are no envoys."""
     subject = reading.subject
@@ -1490,6 +1504,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         confidence = min(confidence, 0.85 if subject.count else 0.6)
     else:
         assert isinstance(subject, Mention)
+        if token is not None and code in ("expelled", "dismissed", "recalled") and speaker(sentence, subject, token):
+            return None  # "Foreign Minister X said the envoys had 48 hours to leave": X tells it
         key = subject.key or subject.text
         phrase = _role_for(key, sentence, phrases, end, facts)
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])

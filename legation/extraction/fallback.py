@@ -138,10 +138,13 @@ def _named_after(
     mission is not "a diplomat" told before him ("expelled a Russian diplomat ... summoned the
     Russian ambassador, X")."""
     role = lexicon.roles().get(envoy.lower_)
+    known = {m.key for s in sentences[: index + 1] for m in s.of("person") if m.key}
     for sentence in sentences[index + 1 : index + 1 + AHEAD]:
         for mention in sentence.of("person"):
             if not mention.key or _words(mention.key) & had:
                 return None
+            if mention.key in known:
+                return None  # one the text named before "an ambassador" (its speaker) is not he
             phrase = facts.roles.get(mention.key)
             if phrase is not None and phrase.role in exits.NOT_ENVOYS:
                 continue  # the minister who announced it is no envoy
@@ -204,6 +207,7 @@ def _party(sentence: Sentence, token: Token, code: str) -> tuple[Mention | None,
         if (t := sentence.token_at(sentence.local(mention.start))) is not None
         and t.i not in acting
         and _clause_verb(t) == verb
+        and not exits.speaker(sentence, mention)  # "X said that ... including the expulsion of an envoy"
     ]
     return (min(near, key=lambda pair: pair[0])[1] if near else None), False
 
@@ -256,6 +260,8 @@ def _record(
     told: str | None = None,
     refuges: Callable[[], set[str]] = set,
 ) -> dict[str, Any] | None:
+    if code not in self_acts() and exits.speaker(sentence, mention, token):
+        return None  # "X said that the expulsion of an ambassador would be considered": X tells it
     key = mention.key or mention.text
     phrase = facts.roles.get(key)
     if phrase is not None and phrase.role in exits.NOT_ENVOYS:

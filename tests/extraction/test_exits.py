@@ -264,3 +264,23 @@ def test_the_state_a_defector_fled_to_never_sent_him() -> None:
     )
     senders = {e["sending_state"] for e in _exits(text) if e["person"] == "Luis Vera"}
     assert "CAN" not in senders
+
+
+def test_the_speaker_who_tells_of_an_expulsion_is_not_expelled() -> None:
+    text = (
+        "Foreign Minister Luis Vera said at a news conference that the Cuban mission and its staff in Chile "
+        "had been given 48 hours to leave."
+    )
+    assert [e for e in _exits(text) if e["person"] == "Luis Vera"] == []
+    own = "Cuban diplomat Pablo Soto, who was expelled on Monday, said he had been spied on."
+    assert [e["person"] for e in _exits(own)] == ["Pablo Soto"]
+
+
+def test_an_envoy_told_by_role_is_not_a_person_named_before_him() -> None:
+    text = (
+        "Deputy Minister Luis Vera spoke on television on Monday.\n\n"
+        "Vera said that several responses were possible against any country that insulted Chile, "
+        "including the expulsion of an ambassador.\n\n"
+        "Vera, a former ambassador to Peru, added that Chile would wait."
+    )
+    assert [e for e in _exits(text) if e["person"] == "Luis Vera"] == []
