@@ -1160,12 +1160,15 @@ def find(
             if not readings and token is not None and sentences:
                 listed = _listed_before(sentences, sentence, arguments, {f.key for f in found})
                 actor = _actor(sentence, token, facts) if listed else None  # who expels them, told here
+                png = trigger.code == "expelled" and bool(PNG.search(match.group(0)))
                 shared: dict[str, Any] = {}  # "diplomats A and B": the list's one role phrase is all of theirs
                 for _ in range(2):
                     for where, mention in listed:
                         named_at = where.local(mention.start), where.local(mention.end)
                         listed_at = At(where, context.role_phrases(where), named_at, facts, recent, None, actor)
-                        reading = Reading(mention, LISTED_BEFORE, shared.get("role"), shared.get("sending_state"))
+                        role = shared.get("role") or (png and "diplomat")  # "A, B and C ... these persons are
+                        # declared not acceptable": words said only of a mission's members make them its diplomats
+                        reading = Reading(mention, LISTED_BEFORE, role or None, shared.get("sending_state"))
                         for record in _records(trigger.code, reading, listed_at):
                             if record["_key"] in seen:
                                 continue
@@ -1226,6 +1229,7 @@ def _announced(sentence: Sentence, hedges: list[int], token: Token | None) -> bo
     return all((w := sentence.token_at(o)) is not None and w.i in future for o in hedges)
 
 
+PNG = re.compile(r"persona non grata|not acceptable|unacceptable", re.IGNORECASE)
 LISTED_BEFORE = 0.6  # persons a plural pronoun or "the three" stands for, named in the sentences before
 BACK = 2  # sentences searched back for them
 DEMONSTRATIVES = frozenset({"these", "those"})

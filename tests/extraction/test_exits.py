@@ -284,3 +284,16 @@ def test_an_envoy_told_by_role_is_not_a_person_named_before_him() -> None:
         "Vera, a former ambassador to Peru, added that Chile would wait."
     )
     assert [e for e in _exits(text) if e["person"] == "Luis Vera"] == []
+
+
+def test_persons_declared_not_acceptable_as_a_list_are_diplomats() -> None:
+    text = (
+        "Peru told the Chilean embassy that Luis Vera, Pablo Soto, and Juan Rios had engaged in spying. "
+        "These persons are herewith declared not acceptable."
+    )
+    found = [e for e in _exits(text) if e["person"] in ("Luis Vera", "Juan Rios")]
+    assert len(found) == 2
+    assert {(e["role"], e["exit_type"]) for e in found} == {("diplomat", "expelled")}
+    assert all(e["confidence"] < 0.8 for e in found)
+    told = "Peru said that Luis Vera, Pablo Soto, and Juan Rios had won the race. These persons are happy."
+    assert _exits(told) == []
