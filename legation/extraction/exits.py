@@ -699,7 +699,7 @@ def _referents(
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
             elif indefinite and sending and (identified := _identified(sentences, sentence.index)):
                 found.append(Reading(identified, 0.7, **hint))  # "A US vice-consul was expelled. Pravda named him as X"
-            elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ in EXPELLING and not former:
+            elif indefinite and sending and token.tag_ in ("NN", "NNP") and _expelling(verb) and not former:
                 found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), UNNAMED_EXPELLED))
                 # "Pakistan ordered an Indian official to leave": one unnamed envoy expelled
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
@@ -774,6 +774,14 @@ def _referents(
 
 
 EXPELLING = EXPELS | {"expulsion"}
+ASKED_OUT = frozenset({"ask", "tell", "order", "request", "instruct", "direct"})
+
+
+def _expelling(verb: Token) -> bool:
+    """A verb that sends its object away: "expelled a Chilean diplomat", and the passive of one
+    that makes him leave ("a Chilean diplomat has been asked to leave")."""
+    return verb.lemma_ in EXPELLING or (verb.lemma_ in ASKED_OUT and clauses.passive(verb))
+
 OTHER_PARTY = 0.75  # "its ambassador" expelled by the subject: the other state the sentence names
 
 

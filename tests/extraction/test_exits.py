@@ -297,3 +297,10 @@ def test_persons_declared_not_acceptable_as_a_list_are_diplomats() -> None:
     assert all(e["confidence"] < 0.8 for e in found)
     told = "Peru said that Luis Vera, Pablo Soto, and Juan Rios had won the race. These persons are happy."
     assert _exits(told) == []
+
+
+def test_an_unnamed_envoy_asked_to_leave_is_expelled() -> None:
+    text = "A statement from Peru's foreign ministry says a senior Chilean diplomat has been asked to leave Peru."
+    found = _exits(text)
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [(None, "CHL", "expelled")]
+    assert found[0]["confidence"] < 0.8
