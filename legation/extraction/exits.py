@@ -725,6 +725,9 @@ def _referents(
             elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:
                 # "The Cabinet has requested the French ambassador to leave": the post is untold
                 found.append(Reading(Unnamed.at(sentence, token, role, sending, [None]), 0.7))
+            elif sending and verb.lemma_ == "leave" and token.tag_ in ("NN", "NNP") and not former:
+                # "The senior Chilean diplomat in Lima must leave the country within 72 hours", named nowhere
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), 0.6))
             elif sending and verb.lemma_ in SELF_ACTS and token.tag_ in ("NN", "NNP"):
                 # "A North Korean embassy official in Beijing has defected", named nowhere
                 places = [hint["receiving"]]
@@ -1203,6 +1206,7 @@ def find(
             if ranked and readings and token is not None:
                 readings += _included(sentence, token.head, readings, facts)  # "..., including A and B"
             actor = _actor(sentence, token, facts) if token is not None and readings else None
+            actor = None if trigger.option("subject") else actor  # "X must leave within": X leaves, none acts
             for reading in readings:
                 at = At(sentence, phrases, (start, end), facts, recent, token, actor)
                 for record in _records(reading.code or trigger.code, reading, at):
@@ -1212,6 +1216,8 @@ def find(
                     record["year"] = years.at(sentence, start, token) if years else year
                     if announced:
                         record["confidence"] = min(record["confidence"], ANNOUNCED)
+                    if trigger.option("most"):  # a trigger the lexicon trusts less ("must leave within")
+                        record["confidence"] = min(record["confidence"], float(trigger.option("most")))
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
     return found
 

@@ -304,3 +304,13 @@ def test_an_unnamed_envoy_asked_to_leave_is_expelled() -> None:
     found = _exits(text)
     assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [(None, "CHL", "expelled")]
     assert found[0]["confidence"] < 0.8
+
+
+def test_an_envoy_who_must_leave_by_a_deadline_is_expelled() -> None:
+    found = _exits("Peru said Luis Vera, a Chilean diplomat, must leave the country within 72 hours.")
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Luis Vera", "CHL", "expelled")]
+    assert found[0]["confidence"] < 0.8
+    unnamed = _exits("The senior Chilean diplomat at the embassy in Lima must leave the country within 72 hours.")
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in unnamed] == [(None, "CHL", "expelled")]
+    assert _exits("Tourists must leave the island within two days.") == []
+    assert _exits("Luis Vera, a Chilean diplomat, must leave early to catch his train.") == []
