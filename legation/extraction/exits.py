@@ -85,6 +85,7 @@ class Facts:
     passing: dict[str, list[tuple[str, int, set[str]]]] = field(default_factory=dict)  # exit -> (person,
     # sentence, states it names): persons named in a mention of an exit that tells none of its own
     events: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # plural noun -> (exit, state)
+    told: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (sentence, exit) found so far
 
     def learn(self, phrases: list[RolePhrase]) -> None:
         for phrase in phrases:
@@ -1108,6 +1109,8 @@ def find(
 ) -> list[Found]:
     found: list[Found] = _members(sentence, facts, sentences or [sentence], recent, years, year)
     if not lexicon.any_of("exits").search(sentence.text):
+        found += _followed(sentence, facts, {f.key for f in found})
+        facts.told += [(sentence.index, f.record) for f in found]
         return found
     seen: set[str] = {f.key for f in found}
     phrases = context.role_phrases(sentence)
@@ -1219,6 +1222,67 @@ def find(
                     if trigger.option("most"):  # a trigger the lexicon trusts less ("must leave within")
                         record["confidence"] = min(record["confidence"], float(trigger.option("most")))
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
+    found += _followed(sentence, facts, {f.key for f in found})
+    facts.told += [(sentence.index, f.record) for f in found]
+    return found
+
+
+FOLLOWS = re.compile(
+    r"\b(?:followed suit|did (?:the )?same|did likewise|followed (?:its|their|his|her) (?:lead|example)"
+    r"|(?:take|took|made|taken|taking) (?:the )?same (?:step|action|move|decision)"
+    r"|(?:take|took|made|taken|taking) (?:a )?similar (?:step|action|move|decision)s?)\b",
+    re.IGNORECASE,
+)
+FOLLOWED = 0.6  # an exit told by reference to the one before ("Bahrain followed suit")
+HOST_CODES = frozenset({"expelled"})  # exits a host state takes; the others are the sender's or the envoy's own
+
+
+def _followed(sentence: Sentence, facts: Facts, seen: set[str]) -> list[Found]:
+    """ "Bahrain followed suit", "X decided to take a similar step": the subject takes the exits the
+    last sentence that told any told. A state takes an unnamed envoy's: a host expels the same
+    state's envoy (or, expelled from, answers in kind), a sender recalls its own from the same post;
+    a person with a state takes his own exit of that type."""
+    match = FOLLOWS.search(sentence.text)
+    if match is None or not facts.told:
+        return []
+    token = clauses.head(sentence, *match.span())
+    if token is None:
+        return []
+    last = max(i for i, _ in facts.told)
+    models = [r for i, r in facts.told if i == last]
+    found: list[Found] = []
+    for subject in clauses.subjects(token):
+        person = sentence.mention_of(subject, ("person",)) or _person_near(sentence, subject)
+        actor = body_of(sentence, subject) or facts.state_of(subject)
+        for model in models:
+            record = {**model, "consequences": [], "evidence": context.evidence(sentence, *match.span())}
+            record["confidence"] = min(FOLLOWED, model["confidence"])
+            if person is not None and person.key and model["exit_type"] not in HOST_CODES | {"recalled", "dismissed"}:
+                phrase = facts.roles.get(person.key)
+                sending = (phrase.sending if phrase else None) or facts.citizenship.get(person.key)
+                sending = sending or states_around(sentence, subject)[0]  # "the Polish representative, X"
+                if sending is None or person.key in seen:
+                    continue
+                record.update(person=person.key, group=None, count=None, sending_state=sending)
+                record["role"] = phrase.role if phrase else model["role"]
+                record["receiving_state"] = phrase.receiving if phrase else None
+                key = person.key
+            elif actor is not None and model.get("person") is None and model.get("group") is None:
+                sending, receiving = model["sending_state"], model["receiving_state"]
+                if model["exit_type"] in HOST_CODES:
+                    sending, receiving = (receiving, actor) if sending == actor else (sending, actor)
+                else:
+                    sending, receiving = actor, (sending if receiving == actor else receiving)
+                if sending is None or sending == receiving:
+                    continue
+                record.update(sending_state=sending, receiving_state=receiving)
+                key = f"{record['role']}:{sending}:{receiving}"
+            else:
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(Found(record, key, sentence.index, actor))
     return found
 
 

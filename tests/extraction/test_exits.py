@@ -314,3 +314,21 @@ def test_an_envoy_who_must_leave_by_a_deadline_is_expelled() -> None:
     assert [(e["person"], e["sending_state"], e["exit_type"]) for e in unnamed] == [(None, "CHL", "expelled")]
     assert _exits("Tourists must leave the island within two days.") == []
     assert _exits("Luis Vera, a Chilean diplomat, must leave early to catch his train.") == []
+
+
+def test_an_exit_told_by_reference_to_the_one_before() -> None:
+    recall = _exits("Chile recalled its ambassador to Peru on Monday. Bolivia followed suit on Tuesday.")
+    assert sorted((e["sending_state"], e["receiving_state"], e["exit_type"]) for e in recall) == [
+        ("BOL", "PER", "recalled"),
+        ("CHL", "PER", "recalled"),
+    ]
+    answer = _exits("Peru expelled a Chilean diplomat on Monday. Just hours later, Chile did the same.")
+    assert ("PER", "CHL", "expelled") in {(e["sending_state"], e["receiving_state"], e["exit_type"]) for e in answer}
+    text = (
+        "On Monday the Cuban consul in Oslo, Luis Vera, defected to Norway. Four days later, the Cuban "
+        "envoy in Tokyo, Pablo Soto, decided to take a similar step."
+    )
+    soto = [e for e in _exits(text) if e["person"] == "Pablo Soto"]
+    assert [(e["sending_state"], e["exit_type"]) for e in soto] == [("CUB", "defected")]
+    assert all(e["confidence"] < 0.8 for e in recall + answer + soto if e["evidence"]["text"] != "recalled its ambassador")
+    assert len(_exits("Chile recalled its ambassador to Peru. The weather followed suit.")) == 1
