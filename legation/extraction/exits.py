@@ -205,9 +205,9 @@ def _arguments(code: str, token: Token, active: bool) -> list[Token]:
 def _of_after_date(noun: Token) -> list[Token]:
     """ "the expulsion on Friday of X": the parser hangs "of X" on the date between."""
     for node in noun.doc[noun.i + 1 : noun.i + 5]:
-        if node.lower_ == "of" and node.dep_ == "prep" and node.head.ent_type_ in ("DATE", "TIME"):
-            if noun.i < node.head.i < node.i:
-                return [t for c in node.children if c.dep_ == "pobj" for t in clauses.coordinated(c)]
+        dated = node.head.ent_type_ in ("DATE", "TIME") and noun.i < node.head.i < node.i
+        if node.lower_ == "of" and node.dep_ == "prep" and dated:
+            return [t for c in node.children if c.dep_ == "pobj" for t in clauses.coordinated(c)]
     return []
 
 
@@ -230,7 +230,9 @@ def _named_members(sentence: Sentence, tokens: list[Token], roles: dict[int, str
         for person in named:
             mention = sentence.mention_of(person, ("person",))
             if mention is not None:
-                roles[mention.start] = "diplomat" if lexicon.roles()[token.lower_] in HEADS else lexicon.roles()[token.lower_]
+                roles[mention.start] = (
+                    "diplomat" if lexicon.roles()[token.lower_] in HEADS else lexicon.roles()[token.lower_]
+                )
         found += named or ([token] if token in tokens else [])
     return found
 
@@ -785,6 +787,7 @@ def _expelling(verb: Token) -> bool:
     """A verb that sends its object away: "expelled a Chilean diplomat", and the passive of one
     that makes him leave ("a Chilean diplomat has been asked to leave")."""
     return verb.lemma_ in EXPELLING or (verb.lemma_ in ASKED_OUT and clauses.passive(verb))
+
 
 OTHER_PARTY = 0.75  # "its ambassador" expelled by the subject: the other state the sentence names
 

@@ -330,5 +330,7 @@ def test_an_exit_told_by_reference_to_the_one_before() -> None:
     )
     soto = [e for e in _exits(text) if e["person"] == "Pablo Soto"]
     assert [(e["sending_state"], e["exit_type"]) for e in soto] == [("CUB", "defected")]
-    assert all(e["confidence"] < 0.8 for e in recall + answer + soto if e["evidence"]["text"] != "recalled its ambassador")
+    assert all(
+        e["confidence"] < 0.8 for e in recall + answer + soto if e["evidence"]["text"] != "recalled its ambassador"
+    )
     assert len(_exits("Chile recalled its ambassador to Peru. The weather followed suit.")) == 1
