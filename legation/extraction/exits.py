@@ -612,6 +612,10 @@ def _referents(
         mention = _person_near(sentence, token)
         if mention is None and verb.dep_ == "relcl" and verb.head == token:
             mention = _copula_subject(sentence, token)  # "X is the first Cuban diplomat to defect"
+        pronoun = token.lower_ in PERSONAL and (mention is None or mention.kind == "anaphor")
+        if pronoun and (since := _since_person(sentences, sentence, facts)):
+            found.append(Reading(since, SINCE_HE, **hint))  # "X is the first to be expelled since Y was accused
+            continue  # of spying. He was given 48 hours to leave": Y, since X's exit was told already
         if token.lower_ in PERSONAL and mention is None and (before := _envoy_before(sentences, sentence)):
             found.append(Reading(before, 0.7))  # "The Qatari ambassador was summoned ... He was given 48 hours"
             continue
@@ -902,6 +906,29 @@ def _serial_head(sentence: Sentence, token: Token) -> Token | None:
     if lexicon.roles().get(noun.lower_) not in HEADS or not clauses.preposition_objects(noun, ("to", "in")):
         return None
     return noun
+
+
+SINCE_HE = 0.6
+
+
+def _since_person(sentences: list[Sentence], sentence: Sentence, facts: Facts) -> Mention | None:
+    """The person a "since Y was ..." clause of the sentence before names, when that sentence's
+    other persons have their exits told already: the new pronoun is about Y."""
+    if sentence.index == 0 or sentence.index > len(sentences):
+        return None
+    before = sentences[sentence.index - 1]
+    if before.span is None:
+        return None
+    exited = {r.get("person") for _, r in facts.told}
+    persons = [m for m in before.of("person") if m.kind == "person" and m.key]
+    for mention in persons:
+        token = before.token_at(before.local(mention.end) - 1)
+        if token is None or token.dep_ not in ("nsubj", "nsubjpass") or mention.key in exited:
+            continue
+        if any(c.dep_ == "mark" and c.lower_ == "since" for c in token.head.children):
+            others = {m.key for m in persons if m is not mention}
+            return mention if others and others <= exited else None
+    return None
 
 
 def _role_subject(sentence: Sentence, token: Token) -> Token | None:

@@ -334,3 +334,15 @@ def test_an_exit_told_by_reference_to_the_one_before() -> None:
         e["confidence"] < 0.8 for e in recall + answer + soto if e["evidence"]["text"] != "recalled its ambassador"
     )
     assert len(_exits("Chile recalled its ambassador to Peru. The weather followed suit.")) == 1
+
+
+def test_he_after_a_since_clause_is_the_person_it_names() -> None:
+    text = (
+        "The Chilean attache Luis Vera was expelled from Peru on Monday. Vera is the first Chilean to be "
+        "expelled from Peru since Jorge Castillo, a Chilean consul, was accused of spying in 1990. "
+        "He was given 48 hours to leave the country."
+    )
+    soto = [e for e in _exits(text) if e["person"] == "Jorge Castillo"]
+    assert [(e["sending_state"], e["exit_type"]) for e in soto] == [("CHL", "expelled")]
+    assert soto[0]["confidence"] < 0.8
+    assert soto[0]["evidence"]["text"] == "was given 48 hours to leave"
