@@ -507,7 +507,9 @@ def _lead(sentences: list[Sentence], sentence: Sentence) -> Mention | None:
     return None
 
 
-NAME_GAP = re.compile(r"\s*[,\[(]?\s*(?:(?:to|in|at|of|from)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+|\s+){0,6}?)?\s*,?\s*$")
+NAME_GAP = re.compile(  # a place the gazetteer lacks may stand in it: "its consul general in Busan, X"
+    r"\s*[,\[(]?\s*(?:(?:to|in|at|of|from)\s+(?:the\s+)?(?:[A-Z][a-z][\w'’-]*,?\s+)?(?:[a-z][\w'’-]*\s+|\s+){0,6}?)?\s*,?\s*$"
+)
 
 
 def _name_after(sentence: Sentence, token: Token) -> Mention | None:

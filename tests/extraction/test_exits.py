@@ -346,3 +346,11 @@ def test_he_after_a_since_clause_is_the_person_it_names() -> None:
     assert [(e["sending_state"], e["exit_type"]) for e in soto] == [("CHL", "expelled")]
     assert soto[0]["confidence"] < 0.8
     assert soto[0]["evidence"]["text"] == "was given 48 hours to leave"
+
+
+def test_a_name_after_a_role_and_a_place_the_gazetteer_lacks() -> None:
+    found = _exits("Chile recalled Luis Vera and its consul general in Cusco, Jorge Castillo, on Friday.")
+    castillo = [e for e in found if e["person"] == "Jorge Castillo"]
+    assert [(e["role"], e["sending_state"], e["exit_type"]) for e in castillo] == [
+        ("consul_general", "CHL", "recalled")
+    ]
