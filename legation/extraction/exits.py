@@ -41,6 +41,7 @@ LOOKAHEAD = 2  # sentences searched for the name behind a lead's "a diplomat"
 PREDECESSORS = frozenset({"predecessor", "successor"})
 RECALLS = frozenset({"recall", "withdraw", "withdrawal"})  # verbs whose plural object is the subject's own envoys
 EXPELS = frozenset({"expel", "oust", "order", "declare"})  # "expelled its own ambassador" is a dismissal
+OWN_ACTS = frozenset({"dismiss", "sack", "fire", "remove", "recall", "withdraw"})  # acts on one's own envoys
 # verbs whose subject is the envoy's host
 HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell", "request", "give"})
 
@@ -84,6 +85,7 @@ class Facts:
     passing: dict[str, list[tuple[str, int, set[str]]]] = field(default_factory=dict)  # exit -> (person,
     # sentence, states it names): persons named in a mention of an exit that tells none of its own
     events: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # plural noun -> (exit, state)
+    told: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (sentence, exit) found so far
 
     def learn(self, phrases: list[RolePhrase]) -> None:
         for phrase in phrases:
@@ -191,13 +193,48 @@ def _arguments(code: str, token: Token, active: bool) -> list[Token]:
     if token.lower_ in NAMING:
         return [token]  # "defector Oleg Lyalin" names its person
     if token.pos_ in ("NOUN", "PROPN"):
-        return clauses.owners(token)
+        return clauses.owners(token) or _of_after_date(token)
     if active or code in ("expelled", "dismissed", "recalled"):
         found = clauses.patients(token)
         if found or not active:
             return found
         return []
     return clauses.subjects(token)
+
+
+def _of_after_date(noun: Token) -> list[Token]:
+    """ "the expulsion on Friday of X": the parser hangs "of X" on the date between."""
+    for node in noun.doc[noun.i + 1 : noun.i + 5]:
+        dated = node.head.ent_type_ in ("DATE", "TIME") and noun.i < node.head.i < node.i
+        if node.lower_ == "of" and node.dep_ == "prep" and dated:
+            return [t for c in node.children if c.dep_ == "pobj" for t in clauses.coordinated(c)]
+    return []
+
+
+def _named_members(sentence: Sentence, tokens: list[Token], roles: dict[int, str]) -> list[Token]:
+    """ "an attache, X, and envoys Y and Z had 14 days to leave": the parser may make the names the
+    objects of a conjoined plural role noun; the persons are the arguments, not the noun, and the
+    noun's role is theirs (in `roles`, by each person's local start)."""
+    found: list[Token] = []
+    conjuncts = [c for t in tokens for c in t.children if c.dep_ == "conj" and c not in tokens]
+    for token in [*tokens, *conjuncts]:
+        named = []
+        plural = token.tag_ in ("NNS", "VBZ") and token.lower_.endswith("s")  # the tagger may read "envoys" as a verb
+        if plural and token.dep_ == "conj" and lexicon.roles().get(token.lower_):
+            named = [
+                t
+                for c in token.children
+                if c.dep_ in ("dobj", "appos") and sentence.mention_of(c, ("person",)) is not None
+                for t in clauses.coordinated(c)
+            ]
+        for person in named:
+            mention = sentence.mention_of(person, ("person",))
+            if mention is not None:
+                roles[mention.start] = (
+                    "diplomat" if lexicon.roles()[token.lower_] in HEADS else lexicon.roles()[token.lower_]
+                )
+        found += named or ([token] if token in tokens else [])
+    return found
 
 
 def body_of(sentence: Sentence, token: Token) -> str | None:
@@ -339,10 +376,11 @@ def _ahead(
         key = next((k for k in order if k in stateless), stateless[0])  # the first named after it
         facts.citizenship[key] = sending
         return Mention("person", 0, 0, key, key)
+    known = set() if definite else {m.key for s in sentences[: index + 1] for m in s.of("person") if m.key}
     for offset, later in enumerate(sentences[index + 1 :]):
         for phrase in context.role_phrases(later):
-            if not phrase.person or phrase.role in NOT_ENVOYS:
-                continue
+            if not phrase.person or phrase.role in NOT_ENVOYS or phrase.person in known:
+                continue  # "a diplomat" is someone new, not the speaker named before
             if not definite and phrase.role in HEADS and role not in HEADS:
                 continue  # "expelled a Russian diplomat ... summoned the Russian ambassador, X": another man
             same = sending is not None and phrase.sending == sending and phrase.role == role
@@ -469,7 +507,9 @@ def _lead(sentences: list[Sentence], sentence: Sentence) -> Mention | None:
     return None
 
 
-NAME_GAP = re.compile(r"\s*[,\[(]?\s*(?:(?:to|in|at|of|from)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+|\s+){0,6}?)?\s*,?\s*$")
+NAME_GAP = re.compile(  # a place the gazetteer lacks may stand in it: "its consul general in Busan, X"
+    r"\s*[,\[(]?\s*(?:(?:to|in|at|of|from)\s+(?:the\s+)?(?:[A-Z][a-z][\w'’-]*,?\s+)?(?:[a-z][\w'’-]*\s+|\s+){0,6}?)?\s*,?\s*$"
+)
 
 
 def _name_after(sentence: Sentence, token: Token) -> Mention | None:
@@ -568,12 +608,16 @@ def _referents(
     """What each argument token stands for, with how sure the reading is."""
     found: list[Reading] = []
     for token in tokens:
-        token = _role_subject(sentence, token) or token
+        token = _role_subject(sentence, token) or _serial_head(sentence, token) or token
         hint = _hint(sentence, token)
         role = hint["role"]
         mention = _person_near(sentence, token)
         if mention is None and verb.dep_ == "relcl" and verb.head == token:
             mention = _copula_subject(sentence, token)  # "X is the first Cuban diplomat to defect"
+        pronoun = token.lower_ in PERSONAL and (mention is None or mention.kind == "anaphor")
+        if pronoun and (since := _since_person(sentences, sentence, facts)):
+            found.append(Reading(since, SINCE_HE, **hint))  # "X is the first to be expelled since Y was accused
+            continue  # of spying. He was given 48 hours to leave": Y, since X's exit was told already
         if token.lower_ in PERSONAL and mention is None and (before := _envoy_before(sentences, sentence)):
             found.append(Reading(before, 0.7))  # "The Qatari ambassador was summoned ... He was given 48 hours"
             continue
@@ -615,11 +659,15 @@ def _referents(
             continue
         posts = _posts(sentence, token, verb) if token.tag_ == "NNS" and role in HEADS else []
         sender = hint["sending"] or (_also_sender(verb, facts) if len(posts) > 1 else None)
+        sure = 0.8
+        if len(posts) > 1 and not sender and verb.lemma_ in OWN_ACTS and not clauses.passive(verb):
+            # "President X of Chile dismissed the ambassadors to A, B and C": the dismisser's own
+            sender, sure = next((s for s in subject_states(sentence, verb, facts) if s not in posts), None), 0.7
         if len(posts) > 1 and sender and sender not in posts:
             # "the Chilean ambassadors to A, B and C were dismissed": one head of mission at each post listed
             head = "ambassador" if role == "special_envoy" else role  # "envoys to A and B": their ambassadors
             unnamed = Unnamed.at(sentence, token, head, sender, posts)  # type: ignore[arg-type]
-            found.append(Reading(unnamed, 0.8))
+            found.append(Reading(unnamed, sure))
             continue
         group = next((g for g in groups(sentence) if g.start <= sentence.offset(token) < g.end), None)
         if group is not None and not owned and not (recall and subject_states(sentence, verb, facts)):
@@ -660,7 +708,7 @@ def _referents(
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
             elif indefinite and sending and (identified := _identified(sentences, sentence.index)):
                 found.append(Reading(identified, 0.7, **hint))  # "A US vice-consul was expelled. Pravda named him as X"
-            elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ in EXPELLING and not former:
+            elif indefinite and sending and token.tag_ in ("NN", "NNP") and _expelling(verb) and not former:
                 found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), UNNAMED_EXPELLED))
                 # "Pakistan ordered an Indian official to leave": one unnamed envoy expelled
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
@@ -686,6 +734,9 @@ def _referents(
             elif sending and role in HEADS and not indefinite and verb.lemma_ in HOSTS_ACT:
                 # "The Cabinet has requested the French ambassador to leave": the post is untold
                 found.append(Reading(Unnamed.at(sentence, token, role, sending, [None]), 0.7))
+            elif sending and verb.lemma_ == "leave" and token.tag_ in ("NN", "NNP") and not former:
+                # "The senior Chilean diplomat in Lima must leave the country within 72 hours", named nowhere
+                found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), 0.6))
             elif sending and verb.lemma_ in SELF_ACTS and token.tag_ in ("NN", "NNP"):
                 # "A North Korean embassy official in Beijing has defected", named nowhere
                 places = [hint["receiving"]]
@@ -735,6 +786,15 @@ def _referents(
 
 
 EXPELLING = EXPELS | {"expulsion"}
+ASKED_OUT = frozenset({"ask", "tell", "order", "request", "instruct", "direct"})
+
+
+def _expelling(verb: Token) -> bool:
+    """A verb that sends its object away: "expelled a Chilean diplomat", and the passive of one
+    that makes him leave ("a Chilean diplomat has been asked to leave")."""
+    return verb.lemma_ in EXPELLING or (verb.lemma_ in ASKED_OUT and clauses.passive(verb))
+
+
 OTHER_PARTY = 0.75  # "its ambassador" expelled by the subject: the other state the sentence names
 
 
@@ -780,6 +840,7 @@ def _also_sender(verb: Token, facts: Facts) -> str | None:
     return next((state for _, state in reversed(list(facts.events.values())) if state), None)
 
 
+SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 HOMEWARD = frozenset({"recall", "withdraw", "summon", "call", "send", "return", "bring", "order"})
 
 
@@ -790,7 +851,7 @@ def _posts(sentence: Sentence, noun: Token, verb: Token) -> list[str | None]:
     if not objects and noun.head == verb and verb.lemma_ not in HOMEWARD:
         objects = clauses.preposition_objects(verb, ("to",))
     if objects and any(c.dep_ == "cc" for c in noun.children):  # "the ambassadors to A, B, and C were
-        objects += [c for c in verb.children if c.dep_ == noun.dep_ and c.i > noun.i]  # dismissed": the
+        objects += [c for c in verb.children if c.dep_ in SUBJECTS and c.i > noun.i]  # dismissed": the
         # parser makes C, after the serial comma, a second subject
     bodies = [body_of(sentence, p) for p in objects]
     return [*dict.fromkeys(b for b in bodies if b)]
@@ -833,6 +894,43 @@ def _own(verb: Token, arguments: list[Token]) -> bool:
 DATELINE_MARKS = frozenset({"-", "–", "—", ":"})
 STAFF_NOUNS = frozenset({"officer", "official", "officials", "officers", "member", "employee", "secretary"})
 PERSONAL = frozenset({"he", "she", "him", "her"})
+
+
+def _serial_head(sentence: Sentence, token: Token) -> Token | None:
+    """ "Envoys to A, B, and C were dismissed": the parser may hang the "and" on the plural role noun
+    and make C, after the serial comma, the verb's subject; the subject is the role noun."""
+    if token.i < 2 or body_of(sentence, token) is None:
+        return None
+    marker = token.doc[token.i - 1]
+    noun = marker.head
+    if marker.dep_ != "cc" or noun.tag_ != "NNS" or noun.i >= token.i:
+        return None
+    if lexicon.roles().get(noun.lower_) not in HEADS or not clauses.preposition_objects(noun, ("to", "in")):
+        return None
+    return noun
+
+
+SINCE_HE = 0.6
+
+
+def _since_person(sentences: list[Sentence], sentence: Sentence, facts: Facts) -> Mention | None:
+    """The person a "since Y was ..." clause of the sentence before names, when that sentence's
+    other persons have their exits told already: the new pronoun is about Y."""
+    if sentence.index == 0 or sentence.index > len(sentences):
+        return None
+    before = sentences[sentence.index - 1]
+    if before.span is None:
+        return None
+    exited = {r.get("person") for _, r in facts.told}
+    persons = [m for m in before.of("person") if m.kind == "person" and m.key]
+    for mention in persons:
+        token = before.token_at(before.local(mention.end) - 1)
+        if token is None or token.dep_ not in ("nsubj", "nsubjpass") or mention.key in exited:
+            continue
+        if any(c.dep_ == "mark" and c.lower_ == "since" for c in token.head.children):
+            others = {m.key for m in persons if m is not mention}
+            return mention if others and others <= exited else None
+    return None
 
 
 def _role_subject(sentence: Sentence, token: Token) -> Token | None:
@@ -1043,6 +1141,8 @@ def find(
 ) -> list[Found]:
     found: list[Found] = _members(sentence, facts, sentences or [sentence], recent, years, year)
     if not sentence.holds("exits"):
+        found += _followed(sentence, facts, {f.key for f in found})
+        facts.told += [(sentence.index, f.record) for f in found]
         return found
     seen: set[str] = {f.key for f in found}
     phrases = context.role_phrases(sentence)
@@ -1092,7 +1192,13 @@ def find(
                 arguments = (
                     clauses.subjects(token) if trigger.option("subject") else _arguments(trigger.code, token, active)
                 )
+                members: dict[int, str] = {}
+                arguments = _named_members(sentence, arguments, members)
                 readings = _referents(sentence, arguments, sentences or [sentence], token, facts)
+                readings = [  # "envoys Y and Z": the role of both
+                    replace(r, role=members[r.subject.start]) if r.role is None and r.subject.start in members else r
+                    for r in readings
+                ]
                 if trigger.code == "expelled" and _own(token, arguments):
                     readings = [replace(r, code="dismissed") for r in readings]
             if not readings and token is not None and token.tag_ == "NNS":
@@ -1100,12 +1206,15 @@ def find(
             if not readings and token is not None and sentences:
                 listed = _listed_before(sentences, sentence, arguments, {f.key for f in found})
                 actor = _actor(sentence, token, facts) if listed else None  # who expels them, told here
+                png = trigger.code == "expelled" and bool(PNG.search(match.group(0)))
                 shared: dict[str, Any] = {}  # "diplomats A and B": the list's one role phrase is all of theirs
                 for _ in range(2):
                     for where, mention in listed:
                         named_at = where.local(mention.start), where.local(mention.end)
                         listed_at = At(where, context.role_phrases(where), named_at, facts, recent, None, actor)
-                        reading = Reading(mention, LISTED_BEFORE, shared.get("role"), shared.get("sending_state"))
+                        role = shared.get("role") or (png and "diplomat")  # "A, B and C ... these persons are
+                        # declared not acceptable": words said only of a mission's members make them its diplomats
+                        reading = Reading(mention, LISTED_BEFORE, role or None, shared.get("sending_state"))
                         for record in _records(trigger.code, reading, listed_at):
                             if record["_key"] in seen:
                                 continue
@@ -1120,16 +1229,19 @@ def find(
             if not readings and not trigger.option("parse_only") and not trigger.option("envoy"):
                 fallback = _subject(sentence, start, end, active)
                 readings = [Reading(fallback, 0.6)] if fallback is not None else []
-                readings = [r for r in readings if not _official(r, facts)]
+                readings = [r for r in readings if not _official(r, facts) and not speaker(sentence, r.subject)]
             for argument in arguments if token is not None else []:
                 if argument.tag_ == "NNS":  # "declared two United States officers persona non grata"
                     state = states_around(sentence, argument)[0]
-                    if token is not None and state is None and any(c.lower_ in OWN for c in argument.children):
+                    own = any(c.lower_ in OWN for c in argument.children)
+                    own = own or (token is not None and token.lemma_ in OWN_ACTS and not clauses.passive(token))
+                    if token is not None and state is None and own:  # "dismissed the ambassadors to ..."
                         state = next(iter(subject_states(sentence, token, facts)), None)
                     facts.events[argument.lemma_] = (trigger.code, state)
             if ranked and readings and token is not None:
                 readings += _included(sentence, token.head, readings, facts)  # "..., including A and B"
             actor = _actor(sentence, token, facts) if token is not None and readings else None
+            actor = None if trigger.option("subject") else actor  # "X must leave within": X leaves, none acts
             for reading in readings:
                 at = At(sentence, phrases, (start, end), facts, recent, token, actor)
                 for record in _records(reading.code or trigger.code, reading, at):
@@ -1139,7 +1251,70 @@ def find(
                     record["year"] = years.at(sentence, start, token) if years else year
                     if announced:
                         record["confidence"] = min(record["confidence"], ANNOUNCED)
+                    if trigger.option("most"):  # a trigger the lexicon trusts less ("must leave within")
+                        record["confidence"] = min(record["confidence"], float(trigger.option("most")))
                     found.append(Found(record, record.pop("_key"), sentence.index, actor))
+    found += _followed(sentence, facts, {f.key for f in found})
+    facts.told += [(sentence.index, f.record) for f in found]
+    return found
+
+
+FOLLOWS = re.compile(
+    r"\b(?:followed suit|did (?:the )?same|did likewise|followed (?:its|their|his|her) (?:lead|example)"
+    r"|(?:take|took|made|taken|taking) (?:the )?same (?:step|action|move|decision)"
+    r"|(?:take|took|made|taken|taking) (?:a )?similar (?:step|action|move|decision)s?)\b",
+    re.IGNORECASE,
+)
+FOLLOWED = 0.6  # an exit told by reference to the one before ("Bahrain followed suit")
+HOST_CODES = frozenset({"expelled"})  # exits a host state takes; the others are the sender's or the envoy's own
+
+
+def _followed(sentence: Sentence, facts: Facts, seen: set[str]) -> list[Found]:
+    """ "Bahrain followed suit", "X decided to take a similar step": the subject takes the exits the
+    last sentence that told any told. A state takes an unnamed envoy's: a host expels the same
+    state's envoy (or, expelled from, answers in kind), a sender recalls its own from the same post;
+    a person with a state takes his own exit of that type."""
+    match = FOLLOWS.search(sentence.text)
+    if match is None or not facts.told:
+        return []
+    token = clauses.head(sentence, *match.span())
+    if token is None:
+        return []
+    last = max(i for i, _ in facts.told)
+    models = [r for i, r in facts.told if i == last]
+    found: list[Found] = []
+    for subject in clauses.subjects(token):
+        person = sentence.mention_of(subject, ("person",)) or _person_near(sentence, subject)
+        actor = body_of(sentence, subject) or facts.state_of(subject)
+        for model in models:
+            record = {**model, "consequences": [], "evidence": context.evidence(sentence, *match.span())}
+            record["confidence"] = min(FOLLOWED, model["confidence"])
+            if person is not None and person.key and model["exit_type"] not in HOST_CODES | {"recalled", "dismissed"}:
+                phrase = facts.roles.get(person.key)
+                sending = (phrase.sending if phrase else None) or facts.citizenship.get(person.key)
+                sending = sending or states_around(sentence, subject)[0]  # "the Polish representative, X"
+                if sending is None or person.key in seen:
+                    continue
+                record.update(person=person.key, group=None, count=None, sending_state=sending)
+                record["role"] = phrase.role if phrase else model["role"]
+                record["receiving_state"] = phrase.receiving if phrase else None
+                key = person.key
+            elif actor is not None and model.get("person") is None and model.get("group") is None:
+                sending, receiving = model["sending_state"], model["receiving_state"]
+                if model["exit_type"] in HOST_CODES:
+                    sending, receiving = (receiving, actor) if sending == actor else (sending, actor)
+                else:
+                    sending, receiving = actor, (sending if receiving == actor else receiving)
+                if sending is None or sending == receiving:
+                    continue
+                record.update(sending_state=sending, receiving_state=receiving)
+                key = f"{record['role']}:{sending}:{receiving}"
+            else:
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(Found(record, key, sentence.index, actor))
     return found
 
 
@@ -1164,6 +1339,7 @@ def _announced(sentence: Sentence, hedges: list[int], token: Token | None) -> bo
     return all((w := sentence.token_at(o)) is not None and w.i in future for o in hedges)
 
 
+PNG = re.compile(r"persona non grata|not acceptable|unacceptable", re.IGNORECASE)
 LISTED_BEFORE = 0.6  # persons a plural pronoun or "the three" stands for, named in the sentences before
 BACK = 2  # sentences searched back for them
 DEMONSTRATIVES = frozenset({"these", "those"})
@@ -1346,6 +1522,19 @@ def _actor(sentence: Sentence, token: Token, facts: Facts) -> str | None:
     return None
 
 
+def speaker(sentence: Sentence, mention: Mention | Group | Unnamed, trigger: Token | None = None) -> bool:
+    """Whether a person is the one who says something in the sentence ("X said that ... would be
+    expelled"), and the trigger (when given) is in what he says, not in his own words ("X, who was
+    expelled, said"): a reading that names the speaker is wrong, since one telling of his own exit
+    says "he", which the parse gives as the trigger's party."""
+    if not isinstance(mention, Mention) or mention.kind != "person":
+        return False
+    token = sentence.token_at(sentence.local(mention.end) - 1)
+    if token is None or token.dep_ != "nsubj" or token.head.lemma_ not in SAYS:
+        return False
+    return trigger is None or (trigger in token.head.subtree and trigger not in token.subtree)
+
+
 def _official(reading: Reading, facts: Facts) -> bool:
     """A guess (no parse reading) about a minister or president is dropped: they are no envoys."""
     subject = reading.subject
@@ -1429,6 +1618,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         confidence = min(confidence, 0.85 if subject.count else 0.6)
     else:
         assert isinstance(subject, Mention)
+        if token is not None and code in ("expelled", "dismissed", "recalled") and speaker(sentence, subject, token):
+            return None  # "Foreign Minister X said the envoys had 48 hours to leave": X tells it
         key = subject.key or subject.text
         phrase = _role_for(key, sentence, phrases, end, facts)
         around_sending, around_receiving = _states_of(sentence, subject) if subject.end else (None, [])

@@ -11,6 +11,7 @@ or generic trigger gives nothing (the checks the precise rules use).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from functools import cache
@@ -49,6 +50,13 @@ def find(
             memo.append(_dominant(sentences))
         return memo[0]
 
+    havens: list[set[str]] = []
+
+    def refuges() -> set[str]:  # read only when a defection's guess needs it
+        if not havens:
+            havens.append(_refuges(sentences))
+        return havens[0]
+
     guesses: list[exits.Found] = []
     for sentence in sentences:
         if sentence.span is None or _headline(sentence.text):
@@ -62,7 +70,11 @@ def find(
             if envoy is not None and not exits._from_party(sentence, token):
                 state = exits.states_around(sentence, envoy)[0]
                 later = _named_after(sentences, sentence.index, facts, had, envoy)
-                record = _record(sentence, token, code, later, facts, years, dominant, True, state) if later else None
+                record = (
+                    _record(sentence, token, code, later, facts, years, dominant, True, state, refuges)
+                    if later
+                    else None
+                )
                 if later is not None and later.key and record is not None:
                     had |= _words(later.key)
                     guesses.append(exits.Found(record, later.key, sentence.index))
@@ -75,7 +87,7 @@ def find(
             if mention.key not in facts.roles and pronoun:
                 continue  # "he defected" only for one the text makes an envoy ("his expulsion" binds
                 # the pronoun to the event closely enough); a headline's capitals are no names
-            record = _record(sentence, token, code, mention, facts, years, dominant, parsed)
+            record = _record(sentence, token, code, mention, facts, years, dominant, parsed, refuges=refuges)
             if record is None:
                 continue
             had |= _words(mention.key)
@@ -126,10 +138,13 @@ def _named_after(
     mission is not "a diplomat" told before him ("expelled a Russian diplomat ... summoned the
     Russian ambassador, X")."""
     role = lexicon.roles().get(envoy.lower_)
+    known = {m.key for s in sentences[: index + 1] for m in s.of("person") if m.key}
     for sentence in sentences[index + 1 : index + 1 + AHEAD]:
         for mention in sentence.of("person"):
             if not mention.key or _words(mention.key) & had:
                 return None
+            if mention.key in known:
+                return None  # one the text named before "an ambassador" (its speaker) is not he
             phrase = facts.roles.get(mention.key)
             if phrase is not None and phrase.role in exits.NOT_ENVOYS:
                 continue  # the minister who announced it is no envoy
@@ -192,6 +207,7 @@ def _party(sentence: Sentence, token: Token, code: str) -> tuple[Mention | None,
         if (t := sentence.token_at(sentence.local(mention.start))) is not None
         and t.i not in acting
         and _clause_verb(t) == verb
+        and not exits.speaker(sentence, mention)  # "X said that ... including the expulsion of an envoy"
     ]
     return (min(near, key=lambda pair: pair[0])[1] if near else None), False
 
@@ -242,7 +258,10 @@ def _record(
     dominant: Callable[[], list[str]],
     parsed: bool,
     told: str | None = None,
+    refuges: Callable[[], set[str]] = set,
 ) -> dict[str, Any] | None:
+    if code not in self_acts() and exits.speaker(sentence, mention, token):
+        return None  # "X said that the expulsion of an ambassador would be considered": X tells it
     key = mention.key or mention.text
     phrase = facts.roles.get(key)
     if phrase is not None and phrase.role in exits.NOT_ENVOYS:
@@ -259,6 +278,8 @@ def _record(
         return None  # "a Czech diplomat defected ... the Polish envoy X": another state's envoy
     receiving = (phrase.receiving if phrase else None) or next(iter(posts), None)
     acting = _acting(sentence, token, facts) if code not in self_acts() else set()
+    if code in REFUGE_CODES:
+        acting = acting | refuges()  # "defected to the United States": the haven never sent him
     sending = sending or next((s for s in dominant() if s != receiving and s not in acting), None)
     if sending is None:
         return None
@@ -280,6 +301,24 @@ def _record(
         "confidence": CONFIDENCE,
         "year": years.at(sentence, start, token),
     }
+
+
+REFUGE_CODES = frozenset({"defected", "sought_asylum"})
+REFUGE = re.compile(
+    r"\b(?:defect(?:ed|s|ing)?|fled|flee(?:s|ing)?|escaped|asylum)\s+(?:\w+\s+)?(?:to|in)\s+(?:the\s+)?$", re.IGNORECASE
+)
+
+
+def _refuges(sentences: list[Sentence]) -> set[str]:
+    """The states a text names as where someone defected or sought asylum ("defected to the
+    United States", "asylum in Canada"): never a defector's sending state."""
+    found: set[str] = set()
+    for sentence in sentences:
+        for body in sentence.of("body"):
+            before = sentence.text[max(0, sentence.local(body.start) - 40) : sentence.local(body.start)]
+            if body.key and REFUGE.search(before):
+                found.add(body.key)
+    return found
 
 
 def _headline(text: str) -> bool:

@@ -207,3 +207,150 @@ def test_the_head_of_an_international_bodys_mission_serves_the_body() -> None:
     assert [(m["actor"], m["target"]) for m in found["measures"]] == [("MLI", "AU")]
     own = _exits("Mali expelled Ugandan diplomat John Okello, the head of the Ugandan mission, on Monday.")
     assert [(e["person"], e["sending_state"]) for e in own] == [("John Okello", "UGA")]
+
+
+# Ninth exits round (ext-exits7)
+
+
+def test_the_envoys_a_head_of_state_dismisses_are_his_states() -> None:
+    found = _exits("Chilean President Ana Rojas has dismissed the ambassadors to Peru, Bolivia and Cuba.")
+    assert sorted((e["sending_state"], e["receiving_state"]) for e in found) == [
+        ("CHL", "BOL"),
+        ("CHL", "CUB"),
+        ("CHL", "PER"),
+    ]
+    assert all(e["confidence"] < 0.8 for e in found)
+    assert _exits("Chilean President Ana Rojas has praised the ambassadors to Peru, Bolivia and Cuba.") == []
+
+
+def test_a_list_of_posts_the_parser_splits_at_the_serial_comma() -> None:
+    text = (
+        "Chilean President Ana Rojas has dismissed the ambassadors to Peru and Bolivia. "
+        "Envoys to the Maldives, Nepal, Sri Lanka, and Bangladesh were also dismissed, the decrees stated."
+    )
+    later = [e for e in _exits(text) if e["receiving_state"] not in ("PER", "BOL")]
+    assert sorted((e["sending_state"], e["receiving_state"]) for e in later) == [
+        ("CHL", "BGD"),
+        ("CHL", "LKA"),
+        ("CHL", "MDV"),
+        ("CHL", "NPL"),
+    ]
+
+
+def test_names_the_parser_hangs_on_a_conjoined_plural_role_noun() -> None:
+    text = (
+        "Norway on Friday ordered three Chilean diplomats to leave within two weeks. A Norwegian ministry "
+        "spokesman said Chilean Ambassador Luis Vera was summoned and told that an air attache, Maj. Pablo "
+        "Soto, and envoys Juan Rios and Pedro Diaz had 14 days to leave the country."
+    )
+    found = {e["person"]: e for e in _exits(text)}
+    assert {"Juan Rios", "Pedro Diaz"} <= set(found)
+    assert {found[p]["sending_state"] for p in ("Juan Rios", "Pedro Diaz")} == {"CHL"}
+    assert "Luis Vera" not in found
+
+
+def test_the_expulsion_on_a_day_of_a_person() -> None:
+    text = "Moscow said it had to respond to the expulsion on Friday of Ivan Petrov, a Russian diplomat in Ottawa."
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in _exits(text)] == [
+        ("Ivan Petrov", "RUS", "expelled")
+    ]
+
+
+def test_the_state_a_defector_fled_to_never_sent_him() -> None:
+    text = (
+        "The deputy head of the Chilean trade office has defected to Canada, officials said.\n\n"
+        "Canadian officials said the man, identified as Luis Vera, was questioned by Canadian police. "
+        "The Canadian government confirmed his defection in May."
+    )
+    senders = {e["sending_state"] for e in _exits(text) if e["person"] == "Luis Vera"}
+    assert "CAN" not in senders
+
+
+def test_the_speaker_who_tells_of_an_expulsion_is_not_expelled() -> None:
+    text = (
+        "Foreign Minister Luis Vera said at a news conference that the Cuban mission and its staff in Chile "
+        "had been given 48 hours to leave."
+    )
+    assert [e for e in _exits(text) if e["person"] == "Luis Vera"] == []
+    own = "Cuban diplomat Pablo Soto, who was expelled on Monday, said he had been spied on."
+    assert [e["person"] for e in _exits(own)] == ["Pablo Soto"]
+
+
+def test_an_envoy_told_by_role_is_not_a_person_named_before_him() -> None:
+    text = (
+        "Deputy Minister Luis Vera spoke on television on Monday.\n\n"
+        "Vera said that several responses were possible against any country that insulted Chile, "
+        "including the expulsion of an ambassador.\n\n"
+        "Vera, a former ambassador to Peru, added that Chile would wait."
+    )
+    assert [e for e in _exits(text) if e["person"] == "Luis Vera"] == []
+
+
+def test_persons_declared_not_acceptable_as_a_list_are_diplomats() -> None:
+    text = (
+        "Peru told the Chilean embassy that Luis Vera, Pablo Soto, and Juan Rios had engaged in spying. "
+        "These persons are herewith declared not acceptable."
+    )
+    found = [e for e in _exits(text) if e["person"] in ("Luis Vera", "Juan Rios")]
+    assert len(found) == 2
+    assert {(e["role"], e["exit_type"]) for e in found} == {("diplomat", "expelled")}
+    assert all(e["confidence"] < 0.8 for e in found)
+    told = "Peru said that Luis Vera, Pablo Soto, and Juan Rios had won the race. These persons are happy."
+    assert _exits(told) == []
+
+
+def test_an_unnamed_envoy_asked_to_leave_is_expelled() -> None:
+    text = "A statement from Peru's foreign ministry says a senior Chilean diplomat has been asked to leave Peru."
+    found = _exits(text)
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [(None, "CHL", "expelled")]
+    assert found[0]["confidence"] < 0.8
+
+
+def test_an_envoy_who_must_leave_by_a_deadline_is_expelled() -> None:
+    found = _exits("Peru said Luis Vera, a Chilean diplomat, must leave the country within 72 hours.")
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [("Luis Vera", "CHL", "expelled")]
+    assert found[0]["confidence"] < 0.8
+    unnamed = _exits("The senior Chilean diplomat at the embassy in Lima must leave the country within 72 hours.")
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in unnamed] == [(None, "CHL", "expelled")]
+    assert _exits("Tourists must leave the island within two days.") == []
+    assert _exits("Luis Vera, a Chilean diplomat, must leave early to catch his train.") == []
+
+
+def test_an_exit_told_by_reference_to_the_one_before() -> None:
+    recall = _exits("Chile recalled its ambassador to Peru on Monday. Bolivia followed suit on Tuesday.")
+    assert sorted((e["sending_state"], e["receiving_state"], e["exit_type"]) for e in recall) == [
+        ("BOL", "PER", "recalled"),
+        ("CHL", "PER", "recalled"),
+    ]
+    answer = _exits("Peru expelled a Chilean diplomat on Monday. Just hours later, Chile did the same.")
+    assert ("PER", "CHL", "expelled") in {(e["sending_state"], e["receiving_state"], e["exit_type"]) for e in answer}
+    text = (
+        "On Monday the Cuban consul in Oslo, Luis Vera, defected to Norway. Four days later, the Cuban "
+        "envoy in Tokyo, Pablo Soto, decided to take a similar step."
+    )
+    soto = [e for e in _exits(text) if e["person"] == "Pablo Soto"]
+    assert [(e["sending_state"], e["exit_type"]) for e in soto] == [("CUB", "defected")]
+    assert all(
+        e["confidence"] < 0.8 for e in recall + answer + soto if e["evidence"]["text"] != "recalled its ambassador"
+    )
+    assert len(_exits("Chile recalled its ambassador to Peru. The weather followed suit.")) == 1
+
+
+def test_he_after_a_since_clause_is_the_person_it_names() -> None:
+    text = (
+        "The Chilean attache Luis Vera was expelled from Peru on Monday. Vera is the first Chilean to be "
+        "expelled from Peru since Jorge Castillo, a Chilean consul, was accused of spying in 1990. "
+        "He was given 48 hours to leave the country."
+    )
+    soto = [e for e in _exits(text) if e["person"] == "Jorge Castillo"]
+    assert [(e["sending_state"], e["exit_type"]) for e in soto] == [("CHL", "expelled")]
+    assert soto[0]["confidence"] < 0.8
+    assert soto[0]["evidence"]["text"] == "was given 48 hours to leave"
+
+
+def test_a_name_after_a_role_and_a_place_the_gazetteer_lacks() -> None:
+    found = _exits("Chile recalled Luis Vera and its consul general in Cusco, Jorge Castillo, on Friday.")
+    castillo = [e for e in found if e["person"] == "Jorge Castillo"]
+    assert [(e["role"], e["sending_state"], e["exit_type"]) for e in castillo] == [
+        ("consul_general", "CHL", "recalled")
+    ]
