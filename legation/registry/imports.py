@@ -326,7 +326,15 @@ class _Pass:
         later = self._fill(block)
         repeats = self._first(block, items, ids)
         later -= repeats
-        self.refs += [(items[i], f, ref, kind) for i, f, ref, kind in block.refs if i not in repeats]
+        if self.keep_going:  # every reference, so that `_dependents` can follow them
+            self.refs += [(items[i], f, ref, kind) for i, f, ref, kind in block.refs if i not in repeats]
+        else:  # one to a record this import holds already is settled: an id keeps its kind (`_first`)
+            kinds = self.kinds
+            self.refs += [
+                (items[i], f, ref, kind)
+                for i, f, ref, kind in block.refs
+                if kinds.get(ref) != kind and i not in repeats
+            ]
         self.names.update((person, name) for i, person, name in block.names if i not in repeats)
         if repeats or later:
             batch, aside = batch.split(repeats | later)
