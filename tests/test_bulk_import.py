@@ -145,6 +145,21 @@ def test_what_the_importing_process_refuses_names_the_line_a_worker_read(
     assert said[1] == said[0]
 
 
+def test_a_reference_to_a_record_taken_earlier_is_still_checked_for_its_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None
+) -> None:
+    """References to records already taken are settled as the blocks come in, not at the end: one
+    to an earlier record of another kind is still refused, before a dangling one further on."""
+    lines = [json.dumps(r) for r in records(1200)]
+    lines.insert(9, json.dumps(rec("measure", "m-early", type="expulsion", actor="RUS", target="USA")))
+    wrong = rec("posting", "pos-wrong", person="m-early", role="ambassador", sending="POL")
+    lines.insert(1500, json.dumps(wrong))
+    lines.insert(2000, json.dumps(rec("posting", "pos-gone", person="p-gone", role="ambassador", sending="POL")))
+    said = [_refusal(tmp_path, "kinds", lines, workers, monkeypatch) for workers in ("0", "2")]
+    assert "line 1501" in said[0] and "field 'person'" in said[0] and "'m-early' is a measure" in said[0]
+    assert said[1] == said[0]
+
+
 def test_an_empty_file_after_a_good_one_is_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None
 ) -> None:
