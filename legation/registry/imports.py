@@ -283,6 +283,7 @@ class _Pass:
     writer: Writer = field(default_factory=Writer)
     pages: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # url -> its fields this import wrote
     waiting: list[tuple[Located, AnyRecord]] = field(default_factory=list)  # validated, not yet in a block
+    fresh: bool = False  # the store held no records when the pass began: no id it writes is there
 
     def add(self, number: int, item: Located, rejects: list[tuple[Located | None, InputError]]) -> None:
         try:
@@ -419,7 +420,8 @@ class _Pass:
         self.writer.close()
 
     def _write(self, items: list[Located | Place], chunk: Batch) -> None:
-        known = self.store.existing(self.conn, chunk.ids)
+        # the pass writes an id once (`_first`), so a store empty at its start holds none of a chunk's
+        known = {} if self.fresh else self.store.existing(self.conn, chunk.ids)
         self._check_versions(chunk.ids, known)
         if known:
             pairs = zip(items, chunk.ids, chunk.kinds, strict=True)
@@ -580,6 +582,7 @@ def import_records(
             with store.engine.connect() as conn, store.bulk_load(conn), _closing(parts):
                 transaction = store.begin_write(conn)
                 work = _Pass(store, conn, report, actor, keep_going, excluded, progress, expect=expect or {})
+                work.fresh = conn.exec_driver_sql("SELECT 1 FROM records LIMIT 1").first() is None  # under the lock
                 try:
                     if parts:
                         _take_parts(work, report, parts)
