@@ -80,6 +80,25 @@ def test_workers_leave_the_store_one_process_leaves(
         assert contents(run(tmp_path, f"workers{count}", [first, second], count, monkeypatch)) == one
 
 
+def test_an_import_into_an_empty_store_writes_each_id_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None
+) -> None:
+    """Into a store with no records the import looks up no ids: repeats, and postings held back
+    for their person's name, are still written once, and a second import finds them all."""
+    items = records(300)[:-1]  # all but the posting of a person only a seeded store holds
+    path = write_jsonl(tmp_path / "all.jsonl", items)
+    ids = {str(item["id"]) for item in items}
+    assert len(ids) < len(items)
+    for workers in ("0", "2"):
+        monkeypatch.setenv(bulk.ENV_WORKERS, workers)
+        store = Store.open(str(tmp_path / f"fresh{workers}.db"))
+        report = imports.import_records(store, imports.read_paths([str(path)]))
+        assert report.created == len(ids) == store.scalar("SELECT count(*) FROM records")
+        again = imports.import_records(store, imports.read_paths([str(path)]))
+        assert (again.created, again.unchanged) == (0, len(ids))
+        store.close()
+
+
 def _refusal(tmp_path: Path, name: str, lines: list[str], workers: str, monkeypatch: pytest.MonkeyPatch) -> str:
     path = tmp_path / f"{name}.jsonl"
     path.write_text("".join(line + "\n" for line in lines))
@@ -142,6 +161,21 @@ def test_what_the_importing_process_refuses_names_the_line_a_worker_read(
         store.close()
         said.append(caught.value.describe())
     assert "line 1501" in said[0] and expected in said[0] and str(path) in said[0]
+    assert said[1] == said[0]
+
+
+def test_a_reference_to_a_record_taken_earlier_is_still_checked_for_its_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None
+) -> None:
+    """References to records already taken are settled as the blocks come in, not at the end: one
+    to an earlier record of another kind is still refused, before a dangling one further on."""
+    lines = [json.dumps(r) for r in records(1200)]
+    lines.insert(9, json.dumps(rec("measure", "m-early", type="expulsion", actor="RUS", target="USA")))
+    wrong = rec("posting", "pos-wrong", person="m-early", role="ambassador", sending="POL")
+    lines.insert(1500, json.dumps(wrong))
+    lines.insert(2000, json.dumps(rec("posting", "pos-gone", person="p-gone", role="ambassador", sending="POL")))
+    said = [_refusal(tmp_path, "kinds", lines, workers, monkeypatch) for workers in ("0", "2")]
+    assert "line 1501" in said[0] and "field 'person'" in said[0] and "'m-early' is a measure" in said[0]
     assert said[1] == said[0]
 
 

@@ -73,7 +73,7 @@ def _run_import(
     """Import with a progress bar on a terminal; the library call does the work."""
     file_errors: list[InputError] | None = [] if keep_going else None
     items = imports.read_paths(paths, fmt=fmt, errors=file_errors)
-    total = _lines(paths)
+    total = _lines(paths) if err.is_terminal else None  # the bar shows only on a terminal: read no file twice
     with _bar(total, quiet=(total or 0) < 2000) as (bar, task):
         return imports.import_records(
             store,

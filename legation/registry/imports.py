@@ -283,6 +283,7 @@ class _Pass:
     writer: Writer = field(default_factory=Writer)
     pages: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # url -> its fields this import wrote
     waiting: list[tuple[Located, AnyRecord]] = field(default_factory=list)  # validated, not yet in a block
+    fresh: bool = False  # the store held no records when the pass began: no id it writes is there
 
     def add(self, number: int, item: Located, rejects: list[tuple[Located | None, InputError]]) -> None:
         try:
@@ -326,7 +327,15 @@ class _Pass:
         later = self._fill(block)
         repeats = self._first(block, items, ids)
         later -= repeats
-        self.refs += [(items[i], f, ref, kind) for i, f, ref, kind in block.refs if i not in repeats]
+        if self.keep_going:  # every reference, so that `_dependents` can follow them
+            self.refs += [(items[i], f, ref, kind) for i, f, ref, kind in block.refs if i not in repeats]
+        else:  # one to a record this import holds already is settled: an id keeps its kind (`_first`)
+            kinds = self.kinds
+            self.refs += [
+                (items[i], f, ref, kind)
+                for i, f, ref, kind in block.refs
+                if kinds.get(ref) != kind and i not in repeats
+            ]
         self.names.update((person, name) for i, person, name in block.names if i not in repeats)
         if repeats or later:
             batch, aside = batch.split(repeats | later)
@@ -411,7 +420,8 @@ class _Pass:
         self.writer.close()
 
     def _write(self, items: list[Located | Place], chunk: Batch) -> None:
-        known = self.store.existing(self.conn, chunk.ids)
+        # the pass writes an id once (`_first`), so a store empty at its start holds none of a chunk's
+        known = {} if self.fresh else self.store.existing(self.conn, chunk.ids)
         self._check_versions(chunk.ids, known)
         if known:
             pairs = zip(items, chunk.ids, chunk.kinds, strict=True)
@@ -572,6 +582,7 @@ def import_records(
             with store.engine.connect() as conn, store.bulk_load(conn), _closing(parts):
                 transaction = store.begin_write(conn)
                 work = _Pass(store, conn, report, actor, keep_going, excluded, progress, expect=expect or {})
+                work.fresh = conn.exec_driver_sql("SELECT 1 FROM records LIMIT 1").first() is None  # under the lock
                 try:
                     if parts:
                         _take_parts(work, report, parts)
