@@ -45,6 +45,25 @@ class RolePhrase:
     former: bool = False  # "former ambassador": the post ended before what the sentence tells
 
 
+FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll"})  # the auxiliaries of a future told
+
+
+def announced_future(token: Token, reports: frozenset[str], *, past_report: bool, main_clause: bool) -> set[int]:
+    """The future auxiliaries of a trigger whose clause announces a decision: a clause that a verb
+    of `reports` reports ("said X would be expelled"; only a past one when `past_report`), or the
+    sentence's main clause when `main_clause` ("Italy will expel 30 diplomats"). Empty otherwise.
+    Exits and measures each test the sentence for a condition or threat first, with their own words."""
+    clause = token
+    while clause.dep_ == "conj" and clause.head != clause:  # "said it had taken note and would recall"
+        clause = clause.head
+    reported = clause.dep_ == "ccomp" and clause.head.lemma_ in reports
+    if reported and past_report and clause.head.tag_ not in ("VBD", "VBN"):
+        reported = False
+    if not (reported or (main_clause and clause.dep_ == "ROOT")):
+        return set()
+    return {c.i for c in token.children if c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE}
+
+
 def resolve(sentences: list[Sentence]) -> None:
     """Point each anaphor at the person in subject position of the sentences before it.
 

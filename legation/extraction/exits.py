@@ -1318,7 +1318,6 @@ def _followed(sentence: Sentence, facts: Facts, seen: set[str]) -> list[Found]:
     return found
 
 
-FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll"})
 REPORTED = frozenset({"say", "announce", "state", "confirm", "tell", "add", "disclose"})
 CONDITIONAL = re.compile(r"\b(?:if|unless|whether|threat\w*|warn\w*|could|might|may|maybe|perhaps)\b", re.IGNORECASE)
 ANNOUNCED = 0.7  # an exit told in the future of an announcement: decided, perhaps not yet done
@@ -1330,12 +1329,7 @@ def _announced(sentence: Sentence, hedges: list[int], token: Token | None) -> bo
     "the FBI said X would be expelled", "Suga told reporters that Tokyo would recall X"."""
     if token is None or not hedges or CONDITIONAL.search(sentence.text):
         return False
-    clause = token
-    while clause.dep_ == "conj" and clause.head != clause:  # "said it had taken note and would recall"
-        clause = clause.head
-    if clause.dep_ != "ccomp" or clause.head.lemma_ not in REPORTED or clause.head.tag_ not in ("VBD", "VBN"):
-        return False
-    future = {c.i for c in token.children if c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE}
+    future = context.announced_future(token, REPORTED, past_report=True, main_clause=False)
     return all((w := sentence.token_at(o)) is not None and w.i in future for o in hedges)
 
 

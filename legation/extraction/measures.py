@@ -917,13 +917,12 @@ def _optional(token: Token) -> bool:
     return False
 
 
-FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll"})
 ASKING = frozenset({"recommend", "demand", "insist", "require", "request", "ask", "urge", "propose"})
 
 
 def _threatened(sentence: Sentence, verb: Token) -> bool:
     """ "Unless it stops, Rome will expel the attaché": a future under a condition is a threat."""
-    future = any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE for c in verb.children)
+    future = any(c.dep_ in ("aux", "auxpass") and c.lower_ in context.FUTURE for c in verb.children)
     return future and CONDITIONAL.search(sentence.text) is not None
 
 
@@ -938,12 +937,8 @@ def _hedges(sentence: Sentence, start: int, token: Token | None) -> list[int]:
     found = context.hedges(sentence, start, clauses.clause_start(sentence, token))
     if token is None or not found or CONDITIONAL.search(sentence.text):
         return found
-    clause = token
-    while clause.dep_ == "conj" and clause.head != clause:  # "said it had taken note and would recall"
-        clause = clause.head
-    announced = (clause.dep_ == "ccomp" and clause.head.lemma_ in REPORTS) or clause.dep_ == "ROOT"
-    future = {c.i for c in token.children if c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE}
-    return [o for o in found if not (announced and (w := sentence.token_at(o)) is not None and w.i in future)]
+    future = context.announced_future(token, REPORTS, past_report=False, main_clause=True)
+    return [o for o in found if not ((w := sentence.token_at(o)) is not None and w.i in future)]
 
 
 def _pairs(
