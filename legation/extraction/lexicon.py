@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import re._constants as codes  # type: ignore[import-not-found]  # re's own parser, as re.compile reads patterns
 import re._parser as parser  # type: ignore[import-not-found]
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -155,8 +156,9 @@ def _expanded(alternative: str, depth: int = 0) -> list[str]:
     return [e for one in inner for e in _expanded(one + rest, depth + 1)]
 
 
-def _closing(pattern: str) -> int | None:
-    """Where the group that opens the pattern closes."""
+def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each character of a pattern that is syntax, outside escapes and character classes, with its
+    place and the group depth after it; a last depth of -1 marks a class left open."""
     depth, i, klass = 0, 0, False
     while i < len(pattern):
         c = pattern[i]
@@ -165,22 +167,26 @@ def _closing(pattern: str) -> int | None:
             continue
         if klass:
             klass = c != "]"
-        elif c == "[":
+            i += 1
+            continue
+        if c == "[":
             klass = True
             i += 1
             if pattern[i : i + 1] == "^":
                 i += 1
             if pattern[i : i + 1] == "]":
-                i += 1
+                i += 1  # "[]a]": a "]" first in a class is one of its characters
             continue
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        depth += (c == "(") - (c == ")")
+        yield i, c, depth
         i += 1
-    return None
+    if klass:
+        yield len(pattern), "", -1
+
+
+def _closing(pattern: str) -> int | None:
+    """Where the group that opens the pattern closes."""
+    return next((i for i, c, depth in _syntax(pattern) if c == ")" and depth == 0), None)
 
 
 def _bodies(section: str) -> list[str]:
@@ -199,32 +205,13 @@ def _alternatives(pattern: str) -> list[str]:
     if BACKREFERENCE.search(pattern):
         return [pattern]
     parts: list[str] = []
-    depth, start, i, klass = 0, 0, 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if klass:
-            klass = c != "]"
-        elif c == "[":
-            klass = True
-            i += 1
-            if pattern[i : i + 1] == "^":
-                i += 1
-            if pattern[i : i + 1] == "]":
-                i += 1  # "[]a]": a "]" first in a class is one of its characters
-            continue
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
+    start, depth = 0, 0
+    for i, c, depth in _syntax(pattern):
+        if c == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
-    if depth or klass or any(not p for p in parts):
+    if depth or any(not p for p in parts):
         return [pattern]
     for part in parts:
         re.compile(part, FLAGS)  # each a pattern of its own, or the split was wrong
