@@ -46,11 +46,10 @@ def lead(pattern: str) -> str:
     """A look-ahead for the characters every match of `pattern` starts with ("(?=[er])" for
     "expel|recall"), or "" when its parse leaves that unsure: `re` then fails at once wherever
     a match cannot start, and finds the same matches. Under FLAGS "[e]" matches what "e" does."""
-    first = _first(list(parser.parse(pattern, FLAGS)))
+    first = _starts(pattern)
     if not first:
         return ""
-    chars = sorted({c.lower() if c.isascii() else c for c in first})
-    return "(?=[" + "".join(re.escape(c) for c in chars) + "])"
+    return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
 
 
 def joined(patterns: list[str]) -> re.Pattern[str]:
@@ -59,9 +58,16 @@ def joined(patterns: list[str]) -> re.Pattern[str]:
     before a space or a comma. The look-ahead is added only when every match starts with a
     letter (then it finds the same matches), as the pattern's own parse says."""
     pattern = "|".join(patterns)
-    first = _first(list(parser.parse(pattern, FLAGS)))
+    first = _starts(pattern)
     letters = first is not None and all(c.isascii() and c.isalpha() for c in first)
     return re.compile(f"(?=[A-Za-z])(?:{pattern})" if letters else pattern, FLAGS)
+
+
+def _starts(pattern: str) -> set[str] | None:
+    """The characters every match of a pattern starts with, folded as FLAGS match them, or None if
+    its parse leaves that unsure."""
+    first = _first(list(parser.parse(pattern, FLAGS)))
+    return None if first is None else {c.lower() if c.isascii() else c for c in first}
 
 
 def _first(items: list[Any]) -> set[str] | None:
@@ -139,8 +145,7 @@ def gate(section: str) -> re.Pattern[str]:
 
 def _letters(alternative: str) -> set[str]:
     """The characters (folded) a match of a trigger's alternative starts with; empty when unsure."""
-    first = _first(list(parser.parse(rf"\b(?:{alternative})\b", FLAGS)))
-    return {c.lower() if c.isascii() else c for c in first or ()}
+    return _starts(rf"\b(?:{alternative})\b") or set()
 
 
 def _expanded(alternative: str, depth: int = 0) -> list[str]:

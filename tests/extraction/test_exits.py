@@ -1,4 +1,4 @@
-"""Exit classes of the sixth exits round (issue 11), each in sentences of our own."""
+"""Exit classes of the eighth and ninth exits rounds (issue 11), each in sentences of our own."""
 
 from __future__ import annotations
 
