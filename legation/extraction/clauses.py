@@ -210,6 +210,14 @@ def negated(token: Token) -> bool:
     return False
 
 
+def alternative(token: Token) -> bool:
+    """ "have either expelled their ambassadors or announced that they will": one of two things
+    told, so neither is a report of an event. The "either" hangs on the first verb, the "or" on it."""
+    first = token.head if token.dep_ == "conj" and token.head != token else token
+    told = {c.lower_ for c in first.children if c.dep_ in ("preconj", "cc")}
+    return {"either", "or"} <= told
+
+
 def modifiers(token: Token) -> list[Token]:
     """Adjectives, compounds and possessors of a noun: the "North Korean" in "a North Korean diplomat"."""
     return [c for c in token.children if c.dep_ in ("amod", "compound", "poss", "nmod")]

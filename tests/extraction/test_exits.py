@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from legation.extraction import _merge, exits, extract
+from spacy.tokens import Span
+
+from legation.extraction import _merge, exits, extract, pipeline
 
 
 def _exits(text: str) -> list[dict[str, Any]]:
@@ -354,3 +356,37 @@ def test_a_name_after_a_role_and_a_place_the_gazetteer_lacks() -> None:
     assert [(e["role"], e["sending_state"], e["exit_type"]) for e in castillo] == [
         ("consul_general", "CHL", "recalled")
     ]
+
+
+# Tenth exits round (ext-exits8): wire copy from many regions, in sentences of our own.
+
+
+def test_a_state_that_owns_a_name_is_no_given_name() -> None:
+    text = "Norway’s ministry on Tuesday said Chad’s Hassan Ali Moussa has to leave the country within 48 hours."
+    found = _exits(text)
+    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [
+        ("Hassan Ali Moussa", "TCD", "expelled")
+    ]
+
+
+def test_a_regions_nation_is_neither_the_body_nor_the_subjects_own() -> None:
+    text = (
+        "Norway's ambassador to Chad, Lars Holm, left on Saturday after the military government expelled him. "
+        "The move came after the African nation kicked out the European nation's ambassador over his remarks."
+    )
+    found = _exits(text)
+    assert {(e["person"], e["sending_state"]) for e in found} == {("Lars Holm", "NOR")}
+    assert all(e["sending_state"] not in ("EU", "AU") for e in found)
+
+
+def test_one_of_two_alternatives_is_no_event() -> None:
+    text = "Five states, all of which have either expelled their Chilean ambassadors or said they will do so, met."
+    assert _exits(text) == []
+    assert extract(text)["measures"] == []
+
+
+def test_a_titled_name_the_tagger_took_for_a_title_is_a_name() -> None:
+    text = "Peru took the step of expelling Ruben Ortega, charge d'affaires at the Chilean embassy."
+    doc = pipeline.nlp()(text)
+    doc.ents = [Span(doc, 6, 8, label="WORK_OF_ART")]  # as the small model tags some names
+    assert [span.text for span in pipeline._titled_names(doc, text)] == ["Ruben Ortega"]
