@@ -1235,6 +1235,15 @@ def find(
                             found.append(Found(record, record.pop("_key"), sentence.index, actor, False))
                     if not shared:
                         break
+            if token is not None and sentences:
+                for where, member in _colon_members(sentence, token, arguments, sentences):
+                    named_at = where.local(member.subject.start), where.local(member.subject.end)
+                    listed_at = At(where, context.role_phrases(where), named_at, facts, recent, None, None)
+                    for record in _records(trigger.code, member, listed_at):
+                        if record["_key"] not in seen:
+                            seen.add(record["_key"])
+                            record["year"] = years.at(sentence, start, token) if years else year
+                            found.append(Found(record, record.pop("_key"), sentence.index, None, False))
             if trigger.option("envoy"):  # "X was murdered" is an exit only for one the text makes an envoy
                 readings = [r for r in readings if _envoy_reading(r, facts)]
             if not readings and not trigger.option("parse_only") and not trigger.option("envoy"):
@@ -1510,6 +1519,43 @@ def _listed(sentence: Sentence, end: int) -> list[Reading]:
     if colon < 0 or colon - end > LIST_GAP:
         return []
     return [Reading(m, 0.75) for m in sentence.of("person") if m.key and sentence.local(m.start) > colon]
+
+
+COLON_LISTED = 0.75  # envoys listed after "dismissed five ambassadors of Ukraine:" or "the following envoys:"
+LIST_ITEMS = 15  # sentences (a decree's lines) after a colon that ends its sentence, read as its items
+
+
+def _colon_members(
+    sentence: Sentence, token: Token, arguments: list[Token], sentences: list[Sentence]
+) -> list[tuple[Sentence, Reading]]:
+    """ "dismissed five ambassadors of Ukraine: Ambassador to Georgia A, Ambassador to Slovakia B",
+    "the following ambassadors are being recalled to Ukraine:" and a line for each, "C, ambassador
+    to Jordan, was appointed in 2010": the persons the list after a plural role noun names, each
+    with the noun's sending state (or the state they are recalled to)."""
+    nouns = [a for a in arguments if a.tag_ == "NNS" and lexicon.roles().get(a.lower_) in HEADS | {"diplomat"}]
+    if not nouns:
+        return []
+    noun = nouns[0]
+    at = sentence.offset(noun) + len(noun.text)
+    colon = sentence.text.find(":", at)
+    if colon < 0 or colon - at > LIST_GAP or sentence.text[at:colon].count(",") > 1:
+        return []
+    sending = _hint(sentence, noun)["sending"]
+    homes = [b for p in clauses.preposition_objects(token, ("to",)) if (b := body_of(sentence, p))]
+    sending = sending or (homes[0] if token.lemma_ in RECALLS and homes else None)  # "recalled to Ukraine"
+    listed = [(sentence, m) for m in sentence.of("person") if m.key and sentence.local(m.start) > colon]
+    if not listed and not sentence.text[colon + 1 :].strip():
+        for later in sentences[sentence.index + 1 : sentence.index + 1 + LIST_ITEMS]:
+            first = later.of("person")[:1]
+            if not first or not first[0].key or later.local(first[0].start) > 0 or not _envoy_line(later, first[0]):
+                break  # the list ends at the first line that opens with no envoy's name
+            listed.append((later, first[0]))
+    return [(where, Reading(m, COLON_LISTED, sending=sending)) for where, m in listed]
+
+
+def _envoy_line(sentence: Sentence, mention: Mention) -> bool:
+    """ "C, ambassador to Jordan, was appointed in 2010": a list's line names an envoy by his role."""
+    return any(p.person == mention.key and p.role not in NOT_ENVOYS for p in context.role_phrases(sentence))
 
 
 def _actor(sentence: Sentence, token: Token, facts: Facts) -> str | None:

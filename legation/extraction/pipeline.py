@@ -338,8 +338,8 @@ def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
         unlabelled = all(t.ent_type_ in ("", "PERSON") and not _named_body(t.text) for t in span)
         marked = marked or (root.dep_ == "nsubj" and len(span) in (2, 3) and unlabelled)  # "Tesfay Gebre arrived"
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
-        if any(w in roles for w in before) and not any(_named_body(t.text) for t in span):
-            labels -= {"GPE", "NORP", "LOC"}  # a name right after a title that the NER took for a place
+        if (followed or any(w in roles for w in before)) and not any(_named_body(t.text) for t in span):
+            labels -= {"GPE", "NORP", "LOC"}  # a name beside a title that the NER took for a place
         if followed or any(w in roles for w in before) or (root.dep_ == "appos" and head.lower_ in roles):
             labels -= ARTEFACTS  # "expelling X Y, charge d'affaires at": a titled name the NER took for a title
         titled = any(t.lower_ in roles for t in span)  # "Canadian Military Attache": a title, no name

@@ -13,6 +13,11 @@ def _exits(text: str) -> list[dict[str, Any]]:
     return list(extract(text)["exits"])
 
 
+def _told(text: str) -> list[tuple[Any, ...]]:
+    """Each exit's person, sending state, type and confidence, in order."""
+    return sorted((e["person"], e["sending_state"], e["exit_type"], e["confidence"]) for e in _exits(text))
+
+
 def test_a_definite_envoy_is_no_other_states_envoy_named_later() -> None:
     text = (
         "Chile is recalling its ambassador to Peru in protest.\n\n"
@@ -390,3 +395,23 @@ def test_a_titled_name_the_tagger_took_for_a_title_is_a_name() -> None:
     doc = pipeline.nlp()(text)
     doc.ents = [Span(doc, 6, 8, label="WORK_OF_ART")]  # as the small model tags some names
     assert [span.text for span in pipeline._titled_names(doc, text)] == ["Ruben Ortega"]
+
+
+def test_envoys_listed_after_a_colon_share_the_exit() -> None:
+    text = (
+        "President Ana Ruiz of Chile dismissed two ambassadors of Chile: Ambassador to Peru Jorge Castillo "
+        "and Ambassador to Bolivia Luis Vera."
+    )
+    assert _told(text) == [("Jorge Castillo", "CHL", "dismissed", 0.75), ("Luis Vera", "CHL", "dismissed", 0.75)]
+
+
+def test_a_decrees_lines_after_a_colon_are_its_list() -> None:
+    text = (
+        "Under the decree, the following ambassadors are being recalled to Chile:\n\n"
+        "Jorge Castillo, ambassador to Peru, was appointed in 2012,\n\n"
+        "Marta Quispe, ambassador to Bolivia, was appointed in 2015.\n\n"
+        "Luis Vera, the foreign minister, said more changes would follow."
+    )
+    posts = {(e["person"], e["receiving_state"]) for e in _exits(text)}
+    assert posts == {("Jorge Castillo", "PER"), ("Marta Quispe", "BOL")}
+    assert _told(text) == [("Jorge Castillo", "CHL", "recalled", 0.75), ("Marta Quispe", "CHL", "recalled", 0.75)]
