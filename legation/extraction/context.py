@@ -10,6 +10,7 @@ from spacy.tokens import Token
 
 from legation.extraction import lexicon
 from legation.extraction.pipeline import Mention, Sentence
+from legation.registry import bodies
 
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 SAME_YEAR = re.compile(r"\b(?:the same year|that year|later that year)\b", re.IGNORECASE)
@@ -177,6 +178,9 @@ def _role_phrases(sentence: Sentence) -> list[RolePhrase]:
         phrase = RolePhrase(lexicon.roles()[match.group(0).lower()], match.start(), match.end())
         before = _body_before(sentence, match.start())
         phrase.sending = before.key if before else None
+        owner = _owner_of_body(sentence, before) if before else None
+        if owner is not None and before is not None:  # "Iraq's deputy U.N. ambassador": Iraq's, at the UN
+            phrase.sending, phrase.receiving = owner.key, before.key
         joined = r"\s+(?:the\s+)?" if match.group(0).lower().endswith(" to") else r"\s+(?:to|in|at|of)\s+(?:the\s+)?"
         after = re.match(joined, text[match.end() :])
         if after:
@@ -211,6 +215,25 @@ def _body_before(sentence: Sentence, start: int) -> Mention | None:
                 return None  # "Moscow expelled diplomat X": the state acts on him, it does not send him
             return mention
     return None
+
+
+def _owner_of_body(sentence: Sentence, body: Mention) -> Mention | None:
+    """The state that owns an international body's envoy: "Iraq's" in "Iraq's deputy U.N. ambassador"."""
+    if not _international(body.key):
+        return None
+    owner = _body_before(sentence, sentence.local(body.start))
+    if (
+        owner is None
+        or _international(owner.key)
+        or not re.match(r"['’]s\b", sentence.text[sentence.local(owner.end) :])
+    ):
+        return None
+    return owner
+
+
+def _international(code: str | None) -> bool:
+    body = bodies.registry().get(code or "")
+    return body is not None and body.kind == "international"
 
 
 def _verb_between(sentence: Sentence, start: int, end: int) -> bool:

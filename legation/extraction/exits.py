@@ -257,9 +257,20 @@ def subject_states(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
             state = state or states_around(sentence, node)[0]
             if state:
                 break
+        for named in _including(sentence, subject) if state is None else []:
+            found += [named] if named not in found else []
         if state and state not in found:
             found.append(state)
     return found
+
+
+def _including(sentence: Sentence, noun: Token) -> list[str]:
+    """ "Some countries, including A and B, have pulled their ambassadors": the states a generic
+    plural subject names as its members."""
+    if noun.tag_ != "NNS" or noun.lemma_ not in SELF | {"state"}:
+        return []
+    objects = [p for c in noun.children if c.lower_ == "including" for p in c.children if p.dep_ == "pobj"]
+    return [b for o in objects for t in clauses.coordinated(o) if (b := body_of(sentence, t))]
 
 
 def _governor(token: Token) -> Token:
@@ -1110,6 +1121,19 @@ def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[st
     return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
 
 
+STAYED = re.compile(r"\b(?:remain(?:ed|s|ing)?|stay(?:ed|s|ing)?|(?:re)?settled|lives|lived)\s+in\s+(?:the\s+)?$")
+
+
+def _stayed_in(sentence: Sentence) -> set[str | None]:
+    """ "defected with his family and remained in the United States": where a defector stayed is
+    no state that sent him."""
+    return {
+        b.key
+        for b in sentence.of("body")
+        if STAYED.search(sentence.text[max(0, sentence.local(b.start) - 30) : sentence.local(b.start)])
+    }
+
+
 def _group_told(facts: Facts, used: set[str | None], named: set[str]) -> str | None:
     """The state of the envoys the text last told expelled as a plural ("expelled three
     Czech diplomats"): persons named later with no state of their own are most likely among them,
@@ -1710,6 +1734,7 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
             receiving = at.actor  # the host that expels a body's envoy, not his own state
         if sending is None:
             hosts = _hosts_told(sentence, at) if code == "expelled" else set()  # the state that expels is the post
+            hosts |= _stayed_in(sentence) if code in ("defected", "sought_asylum") else set()
             used = {receiving, destination, *hosts}
             # "ordered three Czech diplomats to leave ... A and B had 14 days to leave": theirs
             told = _group_told(facts, used, _states_named(sentence)) if code == "expelled" else None

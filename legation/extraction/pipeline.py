@@ -184,23 +184,27 @@ def _bodies(doc: Doc, base: int, ents: Sequence[Span]) -> list[Mention]:
             continue  # "Washington" in "The Washington Post"
         if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "non":
             continue  # "a non-EU country" names no EU
-        if _region_of_state(doc, end, phrases[span.text]):
-            continue  # "the European nation" is one of its states, not the EU
+        if _region(doc, start, end, phrases[span.text]):
+            continue  # "Latin American countries", "the European nation": a region, not the body
         taken.update(range(start, end))
         found.append(Mention("body", base + span.start_char, base + span.end_char, span.text, phrases[span.text]))
     return found
 
 
+REGIONS = frozenset({"Latin", "South", "North", "Central", "East", "West", "Southeast", "Southern", "Northern"})
+REGIONAL = frozenset({"American", "Americans"})  # demonyms of a state that also name a continent
 STATE_WORDS = frozenset({"nation", "nations", "country", "countries", "state", "states", "kingdom", "republic"})
 
 
-def _region_of_state(doc: Doc, end: int, code: str) -> bool:
+def _region(doc: Doc, start: int, end: int, code: str) -> bool:
     """ "the European nation's ambassador", "an African country": a body's demonym before a word
-    for a state names a state of that region, never the body itself."""
-    if end >= len(doc) or doc[end].lower_ not in STATE_WORDS:
-        return False
+    for a state names a state of that region, never the body itself; "Latin American", "West
+    African" name regions (the gazetteer holds the states named so: "South African")."""
     body = bodies.registry().get(code)
-    return body is not None and body.kind == "international"
+    international = body is not None and body.kind == "international"
+    if start > 0 and doc[start - 1].text in REGIONS and (international or doc[start].text in REGIONAL):
+        return True
+    return international and end < len(doc) and doc[end].lower_ in STATE_WORDS
 
 
 def _owns_name(doc: Doc, ent: Span, start: int, end: int) -> bool:

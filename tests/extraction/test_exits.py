@@ -13,6 +13,11 @@ def _exits(text: str) -> list[dict[str, Any]]:
     return list(extract(text)["exits"])
 
 
+def _fields(text: str, *names: str) -> list[tuple[Any, ...]]:
+    """The named fields of each exit, sorted."""
+    return sorted(tuple(e[n] for n in names) for e in _exits(text))
+
+
 def _told(text: str) -> list[tuple[Any, ...]]:
     """Each exit's person, sending state, type and confidence, in order."""
     return sorted((e["person"], e["sending_state"], e["exit_type"], e["confidence"]) for e in _exits(text))
@@ -366,14 +371,6 @@ def test_a_name_after_a_role_and_a_place_the_gazetteer_lacks() -> None:
 # Tenth exits round (ext-exits8): wire copy from many regions, in sentences of our own.
 
 
-def test_a_state_that_owns_a_name_is_no_given_name() -> None:
-    text = "Norway’s ministry on Tuesday said Chad’s Hassan Ali Moussa has to leave the country within 48 hours."
-    found = _exits(text)
-    assert [(e["person"], e["sending_state"], e["exit_type"]) for e in found] == [
-        ("Hassan Ali Moussa", "TCD", "expelled")
-    ]
-
-
 def test_a_regions_nation_is_neither_the_body_nor_the_subjects_own() -> None:
     text = (
         "Norway's ambassador to Chad, Lars Holm, left on Saturday after the military government expelled him. "
@@ -415,3 +412,36 @@ def test_a_decrees_lines_after_a_colon_are_its_list() -> None:
     posts = {(e["person"], e["receiving_state"]) for e in _exits(text)}
     assert posts == {("Jorge Castillo", "PER"), ("Marta Quispe", "BOL")}
     assert _told(text) == [("Jorge Castillo", "CHL", "recalled", 0.75), ("Marta Quispe", "CHL", "recalled", 0.75)]
+
+
+def test_the_state_that_owns_a_name_or_a_bodys_envoy_sends_him() -> None:
+    text = "Luis Vera, Chile's deputy U.N. ambassador, walked into a police station and requested political asylum."
+    assert _fields(text, "person", "sending_state", "receiving_state") == [("Luis Vera", "CHL", "UN")]
+    named = "Norway’s ministry on Tuesday said Chad’s Hassan Ali Moussa has to leave the country within 48 hours."
+    assert _fields(named, "person", "sending_state", "exit_type") == [("Hassan Ali Moussa", "TCD", "expelled")]
+
+
+def test_where_a_defector_stayed_is_no_state_that_sent_him() -> None:
+    text = (
+        "Russia asked to meet a diplomat who left its mission in New York last year.\n\n"
+        "Pavel Orlov, a first secretary at the mission, quietly defected with his family and remained in the "
+        "United States, officials said."
+    )
+    assert _fields(text, "person", "sending_state", "exit_type") == [("Pavel Orlov", "RUS", "defected")]
+
+
+def test_the_return_a_state_orders_of_its_envoy_is_a_recall() -> None:
+    text = (
+        '"We have ordered the immediate return of our ambassador Jorge Castillo," Chilean Foreign Minister '
+        "Ana Ruiz said."
+    )
+    assert _fields(text, "person", "sending_state", "exit_type") == [("Jorge Castillo", "CHL", "recalled")]
+
+
+def test_envoys_pulled_from_a_post_by_the_states_a_plural_includes() -> None:
+    text = "Some Latin American countries, including Chile and Bolivia, have pulled their ambassadors from Peru."
+    assert _fields(text, "sending_state", "receiving_state", "exit_type") == [
+        ("BOL", "PER", "recalled"),
+        ("CHL", "PER", "recalled"),
+    ]
+    assert _exits("The mayor removed their statues from the square.") == []
