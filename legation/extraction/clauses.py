@@ -269,15 +269,18 @@ ORDINALS = frozenset(
 
 def ranked(noun: Token) -> bool:
     """A noun said of someone with an ordinal or superlative: "the first envoy", "the most senior envoy"."""
-    return (
-        noun.dep_ == "attr"
-        and noun.head.lemma_ == "be"
-        and any(
-            m.lower_ in ORDINALS or m.tag_ in ("JJS", "RBS")
-            for c in noun.children
-            if c.dep_ in ("amod", "advmod")
-            for m in (c, *c.children)
-        )
+    return noun.dep_ == "attr" and noun.head.lemma_ == "be" and ranking(noun)
+
+
+def ranking(noun: Token) -> bool:
+    """Whether a word is, or is modified by, an ordinal or a superlative ("the latest", "the first envoy")."""
+    if noun.lower_ in ORDINALS or noun.tag_ in ("JJS", "RBS"):
+        return True
+    return any(
+        m.lower_ in ORDINALS or m.tag_ in ("JJS", "RBS")
+        for c in noun.children
+        if c.dep_ in ("amod", "advmod")
+        for m in (c, *c.children)
     )
 
 

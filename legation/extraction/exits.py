@@ -300,6 +300,7 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
                 sending = sending or body_of(sentence, grand)
         for clause in [c for c in node.children if c.dep_ == "relcl" and c.lemma_ in POSTED]:
             receiving += [body_of(sentence, p) for p in clauses.preposition_objects(clause, ("in", "to", "at"))]
+        receiving += _post_in_clause(sentence, node)
         for pobj in clauses.preposition_objects(node, ("from", "of", "at", "in", "to")):
             if clauses.is_mission(pobj):
                 owner = [body_of(sentence, c) for c in clauses.modifiers(pobj)]
@@ -318,6 +319,14 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
     return sending, unique
 
 
+def _post_in_clause(sentence: Sentence, noun: Token) -> list[str | None]:
+    """ "X, who was his country's consular attache in Kuwait": the post of the role a relative
+    clause equates the person with."""
+    clauses_ = [c for c in noun.children if c.dep_ == "relcl" and c.lemma_ == "be"]
+    roles = [a for c in clauses_ for a in c.children if a.dep_ == "attr" and lexicon.roles().get(a.lower_)]
+    return [body_of(sentence, p) for a in roles for p in clauses.preposition_objects(a, ("in", "to", "at"))]
+
+
 NAME_PATH = frozenset({"compound", "appos", "prep", "pobj", "flat", "nmod", "amod", "npadvmod", "punct"})
 
 
@@ -326,6 +335,10 @@ def _person_near(sentence: Sentence, token: Token) -> Mention | None:
     mention = sentence.mention_of(token)
     if mention is not None:
         return mention if mention.key else None
+    for child in (c for c in token.children if c.dep_ == "appos"):  # "a member of the X embassy in Y, Z,"
+        mention = sentence.mention_of(child, ("person",))
+        if mention is not None and mention.key:
+            return mention
     for node in token.subtree:
         if node == token or abs(node.i - token.i) > 8:
             continue
@@ -905,6 +918,28 @@ def _copula_subject(sentence: Sentence, noun: Token) -> Mention | None:
     return None
 
 
+RANKED_SUBJECT = 0.8  # "The latest to defect is X": the person a ranked subject is equated with
+
+
+def _ranked_subject(sentence: Sentence, verb: Token) -> Mention | None:
+    """ "The latest to ditch the government and ask for asylum is Ambassador X", "the first to
+    resign was X": an infinitive on a ranked word that is the subject of "be" tells of the person
+    the copula equates it with."""
+    node = verb
+    while node.dep_ == "conj" and node.head != node:
+        node = node.head
+    noun = node.head
+    if node.dep_ not in ("relcl", "acl") or noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
+        return None
+    if not clauses.ranking(noun):
+        return None
+    attribute = next((c for c in noun.head.children if c.dep_ == "attr"), None)
+    if attribute is None:
+        return None
+    mention = sentence.mention_of(attribute, ("person",)) or _person_near(sentence, attribute)
+    return mention if mention is not None and mention.kind == "person" and mention.key else None
+
+
 def _own(verb: Token, arguments: list[Token]) -> bool:
     """ "Tunisia expelled its own ambassador": a state that expels its own envoy removes him."""
     return verb.lemma_ in EXPELS and any(
@@ -1213,6 +1248,8 @@ def find(
             ):
                 continue
             ranked = token is not None and token.dep_ == "relcl" and clauses.ranked(token.head)  # "the first to defect"
+            equated = _ranked_subject(sentence, token) if token is not None else None  # "The latest to defect is X"
+            ranked = ranked or equated is not None
             if (
                 trigger.option("base")
                 and not ranked
@@ -1236,6 +1273,8 @@ def find(
                 ]
                 if trigger.code == "expelled" and _own(token, arguments):
                     readings = [replace(r, code="dismissed") for r in readings]
+            if equated is not None:
+                readings = [Reading(equated, RANKED_SUBJECT)]
             if not readings and token is not None and token.tag_ == "NNS":
                 readings = _listed(sentence, end)  # "Three defections occurred last year: A, B and C"
             if not readings and token is not None and sentences:
@@ -1304,7 +1343,8 @@ def find(
 
 
 FOLLOWS = re.compile(
-    r"\b(?:followed suit|did (?:the )?same|did likewise|followed (?:its|their|his|her) (?:lead|example)"
+    r"\b(?:followed suit|did (?:the )?same|(?:did|do|does|doing) likewise"
+    r"|followed (?:its|their|his|her) (?:lead|example)"
     r"|(?:take|took|made|taken|taking) (?:the )?same (?:step|action|move|decision)"
     r"|(?:take|took|made|taken|taking) (?:a )?similar (?:step|action|move|decision)s?)\b",
     re.IGNORECASE,
@@ -1340,7 +1380,7 @@ def _followed(sentence: Sentence, facts: Facts, seen: set[str]) -> list[Found]:
                 if sending is None or person.key in seen:
                     continue
                 record.update(person=person.key, group=None, count=None, sending_state=sending)
-                record["role"] = phrase.role if phrase else model["role"]
+                record["role"] = phrase.role if phrase else _hint(sentence, subject)["role"] or model["role"]
                 record["receiving_state"] = phrase.receiving if phrase else None
                 key = person.key
             elif actor is not None and model.get("person") is None and model.get("group") is None:

@@ -445,3 +445,25 @@ def test_envoys_pulled_from_a_post_by_the_states_a_plural_includes() -> None:
         ("CHL", "PER", "recalled"),
     ]
     assert _exits("The mayor removed their statues from the square.") == []
+
+
+def test_the_latest_to_defect_is_the_person_the_copula_names() -> None:
+    text = (
+        "More Cuban diplomats have defected. The latest to leave the government and ask for political asylum in "
+        "Spain is Ambassador Luis Vera, who was his country's consul in Peru. Recently a staff member of the "
+        "Cuban embassy in Tokyo, Hailu Bekele, decided to do likewise."
+    )
+    assert _fields(text, "person", "role", "sending_state", "receiving_state", "exit_type") == [
+        ("Hailu Bekele", "diplomat", "CUB", None, "defected"),
+        ("Luis Vera", "ambassador", "CUB", "PER", "defected"),
+    ]
+
+
+def test_an_announced_expulsion_and_an_ousted_leader() -> None:
+    text = "Chile said on Monday it would expel Peru's ambassador over the affair."
+    assert _fields(text, "sending_state", "receiving_state", "exit_type", "confidence") == [
+        ("PER", "CHL", "expelled", 0.7)
+    ]
+    assert _exits("Chile would expel Peru's ambassador if the talks failed.") == []
+    ousted = "Ana Ruiz became president in May after Jorge Castillo, the former president, was ousted and detained."
+    assert _exits(ousted) == []
