@@ -210,6 +210,24 @@ def negated(token: Token) -> bool:
     return False
 
 
+DENIALS = frozenset({"deny", "refute", "dismiss", "reject"})
+DENIED_PATH = frozenset({"ccomp", "xcomp", "acl", "dobj", "conj"})
+
+
+def denied(token: Token) -> bool:
+    """ "Tehran has denied reports suggesting that Kuwait has decided to expel X": a trigger in what
+    a denial's report or claim tells (up the parse, four steps at most, through a noun it denies)."""
+    node, through = token, False
+    for _ in range(5):
+        if node.dep_ not in DENIED_PATH or node.head == node:
+            return False
+        node = node.head
+        through = through or node.pos_ == "NOUN" or node.dep_ == "ccomp"
+        if node.lemma_ in DENIALS and node.pos_ in ("VERB", "AUX") and through:
+            return True
+    return False
+
+
 def alternative(token: Token) -> bool:
     """ "have either expelled their ambassadors or announced that they will": one of two things
     told, so neither is a report of an event. The "either" hangs on the first verb, the "or" on it."""

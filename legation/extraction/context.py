@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from legation.extraction import lexicon
+from legation.extraction import lexicon, pipeline
 from legation.extraction.pipeline import Mention, Sentence
 from legation.registry import bodies
 
@@ -249,7 +249,9 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
         if (
             mention.kind != "anaphor"
             and local >= phrase.end
-            and re.fullmatch(r"\s*(?:\([A-Z.]{2,8}\))?\s*[,|]?\s*", sentence.text[phrase.end : local])
+            and re.fullmatch(
+                rf"\s*(?:\([A-Z.]{{2,8}}\))?\s*[,|]?(?:\s*{pipeline.RANKS})*\s*", sentence.text[phrase.end : local]
+            )
         ):  # "the attache he accused of spying": a pronoun after a role noun is no name
             return mention.key
         gap = sentence.text[local_end : phrase.start]

@@ -1239,6 +1239,7 @@ def find(
             if token is not None and (
                 clauses.negated(token)
                 or clauses.alternative(token)
+                or clauses.denied(token)
                 or clauses.generic(token)
                 or _reported_speech(token)
                 or clauses.stance(token)

@@ -180,6 +180,7 @@ def _event(sentence: Sentence, token: Token) -> bool:
     return not (
         clauses.negated(token)
         or clauses.alternative(token)
+        or clauses.denied(token)
         or clauses.generic(token)
         or clauses.stance(token)
         or clauses.demanded(token)

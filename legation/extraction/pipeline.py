@@ -32,6 +32,8 @@ PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[^\n]*\|)|\n(?=[A-Z\"“‘'(])")  # blank
 HONORIFICS = frozenset(
     {"Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Dame", "Lord", "Lady"}
     | {"Count", "Countess", "Baron", "Baroness"}  # titles of nobility: "Count Anton Berg" is Anton Berg
+    | {"Lt", "Gen", "Col", "Maj", "Brig", "Capt", "Adm", "Lt.", "Gen.", "Col.", "Maj.", "Brig.", "Capt.", "Adm."}
+    | {"Lieutenant", "General", "Colonel", "Major", "Brigadier", "Admiral", "Captain"}  # ranks: "Col. A B" is A B
 )
 CAPITAL_INSIDE = frozenset({"ORG", "WORK_OF_ART", "PERSON", "FAC", "EVENT", "LAW", "PRODUCT"})
 
@@ -171,6 +173,7 @@ def _bodies(doc: Doc, base: int, ents: Sequence[Span]) -> list[Mention]:
             continue
         span = doc[start:end]
         ent = next((e for e in ents if e.start <= start < e.end), None)
+        placed = _placed(doc, start) and (ent is None or ent.start == start)  # "to Lima Lt. Gen. A": a place
         inside = {t.ent_type_ for t in span} - {""}
         if (
             ent is not None
@@ -180,7 +183,7 @@ def _bodies(doc: Doc, base: int, ents: Sequence[Span]) -> list[Mention]:
             and not _owns_name(doc, ent, start, end)
         ):
             continue  # "Jordan" in a person's name; a state the model took for a person stays a body
-        if label == capital and inside & CAPITAL_INSIDE and ent is not None and len(ent) > len(span):
+        if label == capital and inside & CAPITAL_INSIDE and ent is not None and len(ent) > len(span) and not placed:
             continue  # "Washington" in "The Washington Post"
         if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "non":
             continue  # "a non-EU country" names no EU
@@ -237,6 +240,8 @@ def _clean(span: Span) -> Span | None:
             if doc[start : start + size].text in phrases and start + size < end:
                 start += size  # "ambassador to Peru Luis Rojas": the state is no part of the name
                 break
+        while start < end and (doc[start].text in HONORIFICS or not doc[start].is_alpha):
+            start += 1  # "ambassador to Lima Lt. General A B": a rank after the post
     while end > start and (
         doc[end - 1].text in stop
         or doc[end - 1].tag_ == "POS"
@@ -306,6 +311,7 @@ EVENT_NOUNS = frozenset(
 )  # "announced the death of Mirgayas Shirinsky": the proper nouns after them are a person's name
 
 
+GEOGRAPHY = frozenset({"Gulf", "Sea", "Ocean", "River", "Island", "Islands", "Peninsula", "Strait", "Bay", "Coast"})
 ARTEFACTS = frozenset({"WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"})  # labels no titled person doubts
 
 
@@ -347,6 +353,8 @@ def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
         if followed or any(w in roles for w in before) or (root.dep_ == "appos" and head.lower_ in roles):
             labels -= ARTEFACTS  # "expelling X Y, charge d'affaires at": a titled name the NER took for a title
         titled = any(t.lower_ in roles for t in span)  # "Canadian Military Attache": a title, no name
+        titled = titled or span[-1].text in GEOGRAPHY  # "the ambassador to the Persian Gulf state": a place
+        titled = titled or span[-1].text in HONORIFICS  # "to Lima Lt. General A B": a post and a rank
         if len(span) >= 2 and marked and not labels and not titled and not any(t.like_num for t in span):
             yield span
         i = j
@@ -357,8 +365,12 @@ POSTED_ROLE = re.compile(
     r"\s+(?:to|in)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+RANKS = (
+    r"(?:(?:Lt|Gen|Maj|Col|Brig|Adm|Capt|Cdr|Dr|Prof)\.?|Lieutenant|General|Major|Colonel|Brigadier|Admiral|Captain)"
+    r"(?:\s+\((?:Rtd|Retd|rtd|retd|Ret\.?)\))?"
+)  # "Ambassador to X Lt. General (Rtd) A B": a military rank before the name
 POSTED_NAME = re.compile(
-    r"\s+((?:\([A-Z][\w'’-]*\)\s+)?(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)(?=\s+[a-z(]|\s*[,.;:])"
+    rf"(?:\s+{RANKS})*\s+((?:\([A-Z][\w'’-]*\)\s+)?(?:[A-Z][\w'’-]*\s+){{0,2}}[A-Z][\w'’-]*)(?=\s+[a-z(]|\s*[,.;:])"
 )  # "(Maria) Lopez": a given name an editor put in brackets is part of the name
 NAME_STOPS = frozenset(
     {"The", "A", "An", "On", "In", "At", "And", "But", "Or", "For", "From", "To", "Of", "With", "He", "She", "It"}

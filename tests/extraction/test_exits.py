@@ -15,7 +15,7 @@ def _exits(text: str) -> list[dict[str, Any]]:
 
 def _fields(text: str, *names: str) -> list[tuple[Any, ...]]:
     """The named fields of each exit, sorted."""
-    return sorted(tuple(e[n] for n in names) for e in _exits(text))
+    return sorted((tuple(e[n] for n in names) for e in _exits(text)), key=str)
 
 
 def _told(text: str) -> list[tuple[Any, ...]]:
@@ -467,3 +467,21 @@ def test_an_announced_expulsion_and_an_ousted_leader() -> None:
     assert _exits("Chile would expel Peru's ambassador if the talks failed.") == []
     ousted = "Ana Ruiz became president in May after Jorge Castillo, the former president, was ousted and detained."
     assert _exits(ousted) == []
+
+
+def test_a_denied_report_and_a_gulf_are_no_exit_and_no_name() -> None:
+    text = "Lima has denied reports suggesting that Chile has decided to expel the Peruvian ambassador there."
+    assert _exits(text) == []
+    gulf = "Kuwait expelled the Iranian ambassador to the Persian Gulf state on Thursday."
+    assert _fields(gulf, "person", "sending_state", "receiving_state") == [(None, "IRN", "KWT")]
+
+
+def test_a_rank_before_a_name_and_an_adverb_in_a_passive() -> None:
+    text = (
+        "Peru expelled Chilean Ambassador to Lima Lt. General (Rtd) Jorge Castillo on Monday. In the statement, "
+        "Peru's ambassador to Chile was also recalled to Lima."
+    )
+    assert _fields(text, "person", "sending_state", "receiving_state", "exit_type") == [
+        ("Jorge Castillo", "CHL", "PER", "expelled"),
+        (None, "PER", "CHL", "recalled"),
+    ]
