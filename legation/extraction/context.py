@@ -99,6 +99,9 @@ ENVOYS = frozenset(
 )
 
 
+GENERIC_ROLES = frozenset({"diplomat", "special_envoy"})  # "the diplomat" is any envoy; "the ambassador" one
+
+
 def _holder(anaphor: str, holders: dict[str, str]) -> str | None:
     """ "The envoy" is the last envoy the text named, not the spokesman who speaks of him."""
     words = anaphor.lower().split()
@@ -108,7 +111,8 @@ def _holder(anaphor: str, holders: dict[str, str]) -> str | None:
     if role is None:
         return None
     wanted = ENVOYS if role in ENVOYS else {role}
-    return next((person for person, held in reversed(holders.items()) if held in wanted), None)
+    exact = None if role in GENERIC_ROLES else next((p for p, held in reversed(holders.items()) if held == role), None)
+    return exact or next((person for person, held in reversed(holders.items()) if held in wanted), None)
 
 
 def _unnamed_subject(sentence: Sentence) -> bool:
@@ -260,6 +264,20 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
                 gap = gap.replace(body.text, "", 1)
         gap = re.sub(r"\s+", " ", gap)  # ", a Soviet deputy attache" less its state leaves two spaces
         if local_end <= phrase.start and APPOSITION.fullmatch(gap):
+            return mention.key
+    return _equated(sentence, phrase)
+
+
+def _equated(sentence: Sentence, phrase: RolePhrase) -> str | None:
+    """ "Jo, 48, has been acting ambassador in Rome since 2017": the person a copula says holds the role."""
+    noun = sentence.token_at(phrase.start)
+    while noun is not None and noun.dep_ in ("amod", "compound") and noun.head != noun:
+        noun = noun.head  # "acting ambassador": the role's noun
+    if noun is None or noun.dep_ != "attr" or noun.head.lemma_ != "be":
+        return None
+    for subject in (c for c in noun.head.children if c.dep_ == "nsubj"):
+        mention = sentence.mention_of(subject, ("person",))
+        if mention is not None and mention.key:
             return mention.key
     return None
 

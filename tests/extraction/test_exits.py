@@ -6,7 +6,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
-from legation.extraction import _merge, exits, extract, pipeline
+from legation.extraction import _merge, context, exits, extract, pipeline
 
 
 def _exits(text: str) -> list[dict[str, Any]]:
@@ -485,3 +485,16 @@ def test_a_rank_before_a_name_and_an_adverb_in_a_passive() -> None:
         ("Jorge Castillo", "CHL", "PER", "expelled"),
         (None, "PER", "CHL", "recalled"),
     ]
+
+
+def test_a_role_told_by_a_copula_and_the_holder_of_that_very_role() -> None:
+    text = (
+        "Luis Vera vanished in May. A newspaper reported that Vera had sought asylum in Spain with his family. "
+        "Vera, 48, has been Cuba's ambassador in Rome since 2017."
+    )
+    assert _fields(text, "person", "role", "sending_state", "exit_type") == [
+        ("Luis Vera", "ambassador", "CUB", "defected")
+    ]
+    holders = {"Jorge Castillo": "ambassador", "Pablo Soto": "consul"}  # in the order the text names them
+    assert context._holder("the ambassador", holders) == "Jorge Castillo"
+    assert context._holder("the diplomat", holders) == "Pablo Soto"
