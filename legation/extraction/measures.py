@@ -182,7 +182,7 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         if after is not None and after.dep_ == token.dep_ and after.head == token.head:
             beside.append(after)  # "Iran's former ally Sudan cut ties": two subjects in the parse
         return [b for c in beside for b in _body(sentence, c, facts)]
-    found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t) or _state_noun(sentence, t, facts))]
+    found = [b for t in _coordinated(token) if (b := body_of(sentence, t) or _state_noun(sentence, t, facts))]
     if token.lower_ in GENERIC_ACTORS:  # "countries, including Peru, many EU nations and NATO": the states listed
         found = [b for b in found if not international(b)]
     if found:
@@ -231,6 +231,17 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         # "summoned the French ambassador and told him to leave": him is the one summoned
         return [b for o in clauses.objects(token.head.head) if o.i < token.i for b in _body(sentence, o, facts)][:1]
     return []
+
+
+def _coordinated(token: Token) -> list[Token]:
+    """A party and those coordinated with it, also when the parser makes the second item of a list
+    the first one's apposition ("Saudi Arabia, Egypt, Bahrain and the UAE": Egypt the appos of
+    Arabia, the rest conjoined to Egypt); a lone apposition ("the kingdom, Saudi Arabia") is no list."""
+    found = clauses.coordinated(token)
+    for child in token.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN" and any(c.dep_ == "conj" for c in child.children):
+            found += clauses.coordinated(child)
+    return found
 
 
 def _definite_state_noun(token: Token) -> bool:
@@ -409,6 +420,12 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = Fa
         for body in _body(sentence, partner, facts):
             if body not in found:
                 found.append(body)
+    if not found and verb.dep_ == "pcomp" and verb.head.lower_ == "by":  # "will limit X's ... by reducing"
+        main = verb.head.head
+        while main.dep_ in ("advcl", "xcomp") and main.head != main:  # "to ensure ..., by reducing"
+            main = main.head
+        for obj in clauses.objects(main):
+            found += [b for t in obj.subtree for b in _body(sentence, t, facts) if b not in found][:1]
     if not found and verb.dep_ == "xcomp" and verb.head.lemma_ in ORDERS:
         for obj in clauses.objects(verb.head):  # "Moscow ordered the US to cut its staff"
             found += [b for b in _body(sentence, obj, facts) if b not in found]
@@ -833,7 +850,7 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         )
     ):
         return True
-    if trigger.code == "sanction_on_person" and not _names_person(sentence, end):
+    if trigger.code == "sanction_on_person" and not trigger.option("persons") and not _names_person(sentence, end):
         return True  # "sanctions against Russia" hit a state, not a person
     if trigger.code in PARTNERED and token is not None and _with_thing(sentence, token, start, end):
         return True  # "cut ties with the Bolivian company": with a firm, not a state
@@ -960,6 +977,8 @@ def _pairs(
     targets: list[str] = []
     if token is not None and trigger.option("copula"):
         return _declared_so(sentence, token, facts, recent)
+    if token is not None and trigger.option("ceiling"):
+        return _ceiling(sentence, token, facts, recent)
     if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
         if trigger.code == "ambassador_recalled" and clauses.passive(token):  # "was told to return home"
             return _called_home(sentence, token)
@@ -1021,6 +1040,20 @@ def _declared_so(
     return [(a, t, sure) for t in targets for a, sure in [_host(sentence, verb, t, facts, recent)] if a]
 
 
+def _ceiling(
+    sentence: Sentence, verb: Token, facts: Facts, recent: list[str]
+) -> list[tuple[str | None, str | None, float]]:
+    """ "Cuba decided that the personnel of the U.S. embassy shall not exceed eleven persons": the
+    staff capped is the verb's subject, whose owner is hit; the state that decides or says it caps
+    it (else the host the text names besides, a guess)."""
+    targets = [b for s in clauses.subjects(verb) for b in _body(sentence, s, facts)]
+    deciders = clauses.subjects(verb.head) if verb.dep_ == "ccomp" else []
+    agents = [b for s in deciders for b in _body(sentence, s, facts) if b not in targets]
+    if agents:
+        return [(agents[0], t, CONFIDENCE["parse"]) for t in targets[:1]]
+    return [(a, t, sure) for t in targets[:1] for a, sure in [_host(sentence, verb, t, facts, recent)] if a]
+
+
 def _told_before(code: str, verb: Token, facts: Facts, recent: list[str]) -> list[tuple[str | None, str | None, float]]:
     """ "Peru accused three Bolivian diplomats of spying. They were expelled on Friday": a measure
     against a pronoun, in a sentence that names no state, is taken by the state the text last made
@@ -1044,6 +1077,12 @@ def _read(
         _agents(sentence, token, facts),
         _targets(sentence, token, facts, recall=recall, expel=code in ("expulsion", "persona_non_grata")),
     )
+    if code == "staff_cap" and not targets:  # "put a cap on staff numbers at the Soviet Embassy": its owner's
+        places = [p for n in (token, token.head) for p in clauses.preposition_objects(n, ("at", "of", "in"))]
+        places = [p for p in places if clauses.is_mission(p)]
+        targets = [b for p in places for b in _body(sentence, p, facts)]
+        posts = [b for p in places for q in clauses.preposition_objects(p, ("in",)) for b in _body(sentence, q, facts)]
+        agents = [b for b in posts if b not in targets][:1] or agents  # "... at the Libyan Embassy in Rome": Italy's
     left = _left(sentence, token)  # "were ordered to leave Ghana": Ghana ordered it
     obliged = token.lemma_ in ("have", "be", "need") and any(  # "had to leave", "are to leave"
         c.dep_ == "xcomp" and c.lemma_ in LEAVE for c in token.children
@@ -1207,7 +1246,10 @@ def _reprisal(
         return []
     sure = CONFIDENCE["reprisal_cued" if REPRISAL.search(sentence.text) else "reprisal"]
     kind = COMPARABLE.get(code, code)
-    for measure in reversed(earlier):
+    # the measure answered is the last one by a state the sentence names besides its own party
+    # ("after Chavez's move, the US declared the Bolivian ambassador persona non grata": Bolivia's)
+    named = {b.key for b in sentence.of("body")} - set(agents) - set(targets)
+    for measure in sorted(reversed(earlier), key=lambda m: m["actor"] not in named and m["target"] not in named):
         if COMPARABLE.get(measure["measure"], measure["measure"]) != kind:
             continue
         if agents and measure["target"] in agents:
@@ -1289,7 +1331,10 @@ def _patients(token: Token) -> list[Token]:
         if patient.lemma_.lower() in COLLECTIVE and (members := clauses.preposition_objects(patient, ("of",))):
             found += members  # "declared a list of American diplomats persona non grata": the diplomats
         elif patient.lower_ in PNG_WORDS:
-            found += [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
+            inner = [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
+            # "declared persona non grata 35 Russian officials": the parse hangs them on "grata"
+            inner = inner or [c for c in token.subtree if _misparsed(c, token) and c.lower_ not in PNG_WORDS][:1]
+            found += inner
         elif patient.lemma_ not in TIMES:
             found.append(patient)
     if not found and token.lemma_ == "have" and any(o.lemma_ in TIMES for o in clauses.objects(token)):
@@ -1505,6 +1550,10 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
 
 
 def _misparsed(token: Token, verb: Token) -> bool:
+    """An object the parse hangs on a clause under the verb, or on the words of "persona non grata"
+    ("declared persona non grata 14 officials": the officials the object of "grata")."""
+    if token.dep_ in ("dobj", "attr") and token.head.lower_ in PNG_WORDS and token.head in verb.subtree:
+        return True
     return token.head.dep_ in ("ccomp", "xcomp") and token.head.head == verb
 
 

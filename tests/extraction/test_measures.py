@@ -59,12 +59,17 @@ def test_own_texts_for_the_measures_classes() -> None:
     """Texts 80 to 89, one per class: nominal and passive measures, idioms ("PNGed", "kicked out",
     "sent packing", "declared unwelcome"), reprisals with a party unsaid, number words, the persona
     non grata convention, "took the same step" and generic parties, harassment and bodies."""
-    docs = [d for d in sorted(DEV.glob("*.txt")) if 80 <= int(d.name.split("-")[0]) <= 89]
-    golds = [json.loads(d.with_suffix(".gold.json").read_text("utf-8")) for d in docs]
-    found = extract_many([d.read_text("utf-8") for d in docs])
-    total = evaluation.total([evaluation.score(g, f) for g, f in zip(golds, found, strict=True)])
+    docs, total = _own_texts(80, 89)
     assert len(docs) >= 7
     assert total["measures"].f1 >= 0.9, total["measures"].as_dict()
+
+
+def _own_texts(first: int, last: int) -> tuple[list[Path], dict[str, evaluation.Score]]:
+    """The own texts numbered first to last, and the extractor's total score over them."""
+    docs = [d for d in sorted(DEV.glob("*.txt")) if first <= int(d.name.split("-")[0]) <= last]
+    golds = [json.loads(d.with_suffix(".gold.json").read_text("utf-8")) for d in docs]
+    found = extract_many([d.read_text("utf-8") for d in docs])
+    return docs, evaluation.total([evaluation.score(g, f) for g, f in zip(golds, found, strict=True)])
 
 
 def test_a_declaration_against_several_diplomats_is_an_expulsion_with_their_count() -> None:
@@ -813,3 +818,49 @@ def test_we_in_a_quote_is_the_speaker_s_state() -> None:
     assert _measures('"We have decided to break off relations with Bolivia," the Chilean president announced.') == {
         ("relations_severed", "CHL", "BOL")
     }
+
+
+def test_own_texts_for_the_sixth_measures_round() -> None:
+    """Texts 118 to 125 (issue 11, sixth measures round): lists of states the parse breaks, ceilings
+    told of the staff ("shall not exceed nine persons"), a cap at a mission in its host's capital,
+    the termination of relations, persons declared persona non grata with the count after, orders
+    to leave for "ones", visas rationed, missions barred from hiring, officials put on a list."""
+    docs, total = _own_texts(118, 125)
+    assert len(docs) >= 2
+    assert total["measures"].f1 >= 0.9, total["measures"].as_dict()
+
+
+def test_a_list_of_states_parsed_as_an_apposition_is_each_an_actor() -> None:
+    text = (
+        "Saudi Arabia, Oman, Jordan and the United Arab Emirates announced on 2 March 2019 they were "
+        "severing diplomatic ties with Iran."
+    )
+    assert _measures(text) == {("relations_severed", a, "IRN") for a in ("SAU", "OMN", "JOR", "ARE")}
+
+
+def test_persons_declared_persona_non_grata_after_the_words() -> None:
+    found = extract("The Danish ministry on Monday declared persona non grata 12 Iranian officials.")["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [("expulsion", "DNK", "IRN", 12)]
+
+
+def test_a_staff_ceiling_told_of_the_staff() -> None:
+    text = "Peru has decided that the personnel of the Embassy of Chile in Lima shall not exceed ten persons."
+    assert _measures(text) == {("staff_cap", "PER", "CHL")}
+    capped = "In 1979 the authorities put a cap on staff numbers at the Soviet Embassy in Ottawa."
+    assert _measures(capped) == {("staff_cap", "CAN", "SUN")}
+
+
+def test_in_order_to_is_no_demand_for_a_cut() -> None:
+    text = "Sweden said it had acted in order to prevent further cuts in the staff of its embassy in Minsk."
+    assert not any(m[0] == "staff_cap" for m in _measures(text))
+
+
+def test_a_reprisal_answers_the_state_the_sentence_names() -> None:
+    text = (
+        "Ecuador expelled the American ambassador on Monday. On Tuesday Peru said the American consul in "
+        "Lima had 72 hours to leave. In response to the move against its envoy, the State Department "
+        "declared that the Ecuadorian ambassador in Washington, Mario Ruiz, was persona non grata."
+    )
+    found = _measures(text)
+    assert ("persona_non_grata", "USA", "ECU") in found
+    assert ("persona_non_grata", "USA", "PER") not in found
