@@ -825,6 +825,8 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True  # "asked Pakistan to reduce its staff": a staff cap (read on its own), no one expelled
     if token is not None and (token.dep_ in ("csubj", "csubjpass") or (token.dep_ == "amod" and token.tag_ == "VBG")):
         return True  # "expelling its diplomats would be a mistake": an act spoken of, not done
+    if token is not None and trigger.code in PARTNERED and token.dep_ == "amod":
+        return True  # "a downgraded level of relations is the only measure on the list": a state described
     if HABIT.search(sentence.text[:start]):
         return True  # "it is common practice for the other side to expel a diplomat": a habit, no event
     hedges = [] if negative else _hedges(sentence, start, token)
@@ -985,6 +987,10 @@ def _pairs(
         agents, targets, pairs = _read(sentence, trigger.code, token, span, facts, recent)
         if len(agents) > 1 and _mutual(token):  # "Chile and Bolivia expel each other's diplomats"
             return [(a, t, CONFIDENCE["mutual"]) for a in agents for t in agents if a != t]
+        pair = list(dict.fromkeys(agents))
+        if trigger.code == "ambassador_recalled" and len(pair) == 2 and not targets and _owned(token):
+            # "Venezuela and Mexico recalled their ambassadors" (from nowhere said): from each other
+            return [(a, t, CONFIDENCE["mutual"]) for a in pair for t in pair if a != t]
         if pairs and pairs[0][0] is None and pairs[0][1] is None:
             return []  # a generic party: no state named
     if not pairs or all(sure < SURE for *_, sure in pairs):

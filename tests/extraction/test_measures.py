@@ -864,3 +864,27 @@ def test_a_reprisal_answers_the_state_the_sentence_names() -> None:
     found = _measures(text)
     assert ("persona_non_grata", "USA", "ECU") in found
     assert ("persona_non_grata", "USA", "PER") not in found
+
+
+def test_either_or_tells_no_measure() -> None:
+    text = "Chile, Peru and Brazil have either expelled their Guyanese envoys or said that they will do so."
+    assert _measures(text) == set()
+
+
+def test_two_states_recalling_their_ambassadors_recall_them_from_each_other() -> None:
+    text = "Uruguay and Paraguay recalled their ambassadors on Friday over a dispute about a French trade offer."
+    assert _measures(text) == {("ambassador_recalled", "URY", "PRY"), ("ambassador_recalled", "PRY", "URY")}
+
+
+def test_ambassadors_pulled_from_a_post_and_relations_kept_at_a_level() -> None:
+    assert _measures("Bolivia and Ecuador have pulled their ambassadors from Guyana.") == {
+        ("ambassador_recalled", "BOL", "GUY"),
+        ("ambassador_recalled", "ECU", "GUY"),
+    }
+    kept = "Chile said its relations with Guyana would be kept, for now, at the level of chargé d'affaires."
+    assert _measures(kept) == {("relations_downgraded", "CHL", "GUY")}
+
+
+def test_a_downgraded_level_described_is_no_downgrade() -> None:
+    text = "Sources in Copenhagen said a downgraded level of diplomatic relations with Iraq is the only measure left."
+    assert _measures(text) == set()
