@@ -528,15 +528,31 @@ def _made(
     if code == "persona_non_grata" and (best < GUESS or (best <= GUESS and not _placed(sentence, token))):
         return []  # a person's expulsion the parse cannot place: the exit's reading names his states
     made = []
+    each = _counts_each(sentence, token) if code == "expulsion" and len({t for _, t, _ in pairs}) > 1 else {}
     for actor, target, sure in pairs:
         if not actor or not target or actor == target or (code, actor, target) in seen:
             continue
         seen.add((code, actor, target))
         when = years.at(sentence, span[0]) if years else year
         record = _record(code, actor, target, sentence, span, when, sure)
+        number = each.get(target, number)
         record["count"] = number or record["count"] or _answered_count(sentence, actor, target, earlier)
         made.append(record)
     return made
+
+
+def _counts_each(sentence: Sentence, token: Token | None) -> dict[str, int]:
+    """ "asked 10 U.S. diplomats and five Polish ones to leave": each coordinated patient's count,
+    by the state it names (its numeral, also on a head that names no people, "ones")."""
+    found: dict[str, int] = {}
+    for patient in _patients(token) if token is not None else []:
+        for one in _coordinated(patient):
+            state = states_around(sentence, one)[0]
+            numeral = next((c for c in one.children if c.dep_ == "nummod"), None)
+            number = counts.count(_phrase(one)) or (counts.value(numeral.text) if numeral is not None else None)
+            if state and number and state not in found:
+                found[state] = number
+    return found
 
 
 def _persons_hit(sentence: Sentence, token: Token | None) -> list[str]:
@@ -1086,6 +1102,8 @@ def _read(
     if code == "staff_cap" and not targets:  # "put a cap on staff numbers at the Soviet Embassy": its owner's
         places = [p for n in (token, token.head) for p in clauses.preposition_objects(n, ("at", "of", "in"))]
         places = [p for p in places if clauses.is_mission(p)]
+        # "a reduction in the number of Iranian embassy staff in Kuwait": the staff named in the trigger
+        places = places or [t for t in sentence.tokens if start <= sentence.offset(t) < span[1] and t.lemma_ in STAFF]
         targets = [b for p in places for b in _body(sentence, p, facts)]
         posts = [b for p in places for q in clauses.preposition_objects(p, ("in",)) for b in _body(sentence, q, facts)]
         agents = [b for b in posts if b not in targets][:1] or agents  # "... at the Libyan Embassy in Rome": Italy's
@@ -1582,8 +1600,18 @@ def _with_thing(sentence: Sentence, token: Token, start: int, end: int) -> bool:
     )
 
 
+ENVOY_OF = re.compile(
+    r"^\s+(?:the\s+)?[\w.\s]{2,30}?['’]s\s+(?:[\w-]+\s+){0,2}?(?:ambassadors?|envoys?|diplomats?|consuls?|"
+    r"chargé|charge|representatives?|ministers?|officials?)\b",
+    re.IGNORECASE,
+)
+
+
 def _names_person(sentence: Sentence, end: int) -> bool:
-    """The first name after a trigger is a person's ("sanctioned Yevgeny Prigozhin")."""
+    """The first name after a trigger is a person's ("sanctioned Yevgeny Prigozhin"), or a state's
+    envoy or official follows it ("imposed sanctions on Venezuela's ambassador to the UN")."""
+    if ENVOY_OF.match(sentence.text[end:]):
+        return True
     after = [m for m in sentence.mentions if sentence.local(m.start) >= end and m.kind in ("person", "body")]
     return bool(after) and after[0].kind == "person"
 

@@ -888,3 +888,27 @@ def test_ambassadors_pulled_from_a_post_and_relations_kept_at_a_level() -> None:
 def test_a_downgraded_level_described_is_no_downgrade() -> None:
     text = "Sources in Copenhagen said a downgraded level of diplomatic relations with Iraq is the only measure left."
     assert _measures(text) == set()
+
+
+def test_each_coordinated_group_keeps_its_own_count() -> None:
+    text = "Norway asked six Russian diplomats and two Kazakh ones to leave the country."
+    found = {(m["target"], m["count"]) for m in extract(text)["measures"]}
+    assert found == {("RUS", 6), ("KAZ", 2)}
+
+
+def test_staff_cuts_searches_cooks_and_sanctioned_envoys() -> None:
+    assert _measures("Pakistan asked India to reduce the strength of its high commission in Islamabad.") == {
+        ("staff_cap", "PAK", "IND")
+    }
+    assert _measures("The Turkish police searched the homes of three Greek diplomats in Ankara.") == {
+        ("harassment", "TUR", "GRC")
+    }
+    assert _measures("Iran sent home the embassy's cook and two drivers employed by the Danish mission.") == {
+        ("staff_expulsion", "IRN", "DNK")
+    }
+    assert _measures("Canada imposed sanctions on Iran's ambassador to Ottawa.") == {
+        ("sanction_on_person", "CAN", "IRN")
+    }
+    assert _measures("Canada imposed sanctions on Iran's economy.") == set()
+    cut = '"We saw a reduction in the number of Thai embassy staff in Yangon," the Thai spokesman said.'
+    assert _measures(cut) == {("staff_cap", "MMR", "THA")}
