@@ -912,3 +912,10 @@ def test_staff_cuts_searches_cooks_and_sanctioned_envoys() -> None:
     assert _measures("Canada imposed sanctions on Iran's economy.") == set()
     cut = '"We saw a reduction in the number of Thai embassy staff in Yangon," the Thai spokesman said.'
     assert _measures(cut) == {("staff_cap", "MMR", "THA")}
+
+
+def test_regional_bodies_suspend_their_members() -> None:
+    assert _measures("ECOWAS suspended Niger from its decision-making bodies.") == {
+        ("suspension_from_body", "ECOWAS", "NER")
+    }
+    assert _measures("Mercosur suspended Venezuela in December 2016.") == {("suspension_from_body", "MERCOSUR", "VEN")}
