@@ -148,10 +148,14 @@ def _shadowed(verb: Token) -> bool:
 PEOPLE = frozenset({"diplomat", "staff", "staffer", "official", "employee", "envoy", "attaché", "attache", "officer"})
 
 
+STATE_ACTS = frozenset({"harassment", "intimidation"})
+
+
 def _unauthored(sentence: Sentence, token: Token | None) -> bool:
     """ "Died in a rocket attack on the consulate", "citing the attack on the embassy": an attack
-    told as a noun with no state after "by" names no state that did it (a mob, a militia)."""
-    if token is None or token.pos_ not in ("NOUN", "PROPN"):
+    told as a noun with no state after "by" names no state that did it (a mob, a militia). Harassment
+    told as a noun ("a campaign of harassment against U.S. diplomats") is a state's, read as the rest."""
+    if token is None or token.pos_ not in ("NOUN", "PROPN") or token.lemma_.lower() in STATE_ACTS:
         return False
     if _by(token) or any(t.lower_ == "by" for t in token.head.children):  # "by Ecuadorian police"
         return False
@@ -187,6 +191,10 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         found = [b for b in found if not international(b)]
     if found:
         return found
+    if token.lower_ in PAIR_NOUNS and any(c.lower_ in ("two", "both") for c in token.children):
+        pair = [b for b in reversed(facts.named) if not international(b)][:2]
+        if len(pair) == 2:
+            return pair[::-1]  # "the two countries", "both sides": the last two states the text named
     if token.lower_ in ("we", "us") and token.pos_ == "PRON":
         return _reporter(sentence, facts)[:1]  # "'We are expelling four diplomats,' Chile's minister said"
     person = sentence.mention_of(token)
@@ -231,6 +239,9 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         # "summoned the French ambassador and told him to leave": him is the one summoned
         return [b for o in clauses.objects(token.head.head) if o.i < token.i for b in _body(sentence, o, facts)][:1]
     return []
+
+
+PAIR_NOUNS = frozenset({"countries", "nations", "states", "neighbours", "neighbors", "sides", "governments"})
 
 
 def _coordinated(token: Token) -> list[Token]:
@@ -1004,8 +1015,10 @@ def _pairs(
         if len(agents) > 1 and _mutual(token):  # "Chile and Bolivia expel each other's diplomats"
             return [(a, t, CONFIDENCE["mutual"]) for a in agents for t in agents if a != t]
         pair = list(dict.fromkeys(agents))
-        if trigger.code == "ambassador_recalled" and len(pair) == 2 and not targets and _owned(token):
-            # "Venezuela and Mexico recalled their ambassadors" (from nowhere said): from each other
+        each = trigger.code in PARTNERED or (trigger.code == "ambassador_recalled" and _owned(token))
+        if each and len(pair) == 2 and not targets:
+            # "Venezuela and Mexico recalled their ambassadors" (from nowhere said), "the two
+            # countries broke off relations": each on the other
             return [(a, t, CONFIDENCE["mutual"]) for a in pair for t in pair if a != t]
         if pairs and pairs[0][0] is None and pairs[0][1] is None:
             return []  # a generic party: no state named

@@ -919,3 +919,16 @@ def test_regional_bodies_suspend_their_members() -> None:
         ("suspension_from_body", "ECOWAS", "NER")
     }
     assert _measures("Mercosur suspended Venezuela in December 2016.") == {("suspension_from_body", "MERCOSUR", "VEN")}
+
+
+def test_the_two_countries_are_the_last_two_states_named() -> None:
+    text = "Egypt accused Sudan of a border raid. In 1958 the two countries broke off diplomatic relations."
+    assert _measures(text) == {("relations_severed", "EGY", "SDN"), ("relations_severed", "SDN", "EGY")}
+    sides = "Colombia and Venezuela traded accusations. On Tuesday both sides recalled their ambassadors."
+    assert _measures(sides) == {("ambassador_recalled", "COL", "VEN"), ("ambassador_recalled", "VEN", "COL")}
+
+
+def test_harassment_told_as_a_noun_is_the_host_state_s() -> None:
+    text = "Russian security services have waged a campaign of harassment against Polish diplomats in Moscow."
+    assert _measures(text) == {("harassment", "RUS", "POL")}
+    assert _measures("Citing the attack on the embassy, Britain withdrew its staff from Tripoli.") == set()
