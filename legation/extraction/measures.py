@@ -540,6 +540,11 @@ def _made(
         return []  # a person's expulsion the parse cannot place: the exit's reading names his states
     made = []
     each = _counts_each(sentence, token) if code == "expulsion" and len({t for _, t, _ in pairs}) > 1 else {}
+    origins = _origins(sentence, span[1]) if code == "expulsion" else {}
+    if origins:  # "expelled 12 diplomats: five from Poland, four from Germany and three from France"
+        actors = dict.fromkeys(a for a, _, _ in pairs if a)
+        pairs = [(a, t, sure) for a in actors for t in origins if t != a for sure in [max(s for *_, s in pairs)]]
+        each = origins
     for actor, target, sure in pairs:
         if not actor or not target or actor == target or (code, actor, target) in seen:
             continue
@@ -550,6 +555,30 @@ def _made(
         record["count"] = number or record["count"] or _answered_count(sentence, actor, target, earlier)
         made.append(record)
     return made
+
+
+ORIGIN = re.compile(rf"\b({counts.NUMERAL})\s+(?:[\w-]+\s+){{0,2}}?(?:each\s+)?from\s+(?:the\s+)?$")
+ALSO = re.compile(r"^(?:,\s*|\s+)(?:and|or)\s+(?:the\s+)?$")
+
+
+def _origins(sentence: Sentence, end: int) -> dict[str, int]:
+    """The states a group expelled came from, each with its count, listed after the trigger ("five
+    from Poland, four from Germany", "three diplomats each from Estonia and Latvia, and four from
+    Lithuania"); two or more, else none (one "from" is the host of the expulsion)."""
+    found: dict[str, int] = {}
+    last: tuple[int, int] | None = None  # where the last origin ended, and its count
+    for body in sentence.of("body"):
+        start = sentence.local(body.start)
+        if start < end or not body.key or international(body.key):
+            continue
+        before = ORIGIN.search(sentence.text[max(end, start - 60) : start])
+        number = counts.value(before.group(1)) if before else None
+        if number is None and last is not None and ALSO.match(sentence.text[last[0] : start]):
+            number = last[1]  # "each from Estonia and Latvia": the count before the first
+        if number:
+            found.setdefault(body.key, number)
+            last = (sentence.local(body.end), number)
+    return found if len(found) > 1 else {}
 
 
 def _counts_each(sentence: Sentence, token: Token | None) -> dict[str, int]:

@@ -932,3 +932,13 @@ def test_harassment_told_as_a_noun_is_the_host_state_s() -> None:
     text = "Russian security services have waged a campaign of harassment against Polish diplomats in Moscow."
     assert _measures(text) == {("harassment", "RUS", "POL")}
     assert _measures("Citing the attack on the embassy, Britain withdrew its staff from Tripoli.") == set()
+
+
+def test_an_expulsion_listed_by_origin_hits_each_state_with_its_count() -> None:
+    text = "Moscow expelled 12 diplomats: five from Poland, four from Germany and three from France."
+    found = {(m["actor"], m["target"], m["count"]) for m in extract(text)["measures"]}
+    assert found == {("RUS", "POL", 5), ("RUS", "DEU", 4), ("RUS", "FRA", 3)}
+    each = "Minsk expelled seven diplomats, including two each from Latvia and Estonia, and three from Lithuania."
+    found = {(m["target"], m["count"]) for m in extract(each)["measures"]}
+    assert found == {("LVA", 2), ("EST", 2), ("LTU", 3)}
+    assert _measures("Britain expelled 23 Russian diplomats from London.") == {("expulsion", "GBR", "RUS")}
