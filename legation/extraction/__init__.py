@@ -113,7 +113,7 @@ def read(
         recent = (recent + [b.key for b in sentence.of("body") if b.key])[-RECENT:]
         years.learn(sentence)
         facts.follow(sentence)
-    found = _merge(found)
+    found = exits.headline_groups(_merge([f for f in found if not exits.ended_before(f, facts)]), sentences)
     _name_envoys(found, facts, sentences)
     _name_indefinite(found, facts, sentences)
     found = [f for f in found if not f.record.pop("_merged", False)]

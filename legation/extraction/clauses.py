@@ -263,7 +263,7 @@ def ranked(noun: Token) -> bool:
     """A noun said of someone with an ordinal or superlative: "the first envoy", "the most senior envoy"."""
     return (
         noun.dep_ == "attr"
-        and noun.head.lemma_ == "be"
+        and noun.head.lemma_ in ("be", "become")
         and any(
             m.lower_ in ORDINALS or m.tag_ in ("JJS", "RBS")
             for c in noun.children

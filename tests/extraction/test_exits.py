@@ -354,3 +354,32 @@ def test_a_name_after_a_role_and_a_place_the_gazetteer_lacks() -> None:
     assert [(e["role"], e["sending_state"], e["exit_type"]) for e in castillo] == [
         ("consul_general", "CHL", "recalled")
     ]
+
+
+# Tenth exits round (encyclopedias, obituaries, timelines): texts 110 to 115 hold the rest.
+
+
+def test_an_obituary_of_a_former_envoy_is_no_death_in_post() -> None:
+    text = (
+        "Ana Ruiz, a veteran Peruvian diplomat who was her country's envoy to Chile in the 1980s, has died. "
+        "The ministry said the former ambassador died on Monday."
+    )
+    assert _exits(text) == []
+    in_post = "Ana Ruiz, the Peruvian ambassador to Chile, has died. The ministry said she died on Monday."
+    assert [(e["person"], e["exit_type"]) for e in _exits(in_post)] == [("Ana Ruiz", "died")]
+
+
+def test_a_headline_counts_the_cases_its_body_names() -> None:
+    headline = "The Three Dutch Envoys Killed In The Line Of Duty\n\n"
+    body = (
+        "The Dutch ambassador to Chad, Jan Smit, was killed in 1970. "
+        "The Dutch ambassador to Peru, Els Vos, was killed in 1980."
+    )
+    assert sorted(e["person"] for e in _exits(headline + body)) == ["Els Vos", "Jan Smit"]
+    assert [e["count"] for e in _exits(headline + "Their names are kept at the ministry.")] in ([3], [])
+
+
+def test_the_speaker_of_a_first_person_resignation() -> None:
+    text = 'Luis Vera, the Chilean ambassador to Peru, said: "I resign from serving this dictatorship."'
+    assert [(e["person"], e["exit_type"]) for e in _exits(text)] == [("Luis Vera", "resigned_in_protest")]
+    assert _exits('Luis Vera, the Chilean ambassador to Peru, said: "I will resign if they ask me to."') == []
