@@ -114,11 +114,13 @@ def read(
         years.learn(sentence)
         facts.follow(sentence)
     found = exits.headline_groups(_merge([f for f in found if not exits.ended_before(f, facts)]), sentences)
+    found = exits.denied(found, sentences)
     _name_envoys(found, facts, sentences)
     _name_indefinite(found, facts, sentences)
     found = [f for f in found if not f.record.pop("_merged", False)]
     found = _name_members(found, sentences)
-    guesses = fallback.find(sentences, found, facts, years)  # the recall net: no measures, confidence 0.5
+    guesses = exits.denied(fallback.find(sentences, found, facts, years), sentences)  # the recall net: no
+    # measures, confidence 0.5
     exits.settle(found + guesses, sentences)
     result["exits"] = [f.record for f in found + guesses]
     _former_eras(result, sentences, text)

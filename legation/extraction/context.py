@@ -10,6 +10,7 @@ from spacy.tokens import Token
 
 from legation.extraction import lexicon
 from legation.extraction.pipeline import Mention, Sentence
+from legation.registry import bodies
 
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 SAME_YEAR = re.compile(r"\b(?:the same year|that year|later that year)\b", re.IGNORECASE)
@@ -19,11 +20,12 @@ FORMER = re.compile(r"\b(?:former|ex-|formerly|retired)\s*(?:\w+\s+){0,2}$", re.
 CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylines and photo credits
 UNTIL = r"(?:until (?:recently|(?:this|last) \w+|\w+ \d{4}|\d{4}) )?"  # "who was until last month the envoy"
 APPOSITION = re.compile(
-    r"\s*[,|]\s*(?:who (?:is|was) " + UNTIL + r")?(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
+    r"\s*(?:\([^()]{4,24}\)\s*)?[,|]\s*(?:who (?:is|was) " + UNTIL + r")?"  # "X (1909–2004), counsellor"
+    r"(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
     r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|(?:listed|described|registered) as"
     r"|was appointed|was named|had been|has been"
     r"|(?:had |has )?held the post of|(?:was|is|has been|had been) serving as|who (?:had been|served as|was))\s+"
-    r"(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
+    r"(?:no longer )?(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
 )
 MISSION_AFTER = re.compile(
     r"\s+(?:embassy|consulate|consulate general|high commission|mission|legation)(?:\s+(?:in|to)\s+(?:the\s+)?)?",
@@ -179,6 +181,9 @@ def _role_phrases(sentence: Sentence) -> list[RolePhrase]:
         phrase = RolePhrase(lexicon.roles()[match.group(0).lower()], match.start(), match.end())
         before = _body_before(sentence, match.start())
         phrase.sending = before.key if before else None
+        owner = _owner_of_body(sentence, before) if before else None
+        if owner is not None:  # "Myanmar's UN ambassador": the state's envoy at the body
+            phrase.sending, phrase.receiving = owner.key, phrase.sending
         joined = r"\s+(?:the\s+)?" if match.group(0).lower().endswith(" to") else r"\s+(?:to|in|at|of)\s+(?:the\s+)?"
         after = re.match(joined, text[match.end() :])
         if after:
@@ -213,6 +218,15 @@ def _body_before(sentence: Sentence, start: int) -> Mention | None:
                 return None  # "Moscow expelled diplomat X": the state acts on him, it does not send him
             return mention
     return None
+
+
+def _owner_of_body(sentence: Sentence, body: Mention) -> Mention | None:
+    """The state that owns an international body's name before a role word ("Myanmar's UN")."""
+    if bodies.registry().get(body.key or "") is None or bodies.registry()[body.key or ""].kind != "international":
+        return None
+    owner = next((m for m in reversed(sentence.of("body")) if m.end <= body.start), None)
+    gap = sentence.text[sentence.local(owner.end) : sentence.local(body.start)] if owner else ""
+    return owner if owner is not None and re.fullmatch(r"['’]s\s+", gap) else None
 
 
 def _verb_between(sentence: Sentence, start: int, end: int) -> bool:

@@ -1467,6 +1467,32 @@ def ended_before(one: Found, facts: Facts) -> bool:
     return one.record["exit_type"] == "died" and one.record.get("person") in facts.former
 
 
+DENIED = re.compile(
+    r"\b(?:denied|denies|rejected|rejects)\s+(?:the\s+|these\s+|those\s+)?(?:media\s+)?(?:reports?|claims?)\b"
+    r"|\b(?:completely|totally|entirely)\s+(?:false|untrue|baseless)\b",
+    re.IGNORECASE,
+)
+REPORTING = frozenset({"say", "report", "suggest", "claim", "allege", "deny", "reject"})
+
+
+def denied(found: list[Found], sentences: list[Sentence]) -> list[Found]:
+    """ "Fars also said X had been expelled ... the Foreign Office rejected the reports, calling
+    them completely false": in a text that denies what was reported, an exit told only as what
+    someone said or reported is no event."""
+    if not any(DENIED.search(s.text) for s in sentences):
+        return found
+    return [f for f in found if not _reported(sentences[f.sentence], f.record["evidence"]["start"])]
+
+
+def _reported(sentence: Sentence, start: int) -> bool:
+    token = sentence.token_at(sentence.local(start))
+    while token is not None and token.head != token:
+        token = token.head
+        if token.lemma_ in REPORTING:
+            return True
+    return False
+
+
 HEADLINE_CASES = 2  # named exits that make a headline's counted group the list the body tells
 
 
