@@ -115,6 +115,7 @@ def read(
         facts.follow(sentence)
     found = exits.headline_groups(_merge([f for f in found if not exits.ended_before(f, facts)]), sentences)
     found = exits.denied(found, sentences)
+    exits.redate(found, sentences, years)
     _name_envoys(found, facts, sentences)
     _name_indefinite(found, facts, sentences)
     found = [f for f in found if not f.record.pop("_merged", False)]

@@ -366,7 +366,7 @@ class Years:
         found = [
             (abs(m.start() - offset) + (0 if m.start() >= offset else 5), int(m.group(1)))
             for m in YEAR.finditer(sentence.text)
-            if (token is None or _dates(sentence, m.start(), token)) and not SINCE.search(sentence.text[: m.start()])
+            if (token is None or dates(sentence, m.start(), token)) and not SINCE.search(sentence.text[: m.start()])
         ]  # "the first envoy to defect since 1978": a bound, not the date
         if not found and token is not None:
             return self.at(sentence, offset)
@@ -395,7 +395,7 @@ def _clause_verb(token: Token) -> Token:
     return node
 
 
-def _dates(sentence: Sentence, local: int, token: Token) -> bool:
+def dates(sentence: Sentence, local: int, token: Token) -> bool:
     """Whether the year at a local offset dates the trigger's clause: "On 5 May 2009, President X,
     who seized power after the 22 December 2008 death of Y, announced the recall": 2009 does."""
     year = sentence.token_at(local)

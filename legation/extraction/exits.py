@@ -724,7 +724,13 @@ def _referents(
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
             elif indefinite and sending and (identified := _identified(sentences, sentence.index)):
                 found.append(Reading(identified, 0.7, **hint))  # "A US vice-consul was expelled. Pravda named him as X"
-            elif indefinite and sending and token.tag_ in ("NN", "NNP") and _expelling(verb) and not former:
+            elif (
+                (indefinite or _beside_named(sentence, token))
+                and sending
+                and token.tag_ in ("NN", "NNP")
+                and _expelling(verb)
+                and not former
+            ):
                 found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), UNNAMED_EXPELLED))
                 # "Pakistan ordered an Indian official to leave": one unnamed envoy expelled
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
@@ -887,6 +893,12 @@ def _included(sentence: Sentence, noun: Token, readings: list[Reading], facts: F
             post = own.sending if own is not None and own.sending != hint["sending"] else None
             found.append(Reading(mention, 0.75, role=hint["role"], sending=hint["sending"], receiving=post))
     return found
+
+
+def _beside_named(sentence: Sentence, token: Token) -> bool:
+    """ "X and the British diplomat were declared persona non grata": an envoy told by role beside
+    a named person, who is someone else."""
+    return token.dep_ == "conj" and sentence.mention_of(token.head, ("person", "anaphor")) is not None
 
 
 def _ranked_holder(verb: Token, noun: Token) -> Token | None:
@@ -1491,6 +1503,39 @@ def _reported(sentence: Sentence, start: int) -> bool:
         if token.lemma_ in REPORTING:
             return True
     return False
+
+
+FLIGHTS = frozenset({"flee", "defect", "escape", "desert", "resign", "quit", "leave"})
+RETOLD = 3  # sentences after a lead in which the same departure is told with its date
+
+
+def redate(found: list[Found], sentences: list[Sentence], years: context.Years) -> None:
+    """ "X has defected, a lawmaker said on Monday. X ... is thought to have fled in September 2019":
+    an exit dated only by the publication takes the year of the departure the next sentences tell
+    of the same person."""
+    for one in found:
+        record, sentence = one.record, sentences[one.sentence]
+        dated = {int(y) for y in context.YEAR.findall(sentence.text)} - {years.published}
+        if not record.get("person") or record.get("year") != years.published or dated:
+            continue  # a year of its own besides the dateline's dates the exit
+        for later in sentences[one.sentence + 1 : one.sentence + 1 + RETOLD]:
+            year = _departure_year(later, record["person"])
+            if year is not None and year < (years.published or year + 1):
+                record["year"] = year
+                break
+
+
+def _departure_year(sentence: Sentence, person: str) -> int | None:
+    for token in sentence.tokens:
+        if token.lemma_ not in FLIGHTS or token.pos_ != "VERB":
+            continue
+        subjects = [t for s in clauses.subjects(token) if (t := sentence.mention_of(s)) is not None]
+        if not any(m.key == person for m in subjects):
+            continue
+        for match in context.YEAR.finditer(sentence.text):
+            if context.dates(sentence, match.start(), token):
+                return int(match.group(1))
+    return None
 
 
 HEADLINE_CASES = 2  # named exits that make a headline's counted group the list the body tells

@@ -383,3 +383,22 @@ def test_the_speaker_of_a_first_person_resignation() -> None:
     text = 'Luis Vera, the Chilean ambassador to Peru, said: "I resign from serving this dictatorship."'
     assert [(e["person"], e["exit_type"]) for e in _exits(text)] == [("Luis Vera", "resigned_in_protest")]
     assert _exits('Luis Vera, the Chilean ambassador to Peru, said: "I will resign if they ask me to."') == []
+
+
+def test_a_lead_dated_by_the_dateline_takes_the_year_the_body_gives() -> None:
+    text = (
+        "Oslo, March 3, 2023 - Belarus's acting ambassador to Norway has defected, a lawmaker said on Monday. "
+        "Pavel Zhuk is thought to have fled with his family in October 2021."
+    )
+    assert [(e["person"], e["year"]) for e in _exits(text)] == [("Pavel Zhuk", 2021)]
+    later = "Oslo, March 3, 2023 - Belarus's acting envoy to Norway, Pavel Zhuk, has defected. He was born in 1970."
+    assert [e["year"] for e in _exits(later)] == [2023]
+
+
+def test_an_envoy_told_by_role_beside_a_named_one_is_expelled_too() -> None:
+    text = (
+        "Lars Berg, the Swedish consul in Minsk, and a Finnish diplomat drove north on Monday. "
+        "On their return Berg and the Finnish diplomat were declared persona non grata."
+    )
+    found = {(e["person"], e["sending_state"], e["exit_type"]) for e in _exits(text)}
+    assert found == {("Lars Berg", "SWE", "expelled"), (None, "FIN", "expelled")}
