@@ -226,7 +226,7 @@ def _owner_of_body(sentence: Sentence, body: Mention) -> Mention | None:
         return None
     owner = next((m for m in reversed(sentence.of("body")) if m.end <= body.start), None)
     gap = sentence.text[sentence.local(owner.end) : sentence.local(body.start)] if owner else ""
-    return owner if owner is not None and re.fullmatch(r"['’]s\s+", gap) else None
+    return owner if owner is not None and re.fullmatch(r"['’]s\s+(?:[a-z]+\s+)?", gap) else None  # "Iraq's deputy U.N."
 
 
 def _verb_between(sentence: Sentence, start: int, end: int) -> bool:

@@ -1160,6 +1160,19 @@ def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[st
     return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
 
 
+HAVEN = re.compile(r"\b(?:remained|stayed|settled|resettled|defected|fled)\s+(?:in|to)\s+(?:the\s+)?$", re.IGNORECASE)
+REFUGE_CODES = frozenset({"defected", "sought_asylum"})
+
+
+def _havens(sentence: Sentence) -> set[str]:
+    """ "X defected and remained in the United States": the state he stayed in never sent him."""
+    found: set[str] = set()
+    for body in sentence.of("body"):
+        if body.key and HAVEN.search(sentence.text[: sentence.local(body.start)][-40:]):
+            found.add(body.key)
+    return found
+
+
 def _group_told(facts: Facts, used: set[str | None], named: set[str]) -> str | None:
     """The state of the envoys the text last told expelled as a plural ("expelled three
     Czech diplomats"): persons named later with no state of their own are most likely among them,
@@ -1815,7 +1828,7 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
             receiving = at.actor  # the host that expels a body's envoy, not his own state
         if sending is None:
             hosts = _hosts_told(sentence, at) if code == "expelled" else set()  # the state that expels is the post
-            used = {receiving, destination, *hosts}
+            used = {receiving, destination, *hosts, *(_havens(sentence) if code in REFUGE_CODES else ())}
             # "ordered three Czech diplomats to leave ... A and B had 14 days to leave": theirs
             told = _group_told(facts, used, _states_named(sentence)) if code == "expelled" else None
             sending = told or _fallback_sending(sentence, used, recent, facts)

@@ -402,3 +402,13 @@ def test_an_envoy_told_by_role_beside_a_named_one_is_expelled_too() -> None:
     )
     found = {(e["person"], e["sending_state"], e["exit_type"]) for e in _exits(text)}
     assert found == {("Lars Berg", "SWE", "expelled"), (None, "FIN", "expelled")}
+
+
+def test_a_state_s_envoy_at_a_body_and_the_state_a_defector_stayed_in() -> None:
+    text = "Ana Ruiz, Peru's deputy U.N. ambassador, requested political asylum on Friday."
+    assert [(e["sending_state"], e["receiving_state"]) for e in _exits(text)] == [("PER", "UN")]
+    text = (
+        "Moscow demanded a meeting with a diplomat who defected last year. Ivan Petrov, a first secretary "
+        "at the mission in New York, quietly defected with his wife and remained in the United States."
+    )
+    assert [(e["person"], e["sending_state"]) for e in _exits(text)] == [("Ivan Petrov", "RUS")]
