@@ -197,12 +197,21 @@ def named(token: Token) -> list[Token]:
 CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 
 
+def _alternative(verb: Token) -> bool:
+    """ "either expelled ... or announced": a verb that opens an either-or with another verb."""
+    either = any(c.dep_ == "preconj" and c.lower_ == "either" for c in verb.children)
+    return either and any(c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for c in verb.children)
+
+
 def negated(token: Token) -> bool:
     """A "not"/"never" on the verb or on a verb it hangs on ("did not resign", "never defected"),
-    or a condition ("If the ambassador ... were to quit")."""
+    or a condition ("If the ambassador ... were to quit"), or the first of two alternatives ("have
+    either expelled their envoys or announced that they will")."""
     node, steps = token, 0
     while steps < 3:
         if any(c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in CONDITIONS) for c in node.children):
+            return True
+        if _alternative(node):
             return True
         if node.dep_ not in ("xcomp", "conj", "advcl") or node.head == node:
             return False
@@ -287,7 +296,7 @@ ORDINALS = frozenset(
 
 def ranked(noun: Token) -> bool:
     """A noun said of someone with an ordinal or superlative: "the first envoy", "the most senior envoy"."""
-    return noun.dep_ == "attr" and noun.head.lemma_ == "be" and ranking(noun)
+    return noun.dep_ == "attr" and noun.head.lemma_ in ("be", "become") and ranking(noun)
 
 
 def ranking(noun: Token) -> bool:

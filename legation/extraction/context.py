@@ -18,12 +18,14 @@ CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|whereas)\b|\bbut\b")
 PAST = re.compile(r"\b(?:was|were|had been|former|ex-|formerly|then)\s*(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 FORMER = re.compile(r"\b(?:former|ex-|formerly|retired)\s*(?:\w+\s+){0,2}$", re.IGNORECASE)
 CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylines and photo credits
+UNTIL = r"(?:until (?:recently|(?:this|last) \w+|\w+ \d{4}|\d{4}) )?"  # "who was until last month the envoy"
 APPOSITION = re.compile(
-    r"\s*[,|]\s*(?:who (?:is|was) )?(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
+    r"\s*(?:\([^()]{4,24}\)\s*)?[,|]\s*(?:who (?:is|was) " + UNTIL + r")?"  # "X (1909–2004), counsellor"
+    r"(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
     r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|(?:listed|described|registered) as"
     r"|was appointed|was named|had been|has been"
     r"|(?:had |has )?held the post of|(?:was|is|has been|had been) serving as|who (?:had been|served as|was))\s+"
-    r"(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
+    r"(?:no longer )?(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
 )
 MISSION_AFTER = re.compile(
     r"\s+(?:embassy|consulate|consulate general|high commission|mission|legation)(?:\s+(?:in|to)\s+(?:the\s+)?)?",
@@ -265,7 +267,7 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
         gap = re.sub(r"\s+", " ", gap)  # ", a Soviet deputy attache" less its state leaves two spaces
         if local_end <= phrase.start and APPOSITION.fullmatch(gap):
             return mention.key
-    return _equated(sentence, phrase)
+    return _equated(sentence, phrase) or _fronted(sentence, phrase)
 
 
 def _equated(sentence: Sentence, phrase: RolePhrase) -> str | None:
@@ -278,6 +280,22 @@ def _equated(sentence: Sentence, phrase: RolePhrase) -> str | None:
     for subject in (c for c in noun.head.children if c.dep_ == "nsubj"):
         mention = sentence.mention_of(subject, ("person",))
         if mention is not None and mention.key:
+            return mention.key
+    return None
+
+def _fronted(sentence: Sentence, phrase: RolePhrase) -> str | None:
+    """ "The U.S. ambassador to Afghanistan from 1978 to 1979, X was killed": a role phrase that
+    opens the sentence, set off by a comma, is said of the subject of the verb it hangs on."""
+    role = sentence.token_at(phrase.start)
+    if role is None or sentence.span is None or role.left_edge.i != sentence.span.start:
+        return None
+    verb = role.head
+    if role.dep_ not in ("dep", "npadvmod", "appos", "nsubj", "nsubjpass") or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > role.right_edge.i):
+        comma = subject.doc[subject.left_edge.i - 1]
+        mention = sentence.mention_of(subject, ("person",))
+        if comma.text == "," and mention is not None and mention.key:
             return mention.key
     return None
 
@@ -370,10 +388,13 @@ class Years:
             self.paragraphs[sentence.paragraph] = int(found[-1].group(1))
 
     def at(self, sentence: Sentence, offset: int, token: Token | None = None) -> int | None:
+        own = _own_year(token) if token is not None and token.pos_ == "NOUN" else None
+        if own is not None:
+            return own  # "from 1937 until his retirement in 1975": the noun's own date
         found = [
             (abs(m.start() - offset) + (0 if m.start() >= offset else 5), int(m.group(1)))
             for m in YEAR.finditer(sentence.text)
-            if (token is None or _dates(sentence, m.start(), token)) and not SINCE.search(sentence.text[: m.start()])
+            if (token is None or dates(sentence, m.start(), token)) and not SINCE.search(sentence.text[: m.start()])
         ]  # "the first envoy to defect since 1978": a bound, not the date
         if not found and token is not None:
             return self.at(sentence, offset)
@@ -386,6 +407,15 @@ class Years:
         return self.published if self.published and _recent(sentence) else None
 
 
+def _own_year(noun: Token) -> int | None:
+    """The year a trigger noun governs through a preposition ("his retirement in 1975")."""
+    for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
+        for year in prep.subtree:
+            if YEAR.fullmatch(year.text):
+                return int(year.text)
+    return None
+
+
 def _clause_verb(token: Token) -> Token:
     node, steps = token, 0
     while node.pos_ not in ("VERB", "AUX") and node.head != node and steps < 6:
@@ -393,7 +423,7 @@ def _clause_verb(token: Token) -> Token:
     return node
 
 
-def _dates(sentence: Sentence, local: int, token: Token) -> bool:
+def dates(sentence: Sentence, local: int, token: Token) -> bool:
     """Whether the year at a local offset dates the trigger's clause: "On 5 May 2009, President X,
     who seized power after the 22 December 2008 death of Y, announced the recall": 2009 does."""
     year = sentence.token_at(local)

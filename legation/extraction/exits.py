@@ -86,6 +86,7 @@ class Facts:
     # sentence, states it names): persons named in a mention of an exit that tells none of its own
     events: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # plural noun -> (exit, state)
     told: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (sentence, exit) found so far
+    former: set[str] = field(default_factory=set)  # persons whose death the text tells of a former envoy
 
     def learn(self, phrases: list[RolePhrase]) -> None:
         for phrase in phrases:
@@ -482,8 +483,13 @@ def leads(sentences: list[Sentence], sentence: Sentence) -> bool:
     the Czechoslovak Embassy has defected")."""
     if sentence.index <= LEAD:
         return True
-    earlier = [s for s in sentences[: sentence.index] if not title_case(s.text)]  # a headline is no lead
-    return not any(s.holds("exits") for s in earlier)
+    earlier = [s for s in sentences[: sentence.index] if not title_case(s.text) and not _headline(s)]
+    return not any(s.holds("exits") for s in earlier)  # a headline is no lead
+
+
+def _headline(sentence: Sentence) -> bool:
+    """A text's first line told without a full stop: its headline, whatever its capitals."""
+    return sentence.index == 0 and not sentence.text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
 
 
 def _other_envoy(sentence: Sentence) -> bool:
@@ -523,12 +529,20 @@ def _lead(sentences: list[Sentence], sentence: Sentence) -> Mention | None:
         return None
     subjects = [t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp")]
     for subject in subjects:  # "The agency quoted the office as saying Moncef Baati was accused": the
+        if _tells(subject):
+            continue  # "Lawmaker X said that Y disappeared": Y, not the one who tells it
         person = later.mention_of(subject, ("person",))  # first subject that is a person
         if person is not None and person.key:
             return person
         if subject.pos_ == "PROPN" or lexicon.roles().get(subject.lower_):
             return None  # another named party, or an envoy of its own, is the subject: no lead name
     return None
+
+
+def _tells(subject: Token) -> bool:
+    """A subject that reports what follows: the subject of "said" with a clause of its own."""
+    verb = subject.head
+    return verb.lemma_ in SAYS and any(c.dep_ == "ccomp" for c in verb.children)
 
 
 NAME_GAP = re.compile(  # a place the gazetteer lacks may stand in it: "its consul general in Busan, X"
@@ -633,9 +647,11 @@ def _referents(
     found: list[Reading] = []
     for token in tokens:
         token = _role_subject(sentence, token) or _serial_head(sentence, token) or token
+        token = _ranked_holder(verb, token) or token
         hint = _hint(sentence, token)
         role = hint["role"]
-        mention = _person_near(sentence, token)
+        mention = _person_near(sentence, token) or _quoted_speaker(sentence, token, verb)
+        mention = mention or _phrase_named(sentence, token)
         if mention is None and verb.dep_ == "relcl" and verb.head == token:
             mention = _copula_subject(sentence, token)  # "X is the first Cuban diplomat to defect"
         pronoun = token.lower_ in PERSONAL and (mention is None or mention.kind == "anaphor")
@@ -732,7 +748,13 @@ def _referents(
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
             elif indefinite and sending and (identified := _identified(sentences, sentence.index)):
                 found.append(Reading(identified, 0.7, **hint))  # "A US vice-consul was expelled. Pravda named him as X"
-            elif indefinite and sending and token.tag_ in ("NN", "NNP") and _expelling(verb) and not former:
+            elif (
+                (indefinite or _beside_named(sentence, token))
+                and sending
+                and token.tag_ in ("NN", "NNP")
+                and _expelling(verb)
+                and not former
+            ):
                 found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), UNNAMED_EXPELLED))
                 # "Pakistan ordered an Indian official to leave": one unnamed envoy expelled
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
@@ -907,9 +929,47 @@ def _included(sentence: Sentence, noun: Token, readings: list[Reading], facts: F
     return found
 
 
+def _beside_named(sentence: Sentence, token: Token) -> bool:
+    """ "X and the British diplomat were declared persona non grata": an envoy told by role beside
+    a named person, who is someone else."""
+    return token.dep_ == "conj" and sentence.mention_of(token.head, ("person", "anaphor")) is not None
+
+
+def _ranked_holder(verb: Token, noun: Token) -> Token | None:
+    """The envoy a ranked noun is said of when he is told by role: "North Korea's top diplomat in
+    Italy has become the latest official to defect" is the diplomat's defection."""
+    if verb.dep_ != "relcl" or verb.head != noun or not clauses.ranked(noun):
+        return None
+    subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    role = lexicon.roles().get(subject.lower_) if subject is not None else None
+    return subject if role is not None and role not in NOT_ENVOYS else None
+
+
+def _phrase_named(sentence: Sentence, token: Token) -> Mention | None:
+    """The person the role phrase around a role noun names ("an attache at the U.S. Embassy in
+    Russia, Lt. Col. X"), when the parse hangs the name elsewhere."""
+    at = sentence.offset(token)
+    for phrase in context.role_phrases(sentence) if token.tag_ != "NNS" else []:
+        if phrase.start <= at < phrase.end and phrase.person:
+            after = (m for m in sentence.of("person") if sentence.local(m.start) >= phrase.end)
+            return next((m for m in after if m.key == phrase.person), None)
+    return None
+
+
+def _quoted_speaker(sentence: Sentence, token: Token, verb: Token) -> Mention | None:
+    """ "X said, 'I resign from serving the regime'": the one who says "I" in the quote."""
+    if token.lower_ != "i" or verb.dep_ != "ccomp" or verb.head.lemma_ not in SAYS:
+        return None
+    for subject in (c for c in verb.head.children if c.dep_ == "nsubj"):
+        mention = _person_near(sentence, subject)
+        if mention is not None and mention.kind == "person" and mention.key:
+            return mention
+    return None
+
+
 def _copula_subject(sentence: Sentence, noun: Token) -> Mention | None:
     """The person a role noun is said of: "X was the most senior Cuban diplomat to have defected"."""
-    if noun.dep_ != "attr" or noun.head.lemma_ != "be":
+    if noun.dep_ != "attr" or noun.head.lemma_ not in ("be", "become"):
         return None
     for subject in (c for c in noun.head.children if c.dep_ == "nsubj"):
         mention = sentence.mention_of(subject, ("person",))
@@ -1156,7 +1216,9 @@ def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[st
     return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
 
 
-STAYED = re.compile(r"\b(?:remain(?:ed|s|ing)?|stay(?:ed|s|ing)?|(?:re)?settled|lives|lived)\s+in\s+(?:the\s+)?$")
+STAYED = re.compile(
+    r"\b(?:remain(?:ed|s|ing)?|stay(?:ed|s|ing)?|(?:re)?settled|lives|lived|defected|fled)\s+(?:in|to)\s+(?:the\s+)?$"
+)
 
 
 def _stayed_in(sentence: Sentence) -> set[str | None]:
@@ -1299,6 +1361,8 @@ def find(
                             found.append(Found(record, record.pop("_key"), sentence.index, actor, False))
                     if not shared:
                         break
+            if _former_death(trigger.code, arguments if token is not None else [], readings, facts):
+                continue  # "Tass said the former diplomat died Monday": no death in post
             if token is not None and sentences:
                 for where, member in _colon_members(sentence, token, arguments, sentences):
                     named_at = where.local(member.subject.start), where.local(member.subject.end)
@@ -1480,6 +1544,106 @@ def _since(sentence: Sentence, token: Token | None, code: str) -> list[Reading]:
         if mention is not None and mention.key and hint["role"] not in (None, *NOT_ENVOYS):
             found.append(Reading(mention, 0.7, role=hint["role"], sending=hint["sending"]))
     return found
+
+
+FORMER_WORDS = frozenset({"former", "ex", "retired"})
+
+
+def _former_death(code: str, arguments: list[Token], readings: list[Reading], facts: Facts) -> bool:
+    """Whether a death is told of one the sentence calls a former envoy ("the former diplomat
+    died"): an obituary, not a death in post. The person is remembered, so that the text's other
+    tellings of that death give no exit either (`ended_before`)."""
+    if code != "died" or not any(c.lower_ in FORMER_WORDS for a in arguments for c in a.children):
+        return False
+    keys = {r.subject.key for r in readings if isinstance(r.subject, Mention) and r.subject.key}
+    told = [e["person"] for _, e in facts.told if e["exit_type"] == "died" and e.get("person")]
+    facts.former |= keys or set(told[-1:])  # "X ... has died. The ministry said the former envoy died"
+    return True
+
+
+def ended_before(one: Found, facts: Facts) -> bool:
+    """A death in post proposed for a person whose death the text also tells of a former envoy."""
+    return one.record["exit_type"] == "died" and one.record.get("person") in facts.former
+
+
+DENIED = re.compile(
+    r"\b(?:denied|denies|rejected|rejects)\s+(?:the\s+|these\s+|those\s+)?(?:media\s+)?(?:reports?|claims?)\b"
+    r"|\b(?:completely|totally|entirely)\s+(?:false|untrue|baseless)\b",
+    re.IGNORECASE,
+)
+REPORTING = frozenset({"say", "report", "suggest", "claim", "allege", "deny", "reject"})
+
+
+def denied(found: list[Found], sentences: list[Sentence]) -> list[Found]:
+    """ "Fars also said X had been expelled ... the Foreign Office rejected the reports, calling
+    them completely false": in a text that denies what was reported, an exit told only as what
+    someone said or reported is no event."""
+    if not any(DENIED.search(s.text) for s in sentences):
+        return found
+    return [f for f in found if not _reported(sentences[f.sentence], f.record["evidence"]["start"])]
+
+
+def _reported(sentence: Sentence, start: int) -> bool:
+    token = sentence.token_at(sentence.local(start))
+    while token is not None and token.head != token:
+        token = token.head
+        if token.lemma_ in REPORTING:
+            return True
+    return False
+
+
+FLIGHTS = frozenset({"flee", "defect", "escape", "desert", "resign", "quit", "leave"})
+RETOLD = 3  # sentences after a lead in which the same departure is told with its date
+
+
+def redate(found: list[Found], sentences: list[Sentence], years: context.Years) -> None:
+    """ "X has defected, a lawmaker said on Monday. X ... is thought to have fled in September 2019":
+    an exit dated only by the publication takes the year of the departure the next sentences tell
+    of the same person."""
+    for one in found:
+        record, sentence = one.record, sentences[one.sentence]
+        dated = {int(y) for y in context.YEAR.findall(sentence.text)} - {years.published}
+        if not record.get("person") or record.get("year") != years.published or dated:
+            continue  # a year of its own besides the dateline's dates the exit
+        for later in sentences[one.sentence + 1 : one.sentence + 1 + RETOLD]:
+            year = _departure_year(later, record["person"])
+            if year is not None and year < (years.published or year + 1):
+                record["year"] = year
+                break
+
+
+def _departure_year(sentence: Sentence, person: str) -> int | None:
+    for token in sentence.tokens:
+        if token.lemma_ not in FLIGHTS or token.pos_ != "VERB":
+            continue
+        subjects = [t for s in clauses.subjects(token) if (t := sentence.mention_of(s)) is not None]
+        if not any(m.key == person for m in subjects):
+            continue
+        for match in context.YEAR.finditer(sentence.text):
+            if context.dates(sentence, match.start(), token):
+                return int(match.group(1))
+    return None
+
+
+HEADLINE_CASES = 2  # named exits that make a headline's counted group the list the body tells
+
+
+def headline_groups(found: list[Found], sentences: list[Sentence]) -> list[Found]:
+    """ "The Seven U.S. Ambassadors Killed In The Line Of Duty" over a body that names the cases one
+    by one: the headline's group is that list, not an exit of its own."""
+    named = Counter(
+        (f.record["exit_type"], f.record["sending_state"]) for f in found if f.record.get("person") and f.sentence
+    )
+    return [
+        f
+        for f in found
+        if not (
+            f.record.get("group")
+            and f.sentence == 0
+            and _headline(sentences[0])
+            and named[(f.record["exit_type"], f.record["sending_state"])] >= HEADLINE_CASES
+        )
+    ]
 
 
 def _envoy_reading(reading: Reading, facts: Facts) -> bool:

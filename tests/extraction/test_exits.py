@@ -498,3 +498,59 @@ def test_a_role_told_by_a_copula_and_the_holder_of_that_very_role() -> None:
     holders = {"Jorge Castillo": "ambassador", "Pablo Soto": "consul"}  # in the order the text names them
     assert context._holder("the ambassador", holders) == "Jorge Castillo"
     assert context._holder("the diplomat", holders) == "Pablo Soto"
+# Tenth exits round (encyclopedias, obituaries, timelines): texts 110 to 115 hold the rest.
+
+
+def test_an_obituary_of_a_former_envoy_is_no_death_in_post() -> None:
+    text = (
+        "Ana Ruiz, a veteran Peruvian diplomat who was her country's envoy to Chile in the 1980s, has died. "
+        "The ministry said the former ambassador died on Monday."
+    )
+    assert _exits(text) == []
+    in_post = "Ana Ruiz, the Peruvian ambassador to Chile, has died. The ministry said she died on Monday."
+    assert [(e["person"], e["exit_type"]) for e in _exits(in_post)] == [("Ana Ruiz", "died")]
+
+
+def test_a_headline_counts_the_cases_its_body_names() -> None:
+    headline = "The Three Dutch Envoys Killed In The Line Of Duty\n\n"
+    body = (
+        "The Dutch ambassador to Chad, Jan Smit, was killed in 1970. "
+        "The Dutch ambassador to Peru, Els Vos, was killed in 1980."
+    )
+    assert sorted(e["person"] for e in _exits(headline + body)) == ["Els Vos", "Jan Smit"]
+    assert [e["count"] for e in _exits(headline + "Their names are kept at the ministry.")] in ([3], [])
+
+
+def test_the_speaker_of_a_first_person_resignation() -> None:
+    text = 'Luis Vera, the Chilean ambassador to Peru, said: "I resign from serving this dictatorship."'
+    assert [(e["person"], e["exit_type"]) for e in _exits(text)] == [("Luis Vera", "resigned_in_protest")]
+    assert _exits('Luis Vera, the Chilean ambassador to Peru, said: "I will resign if they ask me to."') == []
+
+
+def test_a_lead_dated_by_the_dateline_takes_the_year_the_body_gives() -> None:
+    text = (
+        "Oslo, March 3, 2023 - Belarus's acting ambassador to Norway has defected, a lawmaker said on Monday. "
+        "Pavel Zhuk is thought to have fled with his family in October 2021."
+    )
+    assert [(e["person"], e["year"]) for e in _exits(text)] == [("Pavel Zhuk", 2021)]
+    later = "Oslo, March 3, 2023 - Belarus's acting envoy to Norway, Pavel Zhuk, has defected. He was born in 1970."
+    assert [e["year"] for e in _exits(later)] == [2023]
+
+
+def test_an_envoy_told_by_role_beside_a_named_one_is_expelled_too() -> None:
+    text = (
+        "Lars Berg, the Swedish consul in Minsk, and a Finnish diplomat drove north on Monday. "
+        "On their return Berg and the Finnish diplomat were declared persona non grata."
+    )
+    found = {(e["person"], e["sending_state"], e["exit_type"]) for e in _exits(text)}
+    assert found == {("Lars Berg", "SWE", "expelled"), (None, "FIN", "expelled")}
+
+
+def test_a_state_s_envoy_at_a_body_and_the_state_a_defector_stayed_in() -> None:
+    text = "Ana Ruiz, Peru's deputy U.N. ambassador, requested political asylum on Friday."
+    assert [(e["sending_state"], e["receiving_state"]) for e in _exits(text)] == [("PER", "UN")]
+    text = (
+        "Moscow demanded a meeting with a diplomat who defected last year. Ivan Petrov, a first secretary "
+        "at the mission in New York, quietly defected with his wife and remained in the United States."
+    )
+    assert [(e["person"], e["sending_state"]) for e in _exits(text)] == [("Ivan Petrov", "RUS")]
