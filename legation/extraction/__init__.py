@@ -500,7 +500,7 @@ def _measures_of_exits(
             # a state expels the envoys posted to it ("the governments of A, B and C, all of whom have
             # expelled their X ambassadors": each host its own), unless the post is an international
             # body's or a state whose own envoys the text has leave (a post misread from a neighbour)
-            posted = receiving and not measures.international(receiving) and receiving not in senders
+            posted = receiving and not pipeline.international(receiving) and receiving not in senders
             host = receiving if posted else None
             said = record["evidence"]["sentence"]
             # with no post and no actor in the exit's parse, the sentence's own reading of a measure

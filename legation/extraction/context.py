@@ -10,7 +10,6 @@ from spacy.tokens import Token
 
 from legation.extraction import lexicon, pipeline
 from legation.extraction.pipeline import Mention, Sentence
-from legation.registry import bodies
 
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 SAME_YEAR = re.compile(r"\b(?:the same year|that year|later that year)\b", re.IGNORECASE)
@@ -225,21 +224,16 @@ def _body_before(sentence: Sentence, start: int) -> Mention | None:
 
 def _owner_of_body(sentence: Sentence, body: Mention) -> Mention | None:
     """The state that owns an international body's envoy: "Iraq's" in "Iraq's deputy U.N. ambassador"."""
-    if not _international(body.key):
+    if not pipeline.international(body.key):
         return None
     owner = _body_before(sentence, sentence.local(body.start))
     if (
         owner is None
-        or _international(owner.key)
+        or pipeline.international(owner.key)
         or not re.match(r"['’]s\b", sentence.text[sentence.local(owner.end) :])
     ):
         return None
     return owner
-
-
-def _international(code: str | None) -> bool:
-    body = bodies.registry().get(code or "")
-    return body is not None and body.kind == "international"
 
 
 def _verb_between(sentence: Sentence, start: int, end: int) -> bool:
@@ -282,6 +276,7 @@ def _equated(sentence: Sentence, phrase: RolePhrase) -> str | None:
         if mention is not None and mention.key:
             return mention.key
     return None
+
 
 def _fronted(sentence: Sentence, phrase: RolePhrase) -> str | None:
     """ "The U.S. ambassador to Afghanistan from 1978 to 1979, X was killed": a role phrase that

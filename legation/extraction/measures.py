@@ -10,8 +10,7 @@ from spacy.tokens import Token
 
 from legation.extraction import clauses, context, counts, lexicon
 from legation.extraction.exits import HEADS, HOSTS_ACT, OWN, STATE_NOUNS, Facts, body_of, states_around
-from legation.extraction.pipeline import Sentence
-from legation.registry import bodies
+from legation.extraction.pipeline import Sentence, international
 
 ORDERS = frozenset({"order", "tell", "force", "require", "instruct", "give"})
 GENERIC_ACTORS = frozenset({"nations", "countries", "states", "governments", "members", "capitals", "allies"})
@@ -56,11 +55,6 @@ SURE = 0.8  # the top band's lower edge: a guess blocks no reading, a surer one 
 SURER = CONFIDENCE["host"]  # the readings a sibling trigger may borrow its actor from
 GUESS = CONFIDENCE["guess"]  # at or below: a guess, read after the sentence's surer readings
 
-
-def international(code: str | None) -> bool:
-    """One is suspended from the UN or the Arab League, not "expelled from Chile"."""
-    body = bodies.registry().get(code or "")
-    return body is not None and body.kind == "international"
 
 
 def _body_at(sentence: Sentence, at: int) -> str | None:

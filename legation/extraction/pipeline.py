@@ -199,15 +199,21 @@ REGIONAL = frozenset({"American", "Americans"})  # demonyms of a state that also
 STATE_WORDS = frozenset({"nation", "nations", "country", "countries", "state", "states", "kingdom", "republic"})
 
 
+def international(code: str | None) -> bool:
+    """One is suspended from the UN or the Arab League, not "expelled from Chile"; "Iraq's U.N.
+    ambassador" is Iraq's envoy at a body."""
+    body = bodies.registry().get(code or "")
+    return body is not None and body.kind == "international"
+
+
 def _region(doc: Doc, start: int, end: int, code: str) -> bool:
     """ "the European nation's ambassador", "an African country": a body's demonym before a word
     for a state names a state of that region, never the body itself; "Latin American", "West
     African" name regions (the gazetteer holds the states named so: "South African")."""
-    body = bodies.registry().get(code)
-    international = body is not None and body.kind == "international"
-    if start > 0 and doc[start - 1].text in REGIONS and (international or doc[start].text in REGIONAL):
+    union = international(code)
+    if start > 0 and doc[start - 1].text in REGIONS and (union or doc[start].text in REGIONAL):
         return True
-    return international and end < len(doc) and doc[end].lower_ in STATE_WORDS
+    return union and end < len(doc) and doc[end].lower_ in STATE_WORDS
 
 
 def _owns_name(doc: Doc, ent: Span, start: int, end: int) -> bool:
