@@ -1044,10 +1044,10 @@ def _pairs(
         if len(agents) > 1 and _mutual(token):  # "Chile and Bolivia expel each other's diplomats"
             return [(a, t, CONFIDENCE["mutual"]) for a in agents for t in agents if a != t]
         pair = list(dict.fromkeys(agents))
-        each = trigger.code in PARTNERED or (trigger.code == "ambassador_recalled" and _owned(token))
-        if each and len(pair) == 2 and not targets:
-            # "Venezuela and Mexico recalled their ambassadors" (from nowhere said), "the two
-            # countries broke off relations": each on the other
+        if trigger.code in PARTNERED and len(pair) == 2 and not targets:
+            return [(pair[0], pair[1], CONFIDENCE["mutual"])]  # "the two countries broke off relations": told once
+        if trigger.code == "ambassador_recalled" and len(pair) == 2 and not targets and _owned(token):
+            # "Venezuela and Mexico recalled their ambassadors" (from nowhere said): each from the other
             return [(a, t, CONFIDENCE["mutual"]) for a in pair for t in pair if a != t]
         if pairs and pairs[0][0] is None and pairs[0][1] is None:
             return []  # a generic party: no state named
