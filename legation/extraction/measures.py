@@ -90,7 +90,7 @@ def _parties(
         others += people_states + recent[::-1]
         return actor, next((o for o in others if o != actor), None)
     if trigger.option("actor") == "host":
-        return _harassed(sentence, recent)
+        return _harassed(sentence, recent, facts)
     before = [b.key for b in bodies if sentence.local(b.end) <= start]
     if any(
         not international(b) for b in before
@@ -162,12 +162,18 @@ def _unauthored(sentence: Sentence, token: Token | None) -> bool:
     return not any(BY.search(sentence.text[: sentence.local(b.start)][-12:]) for b in sentence.of("body"))
 
 
-def _harassed(sentence: Sentence, recent: list[str]) -> tuple[str | None, str | None]:
+OURS = re.compile(r"\bour\s+(?:[\w-]+\s+)?(?:diplomats|staff|embassy|mission|personnel|envoys?|ambassador)\b", re.I)
+
+
+def _harassed(sentence: Sentence, recent: list[str], facts: Facts) -> tuple[str | None, str | None]:
     """Harassment hits the state whose mission or envoy the sentence names ("the Danish consulate",
-    "the Kenyan envoy and his aides"); the actor is the one named after "by" ("searched by Turkish
-    officers"), else the host ("in Ankara"), else the other state the sentence or the text names."""
+    "the Kenyan envoy and his aides"), or whose statement says "our diplomats" (the text's last
+    subject state); the actor is the one named after "by" ("searched by Turkish officers"), else the
+    host ("in Ankara"), else the other state the sentence or the text names."""
     bodies = sentence.of("body")
     target = next((b.key for b in bodies if OWNED.search(sentence.text[sentence.local(b.end) :])), None)
+    if target is None and OURS.search(sentence.text):
+        target = facts.actor
     others = [b for b in bodies if b.key != target]
     by = next((b.key for b in others if BY.search(sentence.text[: sentence.local(b.start)][-12:])), None)
     host = next((b.key for b in others if HOST.search(sentence.text[: sentence.local(b.start)][-8:])), None)
@@ -1643,8 +1649,8 @@ def _with_thing(sentence: Sentence, token: Token, start: int, end: int) -> bool:
 
 
 ENVOY_OF = re.compile(
-    r"^\s+(?:the\s+)?[\w.\s]{2,30}?['’]s\s+(?:[\w-]+\s+){0,2}?(?:ambassadors?|envoys?|diplomats?|consuls?|"
-    r"chargé|charge|representatives?|ministers?|officials?)\b",
+    r"^\s+(?:(?:the\s+)?[\w.\s]{2,30}?['’]s\s+(?:[\w-]+\s+){0,2}?|(?:the\s+|an?\s+|\w+\s+)?(?-i:[A-Z])[\w-]+\s+)"
+    r"(?:ambassadors?|envoys?|diplomats?|consuls?|chargé|charge|representatives?|ministers?|officials?)\b",
     re.IGNORECASE,
 )
 

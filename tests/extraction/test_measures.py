@@ -942,3 +942,11 @@ def test_an_expulsion_listed_by_origin_hits_each_state_with_its_count() -> None:
     found = {(m["target"], m["count"]) for m in extract(each)["measures"]}
     assert found == {("LVA", 2), ("EST", 2), ("LTU", 3)}
     assert _measures("Britain expelled 23 Russian diplomats from London.") == {("expulsion", "GBR", "RUS")}
+
+
+def test_frozen_ties_our_diplomats_and_frozen_assets() -> None:
+    assert _measures("Argentina froze diplomatic ties with Paraguay in 2012.") == {("relations_severed", "ARG", "PRY")}
+    assert _measures("Austria froze the assets of three Iranian diplomats.") == {("sanction_on_person", "AUT", "IRN")}
+    assert _measures("Britain imposed sanctions against Russian banks.") == set()
+    text = "Poland expelled two Belarusian diplomats. The ministry said it answered the harassment of our diplomats."
+    assert ("harassment", "BLR", "POL") in _measures(text)
