@@ -113,12 +113,15 @@ def read(
         recent = (recent + [b.key for b in sentence.of("body") if b.key])[-RECENT:]
         years.learn(sentence)
         facts.follow(sentence)
-    found = _merge(found)
+    found = exits.headline_groups(_merge([f for f in found if not exits.ended_before(f, facts)]), sentences)
+    found = exits.denied(found, sentences)
+    exits.redate(found, sentences, years)
     _name_envoys(found, facts, sentences)
     _name_indefinite(found, facts, sentences)
     found = [f for f in found if not f.record.pop("_merged", False)]
     found = _name_members(found, sentences)
-    guesses = fallback.find(sentences, found, facts, years)  # the recall net: no measures, confidence 0.5
+    guesses = exits.denied(fallback.find(sentences, found, facts, years), sentences)  # the recall net: no
+    # measures, confidence 0.5
     exits.settle(found + guesses, sentences)
     result["exits"] = [f.record for f in found + guesses]
     _former_eras(result, sentences, text)

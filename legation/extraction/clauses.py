@@ -197,17 +197,52 @@ def named(token: Token) -> list[Token]:
 CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 
 
+def _alternative(verb: Token) -> bool:
+    """ "either expelled ... or announced": a verb that opens an either-or with another verb."""
+    either = any(c.dep_ == "preconj" and c.lower_ == "either" for c in verb.children)
+    return either and any(c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for c in verb.children)
+
+
 def negated(token: Token) -> bool:
     """A "not"/"never" on the verb or on a verb it hangs on ("did not resign", "never defected"),
-    or a condition ("If the ambassador ... were to quit")."""
+    or a condition ("If the ambassador ... were to quit"), or the first of two alternatives ("have
+    either expelled their envoys or announced that they will")."""
     node, steps = token, 0
     while steps < 3:
         if any(c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in CONDITIONS) for c in node.children):
+            return True
+        if _alternative(node):
             return True
         if node.dep_ not in ("xcomp", "conj", "advcl") or node.head == node:
             return False
         node, steps = node.head, steps + 1
     return False
+
+
+DENIALS = frozenset({"deny", "refute", "dismiss", "reject"})
+DENIED_PATH = frozenset({"ccomp", "xcomp", "acl", "dobj", "conj"})
+
+
+def denied(token: Token) -> bool:
+    """ "Tehran has denied reports suggesting that Kuwait has decided to expel X": a trigger in what
+    a denial's report or claim tells (up the parse, four steps at most, through a noun it denies)."""
+    node, through = token, False
+    for _ in range(5):
+        if node.dep_ not in DENIED_PATH or node.head == node:
+            return False
+        node = node.head
+        through = through or node.pos_ == "NOUN" or node.dep_ == "ccomp"
+        if node.lemma_ in DENIALS and node.pos_ in ("VERB", "AUX") and through:
+            return True
+    return False
+
+
+def alternative(token: Token) -> bool:
+    """ "have either expelled their ambassadors or announced that they will": one of two things
+    told, so neither is a report of an event. The "either" hangs on the first verb, the "or" on it."""
+    first = token.head if token.dep_ == "conj" and token.head != token else token
+    told = {c.lower_ for c in first.children if c.dep_ in ("preconj", "cc")}
+    return {"either", "or"} <= told
 
 
 def modifiers(token: Token) -> list[Token]:
@@ -261,15 +296,18 @@ ORDINALS = frozenset(
 
 def ranked(noun: Token) -> bool:
     """A noun said of someone with an ordinal or superlative: "the first envoy", "the most senior envoy"."""
-    return (
-        noun.dep_ == "attr"
-        and noun.head.lemma_ == "be"
-        and any(
-            m.lower_ in ORDINALS or m.tag_ in ("JJS", "RBS")
-            for c in noun.children
-            if c.dep_ in ("amod", "advmod")
-            for m in (c, *c.children)
-        )
+    return noun.dep_ == "attr" and noun.head.lemma_ in ("be", "become") and ranking(noun)
+
+
+def ranking(noun: Token) -> bool:
+    """Whether a word is, or is modified by, an ordinal or a superlative ("the latest", "the first envoy")."""
+    if noun.lower_ in ORDINALS or noun.tag_ in ("JJS", "RBS"):
+        return True
+    return any(
+        m.lower_ in ORDINALS or m.tag_ in ("JJS", "RBS")
+        for c in noun.children
+        if c.dep_ in ("amod", "advmod")
+        for m in (c, *c.children)
     )
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from legation.extraction import lexicon
+from legation.extraction import lexicon, pipeline
 from legation.extraction.pipeline import Mention, Sentence
+from legation.registry import bodies
 
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 SAME_YEAR = re.compile(r"\b(?:the same year|that year|later that year)\b", re.IGNORECASE)
@@ -17,12 +18,14 @@ CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|whereas)\b|\bbut\b")
 PAST = re.compile(r"\b(?:was|were|had been|former|ex-|formerly|then)\s*(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 FORMER = re.compile(r"\b(?:former|ex-|formerly|retired)\s*(?:\w+\s+){0,2}$", re.IGNORECASE)
 CREDIT = re.compile(r"(?:\bby|photo:?|credit:?|\()\s*$", re.IGNORECASE)  # bylines and photo credits
+UNTIL = r"(?:until (?:recently|(?:this|last) \w+|\w+ \d{4}|\d{4}) )?"  # "who was until last month the envoy"
 APPOSITION = re.compile(
-    r"\s*[,|]\s*(?:who (?:is|was) )?(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
+    r"\s*(?:\([^()]{4,24}\)\s*)?[,|]\s*(?:who (?:is|was) " + UNTIL + r")?"  # "X (1909–2004), counsellor"
+    r"(?:the |a |an )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
     r"|\s*,?\s+(?:is|was|as|became|becomes|served as|serves as|(?:listed|described|registered) as"
     r"|was appointed|was named|had been|has been"
     r"|(?:had |has )?held the post of|(?:was|is|has been|had been) serving as|who (?:had been|served as|was))\s+"
-    r"(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
+    r"(?:no longer )?(?:the |a |an |their |its |his |her )?(?:former |then[- ])?(?:[\w.'’\-]+\s+){0,2}"
 )
 MISSION_AFTER = re.compile(
     r"\s+(?:embassy|consulate|consulate general|high commission|mission|legation)(?:\s+(?:in|to)\s+(?:the\s+)?)?",
@@ -98,6 +101,9 @@ ENVOYS = frozenset(
 )
 
 
+GENERIC_ROLES = frozenset({"diplomat", "special_envoy"})  # "the diplomat" is any envoy; "the ambassador" one
+
+
 def _holder(anaphor: str, holders: dict[str, str]) -> str | None:
     """ "The envoy" is the last envoy the text named, not the spokesman who speaks of him."""
     words = anaphor.lower().split()
@@ -107,7 +113,8 @@ def _holder(anaphor: str, holders: dict[str, str]) -> str | None:
     if role is None:
         return None
     wanted = ENVOYS if role in ENVOYS else {role}
-    return next((person for person, held in reversed(holders.items()) if held in wanted), None)
+    exact = None if role in GENERIC_ROLES else next((p for p, held in reversed(holders.items()) if held == role), None)
+    return exact or next((person for person, held in reversed(holders.items()) if held in wanted), None)
 
 
 def _unnamed_subject(sentence: Sentence) -> bool:
@@ -177,6 +184,9 @@ def _role_phrases(sentence: Sentence) -> list[RolePhrase]:
         phrase = RolePhrase(lexicon.roles()[match.group(0).lower()], match.start(), match.end())
         before = _body_before(sentence, match.start())
         phrase.sending = before.key if before else None
+        owner = _owner_of_body(sentence, before) if before else None
+        if owner is not None and before is not None:  # "Iraq's deputy U.N. ambassador": Iraq's, at the UN
+            phrase.sending, phrase.receiving = owner.key, before.key
         joined = r"\s+(?:the\s+)?" if match.group(0).lower().endswith(" to") else r"\s+(?:to|in|at|of)\s+(?:the\s+)?"
         after = re.match(joined, text[match.end() :])
         if after:
@@ -213,6 +223,25 @@ def _body_before(sentence: Sentence, start: int) -> Mention | None:
     return None
 
 
+def _owner_of_body(sentence: Sentence, body: Mention) -> Mention | None:
+    """The state that owns an international body's envoy: "Iraq's" in "Iraq's deputy U.N. ambassador"."""
+    if not _international(body.key):
+        return None
+    owner = _body_before(sentence, sentence.local(body.start))
+    if (
+        owner is None
+        or _international(owner.key)
+        or not re.match(r"['’]s\b", sentence.text[sentence.local(owner.end) :])
+    ):
+        return None
+    return owner
+
+
+def _international(code: str | None) -> bool:
+    body = bodies.registry().get(code or "")
+    return body is not None and body.kind == "international"
+
+
 def _verb_between(sentence: Sentence, start: int, end: int) -> bool:
     if sentence.span is None:
         return False
@@ -226,7 +255,9 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
         if (
             mention.kind != "anaphor"
             and local >= phrase.end
-            and re.fullmatch(r"\s*(?:\([A-Z.]{2,8}\))?\s*[,|]?\s*", sentence.text[phrase.end : local])
+            and re.fullmatch(
+                rf"\s*(?:\([A-Z.]{{2,8}}\))?\s*[,|]?(?:\s*{pipeline.RANKS})*\s*", sentence.text[phrase.end : local]
+            )
         ):  # "the attache he accused of spying": a pronoun after a role noun is no name
             return mention.key
         gap = sentence.text[local_end : phrase.start]
@@ -235,6 +266,36 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
                 gap = gap.replace(body.text, "", 1)
         gap = re.sub(r"\s+", " ", gap)  # ", a Soviet deputy attache" less its state leaves two spaces
         if local_end <= phrase.start and APPOSITION.fullmatch(gap):
+            return mention.key
+    return _equated(sentence, phrase) or _fronted(sentence, phrase)
+
+
+def _equated(sentence: Sentence, phrase: RolePhrase) -> str | None:
+    """ "Jo, 48, has been acting ambassador in Rome since 2017": the person a copula says holds the role."""
+    noun = sentence.token_at(phrase.start)
+    while noun is not None and noun.dep_ in ("amod", "compound") and noun.head != noun:
+        noun = noun.head  # "acting ambassador": the role's noun
+    if noun is None or noun.dep_ != "attr" or noun.head.lemma_ != "be":
+        return None
+    for subject in (c for c in noun.head.children if c.dep_ == "nsubj"):
+        mention = sentence.mention_of(subject, ("person",))
+        if mention is not None and mention.key:
+            return mention.key
+    return None
+
+def _fronted(sentence: Sentence, phrase: RolePhrase) -> str | None:
+    """ "The U.S. ambassador to Afghanistan from 1978 to 1979, X was killed": a role phrase that
+    opens the sentence, set off by a comma, is said of the subject of the verb it hangs on."""
+    role = sentence.token_at(phrase.start)
+    if role is None or sentence.span is None or role.left_edge.i != sentence.span.start:
+        return None
+    verb = role.head
+    if role.dep_ not in ("dep", "npadvmod", "appos", "nsubj", "nsubjpass") or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > role.right_edge.i):
+        comma = subject.doc[subject.left_edge.i - 1]
+        mention = sentence.mention_of(subject, ("person",))
+        if comma.text == "," and mention is not None and mention.key:
             return mention.key
     return None
 
@@ -327,10 +388,13 @@ class Years:
             self.paragraphs[sentence.paragraph] = int(found[-1].group(1))
 
     def at(self, sentence: Sentence, offset: int, token: Token | None = None) -> int | None:
+        own = _own_year(token) if token is not None and token.pos_ == "NOUN" else None
+        if own is not None:
+            return own  # "from 1937 until his retirement in 1975": the noun's own date
         found = [
             (abs(m.start() - offset) + (0 if m.start() >= offset else 5), int(m.group(1)))
             for m in YEAR.finditer(sentence.text)
-            if (token is None or _dates(sentence, m.start(), token)) and not SINCE.search(sentence.text[: m.start()])
+            if (token is None or dates(sentence, m.start(), token)) and not SINCE.search(sentence.text[: m.start()])
         ]  # "the first envoy to defect since 1978": a bound, not the date
         if not found and token is not None:
             return self.at(sentence, offset)
@@ -343,6 +407,15 @@ class Years:
         return self.published if self.published and _recent(sentence) else None
 
 
+def _own_year(noun: Token) -> int | None:
+    """The year a trigger noun governs through a preposition ("his retirement in 1975")."""
+    for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
+        for year in prep.subtree:
+            if YEAR.fullmatch(year.text):
+                return int(year.text)
+    return None
+
+
 def _clause_verb(token: Token) -> Token:
     node, steps = token, 0
     while node.pos_ not in ("VERB", "AUX") and node.head != node and steps < 6:
@@ -350,7 +423,7 @@ def _clause_verb(token: Token) -> Token:
     return node
 
 
-def _dates(sentence: Sentence, local: int, token: Token) -> bool:
+def dates(sentence: Sentence, local: int, token: Token) -> bool:
     """Whether the year at a local offset dates the trigger's clause: "On 5 May 2009, President X,
     who seized power after the 22 December 2008 death of Y, announced the recall": 2009 does."""
     year = sentence.token_at(local)

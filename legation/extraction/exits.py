@@ -86,6 +86,7 @@ class Facts:
     # sentence, states it names): persons named in a mention of an exit that tells none of its own
     events: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # plural noun -> (exit, state)
     told: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (sentence, exit) found so far
+    former: set[str] = field(default_factory=set)  # persons whose death the text tells of a former envoy
 
     def learn(self, phrases: list[RolePhrase]) -> None:
         for phrase in phrases:
@@ -257,9 +258,20 @@ def subject_states(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
             state = state or states_around(sentence, node)[0]
             if state:
                 break
+        for named in _including(sentence, subject) if state is None else []:
+            found += [named] if named not in found else []
         if state and state not in found:
             found.append(state)
     return found
+
+
+def _including(sentence: Sentence, noun: Token) -> list[str]:
+    """ "Some countries, including A and B, have pulled their ambassadors": the states a generic
+    plural subject names as its members."""
+    if noun.tag_ != "NNS" or noun.lemma_ not in SELF | {"state"}:
+        return []
+    objects = [p for c in noun.children if c.lower_ == "including" for p in c.children if p.dep_ == "pobj"]
+    return [b for o in objects for t in clauses.coordinated(o) if (b := body_of(sentence, t))]
 
 
 def _governor(token: Token) -> Token:
@@ -289,6 +301,7 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
                 sending = sending or body_of(sentence, grand)
         for clause in [c for c in node.children if c.dep_ == "relcl" and c.lemma_ in POSTED]:
             receiving += [body_of(sentence, p) for p in clauses.preposition_objects(clause, ("in", "to", "at"))]
+        receiving += _post_in_clause(sentence, node)
         for pobj in clauses.preposition_objects(node, ("from", "of", "at", "in", "to")):
             if clauses.is_mission(pobj):
                 owner = [body_of(sentence, c) for c in clauses.modifiers(pobj)]
@@ -307,6 +320,14 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
     return sending, unique
 
 
+def _post_in_clause(sentence: Sentence, noun: Token) -> list[str | None]:
+    """ "X, who was his country's consular attache in Kuwait": the post of the role a relative
+    clause equates the person with."""
+    clauses_ = [c for c in noun.children if c.dep_ == "relcl" and c.lemma_ == "be"]
+    roles = [a for c in clauses_ for a in c.children if a.dep_ == "attr" and lexicon.roles().get(a.lower_)]
+    return [body_of(sentence, p) for a in roles for p in clauses.preposition_objects(a, ("in", "to", "at"))]
+
+
 NAME_PATH = frozenset({"compound", "appos", "prep", "pobj", "flat", "nmod", "amod", "npadvmod", "punct"})
 
 
@@ -315,6 +336,10 @@ def _person_near(sentence: Sentence, token: Token) -> Mention | None:
     mention = sentence.mention_of(token)
     if mention is not None:
         return mention if mention.key else None
+    for child in (c for c in token.children if c.dep_ == "appos"):  # "a member of the X embassy in Y, Z,"
+        mention = sentence.mention_of(child, ("person",))
+        if mention is not None and mention.key:
+            return mention
     for node in token.subtree:
         if node == token or abs(node.i - token.i) > 8:
             continue
@@ -458,8 +483,13 @@ def leads(sentences: list[Sentence], sentence: Sentence) -> bool:
     the Czechoslovak Embassy has defected")."""
     if sentence.index <= LEAD:
         return True
-    earlier = [s for s in sentences[: sentence.index] if not title_case(s.text)]  # a headline is no lead
-    return not any(s.holds("exits") for s in earlier)
+    earlier = [s for s in sentences[: sentence.index] if not title_case(s.text) and not _headline(s)]
+    return not any(s.holds("exits") for s in earlier)  # a headline is no lead
+
+
+def _headline(sentence: Sentence) -> bool:
+    """A text's first line told without a full stop: its headline, whatever its capitals."""
+    return sentence.index == 0 and not sentence.text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
 
 
 def _other_envoy(sentence: Sentence) -> bool:
@@ -499,12 +529,20 @@ def _lead(sentences: list[Sentence], sentence: Sentence) -> Mention | None:
         return None
     subjects = [t for t in later.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp")]
     for subject in subjects:  # "The agency quoted the office as saying Moncef Baati was accused": the
+        if _tells(subject):
+            continue  # "Lawmaker X said that Y disappeared": Y, not the one who tells it
         person = later.mention_of(subject, ("person",))  # first subject that is a person
         if person is not None and person.key:
             return person
         if subject.pos_ == "PROPN" or lexicon.roles().get(subject.lower_):
             return None  # another named party, or an envoy of its own, is the subject: no lead name
     return None
+
+
+def _tells(subject: Token) -> bool:
+    """A subject that reports what follows: the subject of "said" with a clause of its own."""
+    verb = subject.head
+    return verb.lemma_ in SAYS and any(c.dep_ == "ccomp" for c in verb.children)
 
 
 NAME_GAP = re.compile(  # a place the gazetteer lacks may stand in it: "its consul general in Busan, X"
@@ -609,9 +647,11 @@ def _referents(
     found: list[Reading] = []
     for token in tokens:
         token = _role_subject(sentence, token) or _serial_head(sentence, token) or token
+        token = _ranked_holder(verb, token) or token
         hint = _hint(sentence, token)
         role = hint["role"]
-        mention = _person_near(sentence, token)
+        mention = _person_near(sentence, token) or _quoted_speaker(sentence, token, verb)
+        mention = mention or _phrase_named(sentence, token)
         if mention is None and verb.dep_ == "relcl" and verb.head == token:
             mention = _copula_subject(sentence, token)  # "X is the first Cuban diplomat to defect"
         pronoun = token.lower_ in PERSONAL and (mention is None or mention.kind == "anaphor")
@@ -637,7 +677,7 @@ def _referents(
         while first.dep_ == "conj" and first.head != first:
             first = first.head  # "its own defence, navy and air advisers": the first conjunct's owner
         determiner = {c.lower_ for c in (*token.children, *first.children) if c.dep_ in ("det", "poss")}
-        owned = bool(determiner & (OWN | SELF))  # "its envoy", "the country's ambassador"
+        owned = bool(determiner & OWN) or _self_owned(token, first)  # "its envoy", "the country's ambassador"
         recall = verb.lemma_ in RECALLS and token.tag_ == "NNS"  # "recalled ambassadors from A and B": posts
         states = [
             b
@@ -708,7 +748,13 @@ def _referents(
                 found.append(Reading(later or lead, 0.8 if later else 0.75, **hint))  # type: ignore[arg-type]
             elif indefinite and sending and (identified := _identified(sentences, sentence.index)):
                 found.append(Reading(identified, 0.7, **hint))  # "A US vice-consul was expelled. Pravda named him as X"
-            elif indefinite and sending and token.tag_ in ("NN", "NNP") and _expelling(verb) and not former:
+            elif (
+                (indefinite or _beside_named(sentence, token))
+                and sending
+                and token.tag_ in ("NN", "NNP")
+                and _expelling(verb)
+                and not former
+            ):
                 found.append(Reading(Unnamed.at(sentence, token, role, sending, [post]), UNNAMED_EXPELLED))
                 # "Pakistan ordered an Indian official to leave": one unnamed envoy expelled
             elif indefinite and sending and token.tag_ in ("NN", "NNP") and verb.lemma_ not in EXPELS and not former:
@@ -783,6 +829,16 @@ def _referents(
                 unnamed = Unnamed.at(sentence, token, role, owner, places, count)
                 found.append(Reading(unnamed, 0.85))
     return found
+
+
+def _self_owned(*nouns: Token) -> bool:
+    """ "the country's ambassador": the subject's own envoy; "the European nation's ambassador"
+    describes another state, so is none."""
+    return any(
+        c.dep_ in ("det", "poss") and c.lower_ in SELF and not any(g.dep_ == "amod" for g in c.children)
+        for noun in nouns
+        for c in noun.children
+    )
 
 
 EXPELLING = EXPELS | {"expulsion"}
@@ -873,15 +929,75 @@ def _included(sentence: Sentence, noun: Token, readings: list[Reading], facts: F
     return found
 
 
+def _beside_named(sentence: Sentence, token: Token) -> bool:
+    """ "X and the British diplomat were declared persona non grata": an envoy told by role beside
+    a named person, who is someone else."""
+    return token.dep_ == "conj" and sentence.mention_of(token.head, ("person", "anaphor")) is not None
+
+
+def _ranked_holder(verb: Token, noun: Token) -> Token | None:
+    """The envoy a ranked noun is said of when he is told by role: "North Korea's top diplomat in
+    Italy has become the latest official to defect" is the diplomat's defection."""
+    if verb.dep_ != "relcl" or verb.head != noun or not clauses.ranked(noun):
+        return None
+    subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    role = lexicon.roles().get(subject.lower_) if subject is not None else None
+    return subject if role is not None and role not in NOT_ENVOYS else None
+
+
+def _phrase_named(sentence: Sentence, token: Token) -> Mention | None:
+    """The person the role phrase around a role noun names ("an attache at the U.S. Embassy in
+    Russia, Lt. Col. X"), when the parse hangs the name elsewhere."""
+    at = sentence.offset(token)
+    for phrase in context.role_phrases(sentence) if token.tag_ != "NNS" else []:
+        if phrase.start <= at < phrase.end and phrase.person:
+            after = (m for m in sentence.of("person") if sentence.local(m.start) >= phrase.end)
+            return next((m for m in after if m.key == phrase.person), None)
+    return None
+
+
+def _quoted_speaker(sentence: Sentence, token: Token, verb: Token) -> Mention | None:
+    """ "X said, 'I resign from serving the regime'": the one who says "I" in the quote."""
+    if token.lower_ != "i" or verb.dep_ != "ccomp" or verb.head.lemma_ not in SAYS:
+        return None
+    for subject in (c for c in verb.head.children if c.dep_ == "nsubj"):
+        mention = _person_near(sentence, subject)
+        if mention is not None and mention.kind == "person" and mention.key:
+            return mention
+    return None
+
+
 def _copula_subject(sentence: Sentence, noun: Token) -> Mention | None:
     """The person a role noun is said of: "X was the most senior Cuban diplomat to have defected"."""
-    if noun.dep_ != "attr" or noun.head.lemma_ != "be":
+    if noun.dep_ != "attr" or noun.head.lemma_ not in ("be", "become"):
         return None
     for subject in (c for c in noun.head.children if c.dep_ == "nsubj"):
         mention = sentence.mention_of(subject, ("person",))
         if mention is not None and mention.key:
             return mention
     return None
+
+
+RANKED_SUBJECT = 0.8  # "The latest to defect is X": the person a ranked subject is equated with
+
+
+def _ranked_subject(sentence: Sentence, verb: Token) -> Mention | None:
+    """ "The latest to ditch the government and ask for asylum is Ambassador X", "the first to
+    resign was X": an infinitive on a ranked word that is the subject of "be" tells of the person
+    the copula equates it with."""
+    node = verb
+    while node.dep_ == "conj" and node.head != node:
+        node = node.head
+    noun = node.head
+    if node.dep_ not in ("relcl", "acl") or noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
+        return None
+    if not clauses.ranking(noun):
+        return None
+    attribute = next((c for c in noun.head.children if c.dep_ == "attr"), None)
+    if attribute is None:
+        return None
+    mention = sentence.mention_of(attribute, ("person",)) or _person_near(sentence, attribute)
+    return mention if mention is not None and mention.kind == "person" and mention.key else None
 
 
 def _own(verb: Token, arguments: list[Token]) -> bool:
@@ -1100,6 +1216,21 @@ def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[st
     return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
 
 
+STAYED = re.compile(
+    r"\b(?:remain(?:ed|s|ing)?|stay(?:ed|s|ing)?|(?:re)?settled|lives|lived|defected|fled)\s+(?:in|to)\s+(?:the\s+)?$"
+)
+
+
+def _stayed_in(sentence: Sentence) -> set[str | None]:
+    """ "defected with his family and remained in the United States": where a defector stayed is
+    no state that sent him."""
+    return {
+        b.key
+        for b in sentence.of("body")
+        if STAYED.search(sentence.text[max(0, sentence.local(b.start) - 30) : sentence.local(b.start)])
+    }
+
+
 def _group_told(facts: Facts, used: set[str | None], named: set[str]) -> str | None:
     """The state of the envoys the text last told expelled as a plural ("expelled three
     Czech diplomats"): persons named later with no state of their own are most likely among them,
@@ -1169,6 +1300,8 @@ def find(
                 continue
             if token is not None and (
                 clauses.negated(token)
+                or clauses.alternative(token)
+                or clauses.denied(token)
                 or clauses.generic(token)
                 or _reported_speech(token)
                 or clauses.stance(token)
@@ -1178,6 +1311,8 @@ def find(
             ):
                 continue
             ranked = token is not None and token.dep_ == "relcl" and clauses.ranked(token.head)  # "the first to defect"
+            equated = _ranked_subject(sentence, token) if token is not None else None  # "The latest to defect is X"
+            ranked = ranked or equated is not None
             if (
                 trigger.option("base")
                 and not ranked
@@ -1201,6 +1336,8 @@ def find(
                 ]
                 if trigger.code == "expelled" and _own(token, arguments):
                     readings = [replace(r, code="dismissed") for r in readings]
+            if equated is not None:
+                readings = [Reading(equated, RANKED_SUBJECT)]
             if not readings and token is not None and token.tag_ == "NNS":
                 readings = _listed(sentence, end)  # "Three defections occurred last year: A, B and C"
             if not readings and token is not None and sentences:
@@ -1224,6 +1361,17 @@ def find(
                             found.append(Found(record, record.pop("_key"), sentence.index, actor, False))
                     if not shared:
                         break
+            if _former_death(trigger.code, arguments if token is not None else [], readings, facts):
+                continue  # "Tass said the former diplomat died Monday": no death in post
+            if token is not None and sentences:
+                for where, member in _colon_members(sentence, token, arguments, sentences):
+                    named_at = where.local(member.subject.start), where.local(member.subject.end)
+                    listed_at = At(where, context.role_phrases(where), named_at, facts, recent, None, None)
+                    for record in _records(trigger.code, member, listed_at):
+                        if record["_key"] not in seen:
+                            seen.add(record["_key"])
+                            record["year"] = years.at(sentence, start, token) if years else year
+                            found.append(Found(record, record.pop("_key"), sentence.index, None, False))
             if trigger.option("envoy"):  # "X was murdered" is an exit only for one the text makes an envoy
                 readings = [r for r in readings if _envoy_reading(r, facts)]
             if not readings and not trigger.option("parse_only") and not trigger.option("envoy"):
@@ -1260,7 +1408,8 @@ def find(
 
 
 FOLLOWS = re.compile(
-    r"\b(?:followed suit|did (?:the )?same|did likewise|followed (?:its|their|his|her) (?:lead|example)"
+    r"\b(?:followed suit|did (?:the )?same|(?:did|do|does|doing) likewise"
+    r"|followed (?:its|their|his|her) (?:lead|example)"
     r"|(?:take|took|made|taken|taking) (?:the )?same (?:step|action|move|decision)"
     r"|(?:take|took|made|taken|taking) (?:a )?similar (?:step|action|move|decision)s?)\b",
     re.IGNORECASE,
@@ -1296,7 +1445,7 @@ def _followed(sentence: Sentence, facts: Facts, seen: set[str]) -> list[Found]:
                 if sending is None or person.key in seen:
                     continue
                 record.update(person=person.key, group=None, count=None, sending_state=sending)
-                record["role"] = phrase.role if phrase else model["role"]
+                record["role"] = phrase.role if phrase else _hint(sentence, subject)["role"] or model["role"]
                 record["receiving_state"] = phrase.receiving if phrase else None
                 key = person.key
             elif actor is not None and model.get("person") is None and model.get("group") is None:
@@ -1395,6 +1544,106 @@ def _since(sentence: Sentence, token: Token | None, code: str) -> list[Reading]:
         if mention is not None and mention.key and hint["role"] not in (None, *NOT_ENVOYS):
             found.append(Reading(mention, 0.7, role=hint["role"], sending=hint["sending"]))
     return found
+
+
+FORMER_WORDS = frozenset({"former", "ex", "retired"})
+
+
+def _former_death(code: str, arguments: list[Token], readings: list[Reading], facts: Facts) -> bool:
+    """Whether a death is told of one the sentence calls a former envoy ("the former diplomat
+    died"): an obituary, not a death in post. The person is remembered, so that the text's other
+    tellings of that death give no exit either (`ended_before`)."""
+    if code != "died" or not any(c.lower_ in FORMER_WORDS for a in arguments for c in a.children):
+        return False
+    keys = {r.subject.key for r in readings if isinstance(r.subject, Mention) and r.subject.key}
+    told = [e["person"] for _, e in facts.told if e["exit_type"] == "died" and e.get("person")]
+    facts.former |= keys or set(told[-1:])  # "X ... has died. The ministry said the former envoy died"
+    return True
+
+
+def ended_before(one: Found, facts: Facts) -> bool:
+    """A death in post proposed for a person whose death the text also tells of a former envoy."""
+    return one.record["exit_type"] == "died" and one.record.get("person") in facts.former
+
+
+DENIED = re.compile(
+    r"\b(?:denied|denies|rejected|rejects)\s+(?:the\s+|these\s+|those\s+)?(?:media\s+)?(?:reports?|claims?)\b"
+    r"|\b(?:completely|totally|entirely)\s+(?:false|untrue|baseless)\b",
+    re.IGNORECASE,
+)
+REPORTING = frozenset({"say", "report", "suggest", "claim", "allege", "deny", "reject"})
+
+
+def denied(found: list[Found], sentences: list[Sentence]) -> list[Found]:
+    """ "Fars also said X had been expelled ... the Foreign Office rejected the reports, calling
+    them completely false": in a text that denies what was reported, an exit told only as what
+    someone said or reported is no event."""
+    if not any(DENIED.search(s.text) for s in sentences):
+        return found
+    return [f for f in found if not _reported(sentences[f.sentence], f.record["evidence"]["start"])]
+
+
+def _reported(sentence: Sentence, start: int) -> bool:
+    token = sentence.token_at(sentence.local(start))
+    while token is not None and token.head != token:
+        token = token.head
+        if token.lemma_ in REPORTING:
+            return True
+    return False
+
+
+FLIGHTS = frozenset({"flee", "defect", "escape", "desert", "resign", "quit", "leave"})
+RETOLD = 3  # sentences after a lead in which the same departure is told with its date
+
+
+def redate(found: list[Found], sentences: list[Sentence], years: context.Years) -> None:
+    """ "X has defected, a lawmaker said on Monday. X ... is thought to have fled in September 2019":
+    an exit dated only by the publication takes the year of the departure the next sentences tell
+    of the same person."""
+    for one in found:
+        record, sentence = one.record, sentences[one.sentence]
+        dated = {int(y) for y in context.YEAR.findall(sentence.text)} - {years.published}
+        if not record.get("person") or record.get("year") != years.published or dated:
+            continue  # a year of its own besides the dateline's dates the exit
+        for later in sentences[one.sentence + 1 : one.sentence + 1 + RETOLD]:
+            year = _departure_year(later, record["person"])
+            if year is not None and year < (years.published or year + 1):
+                record["year"] = year
+                break
+
+
+def _departure_year(sentence: Sentence, person: str) -> int | None:
+    for token in sentence.tokens:
+        if token.lemma_ not in FLIGHTS or token.pos_ != "VERB":
+            continue
+        subjects = [t for s in clauses.subjects(token) if (t := sentence.mention_of(s)) is not None]
+        if not any(m.key == person for m in subjects):
+            continue
+        for match in context.YEAR.finditer(sentence.text):
+            if context.dates(sentence, match.start(), token):
+                return int(match.group(1))
+    return None
+
+
+HEADLINE_CASES = 2  # named exits that make a headline's counted group the list the body tells
+
+
+def headline_groups(found: list[Found], sentences: list[Sentence]) -> list[Found]:
+    """ "The Seven U.S. Ambassadors Killed In The Line Of Duty" over a body that names the cases one
+    by one: the headline's group is that list, not an exit of its own."""
+    named = Counter(
+        (f.record["exit_type"], f.record["sending_state"]) for f in found if f.record.get("person") and f.sentence
+    )
+    return [
+        f
+        for f in found
+        if not (
+            f.record.get("group")
+            and f.sentence == 0
+            and _headline(sentences[0])
+            and named[(f.record["exit_type"], f.record["sending_state"])] >= HEADLINE_CASES
+        )
+    ]
 
 
 def _envoy_reading(reading: Reading, facts: Facts) -> bool:
@@ -1499,6 +1748,43 @@ def _listed(sentence: Sentence, end: int) -> list[Reading]:
     if colon < 0 or colon - end > LIST_GAP:
         return []
     return [Reading(m, 0.75) for m in sentence.of("person") if m.key and sentence.local(m.start) > colon]
+
+
+COLON_LISTED = 0.75  # envoys listed after "dismissed five ambassadors of Ukraine:" or "the following envoys:"
+LIST_ITEMS = 15  # sentences (a decree's lines) after a colon that ends its sentence, read as its items
+
+
+def _colon_members(
+    sentence: Sentence, token: Token, arguments: list[Token], sentences: list[Sentence]
+) -> list[tuple[Sentence, Reading]]:
+    """ "dismissed five ambassadors of Ukraine: Ambassador to Georgia A, Ambassador to Slovakia B",
+    "the following ambassadors are being recalled to Ukraine:" and a line for each, "C, ambassador
+    to Jordan, was appointed in 2010": the persons the list after a plural role noun names, each
+    with the noun's sending state (or the state they are recalled to)."""
+    nouns = [a for a in arguments if a.tag_ == "NNS" and lexicon.roles().get(a.lower_) in HEADS | {"diplomat"}]
+    if not nouns:
+        return []
+    noun = nouns[0]
+    at = sentence.offset(noun) + len(noun.text)
+    colon = sentence.text.find(":", at)
+    if colon < 0 or colon - at > LIST_GAP or sentence.text[at:colon].count(",") > 1:
+        return []
+    sending = _hint(sentence, noun)["sending"]
+    homes = [b for p in clauses.preposition_objects(token, ("to",)) if (b := body_of(sentence, p))]
+    sending = sending or (homes[0] if token.lemma_ in RECALLS and homes else None)  # "recalled to Ukraine"
+    listed = [(sentence, m) for m in sentence.of("person") if m.key and sentence.local(m.start) > colon]
+    if not listed and not sentence.text[colon + 1 :].strip():
+        for later in sentences[sentence.index + 1 : sentence.index + 1 + LIST_ITEMS]:
+            first = later.of("person")[:1]
+            if not first or not first[0].key or later.local(first[0].start) > 0 or not _envoy_line(later, first[0]):
+                break  # the list ends at the first line that opens with no envoy's name
+            listed.append((later, first[0]))
+    return [(where, Reading(m, COLON_LISTED, sending=sending)) for where, m in listed]
+
+
+def _envoy_line(sentence: Sentence, mention: Mention) -> bool:
+    """ "C, ambassador to Jordan, was appointed in 2010": a list's line names an envoy by his role."""
+    return any(p.person == mention.key and p.role not in NOT_ENVOYS for p in context.role_phrases(sentence))
 
 
 def _actor(sentence: Sentence, token: Token, facts: Facts) -> str | None:
@@ -1653,6 +1939,7 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
             receiving = at.actor  # the host that expels a body's envoy, not his own state
         if sending is None:
             hosts = _hosts_told(sentence, at) if code == "expelled" else set()  # the state that expels is the post
+            hosts |= _stayed_in(sentence) if code in ("defected", "sought_asylum") else set()
             used = {receiving, destination, *hosts}
             # "ordered three Czech diplomats to leave ... A and B had 14 days to leave": theirs
             told = _group_told(facts, used, _states_named(sentence)) if code == "expelled" else None

@@ -179,6 +179,8 @@ def _event(sentence: Sentence, token: Token) -> bool:
         return False
     return not (
         clauses.negated(token)
+        or clauses.alternative(token)
+        or clauses.denied(token)
         or clauses.generic(token)
         or clauses.stance(token)
         or clauses.demanded(token)
@@ -271,6 +273,8 @@ def _record(
         # a person with no role is taken only as the trigger's party in the parse
     if phrase is not None and phrase.former and code in ("died", "retired"):
         return None
+    if code == "died" and key in facts.former:
+        return None  # the text tells this death of a former envoy
     here = sentence.start <= mention.start < sentence.end and mention.kind == "person"
     around, posts = exits._states_of(sentence, mention) if here else (None, [])
     sending = (phrase.sending if phrase else None) or facts.citizenship.get(key) or around or told
