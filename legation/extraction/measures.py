@@ -84,7 +84,7 @@ def _parties(
         others += people_states + recent[::-1]
         return actor, next((o for o in others if o != actor), None)
     if trigger.option("actor") == "host":
-        return _harassed(sentence, recent)
+        return _harassed(sentence, recent, facts)
     before = [b.key for b in bodies if sentence.local(b.end) <= start]
     if any(
         not international(b) for b in before
@@ -148,7 +148,7 @@ STATE_ACTS = frozenset({"harassment", "intimidation"})
 def _unauthored(sentence: Sentence, token: Token | None) -> bool:
     """ "Died in a rocket attack on the consulate", "citing the attack on the embassy": an attack
     told as a noun with no state after "by" names no state that did it (a mob, a militia). Harassment
-    told as a noun ("a campaign of harassment against U.S. diplomats") is a state's, read as the rest."""
+    told as a noun ("months of harassment of Latvian diplomats") is a state's, read as the rest."""
     if token is None or token.pos_ not in ("NOUN", "PROPN") or token.lemma_.lower() in STATE_ACTS:
         return False
     if _by(token) or any(t.lower_ == "by" for t in token.head.children):  # "by Ecuadorian police"
@@ -156,12 +156,18 @@ def _unauthored(sentence: Sentence, token: Token | None) -> bool:
     return not any(BY.search(sentence.text[: sentence.local(b.start)][-12:]) for b in sentence.of("body"))
 
 
-def _harassed(sentence: Sentence, recent: list[str]) -> tuple[str | None, str | None]:
+OURS = re.compile(r"\bour\s+(?:[\w-]+\s+)?(?:diplomats|staff|embassy|mission|personnel|envoys?|ambassador)\b", re.I)
+
+
+def _harassed(sentence: Sentence, recent: list[str], facts: Facts) -> tuple[str | None, str | None]:
     """Harassment hits the state whose mission or envoy the sentence names ("the Danish consulate",
-    "the Kenyan envoy and his aides"); the actor is the one named after "by" ("searched by Turkish
-    officers"), else the host ("in Ankara"), else the other state the sentence or the text names."""
+    "the Kenyan envoy and his aides"), or whose statement says "our diplomats" (the text's last
+    subject state); the actor is the one named after "by" ("searched by Turkish officers"), else the
+    host ("in Ankara"), else the other state the sentence or the text names."""
     bodies = sentence.of("body")
     target = next((b.key for b in bodies if OWNED.search(sentence.text[sentence.local(b.end) :])), None)
+    if target is None and OURS.search(sentence.text):
+        target = facts.actor
     others = [b for b in bodies if b.key != target]
     by = next((b.key for b in others if BY.search(sentence.text[: sentence.local(b.start)][-12:])), None)
     host = next((b.key for b in others if HOST.search(sentence.text[: sentence.local(b.start)][-8:])), None)
@@ -240,8 +246,9 @@ PAIR_NOUNS = frozenset({"countries", "nations", "states", "neighbours", "neighbo
 
 def _coordinated(token: Token) -> list[Token]:
     """A party and those coordinated with it, also when the parser makes the second item of a list
-    the first one's apposition ("Saudi Arabia, Egypt, Bahrain and the UAE": Egypt the appos of
-    Arabia, the rest conjoined to Egypt); a lone apposition ("the kingdom, Saudi Arabia") is no list."""
+    the first one's apposition ("Costa Rica, Panama, Peru and the Dominican Republic": Panama
+    the appos of Rica, the rest conjoined to Panama); a lone apposition ("the kingdom, Jordan") is
+    no list."""
     found = clauses.coordinated(token)
     for child in token.children:
         if child.dep_ == "appos" and child.pos_ == "PROPN" and any(c.dep_ == "conj" for c in child.children):
@@ -425,9 +432,9 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = Fa
         for body in _body(sentence, partner, facts):
             if body not in found:
                 found.append(body)
-    if not found and verb.dep_ == "pcomp" and verb.head.lower_ == "by":  # "will limit X's ... by reducing"
+    if not found and verb.dep_ == "pcomp" and verb.head.lower_ == "by":  # "will curb X's visits ... by cutting"
         main = verb.head.head
-        while main.dep_ in ("advcl", "xcomp") and main.head != main:  # "to ensure ..., by reducing"
+        while main.dep_ in ("advcl", "xcomp") and main.head != main:  # "to keep ..., by cutting"
             main = main.head
         for obj in clauses.objects(main):
             found += [b for t in obj.subtree for b in _body(sentence, t, facts) if b not in found][:1]
@@ -535,7 +542,7 @@ def _made(
     made = []
     each = _counts_each(sentence, token) if code == "expulsion" and len({t for _, t, _ in pairs}) > 1 else {}
     origins = _origins(sentence, span[1]) if code == "expulsion" else {}
-    if origins:  # "expelled 12 diplomats: five from Poland, four from Germany and three from France"
+    if origins:  # "expelled nine diplomats: four from Mali, three from Chad and two from Niger"
         actors = dict.fromkeys(a for a, _, _ in pairs if a)
         pairs = [(a, t, sure) for a in actors for t in origins if t != a for sure in [max(s for *_, s in pairs)]]
         each = origins
@@ -556,9 +563,9 @@ ALSO = re.compile(r"^(?:,\s*|\s+)(?:and|or)\s+(?:the\s+)?$")
 
 
 def _origins(sentence: Sentence, end: int) -> dict[str, int]:
-    """The states a group expelled came from, each with its count, listed after the trigger ("five
-    from Poland, four from Germany", "three diplomats each from Estonia and Latvia, and four from
-    Lithuania"); two or more, else none (one "from" is the host of the expulsion)."""
+    """The states a group expelled came from, each with its count, listed after the trigger ("four
+    from Mali, three from Chad", "two each from Laos and Cambodia, and one from Vietnam"); two or
+    more, else none (one "from" is the host of the expulsion)."""
     found: dict[str, int] = {}
     last: tuple[int, int] | None = None  # where the last origin ended, and its count
     for body in sentence.of("body"):
@@ -568,7 +575,7 @@ def _origins(sentence: Sentence, end: int) -> dict[str, int]:
         before = ORIGIN.search(sentence.text[max(end, start - 60) : start])
         number = counts.value(before.group(1)) if before else None
         if number is None and last is not None and ALSO.match(sentence.text[last[0] : start]):
-            number = last[1]  # "each from Estonia and Latvia": the count before the first
+            number = last[1]  # "two each from Laos and Cambodia": the count before the first
         if number:
             found.setdefault(body.key, number)
             last = (sentence.local(body.end), number)
@@ -576,7 +583,7 @@ def _origins(sentence: Sentence, end: int) -> dict[str, int]:
 
 
 def _counts_each(sentence: Sentence, token: Token | None) -> dict[str, int]:
-    """ "asked 10 U.S. diplomats and five Polish ones to leave": each coordinated patient's count,
+    """ "told four Malian diplomats and two Nigerien ones to leave": each coordinated patient's count,
     by the state it names (its numeral, also on a head that names no people, "ones")."""
     found: dict[str, int] = {}
     for patient in _patients(token) if token is not None else []:
@@ -876,7 +883,7 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
     if token is not None and (token.dep_ in ("csubj", "csubjpass") or (token.dep_ == "amod" and token.tag_ == "VBG")):
         return True  # "expelling its diplomats would be a mistake": an act spoken of, not done
     if token is not None and trigger.code in PARTNERED and token.dep_ == "amod":
-        return True  # "a downgraded level of relations is the only measure on the list": a state described
+        return True  # "downgraded ties remain one option": a state described
     if HABIT.search(sentence.text[:start]):
         return True  # "it is common practice for the other side to expel a diplomat": a habit, no event
     hedges = [] if negative else _hedges(sentence, start, token)
@@ -1038,10 +1045,10 @@ def _pairs(
         if len(agents) > 1 and _mutual(token):  # "Chile and Bolivia expel each other's diplomats"
             return [(a, t, CONFIDENCE["mutual"]) for a in agents for t in agents if a != t]
         pair = list(dict.fromkeys(agents))
-        each = trigger.code in PARTNERED or (trigger.code == "ambassador_recalled" and _owned(token))
-        if each and len(pair) == 2 and not targets:
-            # "Venezuela and Mexico recalled their ambassadors" (from nowhere said), "the two
-            # countries broke off relations": each on the other
+        if trigger.code in PARTNERED and len(pair) == 2 and not targets:
+            return [(pair[0], pair[1], CONFIDENCE["mutual"])]  # "the two countries broke off relations": told once
+        if trigger.code == "ambassador_recalled" and len(pair) == 2 and not targets and _owned(token):
+            # "Laos and Cambodia recalled their ambassadors" (from nowhere said): each from the other
             return [(a, t, CONFIDENCE["mutual"]) for a in pair for t in pair if a != t]
         if pairs and pairs[0][0] is None and pairs[0][1] is None:
             return []  # a generic party: no state named
@@ -1101,7 +1108,7 @@ def _declared_so(
 def _ceiling(
     sentence: Sentence, verb: Token, facts: Facts, recent: list[str]
 ) -> list[tuple[str | None, str | None, float]]:
-    """ "Cuba decided that the personnel of the U.S. embassy shall not exceed eleven persons": the
+    """ "Peru ruled that the staff of the Chilean embassy will be limited to ten diplomats": the
     staff capped is the verb's subject, whose owner is hit; the state that decides or says it caps
     it (else the host the text names besides, a guess)."""
     targets = [b for s in clauses.subjects(verb) for b in _body(sentence, s, facts)]
@@ -1135,14 +1142,14 @@ def _read(
         _agents(sentence, token, facts),
         _targets(sentence, token, facts, recall=recall, expel=code in ("expulsion", "persona_non_grata")),
     )
-    if code == "staff_cap" and not targets:  # "put a cap on staff numbers at the Soviet Embassy": its owner's
+    if code == "staff_cap" and not targets:  # "set a ceiling on staff at the Cuban mission": its owner's
         places = [p for n in (token, token.head) for p in clauses.preposition_objects(n, ("at", "of", "in"))]
         places = [p for p in places if clauses.is_mission(p)]
-        # "a reduction in the number of Iranian embassy staff in Kuwait": the staff named in the trigger
+        # "a cut in the number of Peruvian diplomats in Quito": the staff named in the trigger
         places = places or [t for t in sentence.tokens if start <= sentence.offset(t) < span[1] and t.lemma_ in STAFF]
         targets = [b for p in places for b in _body(sentence, p, facts)]
         posts = [b for p in places for q in clauses.preposition_objects(p, ("in",)) for b in _body(sentence, q, facts)]
-        agents = [b for b in posts if b not in targets][:1] or agents  # "... at the Libyan Embassy in Rome": Italy's
+        agents = [b for b in posts if b not in targets][:1] or agents  # "... at the Cuban mission in Lima": Peru's
     left = _left(sentence, token)  # "were ordered to leave Ghana": Ghana ordered it
     obliged = token.lemma_ in ("have", "be", "need") and any(  # "had to leave", "are to leave"
         c.dep_ == "xcomp" and c.lemma_ in LEAVE for c in token.children
@@ -1307,7 +1314,7 @@ def _reprisal(
     sure = CONFIDENCE["reprisal_cued" if REPRISAL.search(sentence.text) else "reprisal"]
     kind = COMPARABLE.get(code, code)
     # the measure answered is the last one by a state the sentence names besides its own party
-    # ("after Chavez's move, the US declared the Bolivian ambassador persona non grata": Bolivia's)
+    # ("after Quito's move, Lima told the Ecuadorian consul he was persona non grata": Ecuador's)
     named = {b.key for b in sentence.of("body")} - set(agents) - set(targets)
     for measure in sorted(reversed(earlier), key=lambda m: m["actor"] not in named and m["target"] not in named):
         if COMPARABLE.get(measure["measure"], measure["measure"]) != kind:
@@ -1392,7 +1399,7 @@ def _patients(token: Token) -> list[Token]:
             found += members  # "declared a list of American diplomats persona non grata": the diplomats
         elif patient.lower_ in PNG_WORDS:
             inner = [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
-            # "declared persona non grata 35 Russian officials": the parse hangs them on "grata"
+            # "declared persona non grata nine Sudanese attachés": the parse hangs them on "grata"
             inner = inner or [c for c in token.subtree if _misparsed(c, token) and c.lower_ not in PNG_WORDS][:1]
             found += inner
         elif patient.lemma_ not in TIMES:
@@ -1611,7 +1618,7 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
 
 def _misparsed(token: Token, verb: Token) -> bool:
     """An object the parse hangs on a clause under the verb, or on the words of "persona non grata"
-    ("declared persona non grata 14 officials": the officials the object of "grata")."""
+    ("declared persona non grata nine attachés": the officials the object of "grata")."""
     if token.dep_ in ("dobj", "attr") and token.head.lower_ in PNG_WORDS and token.head in verb.subtree:
         return True
     return token.head.dep_ in ("ccomp", "xcomp") and token.head.head == verb
@@ -1637,15 +1644,15 @@ def _with_thing(sentence: Sentence, token: Token, start: int, end: int) -> bool:
 
 
 ENVOY_OF = re.compile(
-    r"^\s+(?:the\s+)?[\w.\s]{2,30}?['’]s\s+(?:[\w-]+\s+){0,2}?(?:ambassadors?|envoys?|diplomats?|consuls?|"
-    r"chargé|charge|representatives?|ministers?|officials?)\b",
+    r"^\s+(?:(?:the\s+)?[\w.\s]{2,30}?['’]s\s+(?:[\w-]+\s+){0,2}?|(?:the\s+|an?\s+|\w+\s+)?(?-i:[A-Z])[\w-]+\s+)"
+    r"(?:ambassadors?|envoys?|diplomats?|consuls?|chargé|charge|representatives?|ministers?|officials?)\b",
     re.IGNORECASE,
 )
 
 
 def _names_person(sentence: Sentence, end: int) -> bool:
     """The first name after a trigger is a person's ("sanctioned Yevgeny Prigozhin"), or a state's
-    envoy or official follows it ("imposed sanctions on Venezuela's ambassador to the UN")."""
+    envoy or official follows it ("imposed sanctions on Chad's envoy to Paris")."""
     if ENVOY_OF.match(sentence.text[end:]):
         return True
     after = [m for m in sentence.mentions if sentence.local(m.start) >= end and m.kind in ("person", "body")]

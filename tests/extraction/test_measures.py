@@ -832,34 +832,34 @@ def test_own_texts_for_the_sixth_measures_round() -> None:
 
 def test_a_list_of_states_parsed_as_an_apposition_is_each_an_actor() -> None:
     text = (
-        "Saudi Arabia, Oman, Jordan and the United Arab Emirates announced on 2 March 2019 they were "
-        "severing diplomatic ties with Iran."
+        "El Salvador, Honduras, Guatemala and the Dominican Republic said on Monday they were breaking off "
+        "relations with Nicaragua."
     )
-    assert _measures(text) == {("relations_severed", a, "IRN") for a in ("SAU", "OMN", "JOR", "ARE")}
+    assert _measures(text) == {("relations_severed", a, "NIC") for a in ("SLV", "HND", "GTM", "DOM")}
 
 
 def test_persons_declared_persona_non_grata_after_the_words() -> None:
-    found = extract("The Danish ministry on Monday declared persona non grata 12 Iranian officials.")["measures"]
-    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [("expulsion", "DNK", "IRN", 12)]
+    found = extract("The Danish ministry on Monday declared persona non grata nine Sudanese attachés.")["measures"]
+    assert [(m["measure"], m["actor"], m["target"], m["count"]) for m in found] == [("expulsion", "DNK", "SDN", 9)]
 
 
 def test_a_staff_ceiling_told_of_the_staff() -> None:
-    text = "Peru has decided that the personnel of the Embassy of Chile in Lima shall not exceed ten persons."
+    text = "Peru ruled that the staff of the Chilean embassy in Lima would be limited to ten diplomats."
     assert _measures(text) == {("staff_cap", "PER", "CHL")}
-    capped = "In 1979 the authorities put a cap on staff numbers at the Soviet Embassy in Ottawa."
+    capped = "In 1979 the authorities set a ceiling on staff at the Soviet mission in Ottawa."
     assert _measures(capped) == {("staff_cap", "CAN", "SUN")}
 
 
 def test_in_order_to_is_no_demand_for_a_cut() -> None:
-    text = "Sweden said it had acted in order to prevent further cuts in the staff of its embassy in Minsk."
+    text = "Sweden said it had acted in order to forestall cuts in its embassy staff in Minsk."
     assert not any(m[0] == "staff_cap" for m in _measures(text))
 
 
 def test_a_reprisal_answers_the_state_the_sentence_names() -> None:
     text = (
         "Ecuador expelled the American ambassador on Monday. On Tuesday Peru said the American consul in "
-        "Lima had 72 hours to leave. In response to the move against its envoy, the State Department "
-        "declared that the Ecuadorian ambassador in Washington, Mario Ruiz, was persona non grata."
+        "Lima had 72 hours to leave. Replying to the move against its envoys, the State Department "
+        "declared that the Ecuadorian ambassador, Mario Ruiz, was persona non grata."
     )
     found = _measures(text)
     assert ("persona_non_grata", "USA", "ECU") in found
@@ -867,13 +867,13 @@ def test_a_reprisal_answers_the_state_the_sentence_names() -> None:
 
 
 def test_either_or_tells_no_measure() -> None:
-    text = "Chile, Peru and Brazil have either expelled their Guyanese envoys or said that they will do so."
+    text = "Chile, Peru and Brazil have either expelled the Guyanese envoys or promised to."
     assert _measures(text) == set()
 
 
 def test_two_states_recalling_their_ambassadors_recall_them_from_each_other() -> None:
-    text = "Uruguay and Paraguay recalled their ambassadors on Friday over a dispute about a French trade offer."
-    assert _measures(text) == {("ambassador_recalled", "URY", "PRY"), ("ambassador_recalled", "PRY", "URY")}
+    text = "Laos and Cambodia recalled their ambassadors on Friday after a quarrel that began over a Thai dam."
+    assert _measures(text) == {("ambassador_recalled", "LAO", "KHM"), ("ambassador_recalled", "KHM", "LAO")}
 
 
 def test_ambassadors_pulled_from_a_post_and_relations_kept_at_a_level() -> None:
@@ -886,12 +886,12 @@ def test_ambassadors_pulled_from_a_post_and_relations_kept_at_a_level() -> None:
 
 
 def test_a_downgraded_level_described_is_no_downgrade() -> None:
-    text = "Sources in Copenhagen said a downgraded level of diplomatic relations with Iraq is the only measure left."
+    text = "Sources in Copenhagen said downgraded ties with Iraq remain one option."
     assert _measures(text) == set()
 
 
 def test_each_coordinated_group_keeps_its_own_count() -> None:
-    text = "Norway asked six Russian diplomats and two Kazakh ones to leave the country."
+    text = "Norway ordered six Russian diplomats and two Kazakh ones to depart."
     found = {(m["target"], m["count"]) for m in extract(text)["measures"]}
     assert found == {("RUS", 6), ("KAZ", 2)}
 
@@ -910,7 +910,7 @@ def test_staff_cuts_searches_cooks_and_sanctioned_envoys() -> None:
         ("sanction_on_person", "CAN", "IRN")
     }
     assert _measures("Canada imposed sanctions on Iran's economy.") == set()
-    cut = '"We saw a reduction in the number of Thai embassy staff in Yangon," the Thai spokesman said.'
+    cut = "Myanmar ordered a cut in the number of Thai diplomats in Yangon."
     assert _measures(cut) == {("staff_cap", "MMR", "THA")}
 
 
@@ -923,13 +923,13 @@ def test_regional_bodies_suspend_their_members() -> None:
 
 def test_the_two_countries_are_the_last_two_states_named() -> None:
     text = "Egypt accused Sudan of a border raid. In 1958 the two countries broke off diplomatic relations."
-    assert _measures(text) == {("relations_severed", "EGY", "SDN"), ("relations_severed", "SDN", "EGY")}
+    assert _measures(text) == {("relations_severed", "EGY", "SDN")}  # a rupture is told once (text 86)
     sides = "Colombia and Venezuela traded accusations. On Tuesday both sides recalled their ambassadors."
     assert _measures(sides) == {("ambassador_recalled", "COL", "VEN"), ("ambassador_recalled", "VEN", "COL")}
 
 
 def test_harassment_told_as_a_noun_is_the_host_state_s() -> None:
-    text = "Russian security services have waged a campaign of harassment against Polish diplomats in Moscow."
+    text = "Russian police have subjected Polish diplomats in Moscow to months of harassment."
     assert _measures(text) == {("harassment", "RUS", "POL")}
     assert _measures("Citing the attack on the embassy, Britain withdrew its staff from Tripoli.") == set()
 
@@ -938,7 +938,15 @@ def test_an_expulsion_listed_by_origin_hits_each_state_with_its_count() -> None:
     text = "Moscow expelled 12 diplomats: five from Poland, four from Germany and three from France."
     found = {(m["actor"], m["target"], m["count"]) for m in extract(text)["measures"]}
     assert found == {("RUS", "POL", 5), ("RUS", "DEU", 4), ("RUS", "FRA", 3)}
-    each = "Minsk expelled seven diplomats, including two each from Latvia and Estonia, and three from Lithuania."
+    each = "Hanoi expelled five diplomats, among them two each from Laos and Cambodia, and one from Thailand."
     found = {(m["target"], m["count"]) for m in extract(each)["measures"]}
-    assert found == {("LVA", 2), ("EST", 2), ("LTU", 3)}
+    assert found == {("LAO", 2), ("KHM", 2), ("THA", 1)}
     assert _measures("Britain expelled 23 Russian diplomats from London.") == {("expulsion", "GBR", "RUS")}
+
+
+def test_frozen_ties_our_diplomats_and_frozen_assets() -> None:
+    assert _measures("Argentina froze diplomatic ties with Paraguay in 2012.") == {("relations_severed", "ARG", "PRY")}
+    assert _measures("Austria froze the assets of three Iranian diplomats.") == {("sanction_on_person", "AUT", "IRN")}
+    assert _measures("Britain imposed sanctions against Russian banks.") == set()
+    text = 'Poland expelled two Belarusian diplomats. "Our diplomats in Minsk are harassed," the Polish minister said.'
+    assert ("harassment", "BLR", "POL") in _measures(text)
