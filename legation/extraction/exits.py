@@ -1212,7 +1212,9 @@ def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[st
     senders = Counter() if at_body else Counter(phrases)
     states = [b.key for b in sentence.of("body") if b.key not in used and _state(b.key)]
     earlier = Counter(b for b in reversed(recent) if b not in used and _state(b))
-    ranked = [b for b in states if b in senders] + states + [b for b, _ in senders.most_common() if _state(b)]
+    told = [b for b, _ in senders.most_common() if _state(b)]
+    ranked = [b for b in states if b in senders] + states + [b for b in told if b in earlier] + told  # the
+    # paragraph's own senders first: "More Cuban diplomats have defected. The latest ... is X"
     return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
 
 
