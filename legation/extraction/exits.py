@@ -1812,6 +1812,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         if phrase is not None and phrase.role in NOT_ENVOYS and code in ("died", "retired", "term_completed"):
             return None  # "after the death of President X": no diplomat's posting
         role = phrase.role if phrase else reading.role or "diplomat"
+        if role == "official" and code == "expelled" and token is not None and token.lemma_ == "oust":
+            return None  # "the president ... was ousted and detained": removed from power, no envoy's exit
         if role in NOT_ENVOYS and code != "resigned":
             confidence -= 0.2
         record = {"person": key, "group": None, "count": None, "role": role}

@@ -412,3 +412,8 @@ def test_a_state_s_envoy_at_a_body_and_the_state_a_defector_stayed_in() -> None:
         "at the mission in New York, quietly defected with his wife and remained in the United States."
     )
     assert [(e["person"], e["sending_state"]) for e in _exits(text)] == [("Ivan Petrov", "RUS")]
+
+
+def test_a_president_ousted_from_power_is_no_envoy_expelled() -> None:
+    text = "Ana Ruiz became president in May after Luis Vera tried to close Congress, was ousted and detained."
+    assert _exits(text) == []
