@@ -43,7 +43,7 @@ RECALLS = frozenset({"recall", "withdraw", "withdrawal"})  # verbs whose plural 
 EXPELS = frozenset({"expel", "oust", "order", "declare"})  # "expelled its own ambassador" is a dismissal
 OWN_ACTS = frozenset({"dismiss", "sack", "fire", "remove", "recall", "withdraw"})  # acts on one's own envoys
 # verbs whose subject is the envoy's host
-HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell", "request", "give"})
+HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell", "request", "give", "kick", "throw"})
 
 
 @dataclass
@@ -287,7 +287,9 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
                 continue
             sending = sending or body_of(sentence, child)
             for grand in clauses.modifiers(child):
-                sending = sending or body_of(sentence, grand)
+                region = child.lower_ in STATE_NOUNS and not _state(body_of(sentence, grand))
+                sending = sending or (None if region else body_of(sentence, grand))  # "the European nation's
+                # ambassador": a region's adjective on a state noun names no body
         for clause in [c for c in node.children if c.dep_ == "relcl" and c.lemma_ in POSTED]:
             receiving += [body_of(sentence, p) for p in clauses.preposition_objects(clause, ("in", "to", "at"))]
         for pobj in clauses.preposition_objects(node, ("from", "of", "at", "in", "to")):
