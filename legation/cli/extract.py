@@ -221,6 +221,9 @@ def _score_table(scores: dict[str, evaluation.Score], title: str | None = None) 
         for s, v in scores.items()
     ]
     table(title, ["section", "matched", "found", "gold", "precision", "recall", "F1"], rows)
+    near = [[s, name, count] for s, v in scores.items() for name, count in sorted(v.near.items())]
+    if near:
+        table("near misses: false alarms one field away from a missed gold record", ["section", "field", "count"], near)
     for section, value in scores.items():
         for label, records in (("miss ", value.misses), ("false", value.false_alarms)):
             for record in records:

@@ -219,6 +219,32 @@ def negated(token: Token) -> bool:
     return False
 
 
+DENIALS = frozenset({"deny", "refute", "dismiss", "reject"})
+DENIED_PATH = frozenset({"ccomp", "xcomp", "acl", "dobj", "conj"})
+
+
+def denied(token: Token) -> bool:
+    """ "Tehran has denied reports suggesting that Kuwait has decided to expel X": a trigger in what
+    a denial's report or claim tells (up the parse, four steps at most, through a noun it denies)."""
+    node, through = token, False
+    for _ in range(5):
+        if node.dep_ not in DENIED_PATH or node.head == node:
+            return False
+        node = node.head
+        through = through or node.pos_ == "NOUN" or node.dep_ == "ccomp"
+        if node.lemma_ in DENIALS and node.pos_ in ("VERB", "AUX") and through:
+            return True
+    return False
+
+
+def alternative(token: Token) -> bool:
+    """ "have either expelled their ambassadors or announced that they will": one of two things
+    told, so neither is a report of an event. The "either" hangs on the first verb, the "or" on it."""
+    first = token.head if token.dep_ == "conj" and token.head != token else token
+    told = {c.lower_ for c in first.children if c.dep_ in ("preconj", "cc")}
+    return {"either", "or"} <= told
+
+
 def modifiers(token: Token) -> list[Token]:
     """Adjectives, compounds and possessors of a noun: the "North Korean" in "a North Korean diplomat"."""
     return [c for c in token.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
@@ -270,15 +296,18 @@ ORDINALS = frozenset(
 
 def ranked(noun: Token) -> bool:
     """A noun said of someone with an ordinal or superlative: "the first envoy", "the most senior envoy"."""
-    return (
-        noun.dep_ == "attr"
-        and noun.head.lemma_ in ("be", "become")
-        and any(
-            m.lower_ in ORDINALS or m.tag_ in ("JJS", "RBS")
-            for c in noun.children
-            if c.dep_ in ("amod", "advmod")
-            for m in (c, *c.children)
-        )
+    return noun.dep_ == "attr" and noun.head.lemma_ in ("be", "become") and ranking(noun)
+
+
+def ranking(noun: Token) -> bool:
+    """Whether a word is, or is modified by, an ordinal or a superlative ("the latest", "the first envoy")."""
+    if noun.lower_ in ORDINALS or noun.tag_ in ("JJS", "RBS"):
+        return True
+    return any(
+        m.lower_ in ORDINALS or m.tag_ in ("JJS", "RBS")
+        for c in noun.children
+        if c.dep_ in ("amod", "advmod")
+        for m in (c, *c.children)
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from legation.extraction import lexicon
+from legation.extraction import lexicon, pipeline
 from legation.extraction.pipeline import Mention, Sentence
 from legation.registry import bodies
 
@@ -32,7 +32,6 @@ MISSION_AFTER = re.compile(
     re.IGNORECASE,
 )
 LOOKAHEAD = 3  # sentences searched for the person a leading pronoun points to
-RANKS = r"(?:(?:Lt|Lieut|Col|Gen|Maj|Capt|Cmdr|Cdr|Adm|Brig|Sgt)\.?\s+){0,3}"  # "attache, Lt. Col. X"
 
 
 @dataclass
@@ -102,6 +101,9 @@ ENVOYS = frozenset(
 )
 
 
+GENERIC_ROLES = frozenset({"diplomat", "special_envoy"})  # "the diplomat" is any envoy; "the ambassador" one
+
+
 def _holder(anaphor: str, holders: dict[str, str]) -> str | None:
     """ "The envoy" is the last envoy the text named, not the spokesman who speaks of him."""
     words = anaphor.lower().split()
@@ -111,7 +113,8 @@ def _holder(anaphor: str, holders: dict[str, str]) -> str | None:
     if role is None:
         return None
     wanted = ENVOYS if role in ENVOYS else {role}
-    return next((person for person, held in reversed(holders.items()) if held in wanted), None)
+    exact = None if role in GENERIC_ROLES else next((p for p, held in reversed(holders.items()) if held == role), None)
+    return exact or next((person for person, held in reversed(holders.items()) if held in wanted), None)
 
 
 def _unnamed_subject(sentence: Sentence) -> bool:
@@ -182,8 +185,8 @@ def _role_phrases(sentence: Sentence) -> list[RolePhrase]:
         before = _body_before(sentence, match.start())
         phrase.sending = before.key if before else None
         owner = _owner_of_body(sentence, before) if before else None
-        if owner is not None:  # "Myanmar's UN ambassador": the state's envoy at the body
-            phrase.sending, phrase.receiving = owner.key, phrase.sending
+        if owner is not None and before is not None:  # "Iraq's deputy U.N. ambassador": Iraq's, at the UN
+            phrase.sending, phrase.receiving = owner.key, before.key
         joined = r"\s+(?:the\s+)?" if match.group(0).lower().endswith(" to") else r"\s+(?:to|in|at|of)\s+(?:the\s+)?"
         after = re.match(joined, text[match.end() :])
         if after:
@@ -221,12 +224,22 @@ def _body_before(sentence: Sentence, start: int) -> Mention | None:
 
 
 def _owner_of_body(sentence: Sentence, body: Mention) -> Mention | None:
-    """The state that owns an international body's name before a role word ("Myanmar's UN")."""
-    if bodies.registry().get(body.key or "") is None or bodies.registry()[body.key or ""].kind != "international":
+    """The state that owns an international body's envoy: "Iraq's" in "Iraq's deputy U.N. ambassador"."""
+    if not _international(body.key):
         return None
-    owner = next((m for m in reversed(sentence.of("body")) if m.end <= body.start), None)
-    gap = sentence.text[sentence.local(owner.end) : sentence.local(body.start)] if owner else ""
-    return owner if owner is not None and re.fullmatch(r"['’]s\s+(?:[a-z]+\s+)?", gap) else None  # "Iraq's deputy U.N."
+    owner = _body_before(sentence, sentence.local(body.start))
+    if (
+        owner is None
+        or _international(owner.key)
+        or not re.match(r"['’]s\b", sentence.text[sentence.local(owner.end) :])
+    ):
+        return None
+    return owner
+
+
+def _international(code: str | None) -> bool:
+    body = bodies.registry().get(code or "")
+    return body is not None and body.kind == "international"
 
 
 def _verb_between(sentence: Sentence, start: int, end: int) -> bool:
@@ -242,7 +255,9 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
         if (
             mention.kind != "anaphor"
             and local >= phrase.end
-            and re.fullmatch(r"\s*(?:\([A-Z.]{2,8}\))?\s*[,|]?\s*" + RANKS, sentence.text[phrase.end : local])
+            and re.fullmatch(
+                rf"\s*(?:\([A-Z.]{{2,8}}\))?\s*[,|]?(?:\s*{pipeline.RANKS})*\s*", sentence.text[phrase.end : local]
+            )
         ):  # "the attache he accused of spying": a pronoun after a role noun is no name
             return mention.key
         gap = sentence.text[local_end : phrase.start]
@@ -252,8 +267,21 @@ def _named(sentence: Sentence, phrase: RolePhrase) -> str | None:
         gap = re.sub(r"\s+", " ", gap)  # ", a Soviet deputy attache" less its state leaves two spaces
         if local_end <= phrase.start and APPOSITION.fullmatch(gap):
             return mention.key
-    return _fronted(sentence, phrase)
+    return _equated(sentence, phrase) or _fronted(sentence, phrase)
 
+
+def _equated(sentence: Sentence, phrase: RolePhrase) -> str | None:
+    """ "Jo, 48, has been acting ambassador in Rome since 2017": the person a copula says holds the role."""
+    noun = sentence.token_at(phrase.start)
+    while noun is not None and noun.dep_ in ("amod", "compound") and noun.head != noun:
+        noun = noun.head  # "acting ambassador": the role's noun
+    if noun is None or noun.dep_ != "attr" or noun.head.lemma_ != "be":
+        return None
+    for subject in (c for c in noun.head.children if c.dep_ == "nsubj"):
+        mention = sentence.mention_of(subject, ("person",))
+        if mention is not None and mention.key:
+            return mention.key
+    return None
 
 def _fronted(sentence: Sentence, phrase: RolePhrase) -> str | None:
     """ "The U.S. ambassador to Afghanistan from 1978 to 1979, X was killed": a role phrase that

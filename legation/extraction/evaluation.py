@@ -92,6 +92,32 @@ def posting_matches(gold: Record, found: Record) -> bool:
     )
 
 
+def exit_differences(gold: Record, found: Record) -> list[str]:
+    """The fields in which an exit proposal fails a gold exit (`person` stands for who it is)."""
+    checks = (
+        ("person", _who(gold, found)),
+        ("exit_type", _same_type(gold.get("exit_type"), found.get("exit_type"))),
+        ("sending_state", gold.get("sending_state") == found.get("sending_state")),
+        ("year", near_year(gold.get("year"), found.get("year"))),
+    )
+    return [name for name, ok in checks if not ok]
+
+
+def measure_differences(gold: Record, found: Record) -> list[str]:
+    keys = ("actor", "target", "measure")
+    wrong = [k for k in keys if gold.get(k) != found.get(k)]
+    return wrong + ([] if near_year(gold.get("year"), found.get("year")) else ["year"])
+
+
+# Only the corpus sections have near misses: a false alarm one field away from a missed gold record
+# is a reading with one wrong field, not an event the extractor made up, and the two call for
+# different fixes.
+DIFFERENCES: dict[str, Callable[[Record, Record], list[str]]] = {
+    "exits": exit_differences,
+    "measures": measure_differences,
+}
+
+
 MATCHERS: dict[str, Callable[[Record, Record], bool]] = {
     "exits": exit_matches,
     "measures": measure_matches,
@@ -107,6 +133,7 @@ class Score:
     expected: int = 0
     misses: list[Record] = field(default_factory=list)
     false_alarms: list[Record] = field(default_factory=list)
+    near: dict[str, int] = field(default_factory=dict)  # near misses by the one field that differs
 
     @property
     def precision(self) -> float:
@@ -127,6 +154,8 @@ class Score:
         self.expected += other.expected
         self.misses += other.misses
         self.false_alarms += other.false_alarms
+        for name, count in other.near.items():
+            self.near[name] = self.near.get(name, 0) + count
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +167,7 @@ class Score:
             "expected": self.expected,
             "misses": self.misses,
             "false_alarms": self.false_alarms,
+            "near_misses": dict(sorted(self.near.items())),
         }
 
 
@@ -153,7 +183,25 @@ def score_section(section: str, gold: list[Record], found: list[Record]) -> Scor
             left.remove(hit)
             score.matched += 1
     score.false_alarms = [_brief(f) for f in left]
+    if section in DIFFERENCES:
+        _near_misses(DIFFERENCES[section], score)
     return score
+
+
+def _near_misses(differences: Callable[[Record, Record], list[str]], score: Score) -> None:
+    """Mark each false alarm that differs from a still-unpaired miss in one field only, with that
+    field and the gold's value; each miss pairs with one false alarm at most."""
+    unpaired = list(score.misses)
+    for alarm in score.false_alarms:
+        for miss in unpaired:
+            wrong = differences(miss, alarm)
+            if len(wrong) == 1:
+                name = wrong[0]
+                gold = miss.get(name) if name != "person" else miss.get("person") or miss.get("group")
+                alarm["near"] = {"field": name, "gold": gold}
+                unpaired.remove(miss)
+                score.near[name] = score.near.get(name, 0) + 1
+                break
 
 
 def _brief(record: Record) -> Record:

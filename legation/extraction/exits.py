@@ -258,9 +258,20 @@ def subject_states(sentence: Sentence, verb: Token, facts: Facts) -> list[str]:
             state = state or states_around(sentence, node)[0]
             if state:
                 break
+        for named in _including(sentence, subject) if state is None else []:
+            found += [named] if named not in found else []
         if state and state not in found:
             found.append(state)
     return found
+
+
+def _including(sentence: Sentence, noun: Token) -> list[str]:
+    """ "Some countries, including A and B, have pulled their ambassadors": the states a generic
+    plural subject names as its members."""
+    if noun.tag_ != "NNS" or noun.lemma_ not in SELF | {"state"}:
+        return []
+    objects = [p for c in noun.children if c.lower_ == "including" for p in c.children if p.dep_ == "pobj"]
+    return [b for o in objects for t in clauses.coordinated(o) if (b := body_of(sentence, t))]
 
 
 def _governor(token: Token) -> Token:
@@ -292,6 +303,7 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
                 # ambassador": a region's adjective on a state noun names no body
         for clause in [c for c in node.children if c.dep_ == "relcl" and c.lemma_ in POSTED]:
             receiving += [body_of(sentence, p) for p in clauses.preposition_objects(clause, ("in", "to", "at"))]
+        receiving += _post_in_clause(sentence, node)
         for pobj in clauses.preposition_objects(node, ("from", "of", "at", "in", "to")):
             if clauses.is_mission(pobj):
                 owner = [body_of(sentence, c) for c in clauses.modifiers(pobj)]
@@ -310,6 +322,14 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
     return sending, unique
 
 
+def _post_in_clause(sentence: Sentence, noun: Token) -> list[str | None]:
+    """ "X, who was his country's consular attache in Kuwait": the post of the role a relative
+    clause equates the person with."""
+    clauses_ = [c for c in noun.children if c.dep_ == "relcl" and c.lemma_ == "be"]
+    roles = [a for c in clauses_ for a in c.children if a.dep_ == "attr" and lexicon.roles().get(a.lower_)]
+    return [body_of(sentence, p) for a in roles for p in clauses.preposition_objects(a, ("in", "to", "at"))]
+
+
 NAME_PATH = frozenset({"compound", "appos", "prep", "pobj", "flat", "nmod", "amod", "npadvmod", "punct"})
 
 
@@ -318,6 +338,10 @@ def _person_near(sentence: Sentence, token: Token) -> Mention | None:
     mention = sentence.mention_of(token)
     if mention is not None:
         return mention if mention.key else None
+    for child in (c for c in token.children if c.dep_ == "appos"):  # "a member of the X embassy in Y, Z,"
+        mention = sentence.mention_of(child, ("person",))
+        if mention is not None and mention.key:
+            return mention
     for node in token.subtree:
         if node == token or abs(node.i - token.i) > 8:
             continue
@@ -655,7 +679,7 @@ def _referents(
         while first.dep_ == "conj" and first.head != first:
             first = first.head  # "its own defence, navy and air advisers": the first conjunct's owner
         determiner = {c.lower_ for c in (*token.children, *first.children) if c.dep_ in ("det", "poss")}
-        owned = bool(determiner & (OWN | SELF))  # "its envoy", "the country's ambassador"
+        owned = bool(determiner & OWN) or _self_owned(token, first)  # "its envoy", "the country's ambassador"
         recall = verb.lemma_ in RECALLS and token.tag_ == "NNS"  # "recalled ambassadors from A and B": posts
         states = [
             b
@@ -809,6 +833,16 @@ def _referents(
     return found
 
 
+def _self_owned(*nouns: Token) -> bool:
+    """ "the country's ambassador": the subject's own envoy; "the European nation's ambassador"
+    describes another state, so is none."""
+    return any(
+        c.dep_ in ("det", "poss") and c.lower_ in SELF and not any(g.dep_ == "amod" for g in c.children)
+        for noun in nouns
+        for c in noun.children
+    )
+
+
 EXPELLING = EXPELS | {"expulsion"}
 ASKED_OUT = frozenset({"ask", "tell", "order", "request", "instruct", "direct"})
 
@@ -944,6 +978,28 @@ def _copula_subject(sentence: Sentence, noun: Token) -> Mention | None:
         if mention is not None and mention.key:
             return mention
     return None
+
+
+RANKED_SUBJECT = 0.8  # "The latest to defect is X": the person a ranked subject is equated with
+
+
+def _ranked_subject(sentence: Sentence, verb: Token) -> Mention | None:
+    """ "The latest to ditch the government and ask for asylum is Ambassador X", "the first to
+    resign was X": an infinitive on a ranked word that is the subject of "be" tells of the person
+    the copula equates it with."""
+    node = verb
+    while node.dep_ == "conj" and node.head != node:
+        node = node.head
+    noun = node.head
+    if node.dep_ not in ("relcl", "acl") or noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
+        return None
+    if not clauses.ranking(noun):
+        return None
+    attribute = next((c for c in noun.head.children if c.dep_ == "attr"), None)
+    if attribute is None:
+        return None
+    mention = sentence.mention_of(attribute, ("person",)) or _person_near(sentence, attribute)
+    return mention if mention is not None and mention.kind == "person" and mention.key else None
 
 
 def _own(verb: Token, arguments: list[Token]) -> bool:
@@ -1162,17 +1218,19 @@ def _fallback_sending(sentence: Sentence, used: set[str | None], recent: list[st
     return next(iter(ranked + [b for b, _ in earlier.most_common()]), None)
 
 
-HAVEN = re.compile(r"\b(?:remained|stayed|settled|resettled|defected|fled)\s+(?:in|to)\s+(?:the\s+)?$", re.IGNORECASE)
-REFUGE_CODES = frozenset({"defected", "sought_asylum"})
+STAYED = re.compile(
+    r"\b(?:remain(?:ed|s|ing)?|stay(?:ed|s|ing)?|(?:re)?settled|lives|lived|defected|fled)\s+(?:in|to)\s+(?:the\s+)?$"
+)
 
 
-def _havens(sentence: Sentence) -> set[str]:
-    """ "X defected and remained in the United States": the state he stayed in never sent him."""
-    found: set[str] = set()
-    for body in sentence.of("body"):
-        if body.key and HAVEN.search(sentence.text[: sentence.local(body.start)][-40:]):
-            found.add(body.key)
-    return found
+def _stayed_in(sentence: Sentence) -> set[str | None]:
+    """ "defected with his family and remained in the United States": where a defector stayed is
+    no state that sent him."""
+    return {
+        b.key
+        for b in sentence.of("body")
+        if STAYED.search(sentence.text[max(0, sentence.local(b.start) - 30) : sentence.local(b.start)])
+    }
 
 
 def _group_told(facts: Facts, used: set[str | None], named: set[str]) -> str | None:
@@ -1244,6 +1302,8 @@ def find(
                 continue
             if token is not None and (
                 clauses.negated(token)
+                or clauses.alternative(token)
+                or clauses.denied(token)
                 or clauses.generic(token)
                 or _reported_speech(token)
                 or clauses.stance(token)
@@ -1253,6 +1313,8 @@ def find(
             ):
                 continue
             ranked = token is not None and token.dep_ == "relcl" and clauses.ranked(token.head)  # "the first to defect"
+            equated = _ranked_subject(sentence, token) if token is not None else None  # "The latest to defect is X"
+            ranked = ranked or equated is not None
             if (
                 trigger.option("base")
                 and not ranked
@@ -1276,6 +1338,8 @@ def find(
                 ]
                 if trigger.code == "expelled" and _own(token, arguments):
                     readings = [replace(r, code="dismissed") for r in readings]
+            if equated is not None:
+                readings = [Reading(equated, RANKED_SUBJECT)]
             if not readings and token is not None and token.tag_ == "NNS":
                 readings = _listed(sentence, end)  # "Three defections occurred last year: A, B and C"
             if not readings and token is not None and sentences:
@@ -1301,6 +1365,15 @@ def find(
                         break
             if _former_death(trigger.code, arguments if token is not None else [], readings, facts):
                 continue  # "Tass said the former diplomat died Monday": no death in post
+            if token is not None and sentences:
+                for where, member in _colon_members(sentence, token, arguments, sentences):
+                    named_at = where.local(member.subject.start), where.local(member.subject.end)
+                    listed_at = At(where, context.role_phrases(where), named_at, facts, recent, None, None)
+                    for record in _records(trigger.code, member, listed_at):
+                        if record["_key"] not in seen:
+                            seen.add(record["_key"])
+                            record["year"] = years.at(sentence, start, token) if years else year
+                            found.append(Found(record, record.pop("_key"), sentence.index, None, False))
             if trigger.option("envoy"):  # "X was murdered" is an exit only for one the text makes an envoy
                 readings = [r for r in readings if _envoy_reading(r, facts)]
             if not readings and not trigger.option("parse_only") and not trigger.option("envoy"):
@@ -1337,7 +1410,8 @@ def find(
 
 
 FOLLOWS = re.compile(
-    r"\b(?:followed suit|did (?:the )?same|did likewise|followed (?:its|their|his|her) (?:lead|example)"
+    r"\b(?:followed suit|did (?:the )?same|(?:did|do|does|doing) likewise"
+    r"|followed (?:its|their|his|her) (?:lead|example)"
     r"|(?:take|took|made|taken|taking) (?:the )?same (?:step|action|move|decision)"
     r"|(?:take|took|made|taken|taking) (?:a )?similar (?:step|action|move|decision)s?)\b",
     re.IGNORECASE,
@@ -1373,7 +1447,7 @@ def _followed(sentence: Sentence, facts: Facts, seen: set[str]) -> list[Found]:
                 if sending is None or person.key in seen:
                     continue
                 record.update(person=person.key, group=None, count=None, sending_state=sending)
-                record["role"] = phrase.role if phrase else model["role"]
+                record["role"] = phrase.role if phrase else _hint(sentence, subject)["role"] or model["role"]
                 record["receiving_state"] = phrase.receiving if phrase else None
                 key = person.key
             elif actor is not None and model.get("person") is None and model.get("group") is None:
@@ -1678,6 +1752,43 @@ def _listed(sentence: Sentence, end: int) -> list[Reading]:
     return [Reading(m, 0.75) for m in sentence.of("person") if m.key and sentence.local(m.start) > colon]
 
 
+COLON_LISTED = 0.75  # envoys listed after "dismissed five ambassadors of Ukraine:" or "the following envoys:"
+LIST_ITEMS = 15  # sentences (a decree's lines) after a colon that ends its sentence, read as its items
+
+
+def _colon_members(
+    sentence: Sentence, token: Token, arguments: list[Token], sentences: list[Sentence]
+) -> list[tuple[Sentence, Reading]]:
+    """ "dismissed five ambassadors of Ukraine: Ambassador to Georgia A, Ambassador to Slovakia B",
+    "the following ambassadors are being recalled to Ukraine:" and a line for each, "C, ambassador
+    to Jordan, was appointed in 2010": the persons the list after a plural role noun names, each
+    with the noun's sending state (or the state they are recalled to)."""
+    nouns = [a for a in arguments if a.tag_ == "NNS" and lexicon.roles().get(a.lower_) in HEADS | {"diplomat"}]
+    if not nouns:
+        return []
+    noun = nouns[0]
+    at = sentence.offset(noun) + len(noun.text)
+    colon = sentence.text.find(":", at)
+    if colon < 0 or colon - at > LIST_GAP or sentence.text[at:colon].count(",") > 1:
+        return []
+    sending = _hint(sentence, noun)["sending"]
+    homes = [b for p in clauses.preposition_objects(token, ("to",)) if (b := body_of(sentence, p))]
+    sending = sending or (homes[0] if token.lemma_ in RECALLS and homes else None)  # "recalled to Ukraine"
+    listed = [(sentence, m) for m in sentence.of("person") if m.key and sentence.local(m.start) > colon]
+    if not listed and not sentence.text[colon + 1 :].strip():
+        for later in sentences[sentence.index + 1 : sentence.index + 1 + LIST_ITEMS]:
+            first = later.of("person")[:1]
+            if not first or not first[0].key or later.local(first[0].start) > 0 or not _envoy_line(later, first[0]):
+                break  # the list ends at the first line that opens with no envoy's name
+            listed.append((later, first[0]))
+    return [(where, Reading(m, COLON_LISTED, sending=sending)) for where, m in listed]
+
+
+def _envoy_line(sentence: Sentence, mention: Mention) -> bool:
+    """ "C, ambassador to Jordan, was appointed in 2010": a list's line names an envoy by his role."""
+    return any(p.person == mention.key and p.role not in NOT_ENVOYS for p in context.role_phrases(sentence))
+
+
 def _actor(sentence: Sentence, token: Token, facts: Facts) -> str | None:
     """The state that acts: "Malawi expelled ...", "declared persona non grata by Peru", "expelled from Chile"."""
     agents = [t for t in token.subtree if t.dep_ == "pobj" and t.head.lower_ == "by" and t.head.head.i <= token.i + 4]
@@ -1832,7 +1943,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
             receiving = at.actor  # the host that expels a body's envoy, not his own state
         if sending is None:
             hosts = _hosts_told(sentence, at) if code == "expelled" else set()  # the state that expels is the post
-            used = {receiving, destination, *hosts, *(_havens(sentence) if code in REFUGE_CODES else ())}
+            hosts |= _stayed_in(sentence) if code in ("defected", "sought_asylum") else set()
+            used = {receiving, destination, *hosts}
             # "ordered three Czech diplomats to leave ... A and B had 14 days to leave": theirs
             told = _group_told(facts, used, _states_named(sentence)) if code == "expelled" else None
             sending = told or _fallback_sending(sentence, used, recent, facts)

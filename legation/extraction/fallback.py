@@ -179,6 +179,8 @@ def _event(sentence: Sentence, token: Token) -> bool:
         return False
     return not (
         clauses.negated(token)
+        or clauses.alternative(token)
+        or clauses.denied(token)
         or clauses.generic(token)
         or clauses.stance(token)
         or clauses.demanded(token)

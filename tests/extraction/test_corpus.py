@@ -128,6 +128,7 @@ def test_eval_extract_corpus_cli(cli: Any, sqlite_path: str, shared: Path, tmp_p
     (tmp_path / "one.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
     misses = cli(sqlite_path, "eval-extract", str(tmp_path / "one.jsonl"))
     assert "miss" in misses.stdout and "[own1]" in misses.stdout  # each miss names its passage
+    assert "near misses" in misses.stdout  # the recall read as a closure differs in the measure only
 
 
 def test_extract_a_folder_with_processes(cli: Any, sqlite_path: str, tmp_path: Path) -> None:

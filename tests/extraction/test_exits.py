@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from legation.extraction import _merge, exits, extract
+from spacy.tokens import Span
+
+from legation.extraction import _merge, context, exits, extract, pipeline
 
 
 def _exits(text: str) -> list[dict[str, Any]]:
     return list(extract(text)["exits"])
+
+
+def _fields(text: str, *names: str) -> list[tuple[Any, ...]]:
+    """The named fields of each exit, sorted."""
+    return sorted((tuple(e[n] for n in names) for e in _exits(text)), key=str)
+
+
+def _told(text: str) -> list[tuple[Any, ...]]:
+    """Each exit's person, sending state, type and confidence, in order."""
+    return sorted((e["person"], e["sending_state"], e["exit_type"], e["confidence"]) for e in _exits(text))
 
 
 def test_a_definite_envoy_is_no_other_states_envoy_named_later() -> None:
@@ -356,6 +368,136 @@ def test_a_name_after_a_role_and_a_place_the_gazetteer_lacks() -> None:
     ]
 
 
+# Tenth exits round (ext-exits8): wire copy from many regions, in sentences of our own.
+
+
+def test_a_regions_nation_is_neither_the_body_nor_the_subjects_own() -> None:
+    text = (
+        "Norway's ambassador to Chad, Lars Holm, left on Saturday after the military government expelled him. "
+        "The move came after the African nation kicked out the European nation's ambassador over his remarks."
+    )
+    found = _exits(text)
+    assert {(e["person"], e["sending_state"]) for e in found} == {("Lars Holm", "NOR")}
+    assert all(e["sending_state"] not in ("EU", "AU") for e in found)
+
+
+def test_one_of_two_alternatives_is_no_event() -> None:
+    text = "Five states, all of which have either expelled their Chilean ambassadors or said they will do so, met."
+    assert _exits(text) == []
+    assert extract(text)["measures"] == []
+
+
+def test_a_titled_name_the_tagger_took_for_a_title_is_a_name() -> None:
+    text = "Peru took the step of expelling Ruben Ortega, charge d'affaires at the Chilean embassy."
+    doc = pipeline.nlp()(text)
+    doc.ents = [Span(doc, 6, 8, label="WORK_OF_ART")]  # as the small model tags some names
+    assert [span.text for span in pipeline._titled_names(doc, text)] == ["Ruben Ortega"]
+
+
+def test_envoys_listed_after_a_colon_share_the_exit() -> None:
+    text = (
+        "President Ana Ruiz of Chile dismissed two ambassadors of Chile: Ambassador to Peru Jorge Castillo "
+        "and Ambassador to Bolivia Luis Vera."
+    )
+    assert _told(text) == [("Jorge Castillo", "CHL", "dismissed", 0.75), ("Luis Vera", "CHL", "dismissed", 0.75)]
+
+
+def test_a_decrees_lines_after_a_colon_are_its_list() -> None:
+    text = (
+        "Under the decree, the following ambassadors are being recalled to Chile:\n\n"
+        "Jorge Castillo, ambassador to Peru, was appointed in 2012,\n\n"
+        "Marta Quispe, ambassador to Bolivia, was appointed in 2015.\n\n"
+        "Luis Vera, the foreign minister, said more changes would follow."
+    )
+    posts = {(e["person"], e["receiving_state"]) for e in _exits(text)}
+    assert posts == {("Jorge Castillo", "PER"), ("Marta Quispe", "BOL")}
+    assert _told(text) == [("Jorge Castillo", "CHL", "recalled", 0.75), ("Marta Quispe", "CHL", "recalled", 0.75)]
+
+
+def test_the_state_that_owns_a_name_or_a_bodys_envoy_sends_him() -> None:
+    text = "Luis Vera, Chile's deputy U.N. ambassador, walked into a police station and requested political asylum."
+    assert _fields(text, "person", "sending_state", "receiving_state") == [("Luis Vera", "CHL", "UN")]
+    named = "Norway’s ministry on Tuesday said Chad’s Hassan Ali Moussa has to leave the country within 48 hours."
+    assert _fields(named, "person", "sending_state", "exit_type") == [("Hassan Ali Moussa", "TCD", "expelled")]
+
+
+def test_where_a_defector_stayed_is_no_state_that_sent_him() -> None:
+    text = (
+        "Russia asked to meet a diplomat who left its mission in New York last year.\n\n"
+        "Pavel Orlov, a first secretary at the mission, quietly defected with his family and remained in the "
+        "United States, officials said."
+    )
+    assert _fields(text, "person", "sending_state", "exit_type") == [("Pavel Orlov", "RUS", "defected")]
+
+
+def test_the_return_a_state_orders_of_its_envoy_is_a_recall() -> None:
+    text = (
+        '"We have ordered the immediate return of our ambassador Jorge Castillo," Chilean Foreign Minister '
+        "Ana Ruiz said."
+    )
+    assert _fields(text, "person", "sending_state", "exit_type") == [("Jorge Castillo", "CHL", "recalled")]
+
+
+def test_envoys_pulled_from_a_post_by_the_states_a_plural_includes() -> None:
+    text = "Some Latin American countries, including Chile and Bolivia, have pulled their ambassadors from Peru."
+    assert _fields(text, "sending_state", "receiving_state", "exit_type") == [
+        ("BOL", "PER", "recalled"),
+        ("CHL", "PER", "recalled"),
+    ]
+    assert _exits("The mayor removed their statues from the square.") == []
+
+
+def test_the_latest_to_defect_is_the_person_the_copula_names() -> None:
+    text = (
+        "More Cuban diplomats have defected. The latest to leave the government and ask for political asylum in "
+        "Spain is Ambassador Luis Vera, who was his country's consul in Peru. Recently a staff member of the "
+        "Cuban embassy in Tokyo, Hailu Bekele, decided to do likewise."
+    )
+    assert _fields(text, "person", "role", "sending_state", "receiving_state", "exit_type") == [
+        ("Hailu Bekele", "diplomat", "CUB", None, "defected"),
+        ("Luis Vera", "ambassador", "CUB", "PER", "defected"),
+    ]
+
+
+def test_an_announced_expulsion_and_an_ousted_leader() -> None:
+    text = "Chile said on Monday it would expel Peru's ambassador over the affair."
+    assert _fields(text, "sending_state", "receiving_state", "exit_type", "confidence") == [
+        ("PER", "CHL", "expelled", 0.7)
+    ]
+    assert _exits("Chile would expel Peru's ambassador if the talks failed.") == []
+    ousted = "Ana Ruiz became president in May after Jorge Castillo, the former president, was ousted and detained."
+    assert _exits(ousted) == []
+
+
+def test_a_denied_report_and_a_gulf_are_no_exit_and_no_name() -> None:
+    text = "Lima has denied reports suggesting that Chile has decided to expel the Peruvian ambassador there."
+    assert _exits(text) == []
+    gulf = "Kuwait expelled the Iranian ambassador to the Persian Gulf state on Thursday."
+    assert _fields(gulf, "person", "sending_state", "receiving_state") == [(None, "IRN", "KWT")]
+
+
+def test_a_rank_before_a_name_and_an_adverb_in_a_passive() -> None:
+    text = (
+        "Peru expelled Chilean Ambassador to Lima Lt. General (Rtd) Jorge Castillo on Monday. In the statement, "
+        "Peru's ambassador to Chile was also recalled to Lima."
+    )
+    assert _fields(text, "person", "sending_state", "receiving_state", "exit_type") == [
+        ("Jorge Castillo", "CHL", "PER", "expelled"),
+        (None, "PER", "CHL", "recalled"),
+    ]
+
+
+def test_a_role_told_by_a_copula_and_the_holder_of_that_very_role() -> None:
+    text = (
+        "Luis Vera vanished in May. A newspaper reported that Vera had sought asylum in Spain with his family. "
+        "Vera, 48, has been Cuba's ambassador in Rome since 2017."
+    )
+    assert _fields(text, "person", "role", "sending_state", "exit_type") == [
+        ("Luis Vera", "ambassador", "CUB", "defected")
+    ]
+    holders = {"Jorge Castillo": "ambassador", "Pablo Soto": "consul"}  # in the order the text names them
+    assert context._holder("the ambassador", holders) == "Jorge Castillo"
+    assert context._holder("the diplomat", holders) == "Pablo Soto"
 # Tenth exits round (encyclopedias, obituaries, timelines): texts 110 to 115 hold the rest.
 
 

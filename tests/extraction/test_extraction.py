@@ -128,6 +128,31 @@ def test_scoring_counts_misses_and_false_alarms() -> None:
     assert evaluation.score(gold, found)["exits"].f1 == 1.0
 
 
+def test_a_false_alarm_one_field_from_a_miss_is_a_near_miss() -> None:
+    gold = {
+        "exits": [
+            {"person": "Ana Ruiz", "exit_type": "recalled", "sending_state": "PER", "year": 2019},
+            {"person": "Tomas Vega", "exit_type": "defected", "sending_state": "CUB", "year": 1990},
+        ],
+        "measures": [{"actor": "FRA", "target": "MLI", "measure": "mission_closure", "year": 2022}],
+    }
+    found = {
+        "exits": [
+            {"person": "Ruiz", "exit_type": "expelled", "sending_state": "PER", "year": 2019},
+            {"person": "Ruiz", "exit_type": "resigned", "sending_state": "PER", "year": 2019},
+            {"person": "Vega", "exit_type": "expelled", "sending_state": "ESP", "year": 1990},
+        ],
+        "measures": [{"actor": "FRA", "target": "MLI", "measure": "ambassador_recalled", "year": 2022}],
+    }
+    scores = evaluation.score(gold, found)
+    exits = scores["exits"]
+    # the miss pairs with the first alarm only; two wrong fields are no near miss
+    assert [a.get("near") for a in exits.false_alarms] == [{"field": "exit_type", "gold": "recalled"}, None, None]
+    assert exits.near == {"exit_type": 1} and scores["measures"].near == {"measure": 1}
+    total = evaluation.total([scores, evaluation.score(gold, found)])
+    assert total["exits"].as_dict()["near_misses"] == {"exit_type": 2}
+
+
 def test_heads_of_mission_listed_by_post_each_exit() -> None:
     text = "The Greek ambassadors to Brazil, Chile and Kenya were dismissed on Monday."
     posts = {(e["sending_state"], e["receiving_state"], e["exit_type"]) for e in extract(text)["exits"]}
