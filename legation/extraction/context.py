@@ -283,6 +283,7 @@ def _equated(sentence: Sentence, phrase: RolePhrase) -> str | None:
             return mention.key
     return None
 
+
 def _fronted(sentence: Sentence, phrase: RolePhrase) -> str | None:
     """ "The U.S. ambassador to Afghanistan from 1978 to 1979, X was killed": a role phrase that
     opens the sentence, set off by a comma, is said of the subject of the verb it hangs on."""

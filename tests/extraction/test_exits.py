@@ -498,6 +498,8 @@ def test_a_role_told_by_a_copula_and_the_holder_of_that_very_role() -> None:
     holders = {"Jorge Castillo": "ambassador", "Pablo Soto": "consul"}  # in the order the text names them
     assert context._holder("the ambassador", holders) == "Jorge Castillo"
     assert context._holder("the diplomat", holders) == "Pablo Soto"
+
+
 # Tenth exits round (encyclopedias, obituaries, timelines): texts 110 to 115 hold the rest.
 
 
