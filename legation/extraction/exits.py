@@ -43,7 +43,7 @@ RECALLS = frozenset({"recall", "withdraw", "withdrawal"})  # verbs whose plural 
 EXPELS = frozenset({"expel", "oust", "order", "declare"})  # "expelled its own ambassador" is a dismissal
 OWN_ACTS = frozenset({"dismiss", "sack", "fire", "remove", "recall", "withdraw"})  # acts on one's own envoys
 # verbs whose subject is the envoy's host
-HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell", "request", "give"})
+HOSTS_ACT = frozenset({"expel", "oust", "order", "declare", "ask", "tell", "request", "give", "kick", "throw"})
 
 
 @dataclass
@@ -298,7 +298,9 @@ def states_around(sentence: Sentence, noun: Token) -> tuple[str | None, list[str
                 continue
             sending = sending or body_of(sentence, child)
             for grand in clauses.modifiers(child):
-                sending = sending or body_of(sentence, grand)
+                region = child.lower_ in STATE_NOUNS and not _state(body_of(sentence, grand))
+                sending = sending or (None if region else body_of(sentence, grand))  # "the European nation's
+                # ambassador": a region's adjective on a state noun names no body
         for clause in [c for c in node.children if c.dep_ == "relcl" and c.lemma_ in POSTED]:
             receiving += [body_of(sentence, p) for p in clauses.preposition_objects(clause, ("in", "to", "at"))]
         receiving += _post_in_clause(sentence, node)
@@ -1925,6 +1927,8 @@ def _record(code: str, reading: Reading, at: At) -> dict[str, Any] | None:
         if phrase is not None and phrase.role in NOT_ENVOYS and code in ("died", "retired", "term_completed"):
             return None  # "after the death of President X": no diplomat's posting
         role = phrase.role if phrase else reading.role or "diplomat"
+        if role == "official" and code == "expelled" and token is not None and token.lemma_ == "oust":
+            return None  # "the president ... was ousted and detained": removed from power, no envoy's exit
         if role in NOT_ENVOYS and code != "resigned":
             confidence -= 0.2
         record = {"person": key, "group": None, "count": None, "role": role}
