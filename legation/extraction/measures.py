@@ -56,7 +56,6 @@ SURER = CONFIDENCE["host"]  # the readings a sibling trigger may borrow its acto
 GUESS = CONFIDENCE["guess"]  # at or below: a guess, read after the sentence's surer readings
 
 
-
 def _body_at(sentence: Sentence, at: int) -> str | None:
     for body in sentence.of("body"):
         if sentence.local(body.start) == at:
